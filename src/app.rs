@@ -1,0 +1,153 @@
+//! `AppState` and the server lifecycle: open the store, migrate, bind, serve, drain.
+
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{atomic::AtomicBool, atomic::Ordering, Arc},
+    time::Duration,
+};
+
+use tokio::net::TcpListener;
+
+use crate::{
+    auth::{password::Passwords, throttle::LoginThrottle},
+    config::Config,
+    http::build_router,
+    playlists::write::WriteLocks,
+    storage::{open_store, Store},
+};
+
+/// Shared state handed to every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The loaded configuration.
+    pub config: Arc<Config>,
+    /// The store (embedded or MongoDB).
+    pub store: Arc<dyn Store>,
+    /// Password hashing.
+    pub passwords: Arc<Passwords>,
+    /// Failed-login throttle.
+    pub throttle: Arc<LoginThrottle>,
+    /// Per-playlist write serialisation within this process.
+    pub write_locks: Arc<WriteLocks>,
+    /// Set once shutdown begins (readiness turns false).
+    pub shutting_down: Arc<AtomicBool>,
+}
+
+impl AppState {
+    /// Builds the state around an opened store.
+    pub fn new(config: Config, store: Arc<dyn Store>) -> Self {
+        let auth = &config.auth;
+        let throttle = LoginThrottle::new(
+            Duration::from_secs(auth.failure_window_secs),
+            auth.max_failures_per_user,
+            auth.max_failures_per_ip,
+        );
+        Self {
+            config: Arc::new(config),
+            store,
+            passwords: Arc::new(Passwords::new()),
+            throttle: Arc::new(throttle),
+            write_locks: Arc::new(WriteLocks::default()),
+            shutting_down: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+/// A bound, not yet serving, server.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    /// Opens and migrates the store, then binds the listener.
+    pub async fn bind(config: Config) -> anyhow::Result<Self> {
+        let store = open_store(&config).await?;
+        Self::bind_with_store(config, store).await
+    }
+
+    /// Like [`Server::bind`] with an already opened store.
+    pub async fn bind_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        store
+            .migrate()
+            .await
+            .map_err(|e| anyhow::anyhow!("store migration failed: {e}"))?;
+        let listener = TcpListener::bind(config.http.bind).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {} (SHARIFY_HTTP__BIND): {e}",
+                config.http.bind
+            )
+        })?;
+        Ok(Self {
+            listener,
+            state: AppState::new(config, store),
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The state handlers see.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then drains in-flight requests.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        let jobs = tokio::spawn(expired_token_sweeper(state.clone()));
+        let router = build_router(state.clone());
+        let flag = state.shutting_down.clone();
+        tracing::info!(addr = %self.listener.local_addr()?, backend = state.store.backend_name(), "sharify listening");
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            flag.store(true, Ordering::SeqCst);
+            tracing::info!("shutdown requested; draining");
+        })
+        .await?;
+        jobs.abort();
+        Ok(())
+    }
+}
+
+/// Deletes expired tokens every hour.
+async fn expired_token_sweeper(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match state.store.delete_expired_tokens(chrono::Utc::now()).await {
+            Ok(n) if n > 0 => tracing::info!(deleted = n, "expired tokens removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "expired-token sweep failed"),
+        }
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

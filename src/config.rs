@@ -1,0 +1,297 @@
+//! Typed configuration: built-in defaults → optional TOML file → `SHARIFY_<SECTION>__<KEY>` env vars.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration tree, loaded once at startup and passed down.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Public HTTP listener.
+    pub http: HttpConfig,
+    /// Embedded store.
+    pub store: StoreConfig,
+    /// MongoDB store (used when `uri` is set).
+    pub mongo: MongoConfig,
+    /// Accounts, tokens and login throttling.
+    pub auth: AuthConfig,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// Public HTTP listener settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Address the API listens on.
+    pub bind: SocketAddr,
+    /// Largest accepted request body, in bytes.
+    pub body_limit_bytes: usize,
+    /// Upper bound on one request's handling time, in seconds.
+    pub request_timeout_secs: u64,
+    /// Use the first `X-Forwarded-For` address as the client address (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([0, 0, 0, 0], 8080)),
+            body_limit_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// Embedded (SQLite) store settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Directory holding the embedded database.
+    pub data_dir: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+        }
+    }
+}
+
+/// MongoDB settings; the MongoDB store is used when `uri` is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MongoConfig {
+    /// Connection string (a secret: it may hold credentials).
+    pub uri: Option<Secret>,
+    /// Database name.
+    pub database: String,
+}
+
+impl Default for MongoConfig {
+    fn default() -> Self {
+        Self {
+            uri: None,
+            database: "sharify".into(),
+        }
+    }
+}
+
+/// Account, token and login-throttling settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// How long a bearer token stays valid, in days.
+    pub token_ttl_days: u32,
+    /// Failed logins allowed per username within the window before 429.
+    pub max_failures_per_user: u32,
+    /// Failed logins allowed per client address within the window before 429.
+    pub max_failures_per_ip: u32,
+    /// Length of the failed-login window, in seconds.
+    pub failure_window_secs: u64,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl_days: 30,
+            max_failures_per_user: 10,
+            max_failures_per_ip: 50,
+            failure_window_secs: 900,
+        }
+    }
+}
+
+/// Log output settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `pretty` (human-readable) or `json` (one object per line).
+    pub format: LogFormat,
+    /// Filter in `tracing` syntax, e.g. `info` or `sharify=debug,info`.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Pretty,
+            level: "info".into(),
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable, for development.
+    Pretty,
+    /// JSON lines, for production.
+    Json,
+}
+
+/// A secret string: redacted in `Debug` and `Display`.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The secret value; call only where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// One documented configuration key: its env var, default and meaning (drives `--help`).
+pub struct ConfigKey {
+    /// Environment variable name.
+    pub env: &'static str,
+    /// Default value, as text.
+    pub default: &'static str,
+    /// What it does.
+    pub help: &'static str,
+}
+
+/// Every configuration key; `sharify --help` prints this table.
+pub const CONFIG_KEYS: &[ConfigKey] = &[
+    ConfigKey {
+        env: "SHARIFY_HTTP__BIND",
+        default: "0.0.0.0:8080",
+        help: "address the API listens on",
+    },
+    ConfigKey {
+        env: "SHARIFY_HTTP__BODY_LIMIT_BYTES",
+        default: "1048576",
+        help: "largest request body (413 beyond)",
+    },
+    ConfigKey {
+        env: "SHARIFY_HTTP__REQUEST_TIMEOUT_SECS",
+        default: "30",
+        help: "request handling time limit (503 beyond)",
+    },
+    ConfigKey {
+        env: "SHARIFY_HTTP__TRUST_FORWARDED_FOR",
+        default: "false",
+        help: "take the client address from X-Forwarded-For (behind a trusted proxy only)",
+    },
+    ConfigKey {
+        env: "SHARIFY_STORE__DATA_DIR",
+        default: "./data",
+        help: "directory of the embedded store",
+    },
+    ConfigKey {
+        env: "SHARIFY_MONGO__URI",
+        default: "(unset)",
+        help: "MongoDB connection string; when set, MongoDB is the store",
+    },
+    ConfigKey {
+        env: "SHARIFY_MONGO__DATABASE",
+        default: "sharify",
+        help: "MongoDB database name",
+    },
+    ConfigKey {
+        env: "SHARIFY_AUTH__TOKEN_TTL_DAYS",
+        default: "30",
+        help: "bearer token lifetime in days",
+    },
+    ConfigKey {
+        env: "SHARIFY_AUTH__MAX_FAILURES_PER_USER",
+        default: "10",
+        help: "failed logins per username per window before 429",
+    },
+    ConfigKey {
+        env: "SHARIFY_AUTH__MAX_FAILURES_PER_IP",
+        default: "50",
+        help: "failed logins per client address per window before 429",
+    },
+    ConfigKey {
+        env: "SHARIFY_AUTH__FAILURE_WINDOW_SECS",
+        default: "900",
+        help: "failed-login window in seconds",
+    },
+    ConfigKey {
+        env: "SHARIFY_LOG__FORMAT",
+        default: "pretty",
+        help: "log format: pretty or json",
+    },
+    ConfigKey {
+        env: "SHARIFY_LOG__LEVEL",
+        default: "info",
+        help: "log filter, e.g. info or sharify=debug,info",
+    },
+];
+
+/// Help text listing every configuration key, for `--help`.
+pub fn config_help() -> String {
+    let mut out = String::from(
+        "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
+         (sections [http] [store] [mongo] [auth] [log]), then these environment variables:\n\n",
+    );
+    for key in CONFIG_KEYS {
+        out.push_str(&format!(
+            "  {:<38} default {:<14} {}\n",
+            key.env, key.default, key.help
+        ));
+    }
+    out
+}
+
+impl Config {
+    /// Loads defaults, then the optional TOML file, then `SHARIFY_*__*` env vars.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        Self::from_figment(Self::figment(
+            file,
+            Env::prefixed("SHARIFY_")
+                .filter(|k| k.as_str().contains("__"))
+                .split("__"),
+        ))
+    }
+
+    /// Builds the provider chain (the env provider is injectable for tests).
+    pub fn figment(file: Option<&std::path::Path>, env: Env) -> Figment {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment.merge(env)
+    }
+
+    /// Extracts a typed config, turning errors into messages that name the key.
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        figment.extract().map_err(|e| {
+            let key = e.path.join(".");
+            let env = if key.is_empty() {
+                String::new()
+            } else {
+                format!(" (env SHARIFY_{})", key.to_uppercase().replace('.', "__"))
+            };
+            ConfigError(format!(
+                "invalid configuration value for `{key}`{env}: {}",
+                e.kind
+            ))
+        })
+    }
+}
+
+/// A configuration problem that stops startup; the message names the offending key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);

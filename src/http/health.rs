@@ -1,0 +1,58 @@
+//! `/healthz` (process alive) and `/readyz` (store reachable within 1 s, not shutting down).
+
+use std::{sync::atomic::Ordering, time::Duration};
+
+use axum::{extract::State, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    app::AppState,
+    error::{ApiError, ErrorEnvelope},
+};
+
+/// Time the store has to answer a readiness ping.
+pub const READY_BUDGET: Duration = Duration::from_secs(1);
+
+/// Probe answer.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ProbeStatus {
+    /// `ok` or `ready`.
+    pub status: String,
+}
+
+/// Routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+}
+
+/// Liveness: the process is serving.
+#[utoipa::path(get, path = "/healthz", tag = "probes", responses((status = 200, description = "Alive", body = ProbeStatus)))]
+async fn healthz() -> Json<ProbeStatus> {
+    Json(ProbeStatus {
+        status: "ok".into(),
+    })
+}
+
+/// Readiness: the store answers within 1 s and the process is not shutting down.
+#[utoipa::path(get, path = "/readyz", tag = "probes", responses(
+    (status = 200, description = "Ready", body = ProbeStatus),
+    (status = 503, description = "Not ready", body = ErrorEnvelope)))]
+async fn readyz(State(state): State<AppState>) -> Result<Json<ProbeStatus>, ApiError> {
+    if state.shutting_down.load(Ordering::Relaxed) {
+        return Err(ApiError::unavailable("shutting down"));
+    }
+    match tokio::time::timeout(READY_BUDGET, state.store.ping()).await {
+        Ok(Ok(())) => Ok(Json(ProbeStatus {
+            status: "ready".into(),
+        })),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: store ping failed");
+            Err(ApiError::unavailable("store unreachable"))
+        }
+        Err(_) => Err(ApiError::unavailable("store did not answer within 1 s")),
+    }
+}

@@ -1,0 +1,9 @@
+//! Router assembly, middleware, probes, the OpenAPI document and extractors.
+
+pub mod errors;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+pub mod router;
+
+pub use router::build_router;

@@ -1,0 +1,67 @@
+//! Builds the whole router (used by production and tests alike).
+
+use std::time::Duration;
+
+use axum::{
+    extract::{DefaultBodyLimit, MatchedPath, Request},
+    middleware, Extension, Router,
+};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+
+use super::{errors, health, openapi};
+use crate::{app::AppState, auth, playlists, users};
+
+/// Every feature's routes with their OpenAPI operations (one source for both).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(users::routes::router())
+        .merge(auth::routes::router())
+        .merge(playlists::routes::router())
+        .merge(playlists::items_routes::router())
+        .merge(health::router())
+        .merge(openapi::router())
+}
+
+/// The application: routes, fallback and the middleware stack.
+pub fn build_router(state: AppState) -> Router {
+    let (routes, doc) = api_routes().split_for_parts();
+    let body_limit = state.config.http.body_limit_bytes;
+    let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or("unmatched", MatchedPath::as_str);
+        let request_id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        tracing::info_span!("request", method = %request.method(), route, request_id)
+    });
+    routes
+        .fallback(errors::route_not_found)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn(errors::render_errors))
+                .layer(CatchPanicLayer::custom(errors::panic_response))
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    timeout,
+                ))
+                .layer(Extension(openapi::OpenApiJson::new(&doc)))
+                .layer(DefaultBodyLimit::max(body_limit)),
+        )
+}

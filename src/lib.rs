@@ -1,0 +1,20 @@
+//! sharify: create, organise and share music playlists.
+//!
+//! A tour: `main.rs` parses the CLI and loads [`config::Config`]; [`app::Server`] opens the
+//! [`storage::Store`] (SQLite by default, MongoDB when configured), builds [`app::AppState`] and
+//! serves the router from [`http::build_router`]. Each feature (`users`, `auth`, `playlists`)
+//! owns its routes, DTOs, service functions and store trait; services return [`error::ApiError`],
+//! the one error type at the HTTP edge. Every playlist write goes through
+//! [`playlists::write::modify`]: load, authorize, check `If-Match`, change, compare-and-swap.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod limits;
+pub mod playlists;
+pub mod storage;
+pub mod telemetry;
+pub mod users;

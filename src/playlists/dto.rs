@@ -1,0 +1,152 @@
+//! Request and response shapes of the playlists feature.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Item, Playlist, PlaylistMeta, Visibility};
+
+/// Create-playlist request.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPlaylist {
+    /// 1–200 characters.
+    pub name: String,
+    /// Up to 2,000 characters.
+    #[serde(default)]
+    pub description: String,
+    /// Defaults to `private`.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Partial update: only the given fields change.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaylistPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+}
+
+/// A playlist's owner.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OwnerDto {
+    /// User id.
+    pub id: String,
+    /// Username.
+    pub username: String,
+}
+
+/// A playlist without its items.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PlaylistSummaryDto {
+    /// Id.
+    pub id: String,
+    /// Owner.
+    pub owner: OwnerDto,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Visibility.
+    pub visibility: Visibility,
+    /// Version; also the `ETag`.
+    pub version: u64,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last write.
+    pub updated_at: DateTime<Utc>,
+    /// Number of items.
+    pub item_count: usize,
+}
+
+/// A whole playlist.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PlaylistDto {
+    /// Everything but the items.
+    #[serde(flatten)]
+    pub summary: PlaylistSummaryDto,
+    /// Items in order.
+    pub items: Vec<ItemDto>,
+}
+
+/// One playlist item.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ItemDto {
+    /// Stable item id.
+    pub item_id: String,
+    /// Artist.
+    pub artist: String,
+    /// Title.
+    pub title: String,
+    /// Album, when known.
+    pub album: Option<String>,
+    /// User id of whoever added it.
+    pub added_by: String,
+    /// When it was added.
+    pub added_at: DateTime<Utc>,
+}
+
+/// A page of playlists.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PlaylistPage {
+    /// Playlists, most recently updated first.
+    pub playlists: Vec<PlaylistSummaryDto>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Pagination parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1–100 (default 50).
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+impl From<&PlaylistMeta> for PlaylistSummaryDto {
+    fn from(m: &PlaylistMeta) -> Self {
+        Self {
+            id: m.id.clone(),
+            owner: OwnerDto {
+                id: m.owner_id.clone(),
+                username: m.owner_username.clone(),
+            },
+            name: m.name.clone(),
+            description: m.description.clone(),
+            visibility: m.visibility,
+            version: m.version,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            item_count: m.item_count,
+        }
+    }
+}
+
+impl From<&Item> for ItemDto {
+    fn from(i: &Item) -> Self {
+        Self {
+            item_id: i.item_id.clone(),
+            artist: i.artist.clone(),
+            title: i.title.clone(),
+            album: i.album.clone(),
+            added_by: i.added_by.clone(),
+            added_at: i.added_at,
+        }
+    }
+}
+
+impl From<&Playlist> for PlaylistDto {
+    fn from(p: &Playlist) -> Self {
+        Self {
+            summary: (&p.meta).into(),
+            items: p.items.iter().map(ItemDto::from).collect(),
+        }
+    }
+}

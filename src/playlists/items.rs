@@ -1,0 +1,324 @@
+//! Item operations: add a batch (with duplicate policy), list, remove and move by item id.
+
+use std::collections::HashSet;
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{
+    access::Action,
+    dto::ItemDto,
+    model::{Item, Playlist},
+    normalize::track_key,
+    write::{self, load},
+};
+use crate::{app::AppState, error::ApiError, ids, limits, users::model::User};
+
+/// A track as the client sends it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackInput {
+    /// Artist name.
+    pub artist: String,
+    /// Track title.
+    pub title: String,
+    /// Album, optional.
+    pub album: Option<String>,
+}
+
+/// What to do with a track already in the playlist (or earlier in the same batch).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OnDuplicate {
+    /// Leave it out and report it as skipped (default).
+    #[default]
+    Skip,
+    /// Add it anyway.
+    Allow,
+    /// Reject the whole batch with 409.
+    Reject,
+}
+
+/// Add-items request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddItems {
+    /// 1–500 tracks.
+    pub tracks: Vec<TrackInput>,
+    /// Index to insert at (0 = first); default: the end.
+    pub position: Option<usize>,
+    /// Duplicate policy.
+    #[serde(default)]
+    pub on_duplicate: OnDuplicate,
+}
+
+/// A track left out of an add.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SkippedTrack {
+    /// Index in the request's `tracks`.
+    pub index: usize,
+    /// Artist as sent.
+    pub artist: String,
+    /// Title as sent.
+    pub title: String,
+    /// Why: `duplicate`.
+    pub reason: String,
+}
+
+/// Result of an add.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AddItemsResponse {
+    /// Items added, in playlist order.
+    pub added: Vec<ItemDto>,
+    /// Tracks left out.
+    pub skipped: Vec<SkippedTrack>,
+    /// Playlist version after the add.
+    pub version: u64,
+}
+
+/// Move request: the item's index after the move.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveItem {
+    /// Target index, 0-based.
+    pub position: usize,
+}
+
+/// A page of items.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ItemPage {
+    /// Items in playlist order.
+    pub items: Vec<ItemDto>,
+    /// Cursor for the next page, absent on the last.
+    pub next_cursor: Option<String>,
+    /// Playlist version the page was read at.
+    pub version: u64,
+}
+
+fn clean_field(raw: &str, field: &str) -> Result<String, ApiError> {
+    let value = raw.trim();
+    if value.is_empty()
+        || value.chars().count() > limits::TRACK_FIELD_MAX_CHARS
+        || value.chars().any(char::is_control)
+    {
+        return Err(ApiError::invalid(
+            "invalid_track",
+            format!(
+                "{field} must be 1-{} printable characters",
+                limits::TRACK_FIELD_MAX_CHARS
+            ),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Validated new items, before ids and duplicate policy are applied.
+struct CleanTrack {
+    artist: String,
+    title: String,
+    album: Option<String>,
+    key: String,
+}
+
+fn clean_tracks(tracks: &[TrackInput]) -> Result<Vec<CleanTrack>, ApiError> {
+    if tracks.is_empty() || tracks.len() > limits::ITEMS_BATCH_MAX {
+        return Err(ApiError::invalid(
+            "invalid_batch",
+            format!("send 1-{} tracks", limits::ITEMS_BATCH_MAX),
+        ));
+    }
+    tracks
+        .iter()
+        .map(|t| {
+            let artist = clean_field(&t.artist, "artist")?;
+            let title = clean_field(&t.title, "title")?;
+            let album = t
+                .album
+                .as_deref()
+                .map(|a| clean_field(a, "album"))
+                .transpose()?;
+            Ok(CleanTrack {
+                key: track_key(&artist, &title),
+                artist,
+                title,
+                album,
+            })
+        })
+        .collect()
+}
+
+/// Adds a batch of tracks atomically.
+pub async fn add(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    if_match: Option<u64>,
+    request: AddItems,
+) -> Result<(Playlist, AddItemsResponse), ApiError> {
+    let tracks = clean_tracks(&request.tracks)?;
+    let (playlist, (added, skipped)) =
+        write::modify(state, caller, id, if_match, Action::Edit, |p| {
+            let (new_items, skipped) = plan_add(p, &tracks, request.on_duplicate, &caller.id)?;
+            if p.items.len() + new_items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
+                return Err(ApiError::invalid(
+                    "playlist_full",
+                    format!(
+                        "a playlist holds at most {} items",
+                        limits::ITEMS_PER_PLAYLIST_MAX
+                    ),
+                ));
+            }
+            let at = request.position.unwrap_or(p.items.len());
+            if at > p.items.len() {
+                return Err(ApiError::invalid(
+                    "invalid_position",
+                    format!("position must be 0-{}", p.items.len()),
+                ));
+            }
+            let added: Vec<ItemDto> = new_items.iter().map(ItemDto::from).collect();
+            let changed = !new_items.is_empty();
+            p.items.splice(at..at, new_items);
+            Ok(((added, skipped), changed))
+        })
+        .await?;
+    let version = playlist.meta.version;
+    Ok((
+        playlist,
+        AddItemsResponse {
+            added,
+            skipped,
+            version,
+        },
+    ))
+}
+
+fn plan_add(
+    p: &Playlist,
+    tracks: &[CleanTrack],
+    policy: OnDuplicate,
+    caller_id: &str,
+) -> Result<(Vec<Item>, Vec<SkippedTrack>), ApiError> {
+    let mut seen: HashSet<&str> = p.items.iter().map(|i| i.track_key.as_str()).collect();
+    let (mut items, mut skipped) = (Vec::new(), Vec::new());
+    let now = ids::now();
+    for (index, t) in tracks.iter().enumerate() {
+        let duplicate = !seen.insert(t.key.as_str());
+        match policy {
+            OnDuplicate::Reject if duplicate => {
+                return Err(ApiError::conflict(
+                    "duplicate_track",
+                    format!(
+                        "track {index} ({} - {}) is already in the playlist",
+                        t.artist, t.title
+                    ),
+                ));
+            }
+            OnDuplicate::Skip if duplicate => skipped.push(SkippedTrack {
+                index,
+                artist: t.artist.clone(),
+                title: t.title.clone(),
+                reason: "duplicate".into(),
+            }),
+            _ => items.push(Item {
+                item_id: ids::new_id(),
+                artist: t.artist.clone(),
+                title: t.title.clone(),
+                album: t.album.clone(),
+                added_by: caller_id.to_owned(),
+                added_at: now,
+                track_key: t.key.clone(),
+            }),
+        }
+    }
+    Ok((items, skipped))
+}
+
+/// One page of a playlist's items.
+pub async fn list(
+    state: &AppState,
+    caller: Option<&User>,
+    id: &str,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<ItemPage, ApiError> {
+    let playlist = load(state, caller, id, Action::Read).await?;
+    let start = cursor.map(decode_offset).transpose()?.unwrap_or(0);
+    let end = (start + limit).min(playlist.items.len());
+    let items = playlist
+        .items
+        .get(start..end)
+        .unwrap_or_default()
+        .iter()
+        .map(ItemDto::from)
+        .collect();
+    let next_cursor =
+        (end < playlist.items.len()).then(|| URL_SAFE_NO_PAD.encode(format!("o{end}")));
+    Ok(ItemPage {
+        items,
+        next_cursor,
+        version: playlist.meta.version,
+    })
+}
+
+fn decode_offset(raw: &str) -> Result<usize, ApiError> {
+    let text = URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
+    text.as_deref()
+        .and_then(|t| t.strip_prefix('o'))
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_cursor", "cursor is not one this service issued")
+        })
+}
+
+fn position_of(p: &Playlist, item_id: &str) -> Result<usize, ApiError> {
+    p.items
+        .iter()
+        .position(|i| i.item_id == item_id)
+        .ok_or_else(|| ApiError::not_found("item_not_found", "no such item in this playlist"))
+}
+
+/// Removes one item by id.
+pub async fn remove(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    item_id: &str,
+    if_match: Option<u64>,
+) -> Result<Playlist, ApiError> {
+    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
+        let at = position_of(p, item_id)?;
+        p.items.remove(at);
+        Ok(((), true))
+    })
+    .await?;
+    Ok(playlist)
+}
+
+/// Moves one item (by id) to `position` in the resulting order.
+pub async fn move_to(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    item_id: &str,
+    position: usize,
+    if_match: Option<u64>,
+) -> Result<Playlist, ApiError> {
+    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
+        let from = position_of(p, item_id)?;
+        if position >= p.items.len() {
+            return Err(ApiError::invalid(
+                "invalid_position",
+                format!("position must be 0-{}", p.items.len() - 1),
+            ));
+        }
+        let item = p.items.remove(from);
+        p.items.insert(position, item);
+        Ok(((), from != position))
+    })
+    .await?;
+    Ok(playlist)
+}

@@ -1,0 +1,132 @@
+//! `/v1/playlists/{id}/items…`.
+
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    dto::{PageQuery, PlaylistDto},
+    items::{self, AddItems, AddItemsResponse, ItemPage, MoveItem},
+    routes::playlist_response,
+    service::page_limit,
+};
+use crate::{
+    app::AppState,
+    auth::{AuthUser, MaybeAuthUser},
+    error::{ApiError, ErrorEnvelope},
+    http::extract::{etag, ApiJson, ApiPath, ApiQuery, IfMatch},
+};
+
+/// Routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(add_items, list_items))
+        .routes(routes!(remove_item))
+        .routes(routes!(move_item))
+}
+
+/// Add up to 500 tracks, at the end or at `position`.
+#[utoipa::path(post, path = "/v1/playlists/{id}/items", tag = "items", request_body = AddItems,
+    params(("id" = String, Path, description = "Playlist id"),
+           ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 200, description = "What was added and skipped", body = AddItemsResponse, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON or If-Match", body = ErrorEnvelope),
+        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
+        (status = 403, description = "May read but not edit", body = ErrorEnvelope),
+        (status = 404, description = "No such playlist", body = ErrorEnvelope),
+        (status = 409, description = "Duplicate with on_duplicate=reject", body = ErrorEnvelope),
+        (status = 412, description = "If-Match does not match", body = ErrorEnvelope),
+        (status = 413, description = "Body too large", body = ErrorEnvelope),
+        (status = 415, description = "Not JSON", body = ErrorEnvelope),
+        (status = 422, description = "Invalid tracks, batch size, position or playlist full", body = ErrorEnvelope),
+    ))]
+async fn add_items(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(if_match): IfMatch,
+    ApiJson(body): ApiJson<AddItems>,
+) -> Result<Response, ApiError> {
+    let (playlist, outcome) = items::add(&state, &caller.user, &id, if_match, body).await?;
+    Ok(([(header::ETAG, etag(playlist.meta.version))], Json(outcome)).into_response())
+}
+
+/// A page of items, in order.
+#[utoipa::path(get, path = "/v1/playlists/{id}/items", tag = "items",
+    params(("id" = String, Path, description = "Playlist id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of items", body = ItemPage),
+        (status = 400, description = "Bad limit or cursor", body = ErrorEnvelope),
+        (status = 401, description = "Invalid credentials", body = ErrorEnvelope),
+        (status = 404, description = "No such playlist", body = ErrorEnvelope),
+    ))]
+async fn list_items(
+    State(state): State<AppState>,
+    caller: MaybeAuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Response, ApiError> {
+    let limit = page_limit(query.limit)?;
+    let caller = caller.0.as_ref().map(|c| &c.user);
+    let page = items::list(&state, caller, &id, query.cursor.as_deref(), limit).await?;
+    Ok(([(header::ETAG, etag(page.version))], Json(page)).into_response())
+}
+
+/// Remove one item by its id.
+#[utoipa::path(delete, path = "/v1/playlists/{id}/items/{item_id}", tag = "items",
+    params(("id" = String, Path, description = "Playlist id"), ("item_id" = String, Path, description = "Item id"),
+           ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 204, description = "Removed", headers(("ETag" = String))),
+        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
+        (status = 403, description = "May read but not edit", body = ErrorEnvelope),
+        (status = 404, description = "No such playlist or item", body = ErrorEnvelope),
+        (status = 412, description = "If-Match does not match", body = ErrorEnvelope),
+    ))]
+async fn remove_item(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath((id, item_id)): ApiPath<(String, String)>,
+    IfMatch(if_match): IfMatch,
+) -> Result<Response, ApiError> {
+    let playlist = items::remove(&state, &caller.user, &id, &item_id, if_match).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::ETAG, etag(playlist.meta.version))],
+    )
+        .into_response())
+}
+
+/// Move one item (by id) to a new index.
+#[utoipa::path(post, path = "/v1/playlists/{id}/items/{item_id}/move", tag = "items", request_body = MoveItem,
+    params(("id" = String, Path, description = "Playlist id"), ("item_id" = String, Path, description = "Item id"),
+           ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 200, description = "The playlist after the move", body = PlaylistDto, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON or If-Match", body = ErrorEnvelope),
+        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
+        (status = 403, description = "May read but not edit", body = ErrorEnvelope),
+        (status = 404, description = "No such playlist or item", body = ErrorEnvelope),
+        (status = 412, description = "If-Match does not match", body = ErrorEnvelope),
+        (status = 415, description = "Not JSON", body = ErrorEnvelope),
+        (status = 422, description = "Position out of range", body = ErrorEnvelope),
+    ))]
+async fn move_item(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath((id, item_id)): ApiPath<(String, String)>,
+    IfMatch(if_match): IfMatch,
+    ApiJson(body): ApiJson<MoveItem>,
+) -> Result<Response, ApiError> {
+    let playlist =
+        items::move_to(&state, &caller.user, &id, &item_id, body.position, if_match).await?;
+    Ok(playlist_response(StatusCode::OK, &playlist))
+}

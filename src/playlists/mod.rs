@@ -1,0 +1,12 @@
+//! Playlists and their ordered items: CRUD, optimistic concurrency, duplicate detection.
+
+pub mod access;
+pub mod dto;
+pub mod items;
+pub mod items_routes;
+pub mod model;
+pub mod normalize;
+pub mod routes;
+pub mod service;
+pub mod store;
+pub mod write;

@@ -1,0 +1,183 @@
+//! Playlist CRUD: create, read, list, patch, delete.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+
+use super::{
+    access::Action,
+    dto::{NewPlaylist, PlaylistPatch},
+    model::{ListCursor, Playlist, PlaylistMeta},
+    write::{self, load},
+};
+use crate::{app::AppState, error::ApiError, ids, limits, storage::StoreError, users::model::User};
+
+/// Validates a playlist name: trimmed, 1–200 characters, no control characters.
+pub fn parse_name(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim();
+    if !limits::PLAYLIST_NAME_CHARS.contains(&name.chars().count())
+        || name.chars().any(char::is_control)
+    {
+        return Err(ApiError::invalid(
+            "invalid_name",
+            "name must be 1-200 printable characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Validates a description: at most 2,000 characters.
+pub fn parse_description(raw: &str) -> Result<String, ApiError> {
+    if raw.chars().count() > limits::PLAYLIST_DESCRIPTION_MAX_CHARS {
+        return Err(ApiError::invalid(
+            "invalid_description",
+            "description must be at most 2000 characters",
+        ));
+    }
+    Ok(raw.to_owned())
+}
+
+/// Creates a playlist owned by `owner`.
+pub async fn create(
+    state: &AppState,
+    owner: &User,
+    input: NewPlaylist,
+) -> Result<Playlist, ApiError> {
+    let now = ids::now();
+    let playlist = Playlist {
+        meta: PlaylistMeta {
+            id: ids::new_id(),
+            owner_id: owner.id.clone(),
+            owner_username: owner.username.clone(),
+            name: parse_name(&input.name)?,
+            description: parse_description(&input.description)?,
+            visibility: input.visibility,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            item_count: 0,
+        },
+        items: Vec::new(),
+    };
+    state.store.insert_playlist(&playlist).await?;
+    Ok(playlist)
+}
+
+/// Reads a playlist the caller may see.
+pub async fn get(state: &AppState, caller: Option<&User>, id: &str) -> Result<Playlist, ApiError> {
+    load(state, caller, id, Action::Read).await
+}
+
+/// Applies a patch; visibility changes need the manage permission.
+pub async fn patch(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    if_match: Option<u64>,
+    patch: PlaylistPatch,
+) -> Result<Playlist, ApiError> {
+    let name = patch.name.as_deref().map(parse_name).transpose()?;
+    let description = patch
+        .description
+        .as_deref()
+        .map(parse_description)
+        .transpose()?;
+    let action = if patch.visibility.is_some() {
+        Action::Manage
+    } else {
+        Action::Edit
+    };
+    let (playlist, ()) = write::modify(state, caller, id, if_match, action, |p| {
+        let before = p.meta.clone();
+        if let Some(name) = &name {
+            p.meta.name.clone_from(name);
+        }
+        if let Some(description) = &description {
+            p.meta.description.clone_from(description);
+        }
+        if let Some(visibility) = patch.visibility {
+            p.meta.visibility = visibility;
+        }
+        Ok(((), p.meta != before))
+    })
+    .await?;
+    Ok(playlist)
+}
+
+/// Deletes a playlist (owner only), honouring `If-Match`.
+pub async fn delete(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    if_match: Option<u64>,
+) -> Result<(), ApiError> {
+    let _guard = state.write_locks.lock(id).await;
+    let playlist = load(state, Some(caller), id, Action::Manage).await?;
+    if let Some(expected) = if_match {
+        if playlist.meta.version != expected {
+            return Err(ApiError::version_mismatch(playlist.meta.version));
+        }
+    }
+    match state.store.delete_playlist(id, if_match).await {
+        Ok(()) | Err(StoreError::NotFound) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One page of the caller's playlists, most recently updated first.
+pub async fn list_owned(
+    state: &AppState,
+    owner: &User,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<(Vec<PlaylistMeta>, Option<String>), ApiError> {
+    let after = cursor.map(decode_list_cursor).transpose()?;
+    let mut rows = state
+        .store
+        .playlists_by_owner(&owner.id, after.as_ref(), limit + 1)
+        .await?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|m| {
+            encode_list_cursor(&ListCursor {
+                updated_us: m.updated_at.timestamp_micros(),
+                id: m.id.clone(),
+            })
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+fn encode_list_cursor(c: &ListCursor) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{}", c.updated_us, c.id))
+}
+
+fn decode_list_cursor(raw: &str) -> Result<ListCursor, ApiError> {
+    let invalid =
+        || ApiError::bad_request("invalid_cursor", "cursor is not one this service issued");
+    let text = URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(invalid)?;
+    let (us, id) = text.split_once(':').ok_or_else(invalid)?;
+    let updated_us = us.parse().map_err(|_| invalid())?;
+    if !ids::looks_like_id(id) {
+        return Err(invalid());
+    }
+    Ok(ListCursor {
+        updated_us,
+        id: id.to_owned(),
+    })
+}
+
+/// Checks a page size: 1–100, default 50.
+pub fn page_limit(limit: Option<u32>) -> Result<usize, ApiError> {
+    match limit.unwrap_or(limits::PAGE_LIMIT_DEFAULT) {
+        n @ 1..=limits::PAGE_LIMIT_MAX => Ok(n as usize),
+        _ => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("limit must be between 1 and {}", limits::PAGE_LIMIT_MAX),
+        )),
+    }
+}

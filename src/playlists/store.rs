@@ -1,0 +1,28 @@
+//! Persistence of playlists: whole documents with compare-and-swap on `version`.
+
+use async_trait::async_trait;
+
+use super::model::{ListCursor, Playlist, PlaylistMeta};
+use crate::storage::StoreResult;
+
+/// Stores playlists as single documents; every write is one atomic conditional update.
+#[async_trait]
+pub trait PlaylistStore: Send + Sync {
+    /// Inserts a new playlist.
+    async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()>;
+    /// Reads a whole playlist.
+    async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>>;
+    /// Replaces the playlist if its stored version is still `expected_version`
+    /// (`VersionMismatch` otherwise, `NotFound` when gone).
+    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64)
+        -> StoreResult<()>;
+    /// Deletes the playlist if its stored version is still `expected_version` (when given).
+    async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()>;
+    /// The owner's playlists, most recently updated first, then by id descending.
+    async fn playlists_by_owner(
+        &self,
+        owner_id: &str,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<PlaylistMeta>>;
+}

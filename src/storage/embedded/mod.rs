@@ -1,0 +1,119 @@
+//! The embedded store: SQLite (WAL, bundled) in one directory, documents as JSON with indexed columns.
+//!
+//! Blocking SQLite calls run on deadpool's blocking threads via `interact`.
+
+mod playlists;
+mod users;
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use deadpool_sqlite::{rusqlite, Config as PoolConfig, Pool, Runtime};
+
+use super::{Store, StoreError, StoreResult};
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "sharify.sqlite3";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  username_key TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  expires_us INTEGER NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_by_expiry ON tokens (expires_us);
+CREATE TABLE IF NOT EXISTS playlists (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  updated_us INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  meta TEXT NOT NULL,
+  items TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS playlists_by_owner ON playlists (owner_id, updated_us DESC, id DESC);
+CREATE INDEX IF NOT EXISTS playlists_by_update ON playlists (updated_us DESC);
+";
+
+/// SQLite-backed store in a single directory; safe for one process only.
+pub struct EmbeddedStore {
+    pool: Pool,
+}
+
+impl EmbeddedStore {
+    /// Opens (creating if needed) the store in `data_dir` and applies the schema.
+    pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let mut config = PoolConfig::new(&path);
+        config.pool = Some(deadpool_sqlite::PoolConfig::new(8));
+        let pool = config.create_pool(Runtime::Tokio1)?;
+        // WAL is persistent; the schema is applied on first connection too.
+        let conn = rusqlite::Connection::open(&path)
+            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self { pool })
+    }
+
+    /// Runs `f` on a pooled connection on a blocking thread.
+    pub(crate) async fn with_conn<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut rusqlite::Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let conn = self
+            .pool
+            .get()
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        conn.interact(move |conn| {
+            conn.busy_timeout(std::time::Duration::from_secs(10))
+                .map_err(sql_err)?;
+            conn.pragma_update(None, "synchronous", "FULL")
+                .map_err(sql_err)?;
+            f(conn)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+}
+
+/// Maps a SQLite error to a `StoreError`.
+pub(crate) fn sql_err(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Unavailable(e.to_string())
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+/// Maps a JSON (de)serialisation error of a stored document.
+pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Backend(format!("corrupt document: {e}"))
+}
+
+#[async_trait]
+impl Store for EmbeddedStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        self.with_conn(|c| c.execute_batch(SCHEMA).map_err(sql_err))
+            .await
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.with_conn(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(sql_err))
+            .await
+    }
+
+    fn backend_name(&self) -> &'static str {
+        "embedded"
+    }
+}

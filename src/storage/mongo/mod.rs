@@ -1,0 +1,143 @@
+//! The MongoDB store (official `mongodb` 3.x driver). Only this module knows `mongodb`/`bson`.
+//!
+//! Correctness rests on single-document atomic writes: a playlist is one document and every
+//! write is a `replace_one` conditional on `version`.
+
+mod playlists;
+mod users;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use mongodb::{
+    bson::{doc, Document},
+    error::{ErrorKind, WriteFailure},
+    options::{ClientOptions, IndexOptions},
+    Client, Collection, Database, IndexModel,
+};
+
+use super::{Store, StoreError, StoreResult};
+
+/// A store backed by one MongoDB database.
+pub struct MongoStore {
+    client: Client,
+    db: Database,
+}
+
+impl MongoStore {
+    /// Connects lazily (no round trip) to `uri`, using database `database`.
+    pub async fn connect(uri: &str, database: &str) -> anyhow::Result<Self> {
+        let mut options = ClientOptions::parse(uri)
+            .await
+            .map_err(|e| anyhow::anyhow!("invalid MongoDB URI (SHARIFY_MONGO__URI): {}", e.kind))?;
+        options.app_name = Some("sharify".into());
+        options
+            .server_selection_timeout
+            .get_or_insert(Duration::from_secs(5));
+        options
+            .connect_timeout
+            .get_or_insert(Duration::from_secs(5));
+        let client = Client::with_options(options)?;
+        let db = client.database(database);
+        Ok(Self { client, db })
+    }
+
+    pub(crate) fn users(&self) -> Collection<Document> {
+        self.db.collection("users")
+    }
+    pub(crate) fn tokens(&self) -> Collection<Document> {
+        self.db.collection("tokens")
+    }
+    pub(crate) fn playlists(&self) -> Collection<Document> {
+        self.db.collection("playlists")
+    }
+
+    /// Drops the whole database (tests only use this on their own throwaway databases).
+    pub async fn drop_database(&self) -> StoreResult<()> {
+        self.db.drop().await.map_err(mongo_err)
+    }
+
+    /// The underlying client (shared connection pool).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// Maps a driver error to a `StoreError`.
+pub(crate) fn mongo_err(e: mongodb::error::Error) -> StoreError {
+    match *e.kind {
+        ErrorKind::ServerSelection { .. }
+        | ErrorKind::Io(_)
+        | ErrorKind::ConnectionPoolCleared { .. } => StoreError::Unavailable(e.to_string()),
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+/// True when the error is a unique-index violation (E11000).
+pub(crate) fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
+    match &*e.kind {
+        ErrorKind::Write(WriteFailure::WriteError(w)) => w.code == 11000,
+        ErrorKind::Command(c) => c.code == 11000,
+        _ => false,
+    }
+}
+
+/// Maps a (de)serialisation error of a stored document.
+pub(crate) fn bson_err(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("corrupt document: {e}"))
+}
+
+fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
+    IndexModel::builder()
+        .keys(keys)
+        .options(
+            IndexOptions::builder()
+                .name(name.to_owned())
+                .unique(unique)
+                .build(),
+        )
+        .build()
+}
+
+#[async_trait]
+impl Store for MongoStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        self.users()
+            .create_index(index(doc! {"username_key": 1}, "username_key_unique", true))
+            .await
+            .map_err(mongo_err)?;
+        self.tokens()
+            .create_index(index(doc! {"user_id": 1}, "by_user", false))
+            .await
+            .map_err(mongo_err)?;
+        self.tokens()
+            .create_index(index(doc! {"expires_us": 1}, "by_expiry", false))
+            .await
+            .map_err(mongo_err)?;
+        self.playlists()
+            .create_index(index(
+                doc! {"owner_id": 1, "updated_us": -1, "_id": -1},
+                "by_owner_updated",
+                false,
+            ))
+            .await
+            .map_err(mongo_err)?;
+        self.playlists()
+            .create_index(index(doc! {"updated_us": -1}, "by_updated", false))
+            .await
+            .map_err(mongo_err)?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.db
+            .run_command(doc! {"ping": 1})
+            .await
+            .map(|_| ())
+            .map_err(mongo_err)
+    }
+
+    fn backend_name(&self) -> &'static str {
+        "mongo"
+    }
+}

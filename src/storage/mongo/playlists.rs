@@ -1,0 +1,139 @@
+//! Playlists in MongoDB: one document each, CAS via `replace_one({_id, version})`.
+
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use mongodb::bson::{self, doc, Document};
+
+use super::{bson_err, is_duplicate_key, mongo_err, MongoStore};
+use crate::{
+    playlists::{
+        model::{ListCursor, Playlist, PlaylistMeta},
+        store::PlaylistStore,
+    },
+    storage::{StoreError, StoreResult},
+};
+
+fn to_document(p: &Playlist) -> StoreResult<Document> {
+    let mut p = p.clone();
+    p.sync_derived();
+    let mut d = bson::to_document(&p).map_err(bson_err)?;
+    d.insert("_id", &p.meta.id);
+    d.insert("updated_us", p.meta.updated_at.timestamp_micros());
+    d.insert("version", p.meta.version as i64);
+    Ok(d)
+}
+
+impl MongoStore {
+    async fn lost_race(&self, id: &str) -> StoreError {
+        let projection = doc! {"version": 1};
+        match self
+            .playlists()
+            .find_one(doc! {"_id": id})
+            .projection(projection)
+            .await
+        {
+            Ok(Some(d)) => match d
+                .get_i64("version")
+                .or_else(|_| d.get_i32("version").map(i64::from))
+            {
+                Ok(v) => StoreError::VersionMismatch { current: v as u64 },
+                Err(e) => bson_err(e),
+            },
+            Ok(None) => StoreError::NotFound,
+            Err(e) => mongo_err(e),
+        }
+    }
+}
+
+#[async_trait]
+impl PlaylistStore for MongoStore {
+    async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()> {
+        self.playlists()
+            .insert_one(to_document(playlist)?)
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                if is_duplicate_key(&e) {
+                    StoreError::Conflict("playlist")
+                } else {
+                    mongo_err(e)
+                }
+            })
+    }
+
+    async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
+        let found = self
+            .playlists()
+            .find_one(doc! {"_id": id})
+            .await
+            .map_err(mongo_err)?;
+        found
+            .map(|d| bson::from_document(d).map_err(bson_err))
+            .transpose()
+    }
+
+    async fn replace_playlist(
+        &self,
+        playlist: &Playlist,
+        expected_version: u64,
+    ) -> StoreResult<()> {
+        let filter = doc! {"_id": &playlist.meta.id, "version": expected_version as i64};
+        let r = self
+            .playlists()
+            .replace_one(filter, to_document(playlist)?)
+            .await
+            .map_err(mongo_err)?;
+        if r.matched_count == 1 {
+            Ok(())
+        } else {
+            Err(self.lost_race(&playlist.meta.id).await)
+        }
+    }
+
+    async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
+        let mut filter = doc! {"_id": id};
+        if let Some(v) = expected_version {
+            filter.insert("version", v as i64);
+        }
+        let r = self
+            .playlists()
+            .delete_one(filter)
+            .await
+            .map_err(mongo_err)?;
+        if r.deleted_count == 1 {
+            Ok(())
+        } else {
+            Err(self.lost_race(id).await)
+        }
+    }
+
+    async fn playlists_by_owner(
+        &self,
+        owner_id: &str,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<PlaylistMeta>> {
+        let mut filter = doc! {"owner_id": owner_id};
+        if let Some(c) = after {
+            filter.insert(
+                "$or",
+                vec![
+                    doc! {"updated_us": {"$lt": c.updated_us}},
+                    doc! {"updated_us": c.updated_us, "_id": {"$lt": &c.id}},
+                ],
+            );
+        }
+        let cursor = self
+            .playlists()
+            .find(filter)
+            .sort(doc! {"updated_us": -1, "_id": -1})
+            .limit(limit as i64)
+            .projection(doc! {"items": 0})
+            .await
+            .map_err(mongo_err)?;
+        let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
+        docs.into_iter()
+            .map(|d| bson::from_document(d).map_err(bson_err))
+            .collect()
+    }
+}

@@ -1,0 +1,7 @@
+//! Accounts: sign-up and the caller's profile.
+
+pub mod dto;
+pub mod model;
+pub mod routes;
+pub mod service;
+pub mod store;
