@@ -244,7 +244,7 @@ pub async fn list(
 ) -> Result<ItemPage, ApiError> {
     let playlist = load(state, caller, id, Action::Read).await?;
     let start = cursor.map(decode_offset).transpose()?.unwrap_or(0);
-    let end = (start + limit).min(playlist.items.len());
+    let end = start.saturating_add(limit).min(playlist.items.len());
     let items = playlist
         .items
         .get(start..end)

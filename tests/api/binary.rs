@@ -1,0 +1,88 @@
+//! The real `sharify` binary: help text, config errors, migrate, and serving on a real port.
+
+use std::{
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use sharify::config::{Config, CONFIG_KEYS};
+
+fn sharify() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sharify"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("SHARIFY_") {
+            c.env_remove(key);
+        }
+    }
+    c
+}
+
+#[test]
+fn help_explains_every_config_key() {
+    let out = sharify().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for key in CONFIG_KEYS {
+        assert!(text.contains(key.env), "--help lacks {}", key.env);
+    }
+    for word in ["serve", "migrate", "--config", "SHARIFY_CONFIG"] {
+        assert!(text.contains(word), "--help lacks {word}");
+    }
+}
+
+#[test]
+fn documented_defaults_match_the_config() {
+    let c = Config::default();
+    let default_of = |env: &str| CONFIG_KEYS.iter().find(|k| k.env == env).unwrap().default;
+    assert_eq!(c.http.bind.to_string(), default_of("SHARIFY_HTTP__BIND"));
+    assert_eq!(c.store.data_dir.to_str().unwrap(), default_of("SHARIFY_STORE__DATA_DIR"));
+    assert_eq!(c.mongo.database, default_of("SHARIFY_MONGO__DATABASE"));
+    assert_eq!(c.http.body_limit_bytes.to_string(), default_of("SHARIFY_HTTP__BODY_LIMIT_BYTES"));
+    assert_eq!(c.auth.token_ttl_days.to_string(), default_of("SHARIFY_AUTH__TOKEN_TTL_DAYS"));
+}
+
+#[test]
+fn a_bad_value_stops_startup_naming_the_key() {
+    let out = sharify().env("SHARIFY_HTTP__BIND", "not-an-address").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("http.bind") && err.contains("SHARIFY_HTTP__BIND"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sharify.toml");
+    std::fs::write(&file, "[auth]\ntoken_ttl_dayz = 3\n").unwrap();
+    let out = sharify().arg("--config").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("token_ttl_dayz"), "{err}");
+}
+
+#[test]
+fn migrate_creates_the_store_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested/data");
+    let out = sharify().arg("migrate").env("SHARIFY_STORE__DATA_DIR", &data).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(data.join(sharify::storage::embedded::DB_FILE).exists());
+}
+
+#[test]
+fn binary_serves_on_the_configured_port_with_a_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let file = dir.path().join("sharify.toml");
+    std::fs::write(&file, format!("[http]\nbind = \"127.0.0.1:{port}\"\n[store]\ndata_dir = \"{}\"\n", dir.path().join("d").display())).unwrap();
+    let mut child = sharify().env("SHARIFY_CONFIG", &file).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let answer = loop {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let got = rt.block_on(async { reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await.ok().map(|r| r.status()) });
+        if got.is_some() || Instant::now() > deadline {
+            break got;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(answer.map(|s| s.as_u16()), Some(200));
+}

@@ -1,0 +1,13 @@
+//! sharify's integration tests: one binary, real server, real HTTP, both store backends.
+
+mod helpers;
+
+mod auth;
+mod auth_matrix;
+mod binary;
+mod concurrency;
+mod errors;
+mod items;
+mod openapi;
+mod playlists;
+mod store_contract;

@@ -1,0 +1,163 @@
+//! The store contract: the same behaviour, errors and ordering on every backend.
+
+use chrono::{Duration, Utc};
+use sharify::{
+    auth::store::TokenRecord,
+    ids,
+    playlists::model::{Item, ListCursor, Playlist, PlaylistMeta, Visibility},
+    storage::StoreError,
+    users::model::User,
+};
+
+use crate::helpers::{Backend, TestStore};
+
+fn user(name: &str) -> User {
+    User {
+        id: ids::new_id(),
+        username: name.into(),
+        display_name: name.into(),
+        password_hash: "$argon2id$fake".into(),
+        created_at: ids::now(),
+    }
+}
+
+fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
+    let now = ids::now();
+    Playlist {
+        meta: PlaylistMeta {
+            id: ids::new_id(),
+            owner_id: owner.into(),
+            owner_username: "owner".into(),
+            name: name.into(),
+            description: "déscription ✓".into(),
+            visibility: Visibility::Unlisted,
+            version: 1,
+            created_at: now,
+            updated_at: now + Duration::microseconds(updated_offset_us),
+            item_count: 0,
+        },
+        items: vec![],
+    }
+}
+
+fn item(artist: &str, title: &str) -> Item {
+    Item {
+        item_id: ids::new_id(),
+        artist: artist.into(),
+        title: title.into(),
+        album: Some("Album".into()),
+        added_by: "someone".into(),
+        added_at: ids::now(),
+        track_key: format!("{artist}\u{1f}{title}"),
+    }
+}
+
+async fn users_are_unique_ignoring_case(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let alice = user("Alice");
+    s.store.insert_user(&alice).await.unwrap();
+    assert_eq!(s.store.insert_user(&user("aLICE")).await, Err(StoreError::Conflict("username")));
+    let found = s.store.user_by_username("ALICE").await.unwrap().unwrap();
+    assert_eq!((found.id.as_str(), found.username.as_str()), (alice.id.as_str(), "Alice"));
+    assert_eq!(s.store.user_by_id(&alice.id).await.unwrap().unwrap().password_hash, alice.password_hash);
+    assert!(s.store.user_by_username("bob").await.unwrap().is_none());
+    assert!(s.store.user_by_id("nope").await.unwrap().is_none());
+}
+
+async fn tokens_insert_find_delete_and_expire(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let now = ids::now();
+    let live = TokenRecord { token_hash: "a".repeat(64), user_id: "u1".into(), created_at: now, expires_at: now + Duration::days(1) };
+    let dead = TokenRecord { token_hash: "b".repeat(64), expires_at: now - Duration::seconds(1), ..live.clone() };
+    s.store.insert_token(&live).await.unwrap();
+    s.store.insert_token(&dead).await.unwrap();
+    assert_eq!(s.store.token_by_hash(&live.token_hash).await.unwrap(), Some(live.clone()));
+    assert_eq!(s.store.delete_expired_tokens(Utc::now()).await.unwrap(), 1);
+    assert!(s.store.token_by_hash(&dead.token_hash).await.unwrap().is_none());
+    assert!(s.store.delete_token(&live.token_hash).await.unwrap());
+    assert!(!s.store.delete_token(&live.token_hash).await.unwrap());
+}
+
+async fn playlists_round_trip_exactly(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let mut p = playlist("o1", "Röad trip", 0);
+    p.items = vec![item("Björk", "Army of Me"), item("ABBA", "SOS")];
+    p.sync_derived();
+    s.store.insert_playlist(&p).await.unwrap();
+    assert_eq!(s.store.playlist(&p.meta.id).await.unwrap(), Some(p.clone()));
+    assert_eq!(s.store.insert_playlist(&p).await, Err(StoreError::Conflict("playlist")));
+    assert!(s.store.playlist("missing").await.unwrap().is_none());
+}
+
+async fn replace_is_conditional_on_version(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let mut p = playlist("o1", "A", 0);
+    s.store.insert_playlist(&p).await.unwrap();
+    p.meta.version = 2;
+    p.items.push(item("a", "b"));
+    s.store.replace_playlist(&p, 1).await.unwrap();
+    let mut stale = p.clone();
+    stale.meta.version = 2;
+    stale.meta.name = "lost update".into();
+    assert_eq!(s.store.replace_playlist(&stale, 1).await, Err(StoreError::VersionMismatch { current: 2 }));
+    let stored = s.store.playlist(&p.meta.id).await.unwrap().unwrap();
+    assert_eq!((stored.meta.name.as_str(), stored.meta.item_count, stored.items.len()), ("A", 1, 1));
+    let ghost = playlist("o1", "ghost", 0);
+    assert_eq!(s.store.replace_playlist(&ghost, 1).await, Err(StoreError::NotFound));
+}
+
+async fn concurrent_replaces_of_one_version_have_one_winner(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let p = playlist("o1", "A", 0);
+    s.store.insert_playlist(&p).await.unwrap();
+    let attempts = (0..16).map(|i| {
+        let store = s.store.clone();
+        let mut next = p.clone();
+        next.meta.version = 2;
+        next.meta.name = format!("writer {i}");
+        tokio::spawn(async move { store.replace_playlist(&next, 1).await })
+    });
+    let results = futures::future::join_all(attempts).await;
+    let wins = results.iter().filter(|r| matches!(r, Ok(Ok(())))).count();
+    let losses = results.iter().filter(|r| matches!(r, Ok(Err(StoreError::VersionMismatch { current: 2 })))).count();
+    assert_eq!((wins, losses), (1, 15));
+}
+
+async fn delete_honours_expected_version(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let p = playlist("o1", "A", 0);
+    s.store.insert_playlist(&p).await.unwrap();
+    assert_eq!(s.store.delete_playlist(&p.meta.id, Some(7)).await, Err(StoreError::VersionMismatch { current: 1 }));
+    s.store.delete_playlist(&p.meta.id, Some(1)).await.unwrap();
+    assert_eq!(s.store.delete_playlist(&p.meta.id, None).await, Err(StoreError::NotFound));
+}
+
+async fn owner_listing_orders_by_update_then_id_and_pages(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    // Two share an update time so the id tie-break is exercised.
+    let mut all = vec![playlist("o1", "p0", 0), playlist("o1", "p1", 10), playlist("o1", "p2", 10), playlist("o1", "p3", 20)];
+    for p in &mut all {
+        p.items.push(item("x", &p.meta.name));
+        s.store.insert_playlist(p).await.unwrap();
+    }
+    s.store.insert_playlist(&playlist("o2", "other", 30)).await.unwrap();
+    let mut expected: Vec<_> = all.iter().map(|p| (p.meta.updated_at, p.meta.id.clone())).collect();
+    expected.sort_by(|a, b| b.cmp(a));
+    let first = s.store.playlists_by_owner("o1", None, 3).await.unwrap();
+    let last = &first[2];
+    let cursor = ListCursor { updated_us: last.updated_at.timestamp_micros(), id: last.id.clone() };
+    let second = s.store.playlists_by_owner("o1", Some(&cursor), 3).await.unwrap();
+    let got: Vec<_> = first.iter().chain(&second).map(|m| (m.updated_at, m.id.clone())).collect();
+    assert_eq!(got, expected);
+    assert!(first.iter().all(|m| m.item_count == 1 && m.owner_id == "o1"));
+}
+
+crate::on_both_backends!(
+    users_are_unique_ignoring_case,
+    tokens_insert_find_delete_and_expire,
+    playlists_round_trip_exactly,
+    replace_is_conditional_on_version,
+    concurrent_replaces_of_one_version_have_one_winner,
+    delete_honours_expected_version,
+    owner_listing_orders_by_update_then_id_and_pages,
+);
