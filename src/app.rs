@@ -69,20 +69,11 @@ impl Server {
 
     /// Like [`Server::bind`] with an already opened store.
     pub async fn bind_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
-        store
-            .migrate()
+        store.migrate().await.map_err(|e| anyhow::anyhow!("store migration failed: {e}"))?;
+        let listener = TcpListener::bind(config.http.bind)
             .await
-            .map_err(|e| anyhow::anyhow!("store migration failed: {e}"))?;
-        let listener = TcpListener::bind(config.http.bind).await.map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {} (SHARIFY_HTTP__BIND): {e}",
-                config.http.bind
-            )
-        })?;
-        Ok(Self {
-            listener,
-            state: AppState::new(config, store),
-        })
+            .map_err(|e| anyhow::anyhow!("cannot listen on {} (SHARIFY_HTTP__BIND): {e}", config.http.bind))?;
+        Ok(Self { listener, state: AppState::new(config, store) })
     }
 
     /// The address actually bound (useful with port 0).
@@ -96,25 +87,19 @@ impl Server {
     }
 
     /// Serves until `shutdown` resolves, then drains in-flight requests.
-    pub async fn run(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let state = self.state.clone();
         let jobs = tokio::spawn(expired_token_sweeper(state.clone()));
         let router = build_router(state.clone());
         let flag = state.shutting_down.clone();
         tracing::info!(addr = %self.listener.local_addr()?, backend = state.store.backend_name(), "sharify listening");
-        axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            flag.store(true, Ordering::SeqCst);
-            tracing::info!("shutdown requested; draining");
-        })
-        .await?;
+        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                flag.store(true, Ordering::SeqCst);
+                tracing::info!("shutdown requested; draining");
+            })
+            .await?;
         jobs.abort();
         Ok(())
     }

@@ -59,9 +59,7 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        Self {
-            data_dir: PathBuf::from("./data"),
-        }
+        Self { data_dir: PathBuf::from("./data") }
     }
 }
 
@@ -77,10 +75,7 @@ pub struct MongoConfig {
 
 impl Default for MongoConfig {
     fn default() -> Self {
-        Self {
-            uri: None,
-            database: "sharify".into(),
-        }
+        Self { uri: None, database: "sharify".into() }
     }
 }
 
@@ -100,12 +95,7 @@ pub struct AuthConfig {
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        Self {
-            token_ttl_days: 30,
-            max_failures_per_user: 10,
-            max_failures_per_ip: 50,
-            failure_window_secs: 900,
-        }
+        Self { token_ttl_days: 30, max_failures_per_user: 10, max_failures_per_ip: 50, failure_window_secs: 900 }
     }
 }
 
@@ -121,10 +111,7 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self {
-            format: LogFormat::Pretty,
-            level: "info".into(),
-        }
+        Self { format: LogFormat::Pretty, level: "info".into() }
     }
 }
 
@@ -172,16 +159,8 @@ pub struct ConfigKey {
 
 /// Every configuration key; `sharify --help` prints this table.
 pub const CONFIG_KEYS: &[ConfigKey] = &[
-    ConfigKey {
-        env: "SHARIFY_HTTP__BIND",
-        default: "0.0.0.0:8080",
-        help: "address the API listens on",
-    },
-    ConfigKey {
-        env: "SHARIFY_HTTP__BODY_LIMIT_BYTES",
-        default: "1048576",
-        help: "largest request body (413 beyond)",
-    },
+    ConfigKey { env: "SHARIFY_HTTP__BIND", default: "0.0.0.0:8080", help: "address the API listens on" },
+    ConfigKey { env: "SHARIFY_HTTP__BODY_LIMIT_BYTES", default: "1048576", help: "largest request body (413 beyond)" },
     ConfigKey {
         env: "SHARIFY_HTTP__REQUEST_TIMEOUT_SECS",
         default: "30",
@@ -192,26 +171,14 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         default: "false",
         help: "take the client address from X-Forwarded-For (behind a trusted proxy only)",
     },
-    ConfigKey {
-        env: "SHARIFY_STORE__DATA_DIR",
-        default: "./data",
-        help: "directory of the embedded store",
-    },
+    ConfigKey { env: "SHARIFY_STORE__DATA_DIR", default: "./data", help: "directory of the embedded store" },
     ConfigKey {
         env: "SHARIFY_MONGO__URI",
         default: "(unset)",
         help: "MongoDB connection string; when set, MongoDB is the store",
     },
-    ConfigKey {
-        env: "SHARIFY_MONGO__DATABASE",
-        default: "sharify",
-        help: "MongoDB database name",
-    },
-    ConfigKey {
-        env: "SHARIFY_AUTH__TOKEN_TTL_DAYS",
-        default: "30",
-        help: "bearer token lifetime in days",
-    },
+    ConfigKey { env: "SHARIFY_MONGO__DATABASE", default: "sharify", help: "MongoDB database name" },
+    ConfigKey { env: "SHARIFY_AUTH__TOKEN_TTL_DAYS", default: "30", help: "bearer token lifetime in days" },
     ConfigKey {
         env: "SHARIFY_AUTH__MAX_FAILURES_PER_USER",
         default: "10",
@@ -222,21 +189,9 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         default: "50",
         help: "failed logins per client address per window before 429",
     },
-    ConfigKey {
-        env: "SHARIFY_AUTH__FAILURE_WINDOW_SECS",
-        default: "900",
-        help: "failed-login window in seconds",
-    },
-    ConfigKey {
-        env: "SHARIFY_LOG__FORMAT",
-        default: "pretty",
-        help: "log format: pretty or json",
-    },
-    ConfigKey {
-        env: "SHARIFY_LOG__LEVEL",
-        default: "info",
-        help: "log filter, e.g. info or sharify=debug,info",
-    },
+    ConfigKey { env: "SHARIFY_AUTH__FAILURE_WINDOW_SECS", default: "900", help: "failed-login window in seconds" },
+    ConfigKey { env: "SHARIFY_LOG__FORMAT", default: "pretty", help: "log format: pretty or json" },
+    ConfigKey { env: "SHARIFY_LOG__LEVEL", default: "info", help: "log filter, e.g. info or sharify=debug,info" },
 ];
 
 /// Help text listing every configuration key, for `--help`.
@@ -246,10 +201,7 @@ pub fn config_help() -> String {
          (sections [http] [store] [mongo] [auth] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
-        out.push_str(&format!(
-            "  {:<38} default {:<14} {}\n",
-            key.env, key.default, key.help
-        ));
+        out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));
     }
     out
 }
@@ -259,9 +211,7 @@ impl Config {
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
         Self::from_figment(Self::figment(
             file,
-            Env::prefixed("SHARIFY_")
-                .filter(|k| k.as_str().contains("__"))
-                .split("__"),
+            Env::prefixed("SHARIFY_").filter(|k| k.as_str().contains("__")).split("__"),
         ))
     }
 
@@ -283,10 +233,7 @@ impl Config {
             } else {
                 format!(" (env SHARIFY_{})", key.to_uppercase().replace('.', "__"))
             };
-            ConfigError(format!(
-                "invalid configuration value for `{key}`{env}: {}",
-                e.kind
-            ))
+            ConfigError(format!("invalid configuration value for `{key}`{env}: {}", e.kind))
         })
     }
 }

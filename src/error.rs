@@ -44,17 +44,8 @@ pub struct ErrorBody {
 
 impl ApiError {
     /// An error with any status.
-    pub fn new(
-        status: StatusCode,
-        code: impl Into<Cow<'static, str>>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            status,
-            code: code.into(),
-            message: message.into(),
-            retry_after: None,
-        }
+    pub fn new(status: StatusCode, code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+        Self { status, code: code.into(), message: message.into(), retry_after: None }
     }
     /// 400: the request is malformed.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -101,41 +92,22 @@ impl ApiError {
     }
     /// 503: a dependency is unavailable.
     pub fn unavailable(message: impl Into<String>) -> Self {
-        Self {
-            retry_after: Some(1),
-            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
-        }
+        Self { retry_after: Some(1), ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message) }
     }
     /// 500: logs the details and answers a generic message.
     pub fn internal(details: impl std::fmt::Display) -> Self {
         tracing::error!(error = %details, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "internal error",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
     }
     /// The body, with a request id when known.
     pub fn body(&self, request_id: Option<String>) -> ErrorEnvelope {
-        ErrorEnvelope {
-            error: ErrorBody {
-                code: self.code.to_string(),
-                message: self.message.clone(),
-                request_id,
-            },
-        }
+        ErrorEnvelope { error: ErrorBody { code: self.code.to_string(), message: self.message.clone(), request_id } }
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.status.as_u16(),
-            self.code,
-            self.message
-        )
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
     }
 }
 
@@ -151,9 +123,7 @@ impl IntoResponse for ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(
                 header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(
-                    "Bearer realm=\"sharify\", Basic realm=\"sharify\", charset=\"UTF-8\"",
-                ),
+                HeaderValue::from_static("Bearer realm=\"sharify\", Basic realm=\"sharify\", charset=\"UTF-8\""),
             );
         }
         // The error-body layer re-renders the body with the request id.
@@ -166,9 +136,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found("not_found", "no such resource"),
-            StoreError::Conflict(what) => {
-                ApiError::conflict("conflict", format!("{what} already exists"))
-            }
+            StoreError::Conflict(what) => ApiError::conflict("conflict", format!("{what} already exists")),
             StoreError::VersionMismatch { current } => ApiError::version_mismatch(current),
             StoreError::Unavailable(details) => {
                 tracing::warn!(error = %details, "store unavailable");

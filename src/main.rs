@@ -6,11 +6,7 @@ use clap::{Parser, Subcommand};
 use sharify::{app, config::Config, storage, telemetry};
 
 #[derive(Parser)]
-#[command(
-    name = "sharify",
-    version,
-    about = "Create, organise and share music playlists, enriched from Last.fm"
-)]
+#[command(name = "sharify", version, about = "Create, organise and share music playlists, enriched from Last.fm")]
 struct Cli {
     /// TOML configuration file (also SHARIFY_CONFIG).
     #[arg(long, env = "SHARIFY_CONFIG", global = true)]
@@ -31,10 +27,7 @@ fn main() -> std::process::ExitCode {
     let cli = {
         use clap::CommandFactory;
         let help = sharify::config::config_help();
-        let matches = Cli::command()
-            .after_help(help.clone())
-            .after_long_help(help)
-            .get_matches();
+        let matches = Cli::command().after_help(help.clone()).after_long_help(help).get_matches();
         <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     };
     let config = match Config::load(cli.config.as_deref()) {
@@ -48,12 +41,7 @@ fn main() -> std::process::ExitCode {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime starts");
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => {
-                app::Server::bind(config)
-                    .await?
-                    .run(app::shutdown_signal())
-                    .await
-            }
+            Command::Serve => app::Server::bind(config).await?.run(app::shutdown_signal()).await,
             Command::Migrate => {
                 let store = storage::open_store(&config).await?;
                 store.migrate().await?;

@@ -31,27 +31,14 @@ pub struct ClientAddr(pub Option<String>);
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if state.config.http.trust_forwarded_for {
-            let forwarded = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok());
-            if let Some(first) = forwarded
-                .and_then(|v| v.split(',').next())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
+            let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+            if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|s| !s.is_empty()) {
                 return Ok(Self(Some(first.to_owned())));
             }
         }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(Self(peer))
     }
 }
@@ -59,10 +46,7 @@ impl FromRequestParts<AppState> for ClientAddr {
 impl FromRequestParts<AppState> for MaybeAuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(cached) = parts.extensions.get::<MaybeAuthUser>() {
             return Ok(cached.clone());
         }
@@ -80,14 +64,9 @@ impl FromRequestParts<AppState> for MaybeAuthUser {
             let (username, password) = decoded.split_once(':').ok_or_else(malformed)?;
             let addr = ClientAddr::from_request_parts(parts, state).await?;
             let user = service::verify_login(state, username, password, addr.0.as_deref()).await?;
-            AuthUser {
-                user,
-                token_hash: None,
-            }
+            AuthUser { user, token_hash: None }
         } else {
-            return Err(ApiError::unauthorized(
-                "unsupported authorization scheme; use Bearer or Basic",
-            ));
+            return Err(ApiError::unauthorized("unsupported authorization scheme; use Bearer or Basic"));
         };
         let resolved = Self(Some(user));
         parts.extensions.insert(resolved.clone());
@@ -98,18 +77,11 @@ impl FromRequestParts<AppState> for MaybeAuthUser {
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         MaybeAuthUser::from_request_parts(parts, state)
             .await?
             .0
-            .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "authentication required: send a Bearer token or Basic credentials",
-                )
-            })
+            .ok_or_else(|| ApiError::unauthorized("authentication required: send a Bearer token or Basic credentials"))
     }
 }
 

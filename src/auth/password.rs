@@ -1,9 +1,7 @@
 //! Password hashing with argon2id (OWASP parameters), on blocking threads.
 
 use argon2::{
-    password_hash::{
-        rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString,
-    },
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
 
@@ -31,14 +29,10 @@ impl Default for Passwords {
 impl Passwords {
     /// Builds the hasher with OWASP parameters.
     pub fn new() -> Self {
-        let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None)
-            .expect("static argon2 params are valid");
+        let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None).expect("static argon2 params are valid");
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let salt = SaltString::generate(&mut OsRng);
-        let dummy_hash = argon
-            .hash_password(b"dummy password for timing", &salt)
-            .expect("hashing works")
-            .to_string();
+        let dummy_hash = argon.hash_password(b"dummy password for timing", &salt).expect("hashing works").to_string();
         Self { argon, dummy_hash }
     }
 
@@ -47,9 +41,7 @@ impl Passwords {
         let argon = self.argon.clone();
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
+            argon.hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
         })
         .await
         .map_err(ApiError::internal)?
@@ -62,9 +54,7 @@ impl Passwords {
         let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
         let argon = self.argon.clone();
         let ok = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&hash)
-                .map(|h| argon.verify_password(password.as_bytes(), &h).is_ok())
-                .unwrap_or(false)
+            PasswordHash::new(&hash).map(|h| argon.verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
         })
         .await
         .unwrap_or(false);
@@ -77,23 +67,15 @@ pub fn check_password_policy(password: &str, username: &str) -> Result<(), ApiEr
     if password.chars().count() < limits::PASSWORD_MIN_CHARS {
         return Err(ApiError::invalid(
             "weak_password",
-            format!(
-                "password must be at least {} characters",
-                limits::PASSWORD_MIN_CHARS
-            ),
+            format!("password must be at least {} characters", limits::PASSWORD_MIN_CHARS),
         ));
     }
     if password.len() > limits::PASSWORD_MAX_BYTES {
         return Err(ApiError::invalid("weak_password", "password is too long"));
     }
     let lowered = password.to_lowercase();
-    if lowered == username.to_lowercase()
-        || COMMON_PASSWORDS.lines().any(|common| common == lowered)
-    {
-        return Err(ApiError::invalid(
-            "weak_password",
-            "password is too common; choose another",
-        ));
+    if lowered == username.to_lowercase() || COMMON_PASSWORDS.lines().any(|common| common == lowered) {
+        return Err(ApiError::invalid("weak_password", "password is too common; choose another"));
     }
     Ok(())
 }
@@ -106,14 +88,8 @@ mod tests {
     async fn hashes_are_argon2id_and_verify() {
         let p = Passwords::new();
         let hash = p.hash("correct horse battery".into()).await.unwrap();
-        assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{hash}"
-        );
-        assert!(
-            p.verify("correct horse battery".into(), Some(hash.clone()))
-                .await
-        );
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(p.verify("correct horse battery".into(), Some(hash.clone())).await);
         assert!(!p.verify("wrong horse battery".into(), Some(hash)).await);
         assert!(!p.verify("dummy password for timing".into(), None).await);
     }

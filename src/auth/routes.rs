@@ -10,6 +10,7 @@ use super::{extractor::ClientAddr, service, AuthUser};
 use crate::{
     app::AppState,
     error::{ApiError, ErrorEnvelope},
+    http::api_errors::{JsonBodyErrors, NeedsAuth},
     http::extract::ApiJson,
     users::dto::UserDto,
 };
@@ -39,50 +40,32 @@ pub struct TokenResponse {
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_token))
-        .routes(routes!(revoke_current_token))
+    OpenApiRouter::new().routes(routes!(create_token)).routes(routes!(revoke_current_token))
 }
 
 /// Exchange username and password for a bearer token.
 #[utoipa::path(post, path = "/v1/auth/tokens", tag = "auth", request_body = TokenRequest,
-    responses(
-        (status = 201, description = "Token issued", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = ErrorEnvelope),
+    responses((status = 201, description = "Token issued", body = TokenResponse),
         (status = 401, description = "Wrong username or password", body = ErrorEnvelope),
-        (status = 415, description = "Not JSON", body = ErrorEnvelope),
-        (status = 422, description = "Invalid body", body = ErrorEnvelope),
-        (status = 429, description = "Too many failed logins (see Retry-After)", body = ErrorEnvelope),
-    ))]
+        (status = 429, description = "Too many failed logins; see Retry-After", body = ErrorEnvelope), JsonBodyErrors))]
 async fn create_token(
     State(state): State<AppState>,
     addr: ClientAddr,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
-    let user =
-        service::verify_login(&state, &body.username, &body.password, addr.0.as_deref()).await?;
+    let user = service::verify_login(&state, &body.username, &body.password, addr.0.as_deref()).await?;
     let (token, record) = service::issue_token(&state, &user).await?;
-    let response = TokenResponse {
-        token,
-        token_type: "Bearer".into(),
-        expires_at: record.expires_at,
-        user: UserDto::from(&user),
-    };
+    let response =
+        TokenResponse { token, token_type: "Bearer".into(), expires_at: record.expires_at, user: UserDto::from(&user) };
     Ok((StatusCode::CREATED, Json(response)))
 }
 
 /// Revoke the bearer token this request is authenticated with.
 #[utoipa::path(delete, path = "/v1/auth/tokens/current", tag = "auth",
     security(("bearer" = [])),
-    responses(
-        (status = 204, description = "Token revoked"),
-        (status = 400, description = "Authenticated with Basic, not a token", body = ErrorEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-    ))]
-async fn revoke_current_token(
-    State(state): State<AppState>,
-    caller: AuthUser,
-) -> Result<StatusCode, ApiError> {
+    responses((status = 204, description = "Token revoked"),
+        (status = 400, description = "Authenticated with Basic, not a token", body = ErrorEnvelope), NeedsAuth))]
+async fn revoke_current_token(State(state): State<AppState>, caller: AuthUser) -> Result<StatusCode, ApiError> {
     service::revoke_current(&state, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,21 +20,11 @@ pub async fn verify_login(
     addr: Option<&str>,
 ) -> Result<User, ApiError> {
     if let Some(wait) = state.throttle.locked_for(username, addr) {
-        return Err(ApiError::too_many_requests(
-            wait,
-            "too many failed logins; try again later",
-        ));
+        return Err(ApiError::too_many_requests(wait, "too many failed logins; try again later"));
     }
-    let user = if username.len() <= 64 {
-        state.store.user_by_username(username).await?
-    } else {
-        None
-    };
+    let user = if username.len() <= 64 { state.store.user_by_username(username).await? } else { None };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-    let password_ok = state
-        .passwords
-        .verify(password.to_owned(), stored_hash)
-        .await;
+    let password_ok = state.passwords.verify(password.to_owned(), stored_hash).await;
     match user {
         Some(user) if password_ok => {
             state.throttle.record_success(username);
@@ -69,32 +59,18 @@ pub async fn authenticate_token(state: &AppState, token: &str) -> Result<AuthUse
         return Err(invalid());
     }
     let token_hash = hash_token(token);
-    let record = state
-        .store
-        .token_by_hash(&token_hash)
-        .await?
-        .ok_or_else(invalid)?;
+    let record = state.store.token_by_hash(&token_hash).await?.ok_or_else(invalid)?;
     if record.expires_at <= Utc::now() {
         return Err(invalid());
     }
-    let user = state
-        .store
-        .user_by_id(&record.user_id)
-        .await?
-        .ok_or_else(invalid)?;
-    Ok(AuthUser {
-        user,
-        token_hash: Some(token_hash),
-    })
+    let user = state.store.user_by_id(&record.user_id).await?.ok_or_else(invalid)?;
+    Ok(AuthUser { user, token_hash: Some(token_hash) })
 }
 
 /// Revokes the token the caller authenticated with.
 pub async fn revoke_current(state: &AppState, caller: &AuthUser) -> Result<(), ApiError> {
     let hash = caller.token_hash.as_deref().ok_or_else(|| {
-        ApiError::bad_request(
-            "no_token",
-            "this request was authenticated with Basic credentials, not a token",
-        )
+        ApiError::bad_request("no_token", "this request was authenticated with Basic credentials, not a token")
     })?;
     state.store.delete_token(hash).await?;
     Ok(())

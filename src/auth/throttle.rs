@@ -27,19 +27,11 @@ pub struct LoginThrottle {
 impl LoginThrottle {
     /// A throttle allowing `max_per_user` / `max_per_ip` failures per `window`.
     pub fn new(window: Duration, max_per_user: u32, max_per_ip: u32) -> Self {
-        Self {
-            windows: Mutex::new(HashMap::new()),
-            window,
-            max_per_user,
-            max_per_ip,
-        }
+        Self { windows: Mutex::new(HashMap::new()), window, max_per_user, max_per_ip }
     }
 
     fn keys(username: &str, ip: Option<&str>) -> [(String, bool); 2] {
-        [
-            (format!("u:{}", username.to_ascii_lowercase()), true),
-            (format!("ip:{}", ip.unwrap_or("unknown")), false),
-        ]
+        [(format!("u:{}", username.to_ascii_lowercase()), true), (format!("ip:{}", ip.unwrap_or("unknown")), false)]
     }
 
     /// Seconds until the caller may try again, or `None` when attempts are allowed.
@@ -50,14 +42,9 @@ impl LoginThrottle {
             .iter()
             .filter_map(|(key, is_user)| {
                 let w = windows.get(key)?;
-                let max = if *is_user {
-                    self.max_per_user
-                } else {
-                    self.max_per_ip
-                };
+                let max = if *is_user { self.max_per_user } else { self.max_per_ip };
                 let elapsed = now.duration_since(w.started);
-                (elapsed < self.window && w.failures >= max)
-                    .then(|| (self.window - elapsed).as_secs().max(1))
+                (elapsed < self.window && w.failures >= max).then(|| (self.window - elapsed).as_secs().max(1))
             })
             .max()
     }
@@ -73,15 +60,9 @@ impl LoginThrottle {
             if windows.len() >= MAX_TRACKED_KEYS && !windows.contains_key(&key) {
                 continue;
             }
-            let w = windows.entry(key).or_insert(Window {
-                started: now,
-                failures: 0,
-            });
+            let w = windows.entry(key).or_insert(Window { started: now, failures: 0 });
             if now.duration_since(w.started) >= self.window {
-                *w = Window {
-                    started: now,
-                    failures: 0,
-                };
+                *w = Window { started: now, failures: 0 };
             }
             w.failures += 1;
         }
@@ -105,9 +86,7 @@ mod tests {
             assert_eq!(t.locked_for("Alice", Some("1.2.3.4")), None);
             t.record_failure("alice", Some("1.2.3.4"));
         }
-        let wait = t
-            .locked_for("ALICE", Some("5.6.7.8"))
-            .expect("locked by username");
+        let wait = t.locked_for("ALICE", Some("5.6.7.8")).expect("locked by username");
         assert!((1..=60).contains(&wait));
         assert_eq!(t.locked_for("bob", Some("1.2.3.4")), None);
         t.record_success("alice");

@@ -28,9 +28,7 @@ mod tests {
     #[test]
     fn tokens_carry_256_bits_and_hash_differs_from_token() {
         let (token, hash) = generate_token();
-        let raw = URL_SAFE_NO_PAD
-            .decode(token.trim_start_matches(TOKEN_PREFIX))
-            .unwrap();
+        let raw = URL_SAFE_NO_PAD.decode(token.trim_start_matches(TOKEN_PREFIX)).unwrap();
         assert_eq!(raw.len(), 32);
         assert_eq!(hash, hash_token(&token));
         assert!(!hash.contains(&token[4..]));

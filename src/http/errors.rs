@@ -19,28 +19,16 @@ pub struct KeepBody;
 
 /// Middleware: gives every 4xx/5xx response the JSON error body with `request_id`.
 pub async fn render_errors(request: Request, next: Next) -> Response {
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let mut response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error())
-        || response.extensions().get::<KeepBody>().is_some()
-    {
+    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<KeepBody>().is_some() {
         return response;
     }
-    let error = response
-        .extensions_mut()
-        .remove::<ApiError>()
-        .unwrap_or_else(|| fallback_error(status));
+    let error = response.extensions_mut().remove::<ApiError>().unwrap_or_else(|| fallback_error(status));
     let body = serde_json::to_vec(&error.body(request_id)).unwrap_or_default();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.remove(header::CONTENT_LENGTH);
     *response.body_mut() = Body::from(body);
     response
@@ -49,24 +37,16 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
 fn fallback_error(status: StatusCode) -> ApiError {
     match status {
         StatusCode::NOT_FOUND => route_not_found_error(),
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
-            status,
-            "method_not_allowed",
-            "this route does not support that method",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => super::extract::payload_too_large(),
-        StatusCode::REQUEST_TIMEOUT => {
-            ApiError::new(status, "request_timeout", "the request took too long")
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::new(status, "method_not_allowed", "this route does not support that method")
         }
+        StatusCode::PAYLOAD_TOO_LARGE => super::extract::payload_too_large(),
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(status, "request_timeout", "the request took too long"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             ApiError::new(status, "unsupported_media_type", "unsupported content type")
         }
         s if s.is_server_error() => ApiError::new(s, "internal", "internal error"),
-        s => ApiError::new(
-            s,
-            "request_error",
-            s.canonical_reason().unwrap_or("request error"),
-        ),
+        s => ApiError::new(s, "request_error", s.canonical_reason().unwrap_or("request error")),
     }
 }
 

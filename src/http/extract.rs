@@ -40,11 +40,7 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
 
 /// 413 with the standard message.
 pub fn payload_too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-        "the request body is too large",
-    )
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
 }
 
 /// Query-string extractor answering 400 `invalid_query` with the reason.
@@ -90,17 +86,12 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             return Ok(Self(None));
         }
         let tag = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-        tag.parse::<u64>()
-            .map(|v| Self(Some(v)))
-            .map_err(|_| bad_if_match())
+        tag.parse::<u64>().map(|v| Self(Some(v))).map_err(|_| bad_if_match())
     }
 }
 
 fn bad_if_match() -> ApiError {
-    ApiError::bad_request(
-        "invalid_if_match",
-        "If-Match must be an ETag previously returned, e.g. \"3\"",
-    )
+    ApiError::bad_request("invalid_if_match", "If-Match must be an ETag previously returned, e.g. \"3\"")
 }
 
 /// The ETag for a playlist version.

@@ -24,17 +24,13 @@ pub struct ProbeStatus {
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(healthz))
-        .routes(routes!(readyz))
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz))
 }
 
 /// Liveness: the process is serving.
 #[utoipa::path(get, path = "/healthz", tag = "probes", responses((status = 200, description = "Alive", body = ProbeStatus)))]
 async fn healthz() -> Json<ProbeStatus> {
-    Json(ProbeStatus {
-        status: "ok".into(),
-    })
+    Json(ProbeStatus { status: "ok".into() })
 }
 
 /// Readiness: the store answers within 1 s and the process is not shutting down.
@@ -46,9 +42,7 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<ProbeStatus>, ApiE
         return Err(ApiError::unavailable("shutting down"));
     }
     match tokio::time::timeout(READY_BUDGET, state.store.ping()).await {
-        Ok(Ok(())) => Ok(Json(ProbeStatus {
-            status: "ready".into(),
-        })),
+        Ok(Ok(())) => Ok(Json(ProbeStatus { status: "ready".into() })),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: store ping failed");
             Err(ApiError::unavailable("store unreachable"))

@@ -1,5 +1,6 @@
 //! Router assembly, middleware, probes, the OpenAPI document and extractors.
 
+pub mod api_errors;
 pub mod errors;
 pub mod extract;
 pub mod health;

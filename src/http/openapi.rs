@@ -35,14 +35,8 @@ struct SecuritySchemes;
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        );
-        components.add_security_scheme(
-            "basic",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
-        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme("basic", SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)));
     }
 }
 
@@ -55,10 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/openapi.json", tag = "meta",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
 async fn openapi_json(Extension(doc): Extension<OpenApiJson>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        doc.0.as_ref().clone(),
-    )
+    ([(header::CONTENT_TYPE, "application/json")], doc.0.as_ref().clone())
 }
 
 /// The document, serialised once when the router is built.
@@ -68,9 +59,6 @@ pub struct OpenApiJson(pub Arc<String>);
 impl OpenApiJson {
     /// Serialises the document.
     pub fn new(doc: &OpenApiDoc) -> Self {
-        Self(Arc::new(
-            doc.to_pretty_json()
-                .expect("the OpenAPI document serialises"),
-        ))
+        Self(Arc::new(doc.to_pretty_json().expect("the OpenAPI document serialises")))
     }
 }

@@ -36,32 +36,19 @@ pub fn build_router(state: AppState) -> Router {
     let body_limit = state.config.http.body_limit_bytes;
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map_or("unmatched", MatchedPath::as_str);
-        let request_id = request
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+        let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
         tracing::info_span!("request", method = %request.method(), route, request_id)
     });
-    routes
-        .fallback(errors::route_not_found)
-        .with_state(state)
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-                .layer(trace)
-                .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(middleware::from_fn(errors::render_errors))
-                .layer(CatchPanicLayer::custom(errors::panic_response))
-                .layer(TimeoutLayer::with_status_code(
-                    axum::http::StatusCode::REQUEST_TIMEOUT,
-                    timeout,
-                ))
-                .layer(Extension(openapi::OpenApiJson::new(&doc)))
-                .layer(DefaultBodyLimit::max(body_limit)),
-        )
+    routes.fallback(errors::route_not_found).with_state(state).layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(trace)
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(middleware::from_fn(errors::render_errors))
+            .layer(CatchPanicLayer::custom(errors::panic_response))
+            .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+            .layer(Extension(openapi::OpenApiJson::new(&doc)))
+            .layer(DefaultBodyLimit::max(body_limit)),
+    )
 }

@@ -29,8 +29,6 @@ pub fn authorize(p: &PlaylistMeta, caller: Option<&User>, action: Action) -> Res
     match action {
         Action::Read => Ok(()),
         Action::Edit | Action::Manage if is_owner => Ok(()),
-        Action::Edit | Action::Manage => Err(ApiError::forbidden(
-            "you may read this playlist but not change it",
-        )),
+        Action::Edit | Action::Manage => Err(ApiError::forbidden("you may read this playlist but not change it")),
     }
 }

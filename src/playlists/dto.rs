@@ -114,10 +114,7 @@ impl From<&PlaylistMeta> for PlaylistSummaryDto {
     fn from(m: &PlaylistMeta) -> Self {
         Self {
             id: m.id.clone(),
-            owner: OwnerDto {
-                id: m.owner_id.clone(),
-                username: m.owner_username.clone(),
-            },
+            owner: OwnerDto { id: m.owner_id.clone(), username: m.owner_username.clone() },
             name: m.name.clone(),
             description: m.description.clone(),
             visibility: m.visibility,
@@ -144,9 +141,6 @@ impl From<&Item> for ItemDto {
 
 impl From<&Playlist> for PlaylistDto {
     fn from(p: &Playlist) -> Self {
-        Self {
-            summary: (&p.meta).into(),
-            items: p.items.iter().map(ItemDto::from).collect(),
-        }
+        Self { summary: (&p.meta).into(), items: p.items.iter().map(ItemDto::from).collect() }
     }
 }

@@ -98,16 +98,11 @@ pub struct ItemPage {
 
 fn clean_field(raw: &str, field: &str) -> Result<String, ApiError> {
     let value = raw.trim();
-    if value.is_empty()
-        || value.chars().count() > limits::TRACK_FIELD_MAX_CHARS
-        || value.chars().any(char::is_control)
+    if value.is_empty() || value.chars().count() > limits::TRACK_FIELD_MAX_CHARS || value.chars().any(char::is_control)
     {
         return Err(ApiError::invalid(
             "invalid_track",
-            format!(
-                "{field} must be 1-{} printable characters",
-                limits::TRACK_FIELD_MAX_CHARS
-            ),
+            format!("{field} must be 1-{} printable characters", limits::TRACK_FIELD_MAX_CHARS),
         ));
     }
     Ok(value.to_owned())
@@ -123,27 +118,15 @@ struct CleanTrack {
 
 fn clean_tracks(tracks: &[TrackInput]) -> Result<Vec<CleanTrack>, ApiError> {
     if tracks.is_empty() || tracks.len() > limits::ITEMS_BATCH_MAX {
-        return Err(ApiError::invalid(
-            "invalid_batch",
-            format!("send 1-{} tracks", limits::ITEMS_BATCH_MAX),
-        ));
+        return Err(ApiError::invalid("invalid_batch", format!("send 1-{} tracks", limits::ITEMS_BATCH_MAX)));
     }
     tracks
         .iter()
         .map(|t| {
             let artist = clean_field(&t.artist, "artist")?;
             let title = clean_field(&t.title, "title")?;
-            let album = t
-                .album
-                .as_deref()
-                .map(|a| clean_field(a, "album"))
-                .transpose()?;
-            Ok(CleanTrack {
-                key: track_key(&artist, &title),
-                artist,
-                title,
-                album,
-            })
+            let album = t.album.as_deref().map(|a| clean_field(a, "album")).transpose()?;
+            Ok(CleanTrack { key: track_key(&artist, &title), artist, title, album })
         })
         .collect()
 }
@@ -157,40 +140,26 @@ pub async fn add(
     request: AddItems,
 ) -> Result<(Playlist, AddItemsResponse), ApiError> {
     let tracks = clean_tracks(&request.tracks)?;
-    let (playlist, (added, skipped)) =
-        write::modify(state, caller, id, if_match, Action::Edit, |p| {
-            let (new_items, skipped) = plan_add(p, &tracks, request.on_duplicate, &caller.id)?;
-            if p.items.len() + new_items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
-                return Err(ApiError::invalid(
-                    "playlist_full",
-                    format!(
-                        "a playlist holds at most {} items",
-                        limits::ITEMS_PER_PLAYLIST_MAX
-                    ),
-                ));
-            }
-            let at = request.position.unwrap_or(p.items.len());
-            if at > p.items.len() {
-                return Err(ApiError::invalid(
-                    "invalid_position",
-                    format!("position must be 0-{}", p.items.len()),
-                ));
-            }
-            let added: Vec<ItemDto> = new_items.iter().map(ItemDto::from).collect();
-            let changed = !new_items.is_empty();
-            p.items.splice(at..at, new_items);
-            Ok(((added, skipped), changed))
-        })
-        .await?;
+    let (playlist, (added, skipped)) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
+        let (new_items, skipped) = plan_add(p, &tracks, request.on_duplicate, &caller.id)?;
+        if p.items.len() + new_items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
+            return Err(ApiError::invalid(
+                "playlist_full",
+                format!("a playlist holds at most {} items", limits::ITEMS_PER_PLAYLIST_MAX),
+            ));
+        }
+        let at = request.position.unwrap_or(p.items.len());
+        if at > p.items.len() {
+            return Err(ApiError::invalid("invalid_position", format!("position must be 0-{}", p.items.len())));
+        }
+        let added: Vec<ItemDto> = new_items.iter().map(ItemDto::from).collect();
+        let changed = !new_items.is_empty();
+        p.items.splice(at..at, new_items);
+        Ok(((added, skipped), changed))
+    })
+    .await?;
     let version = playlist.meta.version;
-    Ok((
-        playlist,
-        AddItemsResponse {
-            added,
-            skipped,
-            version,
-        },
-    ))
+    Ok((playlist, AddItemsResponse { added, skipped, version }))
 }
 
 fn plan_add(
@@ -208,10 +177,7 @@ fn plan_add(
             OnDuplicate::Reject if duplicate => {
                 return Err(ApiError::conflict(
                     "duplicate_track",
-                    format!(
-                        "track {index} ({} - {}) is already in the playlist",
-                        t.artist, t.title
-                    ),
+                    format!("track {index} ({} - {}) is already in the playlist", t.artist, t.title),
                 ));
             }
             OnDuplicate::Skip if duplicate => skipped.push(SkippedTrack {
@@ -245,33 +211,17 @@ pub async fn list(
     let playlist = load(state, caller, id, Action::Read).await?;
     let start = cursor.map(decode_offset).transpose()?.unwrap_or(0);
     let end = start.saturating_add(limit).min(playlist.items.len());
-    let items = playlist
-        .items
-        .get(start..end)
-        .unwrap_or_default()
-        .iter()
-        .map(ItemDto::from)
-        .collect();
-    let next_cursor =
-        (end < playlist.items.len()).then(|| URL_SAFE_NO_PAD.encode(format!("o{end}")));
-    Ok(ItemPage {
-        items,
-        next_cursor,
-        version: playlist.meta.version,
-    })
+    let items = playlist.items.get(start..end).unwrap_or_default().iter().map(ItemDto::from).collect();
+    let next_cursor = (end < playlist.items.len()).then(|| URL_SAFE_NO_PAD.encode(format!("o{end}")));
+    Ok(ItemPage { items, next_cursor, version: playlist.meta.version })
 }
 
 fn decode_offset(raw: &str) -> Result<usize, ApiError> {
-    let text = URL_SAFE_NO_PAD
-        .decode(raw)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok());
+    let text = URL_SAFE_NO_PAD.decode(raw).ok().and_then(|b| String::from_utf8(b).ok());
     text.as_deref()
         .and_then(|t| t.strip_prefix('o'))
         .and_then(|n| n.parse().ok())
-        .ok_or_else(|| {
-            ApiError::bad_request("invalid_cursor", "cursor is not one this service issued")
-        })
+        .ok_or_else(|| ApiError::bad_request("invalid_cursor", "cursor is not one this service issued"))
 }
 
 fn position_of(p: &Playlist, item_id: &str) -> Result<usize, ApiError> {
@@ -310,10 +260,7 @@ pub async fn move_to(
     let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
         let from = position_of(p, item_id)?;
         if position >= p.items.len() {
-            return Err(ApiError::invalid(
-                "invalid_position",
-                format!("position must be 0-{}", p.items.len() - 1),
-            ));
+            return Err(ApiError::invalid("invalid_position", format!("position must be 0-{}", p.items.len() - 1)));
         }
         let item = p.items.remove(from);
         p.items.insert(position, item);

@@ -18,15 +18,13 @@ use crate::{
     app::AppState,
     auth::{AuthUser, MaybeAuthUser},
     error::{ApiError, ErrorEnvelope},
+    http::api_errors::{JsonBodyErrors, NeedsAuth, PageErrors, PlaylistErrors},
     http::extract::{etag, ApiJson, ApiPath, ApiQuery, IfMatch},
 };
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(add_items, list_items))
-        .routes(routes!(remove_item))
-        .routes(routes!(move_item))
+    OpenApiRouter::new().routes(routes!(add_items, list_items)).routes(routes!(remove_item)).routes(routes!(move_item))
 }
 
 /// Add up to 500 tracks, at the end or at `position`.
@@ -34,18 +32,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(("id" = String, Path, description = "Playlist id"),
            ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
     security(("bearer" = []), ("basic" = [])),
-    responses(
-        (status = 200, description = "What was added and skipped", body = AddItemsResponse, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON or If-Match", body = ErrorEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-        (status = 403, description = "May read but not edit", body = ErrorEnvelope),
-        (status = 404, description = "No such playlist", body = ErrorEnvelope),
-        (status = 409, description = "Duplicate with on_duplicate=reject", body = ErrorEnvelope),
-        (status = 412, description = "If-Match does not match", body = ErrorEnvelope),
-        (status = 413, description = "Body too large", body = ErrorEnvelope),
-        (status = 415, description = "Not JSON", body = ErrorEnvelope),
-        (status = 422, description = "Invalid tracks, batch size, position or playlist full", body = ErrorEnvelope),
-    ))]
+    responses((status = 200, description = "What was added and skipped", body = AddItemsResponse, headers(("ETag" = String))),
+        (status = 409, description = "A duplicate with on_duplicate=reject; nothing added", body = ErrorEnvelope),
+        JsonBodyErrors, NeedsAuth, PlaylistErrors))]
 async fn add_items(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -60,12 +49,9 @@ async fn add_items(
 /// A page of items, in order.
 #[utoipa::path(get, path = "/v1/playlists/{id}/items", tag = "items",
     params(("id" = String, Path, description = "Playlist id"), PageQuery),
-    responses(
-        (status = 200, description = "A page of items", body = ItemPage),
-        (status = 400, description = "Bad limit or cursor", body = ErrorEnvelope),
-        (status = 401, description = "Invalid credentials", body = ErrorEnvelope),
-        (status = 404, description = "No such playlist", body = ErrorEnvelope),
-    ))]
+    responses((status = 200, description = "A page of items", body = ItemPage),
+        (status = 401, description = "Invalid credentials (none are needed for unlisted and public playlists)", body = ErrorEnvelope),
+        (status = 404, description = "No such playlist, or the caller may not read it", body = ErrorEnvelope), PageErrors))]
 async fn list_items(
     State(state): State<AppState>,
     caller: MaybeAuthUser,
@@ -83,13 +69,8 @@ async fn list_items(
     params(("id" = String, Path, description = "Playlist id"), ("item_id" = String, Path, description = "Item id"),
            ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
     security(("bearer" = []), ("basic" = [])),
-    responses(
-        (status = 204, description = "Removed", headers(("ETag" = String))),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-        (status = 403, description = "May read but not edit", body = ErrorEnvelope),
-        (status = 404, description = "No such playlist or item", body = ErrorEnvelope),
-        (status = 412, description = "If-Match does not match", body = ErrorEnvelope),
-    ))]
+    responses((status = 204, description = "Removed", headers(("ETag" = String))),
+        (status = 400, description = "Malformed If-Match", body = ErrorEnvelope), NeedsAuth, PlaylistErrors))]
 async fn remove_item(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -97,11 +78,7 @@ async fn remove_item(
     IfMatch(if_match): IfMatch,
 ) -> Result<Response, ApiError> {
     let playlist = items::remove(&state, &caller.user, &id, &item_id, if_match).await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(header::ETAG, etag(playlist.meta.version))],
-    )
-        .into_response())
+    Ok((StatusCode::NO_CONTENT, [(header::ETAG, etag(playlist.meta.version))]).into_response())
 }
 
 /// Move one item (by id) to a new index.
@@ -109,16 +86,8 @@ async fn remove_item(
     params(("id" = String, Path, description = "Playlist id"), ("item_id" = String, Path, description = "Item id"),
            ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
     security(("bearer" = []), ("basic" = [])),
-    responses(
-        (status = 200, description = "The playlist after the move", body = PlaylistDto, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON or If-Match", body = ErrorEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-        (status = 403, description = "May read but not edit", body = ErrorEnvelope),
-        (status = 404, description = "No such playlist or item", body = ErrorEnvelope),
-        (status = 412, description = "If-Match does not match", body = ErrorEnvelope),
-        (status = 415, description = "Not JSON", body = ErrorEnvelope),
-        (status = 422, description = "Position out of range", body = ErrorEnvelope),
-    ))]
+    responses((status = 200, description = "The playlist after the move", body = PlaylistDto, headers(("ETag" = String))),
+        JsonBodyErrors, NeedsAuth, PlaylistErrors))]
 async fn move_item(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -126,7 +95,6 @@ async fn move_item(
     IfMatch(if_match): IfMatch,
     ApiJson(body): ApiJson<MoveItem>,
 ) -> Result<Response, ApiError> {
-    let playlist =
-        items::move_to(&state, &caller.user, &id, &item_id, body.position, if_match).await?;
+    let playlist = items::move_to(&state, &caller.user, &id, &item_id, body.position, if_match).await?;
     Ok(playlist_response(StatusCode::OK, &playlist))
 }

@@ -16,38 +16,29 @@ use crate::{
     app::AppState,
     auth::{AuthUser, MaybeAuthUser},
     error::{ApiError, ErrorEnvelope},
+    http::api_errors::{JsonBodyErrors, NeedsAuth, PageErrors, PlaylistErrors},
     http::extract::{etag, ApiJson, ApiPath, ApiQuery, IfMatch},
 };
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_playlist, list_playlists))
-        .routes(routes!(get_playlist, patch_playlist, delete_playlist))
+    OpenApiRouter::new().routes(routes!(create_playlist, list_playlists)).routes(routes!(
+        get_playlist,
+        patch_playlist,
+        delete_playlist
+    ))
 }
 
 /// A whole-playlist response with its `ETag`.
 pub fn playlist_response(status: StatusCode, playlist: &super::model::Playlist) -> Response {
-    (
-        status,
-        [(header::ETAG, etag(playlist.meta.version))],
-        Json(PlaylistDto::from(playlist)),
-    )
-        .into_response()
+    (status, [(header::ETAG, etag(playlist.meta.version))], Json(PlaylistDto::from(playlist))).into_response()
 }
 
 /// Create a playlist.
 #[utoipa::path(post, path = "/v1/playlists", tag = "playlists", request_body = NewPlaylist,
     security(("bearer" = []), ("basic" = [])),
-    responses(
-        (status = 201, description = "Created; `Location` names it", body = PlaylistDto,
-            headers(("Location" = String), ("ETag" = String))),
-        (status = 400, description = "Malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-        (status = 413, description = "Body too large", body = ErrorEnvelope),
-        (status = 415, description = "Not JSON", body = ErrorEnvelope),
-        (status = 422, description = "Invalid fields", body = ErrorEnvelope),
-    ))]
+    responses((status = 201, description = "Created; `Location` names it", body = PlaylistDto,
+            headers(("Location" = String), ("ETag" = String))), JsonBodyErrors, NeedsAuth))]
 async fn create_playlist(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -56,43 +47,30 @@ async fn create_playlist(
     let playlist = service::create(&state, &caller.user, body).await?;
     let mut response = playlist_response(StatusCode::CREATED, &playlist);
     let location = format!("/v1/playlists/{}", playlist.meta.id);
-    response.headers_mut().insert(
-        header::LOCATION,
-        location.parse().map_err(ApiError::internal)?,
-    );
+    response.headers_mut().insert(header::LOCATION, location.parse().map_err(ApiError::internal)?);
     Ok(response)
 }
 
 /// The caller's playlists, most recently updated first.
 #[utoipa::path(get, path = "/v1/playlists", tag = "playlists", params(PageQuery),
     security(("bearer" = []), ("basic" = [])),
-    responses(
-        (status = 200, description = "A page of playlists", body = PlaylistPage),
-        (status = 400, description = "Bad limit or cursor", body = ErrorEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-    ))]
+    responses((status = 200, description = "A page of playlists", body = PlaylistPage), PageErrors, NeedsAuth))]
 async fn list_playlists(
     State(state): State<AppState>,
     caller: AuthUser,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<PlaylistPage>, ApiError> {
     let limit = service::page_limit(query.limit)?;
-    let (rows, next_cursor) =
-        service::list_owned(&state, &caller.user, query.cursor.as_deref(), limit).await?;
-    Ok(Json(PlaylistPage {
-        playlists: rows.iter().map(PlaylistSummaryDto::from).collect(),
-        next_cursor,
-    }))
+    let (rows, next_cursor) = service::list_owned(&state, &caller.user, query.cursor.as_deref(), limit).await?;
+    Ok(Json(PlaylistPage { playlists: rows.iter().map(PlaylistSummaryDto::from).collect(), next_cursor }))
 }
 
 /// Read a playlist with its items (anonymous callers may read unlisted and public ones).
 #[utoipa::path(get, path = "/v1/playlists/{id}", tag = "playlists",
     params(("id" = String, Path, description = "Playlist id")),
-    responses(
-        (status = 200, description = "The playlist", body = PlaylistDto, headers(("ETag" = String))),
-        (status = 401, description = "Invalid credentials", body = ErrorEnvelope),
-        (status = 404, description = "No such playlist, or not visible to the caller", body = ErrorEnvelope),
-    ))]
+    responses((status = 200, description = "The playlist", body = PlaylistDto, headers(("ETag" = String))),
+        (status = 401, description = "Invalid credentials (none are needed for unlisted and public playlists)", body = ErrorEnvelope),
+        (status = 404, description = "No such playlist, or the caller may not read it", body = ErrorEnvelope)))]
 async fn get_playlist(
     State(state): State<AppState>,
     caller: MaybeAuthUser,
@@ -107,16 +85,8 @@ async fn get_playlist(
     params(("id" = String, Path, description = "Playlist id"),
            ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
     security(("bearer" = []), ("basic" = [])),
-    responses(
-        (status = 200, description = "Updated playlist", body = PlaylistDto, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON or If-Match", body = ErrorEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-        (status = 403, description = "May read but not change", body = ErrorEnvelope),
-        (status = 404, description = "No such playlist", body = ErrorEnvelope),
-        (status = 412, description = "If-Match does not match", body = ErrorEnvelope),
-        (status = 415, description = "Not JSON", body = ErrorEnvelope),
-        (status = 422, description = "Invalid fields", body = ErrorEnvelope),
-    ))]
+    responses((status = 200, description = "The updated playlist", body = PlaylistDto, headers(("ETag" = String))),
+        JsonBodyErrors, NeedsAuth, PlaylistErrors))]
 async fn patch_playlist(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -133,13 +103,8 @@ async fn patch_playlist(
     params(("id" = String, Path, description = "Playlist id"),
            ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
     security(("bearer" = []), ("basic" = [])),
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-        (status = 403, description = "May read but not delete", body = ErrorEnvelope),
-        (status = 404, description = "No such playlist", body = ErrorEnvelope),
-        (status = 412, description = "If-Match does not match", body = ErrorEnvelope),
-    ))]
+    responses((status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed If-Match", body = ErrorEnvelope), NeedsAuth, PlaylistErrors))]
 async fn delete_playlist(
     State(state): State<AppState>,
     caller: AuthUser,

@@ -13,13 +13,8 @@ use crate::{app::AppState, error::ApiError, ids, limits, storage::StoreError, us
 /// Validates a playlist name: trimmed, 1–200 characters, no control characters.
 pub fn parse_name(raw: &str) -> Result<String, ApiError> {
     let name = raw.trim();
-    if !limits::PLAYLIST_NAME_CHARS.contains(&name.chars().count())
-        || name.chars().any(char::is_control)
-    {
-        return Err(ApiError::invalid(
-            "invalid_name",
-            "name must be 1-200 printable characters",
-        ));
+    if !limits::PLAYLIST_NAME_CHARS.contains(&name.chars().count()) || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid("invalid_name", "name must be 1-200 printable characters"));
     }
     Ok(name.to_owned())
 }
@@ -27,20 +22,13 @@ pub fn parse_name(raw: &str) -> Result<String, ApiError> {
 /// Validates a description: at most 2,000 characters.
 pub fn parse_description(raw: &str) -> Result<String, ApiError> {
     if raw.chars().count() > limits::PLAYLIST_DESCRIPTION_MAX_CHARS {
-        return Err(ApiError::invalid(
-            "invalid_description",
-            "description must be at most 2000 characters",
-        ));
+        return Err(ApiError::invalid("invalid_description", "description must be at most 2000 characters"));
     }
     Ok(raw.to_owned())
 }
 
 /// Creates a playlist owned by `owner`.
-pub async fn create(
-    state: &AppState,
-    owner: &User,
-    input: NewPlaylist,
-) -> Result<Playlist, ApiError> {
+pub async fn create(state: &AppState, owner: &User, input: NewPlaylist) -> Result<Playlist, ApiError> {
     let now = ids::now();
     let playlist = Playlist {
         meta: PlaylistMeta {
@@ -75,16 +63,8 @@ pub async fn patch(
     patch: PlaylistPatch,
 ) -> Result<Playlist, ApiError> {
     let name = patch.name.as_deref().map(parse_name).transpose()?;
-    let description = patch
-        .description
-        .as_deref()
-        .map(parse_description)
-        .transpose()?;
-    let action = if patch.visibility.is_some() {
-        Action::Manage
-    } else {
-        Action::Edit
-    };
+    let description = patch.description.as_deref().map(parse_description).transpose()?;
+    let action = if patch.visibility.is_some() { Action::Manage } else { Action::Edit };
     let (playlist, ()) = write::modify(state, caller, id, if_match, action, |p| {
         let before = p.meta.clone();
         if let Some(name) = &name {
@@ -103,12 +83,7 @@ pub async fn patch(
 }
 
 /// Deletes a playlist (owner only), honouring `If-Match`.
-pub async fn delete(
-    state: &AppState,
-    caller: &User,
-    id: &str,
-    if_match: Option<u64>,
-) -> Result<(), ApiError> {
+pub async fn delete(state: &AppState, caller: &User, id: &str, if_match: Option<u64>) -> Result<(), ApiError> {
     let _guard = state.write_locks.lock(id).await;
     let playlist = load(state, Some(caller), id, Action::Manage).await?;
     if let Some(expected) = if_match {
@@ -130,18 +105,11 @@ pub async fn list_owned(
     limit: usize,
 ) -> Result<(Vec<PlaylistMeta>, Option<String>), ApiError> {
     let after = cursor.map(decode_list_cursor).transpose()?;
-    let mut rows = state
-        .store
-        .playlists_by_owner(&owner.id, after.as_ref(), limit + 1)
-        .await?;
+    let mut rows = state.store.playlists_by_owner(&owner.id, after.as_ref(), limit + 1).await?;
     let next = if rows.len() > limit {
         rows.truncate(limit);
-        rows.last().map(|m| {
-            encode_list_cursor(&ListCursor {
-                updated_us: m.updated_at.timestamp_micros(),
-                id: m.id.clone(),
-            })
-        })
+        rows.last()
+            .map(|m| encode_list_cursor(&ListCursor { updated_us: m.updated_at.timestamp_micros(), id: m.id.clone() }))
     } else {
         None
     };
@@ -153,22 +121,14 @@ fn encode_list_cursor(c: &ListCursor) -> String {
 }
 
 fn decode_list_cursor(raw: &str) -> Result<ListCursor, ApiError> {
-    let invalid =
-        || ApiError::bad_request("invalid_cursor", "cursor is not one this service issued");
-    let text = URL_SAFE_NO_PAD
-        .decode(raw)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(invalid)?;
+    let invalid = || ApiError::bad_request("invalid_cursor", "cursor is not one this service issued");
+    let text = URL_SAFE_NO_PAD.decode(raw).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(invalid)?;
     let (us, id) = text.split_once(':').ok_or_else(invalid)?;
     let updated_us = us.parse().map_err(|_| invalid())?;
     if !ids::looks_like_id(id) {
         return Err(invalid());
     }
-    Ok(ListCursor {
-        updated_us,
-        id: id.to_owned(),
-    })
+    Ok(ListCursor { updated_us, id: id.to_owned() })
 }
 
 /// Checks a page size: 1–100, default 50.

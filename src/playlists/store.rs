@@ -14,8 +14,7 @@ pub trait PlaylistStore: Send + Sync {
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>>;
     /// Replaces the playlist if its stored version is still `expected_version`
     /// (`VersionMismatch` otherwise, `NotFound` when gone).
-    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64)
-        -> StoreResult<()>;
+    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()>;
     /// Deletes the playlist if its stored version is still `expected_version` (when given).
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()>;
     /// The owner's playlists, most recently updated first, then by id descending.

@@ -28,9 +28,7 @@ pub struct WriteLocks {
 
 impl Default for WriteLocks {
     fn default() -> Self {
-        Self {
-            stripes: (0..STRIPES).map(|_| Mutex::new(())).collect(),
-        }
+        Self { stripes: (0..STRIPES).map(|_| Mutex::new(())).collect() }
     }
 }
 
@@ -44,20 +42,11 @@ impl WriteLocks {
 }
 
 /// Loads a playlist the caller may act on (404 / 403 otherwise).
-pub async fn load(
-    state: &AppState,
-    caller: Option<&User>,
-    id: &str,
-    action: Action,
-) -> Result<Playlist, ApiError> {
+pub async fn load(state: &AppState, caller: Option<&User>, id: &str, action: Action) -> Result<Playlist, ApiError> {
     if !ids::looks_like_id(id) {
         return Err(ApiError::playlist_not_found());
     }
-    let playlist = state
-        .store
-        .playlist(id)
-        .await?
-        .ok_or_else(ApiError::playlist_not_found)?;
+    let playlist = state.store.playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?;
     authorize(&playlist.meta, caller, action)?;
     Ok(playlist)
 }
@@ -95,9 +84,7 @@ where
         playlist.sync_derived();
         match state.store.replace_playlist(&playlist, read_version).await {
             Ok(()) => return Ok((playlist, result)),
-            Err(StoreError::VersionMismatch { current })
-                if if_match.is_some() || attempt + 1 >= MAX_ATTEMPTS =>
-            {
+            Err(StoreError::VersionMismatch { current }) if if_match.is_some() || attempt + 1 >= MAX_ATTEMPTS => {
                 return Err(ApiError::version_mismatch(current));
             }
             Err(StoreError::VersionMismatch { .. }) => {

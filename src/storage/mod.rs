@@ -7,10 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::{
-    auth::store::TokenStore, config::Config, playlists::store::PlaylistStore,
-    users::store::UserStore,
-};
+use crate::{auth::store::TokenStore, config::Config, playlists::store::PlaylistStore, users::store::UserStore};
 
 /// What a store operation can fail with; the HTTP edge maps these to statuses.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -52,11 +49,7 @@ pub trait Store: UserStore + TokenStore + PlaylistStore + Send + Sync {
 /// Opens the configured store: MongoDB when a URI is set, else the embedded store.
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     match &config.mongo.uri {
-        Some(uri) => Ok(Arc::new(
-            mongo::MongoStore::connect(uri.expose(), &config.mongo.database).await?,
-        )),
-        None => Ok(Arc::new(embedded::EmbeddedStore::open(
-            &config.store.data_dir,
-        )?)),
+        Some(uri) => Ok(Arc::new(mongo::MongoStore::connect(uri.expose(), &config.mongo.database).await?)),
+        None => Ok(Arc::new(embedded::EmbeddedStore::open(&config.store.data_dir)?)),
     }
 }

@@ -27,9 +27,6 @@ impl User {
 
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User")
-            .field("id", &self.id)
-            .field("username", &self.username)
-            .finish_non_exhaustive()
+        f.debug_struct("User").field("id", &self.id).field("username", &self.username).finish_non_exhaustive()
     }
 }

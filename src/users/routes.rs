@@ -11,26 +11,19 @@ use crate::{
     app::AppState,
     auth::AuthUser,
     error::{ApiError, ErrorEnvelope},
+    http::api_errors::{JsonBodyErrors, NeedsAuth},
     http::extract::ApiJson,
 };
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(create_user))
-        .routes(routes!(me))
+    OpenApiRouter::new().routes(routes!(create_user)).routes(routes!(me))
 }
 
 /// Sign up.
 #[utoipa::path(post, path = "/v1/users", tag = "users", request_body = NewUser,
-    responses(
-        (status = 201, description = "Account created", body = UserDto),
-        (status = 400, description = "Malformed JSON", body = ErrorEnvelope),
-        (status = 409, description = "Username taken (any case)", body = ErrorEnvelope),
-        (status = 413, description = "Body too large", body = ErrorEnvelope),
-        (status = 415, description = "Not JSON", body = ErrorEnvelope),
-        (status = 422, description = "Invalid username, display name or weak password", body = ErrorEnvelope),
-    ))]
+    responses((status = 201, description = "Account created", body = UserDto),
+        (status = 409, description = "Username taken (in any case)", body = ErrorEnvelope), JsonBodyErrors))]
 async fn create_user(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<NewUser>,
@@ -42,10 +35,7 @@ async fn create_user(
 /// The signed-in user.
 #[utoipa::path(get, path = "/v1/me", tag = "users",
     security(("bearer" = []), ("basic" = [])),
-    responses(
-        (status = 200, description = "The caller", body = UserDto),
-        (status = 401, description = "Not authenticated", body = ErrorEnvelope),
-    ))]
+    responses((status = 200, description = "The caller", body = UserDto), NeedsAuth))]
 async fn me(caller: AuthUser) -> Json<UserDto> {
     Json(UserDto::from(&caller.user))
 }

@@ -1,10 +1,7 @@
 //! Account creation with validated username, display name and password policy.
 
 use super::model::User;
-use crate::{
-    app::AppState, auth::password::check_password_policy, error::ApiError, ids, limits,
-    storage::StoreError,
-};
+use crate::{app::AppState, auth::password::check_password_policy, error::ApiError, ids, limits, storage::StoreError};
 
 /// A username that passed validation: 3–32 of `[A-Za-z0-9_.-]`.
 pub struct Username(String);
@@ -12,9 +9,7 @@ pub struct Username(String);
 impl Username {
     /// Validates a username.
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        let ok_chars = raw
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        let ok_chars = raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
         if !limits::USERNAME_LEN.contains(&raw.len()) || !ok_chars {
             return Err(ApiError::invalid(
                 "invalid_username",
@@ -32,13 +27,8 @@ impl Username {
 /// Validates a display name: trimmed, 1–100 characters, no control characters.
 pub fn parse_display_name(raw: &str) -> Result<String, ApiError> {
     let name = raw.trim();
-    if !limits::DISPLAY_NAME_CHARS.contains(&name.chars().count())
-        || name.chars().any(char::is_control)
-    {
-        return Err(ApiError::invalid(
-            "invalid_display_name",
-            "display_name must be 1-100 printable characters",
-        ));
+    if !limits::DISPLAY_NAME_CHARS.contains(&name.chars().count()) || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid("invalid_display_name", "display_name must be 1-100 printable characters"));
     }
     Ok(name.to_owned())
 }
@@ -59,21 +49,13 @@ pub async fn create_account(
     };
     match state.store.insert_user(&user).await {
         Ok(()) => Ok(user),
-        Err(StoreError::Conflict(_)) => Err(ApiError::conflict(
-            "username_taken",
-            "that username is taken",
-        )),
+        Err(StoreError::Conflict(_)) => Err(ApiError::conflict("username_taken", "that username is taken")),
         Err(e) => Err(e.into()),
     }
 }
 
 /// Signs a new user up under the current rules (username format, password policy).
-pub async fn sign_up(
-    state: &AppState,
-    username: &str,
-    password: String,
-    display_name: &str,
-) -> Result<User, ApiError> {
+pub async fn sign_up(state: &AppState, username: &str, password: String, display_name: &str) -> Result<User, ApiError> {
     let username = Username::parse(username)?;
     let display_name = parse_display_name(display_name)?;
     check_password_policy(&password, username.as_str())?;

@@ -42,7 +42,12 @@ async fn tokens_and_basic_auth_identify_the_caller_and_revoke_works(backend: Bac
     assert_eq!(me["id"], alice.id.as_str());
     let basic = app.request(Method::GET, "/v1/me").basic_auth("ALICE", Some(&alice.password)).send().await.unwrap();
     assert_eq!(basic.status(), 200);
-    let r = app.request(Method::DELETE, "/v1/auth/tokens/current").basic_auth("alice", Some(&alice.password)).send().await.unwrap();
+    let r = app
+        .request(Method::DELETE, "/v1/auth/tokens/current")
+        .basic_auth("alice", Some(&alice.password))
+        .send()
+        .await
+        .unwrap();
     assert_error(r, 400, "no_token").await;
     let r = app.as_user(&alice, Method::DELETE, "/v1/auth/tokens/current").send().await.unwrap();
     assert_eq!(r.status(), 204);
@@ -135,7 +140,11 @@ async fn no_password_or_token_appears_in_logs() {
     let app = TestApp::spawn(Backend::Embedded).await;
     let alice = app.user("alice").await;
     let wrong = "a wrong password 8c1f";
-    app.request(Method::POST, "/v1/auth/tokens").json(&json!({"username": "alice", "password": wrong})).send().await.unwrap();
+    app.request(Method::POST, "/v1/auth/tokens")
+        .json(&json!({"username": "alice", "password": wrong}))
+        .send()
+        .await
+        .unwrap();
     app.request(Method::GET, "/v1/me").basic_auth("alice", Some(&alice.password)).send().await.unwrap();
     let id = app.playlist(&alice, json!({"name": "logged"})).await;
     app.add(&alice, &id, &[("A", "B")]).await;

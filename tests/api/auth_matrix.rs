@@ -32,8 +32,18 @@ fn rows(visibility: &str) -> Vec<Row> {
     // On a private playlist a stranger cannot read it (404); on an unlisted one they can read (403 on writes).
     let (read, write) = if private { ([404, 404, 200], 404) } else { ([200, 200, 200], 403) };
     vec![
-        row(Method::POST, "/v1/users", Some(|| json!({"username": sharify::ids::new_id(), "password": "matrix password 1", "display_name": "m"})), [201, 201, 201]),
-        row(Method::POST, "/v1/auth/tokens", Some(|| json!({"username": "owner", "password": "owner-correct-horse-battery"})), [201, 201, 201]),
+        row(
+            Method::POST,
+            "/v1/users",
+            Some(|| json!({"username": sharify::ids::new_id(), "password": "matrix password 1", "display_name": "m"})),
+            [201, 201, 201],
+        ),
+        row(
+            Method::POST,
+            "/v1/auth/tokens",
+            Some(|| json!({"username": "owner", "password": "owner-correct-horse-battery"})),
+            [201, 201, 201],
+        ),
         row(Method::DELETE, "/v1/auth/tokens/current", None, [401, 204, 204]),
         row(Method::GET, "/v1/me", None, [401, 200, 200]),
         row(Method::POST, "/v1/playlists", Some(|| json!({"name": "new"})), [401, 201, 201]),
@@ -41,10 +51,20 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::GET, "/v1/playlists/{id}", None, read),
         row(Method::PATCH, "/v1/playlists/{id}", Some(|| json!({"name": "renamed"})), [401, write, 200]),
         row(Method::DELETE, "/v1/playlists/{id}", None, [401, write, 204]),
-        row(Method::POST, "/v1/playlists/{id}/items", Some(|| json!({"tracks": [{"artist": "x", "title": "y"}]})), [401, write, 200]),
+        row(
+            Method::POST,
+            "/v1/playlists/{id}/items",
+            Some(|| json!({"tracks": [{"artist": "x", "title": "y"}]})),
+            [401, write, 200],
+        ),
         row(Method::GET, "/v1/playlists/{id}/items", None, read),
         row(Method::DELETE, "/v1/playlists/{id}/items/{item_id}", None, [401, write, 204]),
-        row(Method::POST, "/v1/playlists/{id}/items/{item_id}/move", Some(|| json!({"position": 0})), [401, write, 200]),
+        row(
+            Method::POST,
+            "/v1/playlists/{id}/items/{item_id}/move",
+            Some(|| json!({"position": 0})),
+            [401, write, 200],
+        ),
         row(Method::GET, "/healthz", None, [200, 200, 200]),
         row(Method::GET, "/readyz", None, [200, 200, 200]),
         row(Method::GET, "/openapi.json", None, [200, 200, 200]),

@@ -66,23 +66,48 @@ fn migrate_creates_the_store_and_exits() {
     assert!(data.join(sharify::storage::embedded::DB_FILE).exists());
 }
 
+/// Polls `/readyz` on `port` until it answers or 30 s pass; returns the status seen.
+fn wait_ready(port: u16) -> Option<u16> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let url = format!("http://127.0.0.1:{port}/readyz");
+        let got = rt.block_on(async { reqwest::get(url).await.ok().map(|r| r.status().as_u16()) });
+        if got.is_some() || Instant::now() > deadline {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn binary_serves_on_the_configured_port_with_a_config_file() {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let file = dir.path().join("sharify.toml");
-    std::fs::write(&file, format!("[http]\nbind = \"127.0.0.1:{port}\"\n[store]\ndata_dir = \"{}\"\n", dir.path().join("d").display())).unwrap();
+    let data = dir.path().join("d");
+    std::fs::write(&file, format!("[http]\nbind = \"127.0.0.1:{port}\"\n[store]\ndata_dir = \"{}\"\n", data.display()))
+        .unwrap();
     let mut child = sharify().env("SHARIFY_CONFIG", &file).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let answer = loop {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let got = rt.block_on(async { reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await.ok().map(|r| r.status()) });
-        if got.is_some() || Instant::now() > deadline {
-            break got;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let answer = wait_ready(port);
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(answer.map(|s| s.as_u16()), Some(200));
+    assert_eq!(answer, Some(200));
+    assert!(data.join(sharify::storage::embedded::DB_FILE).exists());
+}
+
+/// The README's quick start: no configuration at all serves on port 8080 with the store in ./data.
+#[test]
+fn with_no_configuration_it_serves_on_8080_with_the_store_in_dot_data() {
+    assert!(
+        std::net::TcpListener::bind("0.0.0.0:8080").is_ok(),
+        "port 8080 is busy: stop whatever listens there (another sharify?) and rerun"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = sharify().current_dir(dir.path()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let answer = wait_ready(8080);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(answer, Some(200));
+    assert!(dir.path().join("data").join(sharify::storage::embedded::DB_FILE).exists());
 }

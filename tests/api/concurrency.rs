@@ -19,7 +19,8 @@ async fn sixty_four_concurrent_adds_all_land(backend: Backend) {
         assert_eq!(r.unwrap().status(), 200);
     }
     let p = app.get_playlist(&alice, &id).await;
-    let mut titles: Vec<String> = p["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().into()).collect();
+    let mut titles: Vec<String> =
+        p["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().into()).collect();
     titles.sort();
     let mut expected: Vec<String> = (0..64).map(|i| format!("track {i}")).collect();
     expected.sort();
@@ -36,10 +37,12 @@ async fn stale_if_match_gets_412_and_changes_nothing(backend: Backend) {
     let item_id = before["items"][0]["item_id"].as_str().unwrap().to_owned();
     let stale = "\"1\"";
     let attempts = [
-        app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items")).json(&json!({"tracks": [{"artist": "b", "title": "2"}]})),
+        app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items"))
+            .json(&json!({"tracks": [{"artist": "b", "title": "2"}]})),
         app.as_user(&alice, Method::PATCH, &format!("/v1/playlists/{id}")).json(&json!({"name": "changed"})),
         app.as_user(&alice, Method::DELETE, &format!("/v1/playlists/{id}/items/{item_id}")),
-        app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items/{item_id}/move")).json(&json!({"position": 0})),
+        app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items/{item_id}/move"))
+            .json(&json!({"position": 0})),
         app.as_user(&alice, Method::DELETE, &format!("/v1/playlists/{id}")),
     ];
     for request in attempts {
@@ -82,8 +85,11 @@ async fn concurrent_adds_and_removes_all_land(backend: Backend) {
     let seeded: Vec<(String, String)> = (0..16).map(|i| ("old".to_owned(), format!("o{i}"))).collect();
     let refs: Vec<(&str, &str)> = seeded.iter().map(|(a, t)| (a.as_str(), t.as_str())).collect();
     let out = app.add(&alice, &id, &refs).await;
-    let old_ids: Vec<String> = out["added"].as_array().unwrap().iter().map(|i| i["item_id"].as_str().unwrap().into()).collect();
-    let removes = old_ids.iter().map(|item| app.as_user(&alice, Method::DELETE, &format!("/v1/playlists/{id}/items/{item}")).send());
+    let old_ids: Vec<String> =
+        out["added"].as_array().unwrap().iter().map(|i| i["item_id"].as_str().unwrap().into()).collect();
+    let removes = old_ids
+        .iter()
+        .map(|item| app.as_user(&alice, Method::DELETE, &format!("/v1/playlists/{id}/items/{item}")).send());
     let adds = (0..16).map(|i| {
         app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items"))
             .json(&json!({"tracks": [{"artist": "new", "title": format!("n{i}")}]}))

@@ -17,9 +17,13 @@ async fn duplicates_are_skipped_allowed_or_rejected(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let alice = app.user("alice").await;
     let id = app.playlist(&alice, json!({"name": "dups"})).await;
-    let out = app.add(&alice, &id, &[("Björk", "Army of Me"), ("ＢＪＯ\u{308}ＲＫ", "army   of ME"), ("ABBA", "SOS")]).await;
+    let out =
+        app.add(&alice, &id, &[("Björk", "Army of Me"), ("ＢＪＯ\u{308}ＲＫ", "army   of ME"), ("ABBA", "SOS")]).await;
     assert_eq!(out["added"].as_array().unwrap().len(), 2);
-    assert_eq!(out["skipped"], json!([{"index": 1, "artist": "ＢＪＯ\u{308}ＲＫ", "title": "army   of ME", "reason": "duplicate"}]));
+    assert_eq!(
+        out["skipped"],
+        json!([{"index": 1, "artist": "ＢＪＯ\u{308}ＲＫ", "title": "army   of ME", "reason": "duplicate"}])
+    );
     assert_eq!(out["version"], 2);
     let added = &out["added"][0];
     assert!(added["item_id"].as_str().is_some_and(|s| s.len() == 32));
@@ -31,7 +35,13 @@ async fn duplicates_are_skipped_allowed_or_rejected(backend: Backend) {
     let p = app.get_playlist(&alice, &id).await;
     assert_eq!((titles(&p), &p["version"]), (vec!["Army of Me".to_owned(), "SOS".to_owned()], &json!(2)));
 
-    let r = add_raw(&app, &alice, &id, json!({"tracks": [{"artist": "abba", "title": "sos", "album": "Hits"}], "on_duplicate": "allow"})).await;
+    let r = add_raw(
+        &app,
+        &alice,
+        &id,
+        json!({"tracks": [{"artist": "abba", "title": "sos", "album": "Hits"}], "on_duplicate": "allow"}),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let p = app.get_playlist(&alice, &id).await;
     assert_eq!(titles(&p), vec!["Army of Me", "SOS", "sos"]);
@@ -54,10 +64,20 @@ async fn positions_moves_and_removals_use_item_ids(backend: Backend) {
     assert_eq!(titles(&p), vec!["0", "1", "2", "3"]);
     let item = |i: usize| p["items"][i]["item_id"].as_str().unwrap().to_owned();
 
-    let r = app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items/{}/move", item(0))).json(&json!({"position": 3})).send().await.unwrap();
+    let r = app
+        .as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items/{}/move", item(0)))
+        .json(&json!({"position": 3}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(titles(&r.json().await.unwrap()), vec!["1", "2", "3", "0"]);
-    let r = app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items/{}/move", item(1))).json(&json!({"position": 4})).send().await.unwrap();
+    let r = app
+        .as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items/{}/move", item(1)))
+        .json(&json!({"position": 4}))
+        .send()
+        .await
+        .unwrap();
     assert_error(r, 422, "invalid_position").await;
 
     let r = app.as_user(&alice, Method::DELETE, &format!("/v1/playlists/{id}/items/{}", item(2))).send().await.unwrap();
@@ -65,7 +85,10 @@ async fn positions_moves_and_removals_use_item_ids(backend: Backend) {
     let r = app.as_user(&alice, Method::DELETE, &format!("/v1/playlists/{id}/items/{}", item(2))).send().await.unwrap();
     assert_error(r, 404, "item_not_found").await;
     let p = app.get_playlist(&alice, &id).await;
-    assert_eq!((titles(&p), &p["version"], &p["item_count"]), (vec!["1".to_owned(), "3".to_owned(), "0".to_owned()], &json!(5), &json!(3)));
+    assert_eq!(
+        (titles(&p), &p["version"], &p["item_count"]),
+        (vec!["1".to_owned(), "3".to_owned(), "0".to_owned()], &json!(5), &json!(3))
+    );
 }
 
 async fn items_page_with_cursor(backend: Backend) {
@@ -87,7 +110,11 @@ async fn items_page_with_cursor(backend: Backend) {
     assert_eq!(seen, (0..7).map(|i| format!("t{i}")).collect::<Vec<_>>());
 }
 
-crate::on_both_backends!(duplicates_are_skipped_allowed_or_rejected, positions_moves_and_removals_use_item_ids, items_page_with_cursor);
+crate::on_both_backends!(
+    duplicates_are_skipped_allowed_or_rejected,
+    positions_moves_and_removals_use_item_ids,
+    items_page_with_cursor
+);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn batch_size_fields_and_playlist_capacity_are_enforced() {
@@ -99,7 +126,11 @@ async fn batch_size_fields_and_playlist_capacity_are_enforced() {
     };
     assert_error(add_raw(&app, &alice, &id, json!({"tracks": []})).await, 422, "invalid_batch").await;
     assert_error(add_raw(&app, &alice, &id, batch(0, 501)).await, 422, "invalid_batch").await;
-    for bad in [json!({"artist": "", "title": "x"}), json!({"artist": "a", "title": "x\u{0}"}), json!({"artist": "a", "title": "x".repeat(501)})] {
+    for bad in [
+        json!({"artist": "", "title": "x"}),
+        json!({"artist": "a", "title": "x\u{0}"}),
+        json!({"artist": "a", "title": "x".repeat(501)}),
+    ] {
         assert_error(add_raw(&app, &alice, &id, json!({"tracks": [bad]})).await, 422, "invalid_track").await;
     }
     assert_error(add_raw(&app, &alice, &id, json!({"tracks": [{"artist": "a"}]})).await, 422, "invalid_body").await;

@@ -7,6 +7,7 @@ mod auth_matrix;
 mod binary;
 mod concurrency;
 mod errors;
+mod health;
 mod items;
 mod openapi;
 mod playlists;

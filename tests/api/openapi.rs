@@ -12,7 +12,9 @@ async fn document_is_openapi_3_1_with_schemas_and_error_responses() {
     let app = TestApp::spawn(Backend::Embedded).await;
     let doc: Value = app.request(Method::GET, "/openapi.json").send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for schema in ["ErrorEnvelope", "PlaylistDto", "AddItems", "AddItemsResponse", "NewUser", "TokenResponse", "ItemPage"] {
+    for schema in
+        ["ErrorEnvelope", "PlaylistDto", "AddItems", "AddItemsResponse", "NewUser", "TokenResponse", "ItemPage"]
+    {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
     }
     for (path, ops) in doc["paths"].as_object().unwrap() {

@@ -29,9 +29,20 @@ async fn create_read_patch_delete_round_trip(backend: Backend) {
     let r = app.as_user(&alice, Method::PATCH, &location).json(&json!({"name": "Renamed"})).send().await.unwrap();
     assert_eq!(r.headers()["etag"], "\"2\"");
     let patched: Value = r.json().await.unwrap();
-    assert_eq!((&patched["name"], &patched["version"], &patched["description"]), (&json!("Renamed"), &json!(2), &json!("for the drive")));
+    assert_eq!(
+        (&patched["name"], &patched["version"], &patched["description"]),
+        (&json!("Renamed"), &json!(2), &json!("for the drive"))
+    );
     // A patch that changes nothing keeps the version.
-    let same: Value = app.as_user(&alice, Method::PATCH, &location).json(&json!({"name": "Renamed"})).send().await.unwrap().json().await.unwrap();
+    let same: Value = app
+        .as_user(&alice, Method::PATCH, &location)
+        .json(&json!({"name": "Renamed"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(same["version"], 2);
 
     let r = app.as_user(&alice, Method::DELETE, &location).header("if-match", "\"1\"").send().await.unwrap();
@@ -94,7 +105,12 @@ async fn playlist_fields_are_validated() {
         let r = app.as_user(&alice, Method::POST, "/v1/playlists").json(&body).send().await.unwrap();
         assert_error(r, status, code).await;
     }
-    let r = app.as_user(&alice, Method::POST, "/v1/playlists").json(&json!({"name": "ü".repeat(200)})).send().await.unwrap();
+    let r = app
+        .as_user(&alice, Method::POST, "/v1/playlists")
+        .json(&json!({"name": "ü".repeat(200)}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201, "200 multi-byte characters fit");
     let listed: Value = app.as_user(&alice, Method::GET, "/v1/playlists").send().await.unwrap().json().await.unwrap();
     assert_eq!(listed["playlists"].as_array().unwrap().len(), 1, "nothing invalid was stored");

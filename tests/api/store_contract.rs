@@ -67,7 +67,12 @@ async fn users_are_unique_ignoring_case(backend: Backend) {
 async fn tokens_insert_find_delete_and_expire(backend: Backend) {
     let s = TestStore::new(backend).await;
     let now = ids::now();
-    let live = TokenRecord { token_hash: "a".repeat(64), user_id: "u1".into(), created_at: now, expires_at: now + Duration::days(1) };
+    let live = TokenRecord {
+        token_hash: "a".repeat(64),
+        user_id: "u1".into(),
+        created_at: now,
+        expires_at: now + Duration::days(1),
+    };
     let dead = TokenRecord { token_hash: "b".repeat(64), expires_at: now - Duration::seconds(1), ..live.clone() };
     s.store.insert_token(&live).await.unwrap();
     s.store.insert_token(&dead).await.unwrap();
@@ -135,7 +140,8 @@ async fn delete_honours_expected_version(backend: Backend) {
 async fn owner_listing_orders_by_update_then_id_and_pages(backend: Backend) {
     let s = TestStore::new(backend).await;
     // Two share an update time so the id tie-break is exercised.
-    let mut all = vec![playlist("o1", "p0", 0), playlist("o1", "p1", 10), playlist("o1", "p2", 10), playlist("o1", "p3", 20)];
+    let mut all =
+        vec![playlist("o1", "p0", 0), playlist("o1", "p1", 10), playlist("o1", "p2", 10), playlist("o1", "p3", 20)];
     for p in &mut all {
         p.items.push(item("x", &p.meta.name));
         s.store.insert_playlist(p).await.unwrap();

@@ -48,16 +48,15 @@ pub struct EmbeddedStore {
 impl EmbeddedStore {
     /// Opens (creating if needed) the store in `data_dir` and applies the schema.
     pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display()))?;
         let path = data_dir.join(DB_FILE);
         let mut config = PoolConfig::new(&path);
         config.pool = Some(deadpool_sqlite::PoolConfig::new(8));
         let pool = config.create_pool(Runtime::Tokio1)?;
         // WAL is persistent; the schema is applied on first connection too.
-        let conn = rusqlite::Connection::open(&path)
-            .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+        let conn =
+            rusqlite::Connection::open(&path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.execute_batch(SCHEMA)?;
         Ok(Self { pool })
@@ -69,16 +68,10 @@ impl EmbeddedStore {
         T: Send + 'static,
         F: FnOnce(&mut rusqlite::Connection) -> StoreResult<T> + Send + 'static,
     {
-        let conn = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let conn = self.pool.get().await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
         conn.interact(move |conn| {
-            conn.busy_timeout(std::time::Duration::from_secs(10))
-                .map_err(sql_err)?;
-            conn.pragma_update(None, "synchronous", "FULL")
-                .map_err(sql_err)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql_err)?;
+            conn.pragma_update(None, "synchronous", "FULL").map_err(sql_err)?;
             f(conn)
         })
         .await
@@ -96,6 +89,17 @@ pub(crate) fn sql_err(e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// Reads the JSON document selected by `sql` (one `?1` parameter), if any.
+pub(crate) fn find_doc<T: serde::de::DeserializeOwned>(
+    c: &rusqlite::Connection,
+    sql: &str,
+    key: String,
+) -> StoreResult<Option<T>> {
+    use rusqlite::OptionalExtension;
+    let doc: Option<String> = c.query_row(sql, [key], |r| r.get(0)).optional().map_err(sql_err)?;
+    doc.map(|d| serde_json::from_str(&d).map_err(json_err)).transpose()
+}
+
 /// Maps a JSON (de)serialisation error of a stored document.
 pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Backend(format!("corrupt document: {e}"))
@@ -104,13 +108,11 @@ pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
 #[async_trait]
 impl Store for EmbeddedStore {
     async fn migrate(&self) -> StoreResult<()> {
-        self.with_conn(|c| c.execute_batch(SCHEMA).map_err(sql_err))
-            .await
+        self.with_conn(|c| c.execute_batch(SCHEMA).map_err(sql_err)).await
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        self.with_conn(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(sql_err))
-            .await
+        self.with_conn(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(sql_err)).await
     }
 
     fn backend_name(&self) -> &'static str {

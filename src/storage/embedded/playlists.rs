@@ -36,12 +36,10 @@ fn to_row(p: &Playlist) -> StoreResult<Row> {
 }
 
 fn current_version(c: &Connection, id: &str) -> StoreResult<Option<u64>> {
-    c.query_row("SELECT version FROM playlists WHERE id = ?1", [id], |r| {
-        r.get::<_, i64>(0)
-    })
-    .optional()
-    .map(|v| v.map(|v| v as u64))
-    .map_err(sql_err)
+    c.query_row("SELECT version FROM playlists WHERE id = ?1", [id], |r| r.get::<_, i64>(0))
+        .optional()
+        .map(|v| v.map(|v| v as u64))
+        .map_err(sql_err)
 }
 
 fn lost_race(c: &Connection, id: &str) -> StoreError {
@@ -74,11 +72,7 @@ impl PlaylistStore for EmbeddedStore {
         let id = id.to_owned();
         self.with_conn(move |c| {
             let row: Option<(String, String)> = c
-                .query_row(
-                    "SELECT meta, items FROM playlists WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
+                .query_row("SELECT meta, items FROM playlists WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(sql_err)?;
             row.map(|(meta, items)| {
@@ -92,21 +86,29 @@ impl PlaylistStore for EmbeddedStore {
         .await
     }
 
-    async fn replace_playlist(
-        &self,
-        playlist: &Playlist,
-        expected_version: u64,
-    ) -> StoreResult<()> {
+    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
         let row = to_row(playlist)?;
         self.with_conn(move |c| {
             let changed = c
                 .execute(
                     "UPDATE playlists SET owner_id = ?2, updated_us = ?3, version = ?4, meta = ?5, items = ?6
                      WHERE id = ?1 AND version = ?7",
-                    params![row.id, row.owner_id, row.updated_us, row.version, row.meta, row.items, expected_version as i64],
+                    params![
+                        row.id,
+                        row.owner_id,
+                        row.updated_us,
+                        row.version,
+                        row.meta,
+                        row.items,
+                        expected_version as i64
+                    ],
                 )
                 .map_err(sql_err)?;
-            if changed == 1 { Ok(()) } else { Err(lost_race(c, &row.id)) }
+            if changed == 1 {
+                Ok(())
+            } else {
+                Err(lost_race(c, &row.id))
+            }
         })
         .await
     }
@@ -115,10 +117,7 @@ impl PlaylistStore for EmbeddedStore {
         let id = id.to_owned();
         self.with_conn(move |c| {
             let changed = match expected_version {
-                Some(v) => c.execute(
-                    "DELETE FROM playlists WHERE id = ?1 AND version = ?2",
-                    params![id, v as i64],
-                ),
+                Some(v) => c.execute("DELETE FROM playlists WHERE id = ?1 AND version = ?2", params![id, v as i64]),
                 None => c.execute("DELETE FROM playlists WHERE id = ?1", params![id]),
             }
             .map_err(sql_err)?;
@@ -138,8 +137,7 @@ impl PlaylistStore for EmbeddedStore {
         limit: usize,
     ) -> StoreResult<Vec<PlaylistMeta>> {
         let owner = owner_id.to_owned();
-        let (after_us, after_id) =
-            after.map_or((i64::MAX, String::new()), |c| (c.updated_us, c.id.clone()));
+        let (after_us, after_id) = after.map_or((i64::MAX, String::new()), |c| (c.updated_us, c.id.clone()));
         let first_page = after.is_none();
         self.with_conn(move |c| {
             let mut stmt = c
@@ -150,13 +148,9 @@ impl PlaylistStore for EmbeddedStore {
                 )
                 .map_err(sql_err)?;
             let rows = stmt
-                .query_map(
-                    params![owner, after_us, after_id, first_page, limit as i64],
-                    |r| r.get::<_, String>(0),
-                )
+                .query_map(params![owner, after_us, after_id, first_page, limit as i64], |r| r.get::<_, String>(0))
                 .map_err(sql_err)?;
-            rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err))
-                .collect()
+            rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err)).collect()
         })
         .await
     }

@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use deadpool_sqlite::rusqlite::{params, OptionalExtension};
+use deadpool_sqlite::rusqlite::params;
 
-use super::{json_err, sql_err, EmbeddedStore};
+use super::{find_doc, json_err, sql_err, EmbeddedStore};
 use crate::{
     auth::store::{TokenRecord, TokenStore},
     storage::{StoreError, StoreResult},
@@ -12,10 +12,7 @@ use crate::{
 };
 
 fn is_unique_violation(e: &deadpool_sqlite::rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(deadpool_sqlite::rusqlite::ErrorCode::ConstraintViolation)
-    )
+    matches!(e.sqlite_error_code(), Some(deadpool_sqlite::rusqlite::ErrorCode::ConstraintViolation))
 }
 
 #[async_trait]
@@ -24,50 +21,21 @@ impl UserStore for EmbeddedStore {
         let doc = serde_json::to_string(user).map_err(json_err)?;
         let (id, key) = (user.id.clone(), User::username_key(&user.username));
         self.with_conn(move |c| {
-            c.execute(
-                "INSERT INTO users (id, username_key, doc) VALUES (?1, ?2, ?3)",
-                params![id, key, doc],
-            )
-            .map(|_| ())
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict("username")
-                } else {
-                    sql_err(e)
-                }
-            })
+            c.execute("INSERT INTO users (id, username_key, doc) VALUES (?1, ?2, ?3)", params![id, key, doc])
+                .map(|_| ())
+                .map_err(|e| if is_unique_violation(&e) { StoreError::Conflict("username") } else { sql_err(e) })
         })
         .await
     }
 
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
         let id = id.to_owned();
-        self.with_conn(move |c| {
-            let doc: Option<String> = c
-                .query_row("SELECT doc FROM users WHERE id = ?1", [id], |r| r.get(0))
-                .optional()
-                .map_err(sql_err)?;
-            doc.map(|d| serde_json::from_str(&d).map_err(json_err))
-                .transpose()
-        })
-        .await
+        self.with_conn(move |c| find_doc(c, "SELECT doc FROM users WHERE id = ?1", id)).await
     }
 
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
         let key = User::username_key(username);
-        self.with_conn(move |c| {
-            let doc: Option<String> = c
-                .query_row(
-                    "SELECT doc FROM users WHERE username_key = ?1",
-                    [key],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql_err)?;
-            doc.map(|d| serde_json::from_str(&d).map_err(json_err))
-                .transpose()
-        })
-        .await
+        self.with_conn(move |c| find_doc(c, "SELECT doc FROM users WHERE username_key = ?1", key)).await
     }
 }
 
@@ -75,51 +43,28 @@ impl UserStore for EmbeddedStore {
 impl TokenStore for EmbeddedStore {
     async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()> {
         let doc = serde_json::to_string(token).map_err(json_err)?;
-        let (hash, user, expires) = (
-            token.token_hash.clone(),
-            token.user_id.clone(),
-            token.expires_at.timestamp_micros(),
-        );
+        let (hash, user, expires) =
+            (token.token_hash.clone(), token.user_id.clone(), token.expires_at.timestamp_micros());
         self.with_conn(move |c| {
             c.execute(
                 "INSERT INTO tokens (token_hash, user_id, expires_us, doc) VALUES (?1, ?2, ?3, ?4)",
                 params![hash, user, expires, doc],
             )
             .map(|_| ())
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict("token")
-                } else {
-                    sql_err(e)
-                }
-            })
+            .map_err(|e| if is_unique_violation(&e) { StoreError::Conflict("token") } else { sql_err(e) })
         })
         .await
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
         let hash = token_hash.to_owned();
-        self.with_conn(move |c| {
-            let doc: Option<String> = c
-                .query_row(
-                    "SELECT doc FROM tokens WHERE token_hash = ?1",
-                    [hash],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql_err)?;
-            doc.map(|d| serde_json::from_str(&d).map_err(json_err))
-                .transpose()
-        })
-        .await
+        self.with_conn(move |c| find_doc(c, "SELECT doc FROM tokens WHERE token_hash = ?1", hash)).await
     }
 
     async fn delete_token(&self, token_hash: &str) -> StoreResult<bool> {
         let hash = token_hash.to_owned();
         self.with_conn(move |c| {
-            c.execute("DELETE FROM tokens WHERE token_hash = ?1", [hash])
-                .map(|n| n > 0)
-                .map_err(sql_err)
+            c.execute("DELETE FROM tokens WHERE token_hash = ?1", [hash]).map(|n| n > 0).map_err(sql_err)
         })
         .await
     }
@@ -127,9 +72,7 @@ impl TokenStore for EmbeddedStore {
     async fn delete_expired_tokens(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let now = now.timestamp_micros();
         self.with_conn(move |c| {
-            c.execute("DELETE FROM tokens WHERE expires_us <= ?1", [now])
-                .map(|n| n as u64)
-                .map_err(sql_err)
+            c.execute("DELETE FROM tokens WHERE expires_us <= ?1", [now]).map(|n| n as u64).map_err(sql_err)
         })
         .await
     }

@@ -31,12 +31,8 @@ impl MongoStore {
             .await
             .map_err(|e| anyhow::anyhow!("invalid MongoDB URI (SHARIFY_MONGO__URI): {}", e.kind))?;
         options.app_name = Some("sharify".into());
-        options
-            .server_selection_timeout
-            .get_or_insert(Duration::from_secs(5));
-        options
-            .connect_timeout
-            .get_or_insert(Duration::from_secs(5));
+        options.server_selection_timeout.get_or_insert(Duration::from_secs(5));
+        options.connect_timeout.get_or_insert(Duration::from_secs(5));
         let client = Client::with_options(options)?;
         let db = client.database(database);
         Ok(Self { client, db })
@@ -66,9 +62,9 @@ impl MongoStore {
 /// Maps a driver error to a `StoreError`.
 pub(crate) fn mongo_err(e: mongodb::error::Error) -> StoreError {
     match *e.kind {
-        ErrorKind::ServerSelection { .. }
-        | ErrorKind::Io(_)
-        | ErrorKind::ConnectionPoolCleared { .. } => StoreError::Unavailable(e.to_string()),
+        ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } => {
+            StoreError::Unavailable(e.to_string())
+        }
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -90,12 +86,7 @@ pub(crate) fn bson_err(e: impl std::fmt::Display) -> StoreError {
 fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
     IndexModel::builder()
         .keys(keys)
-        .options(
-            IndexOptions::builder()
-                .name(name.to_owned())
-                .unique(unique)
-                .build(),
-        )
+        .options(IndexOptions::builder().name(name.to_owned()).unique(unique).build())
         .build()
 }
 
@@ -106,35 +97,18 @@ impl Store for MongoStore {
             .create_index(index(doc! {"username_key": 1}, "username_key_unique", true))
             .await
             .map_err(mongo_err)?;
-        self.tokens()
-            .create_index(index(doc! {"user_id": 1}, "by_user", false))
-            .await
-            .map_err(mongo_err)?;
-        self.tokens()
-            .create_index(index(doc! {"expires_us": 1}, "by_expiry", false))
-            .await
-            .map_err(mongo_err)?;
+        self.tokens().create_index(index(doc! {"user_id": 1}, "by_user", false)).await.map_err(mongo_err)?;
+        self.tokens().create_index(index(doc! {"expires_us": 1}, "by_expiry", false)).await.map_err(mongo_err)?;
         self.playlists()
-            .create_index(index(
-                doc! {"owner_id": 1, "updated_us": -1, "_id": -1},
-                "by_owner_updated",
-                false,
-            ))
+            .create_index(index(doc! {"owner_id": 1, "updated_us": -1, "_id": -1}, "by_owner_updated", false))
             .await
             .map_err(mongo_err)?;
-        self.playlists()
-            .create_index(index(doc! {"updated_us": -1}, "by_updated", false))
-            .await
-            .map_err(mongo_err)?;
+        self.playlists().create_index(index(doc! {"updated_us": -1}, "by_updated", false)).await.map_err(mongo_err)?;
         Ok(())
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        self.db
-            .run_command(doc! {"ping": 1})
-            .await
-            .map(|_| ())
-            .map_err(mongo_err)
+        self.db.run_command(doc! {"ping": 1}).await.map(|_| ()).map_err(mongo_err)
     }
 
     fn backend_name(&self) -> &'static str {

@@ -26,16 +26,8 @@ fn to_document(p: &Playlist) -> StoreResult<Document> {
 impl MongoStore {
     async fn lost_race(&self, id: &str) -> StoreError {
         let projection = doc! {"version": 1};
-        match self
-            .playlists()
-            .find_one(doc! {"_id": id})
-            .projection(projection)
-            .await
-        {
-            Ok(Some(d)) => match d
-                .get_i64("version")
-                .or_else(|_| d.get_i32("version").map(i64::from))
-            {
+        match self.playlists().find_one(doc! {"_id": id}).projection(projection).await {
+            Ok(Some(d)) => match d.get_i64("version").or_else(|_| d.get_i32("version").map(i64::from)) {
                 Ok(v) => StoreError::VersionMismatch { current: v as u64 },
                 Err(e) => bson_err(e),
             },
@@ -48,41 +40,23 @@ impl MongoStore {
 #[async_trait]
 impl PlaylistStore for MongoStore {
     async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()> {
-        self.playlists()
-            .insert_one(to_document(playlist)?)
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                if is_duplicate_key(&e) {
-                    StoreError::Conflict("playlist")
-                } else {
-                    mongo_err(e)
-                }
-            })
+        self.playlists().insert_one(to_document(playlist)?).await.map(|_| ()).map_err(|e| {
+            if is_duplicate_key(&e) {
+                StoreError::Conflict("playlist")
+            } else {
+                mongo_err(e)
+            }
+        })
     }
 
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
-        let found = self
-            .playlists()
-            .find_one(doc! {"_id": id})
-            .await
-            .map_err(mongo_err)?;
-        found
-            .map(|d| bson::from_document(d).map_err(bson_err))
-            .transpose()
+        let found = self.playlists().find_one(doc! {"_id": id}).await.map_err(mongo_err)?;
+        found.map(|d| bson::from_document(d).map_err(bson_err)).transpose()
     }
 
-    async fn replace_playlist(
-        &self,
-        playlist: &Playlist,
-        expected_version: u64,
-    ) -> StoreResult<()> {
+    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
         let filter = doc! {"_id": &playlist.meta.id, "version": expected_version as i64};
-        let r = self
-            .playlists()
-            .replace_one(filter, to_document(playlist)?)
-            .await
-            .map_err(mongo_err)?;
+        let r = self.playlists().replace_one(filter, to_document(playlist)?).await.map_err(mongo_err)?;
         if r.matched_count == 1 {
             Ok(())
         } else {
@@ -95,11 +69,7 @@ impl PlaylistStore for MongoStore {
         if let Some(v) = expected_version {
             filter.insert("version", v as i64);
         }
-        let r = self
-            .playlists()
-            .delete_one(filter)
-            .await
-            .map_err(mongo_err)?;
+        let r = self.playlists().delete_one(filter).await.map_err(mongo_err)?;
         if r.deleted_count == 1 {
             Ok(())
         } else {
@@ -132,8 +102,6 @@ impl PlaylistStore for MongoStore {
             .await
             .map_err(mongo_err)?;
         let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
-        docs.into_iter()
-            .map(|d| bson::from_document(d).map_err(bson_err))
-            .collect()
+        docs.into_iter().map(|d| bson::from_document(d).map_err(bson_err)).collect()
     }
 }

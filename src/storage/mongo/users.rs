@@ -27,25 +27,14 @@ impl UserStore for MongoStore {
     }
 
     async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
-        let found = self
-            .users()
-            .find_one(doc! {"_id": id})
-            .await
-            .map_err(mongo_err)?;
-        found
-            .map(|d| bson::from_document(d).map_err(bson_err))
-            .transpose()
+        let found = self.users().find_one(doc! {"_id": id}).await.map_err(mongo_err)?;
+        found.map(|d| bson::from_document(d).map_err(bson_err)).transpose()
     }
 
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
-        let found = self
-            .users()
-            .find_one(doc! {"username_key": User::username_key(username)})
-            .await
-            .map_err(mongo_err)?;
-        found
-            .map(|d| bson::from_document(d).map_err(bson_err))
-            .transpose()
+        let found =
+            self.users().find_one(doc! {"username_key": User::username_key(username)}).await.map_err(mongo_err)?;
+        found.map(|d| bson::from_document(d).map_err(bson_err)).transpose()
     }
 }
 
@@ -65,22 +54,12 @@ impl TokenStore for MongoStore {
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
-        let found = self
-            .tokens()
-            .find_one(doc! {"_id": token_hash})
-            .await
-            .map_err(mongo_err)?;
-        found
-            .map(|d| bson::from_document(d).map_err(bson_err))
-            .transpose()
+        let found = self.tokens().find_one(doc! {"_id": token_hash}).await.map_err(mongo_err)?;
+        found.map(|d| bson::from_document(d).map_err(bson_err)).transpose()
     }
 
     async fn delete_token(&self, token_hash: &str) -> StoreResult<bool> {
-        let r = self
-            .tokens()
-            .delete_one(doc! {"_id": token_hash})
-            .await
-            .map_err(mongo_err)?;
+        let r = self.tokens().delete_one(doc! {"_id": token_hash}).await.map_err(mongo_err)?;
         Ok(r.deleted_count > 0)
     }
 
