@@ -226,7 +226,7 @@ impl Config {
 
     /// Extracts a typed config, turning errors into messages that name the key.
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        figment.extract().map_err(|e| {
+        let mut config: Self = figment.extract().map_err(|e| {
             let key = e.path.join(".");
             let env = if key.is_empty() {
                 String::new()
@@ -234,7 +234,12 @@ impl Config {
                 format!(" (env SHARIFY_{})", key.to_uppercase().replace('.', "__"))
             };
             ConfigError(format!("invalid configuration value for `{key}`{env}: {}", e.kind))
-        })
+        })?;
+        // An empty URI (common in templated environments) means "not set".
+        if config.mongo.uri.as_ref().is_some_and(|u| u.expose().trim().is_empty()) {
+            config.mongo.uri = None;
+        }
+        Ok(config)
     }
 }
 
@@ -242,3 +247,52 @@ impl Config {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ConfigError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use figment::{providers::Env, Jail};
+
+    use super::*;
+
+    /// Loads the config from `vars` in an isolated environment.
+    fn load(jail: &mut Jail, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        for (k, v) in vars {
+            jail.set_env(k, v);
+        }
+        let env = Env::prefixed("SHARIFY_").filter(|k| k.as_str().contains("__")).split("__");
+        Config::from_figment(Config::figment(None, env))
+    }
+
+    #[test]
+    fn env_vars_override_defaults_and_empty_mongo_uri_means_unset() {
+        Jail::expect_with(|jail| {
+            let c = load(
+                jail,
+                &[("SHARIFY_HTTP__BIND", "127.0.0.1:9999"), ("SHARIFY_MONGO__URI", ""), ("SHARIFY_CONFIG", "x")],
+            )
+            .unwrap();
+            assert_eq!(c.http.bind.to_string(), "127.0.0.1:9999");
+            assert!(c.mongo.uri.is_none());
+            let c =
+                load(jail, &[("SHARIFY_MONGO__URI", "mongodb://u:p@h/"), ("SHARIFY_MONGO__DATABASE", "prod")]).unwrap();
+            assert_eq!(c.mongo.uri.as_ref().map(Secret::expose), Some("mongodb://u:p@h/"));
+            assert_eq!(c.mongo.database, "prod");
+            assert!(!format!("{c:?}").contains("u:p"), "the URI is redacted in Debug");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_and_unknown_keys_name_the_key() {
+        Jail::expect_with(|jail| {
+            let e = load(jail, &[("SHARIFY_AUTH__TOKEN_TTL_DAYS", "forever")]).unwrap_err().0;
+            assert!(e.contains("auth.token_ttl_days") && e.contains("SHARIFY_AUTH__TOKEN_TTL_DAYS"), "{e}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            let e = load(jail, &[("SHARIFY_HTTP__BINDD", "x")]).unwrap_err().0;
+            assert!(e.contains("bindd"), "{e}");
+            Ok(())
+        });
+    }
+}
