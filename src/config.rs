@@ -249,6 +249,7 @@ impl Config {
 pub struct ConfigError(pub String);
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Error, returned by Jail closures, is large
 mod tests {
     use figment::{providers::Env, Jail};
 
