@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod lastfm;
 pub mod limits;
 pub mod playlists;
 pub mod storage;

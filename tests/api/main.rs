@@ -9,6 +9,7 @@ mod concurrency;
 mod errors;
 mod health;
 mod items;
+mod lastfm_recorded;
 mod openapi;
 mod playlists;
 mod store_contract;

@@ -1,0 +1,9 @@
+//! Last.fm: a typed client (quirks absorbed), resilience (retries, breaker, one rate limiter per
+//! process), a cache in the store with request coalescing, and bounded fan-out enrichment.
+
+pub mod decode;
+pub mod error;
+pub mod types;
+mod wire;
+
+pub use error::LastfmError;
