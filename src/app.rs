@@ -7,14 +7,17 @@ use std::{
     time::Duration,
 };
 
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::Notify};
 
 use crate::{
     auth::{password::Passwords, throttle::LoginThrottle},
     config::Config,
     http::build_router,
+    jobs,
+    lastfm::LastfmClient,
     playlists::write::WriteLocks,
     storage::{open_store, Store},
+    tracks::service::TrackService,
 };
 
 /// Shared state handed to every handler. Cheap to clone.
@@ -32,11 +35,20 @@ pub struct AppState {
     pub write_locks: Arc<WriteLocks>,
     /// Set once shutdown begins (readiness turns false).
     pub shutting_down: Arc<AtomicBool>,
+    /// Track lookups (cache + Last.fm).
+    pub tracks: Arc<TrackService>,
+    /// Wakes the pending-enrichment job early.
+    pub enrichment_wakeup: Arc<Notify>,
 }
 
 impl AppState {
-    /// Builds the state around an opened store.
+    /// Builds the state around an opened store (and the Last.fm client when a key is configured).
     pub fn new(config: Config, store: Arc<dyn Store>) -> Self {
+        let client = LastfmClient::from_config(&config.lastfm).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "cannot build the Last.fm client; enrichment is off");
+            None
+        });
+        let tracks = Arc::new(TrackService::new(client, store.clone(), &config.lastfm));
         let auth = &config.auth;
         let throttle = LoginThrottle::new(
             Duration::from_secs(auth.failure_window_secs),
@@ -50,6 +62,8 @@ impl AppState {
             throttle: Arc::new(throttle),
             write_locks: Arc::new(WriteLocks::default()),
             shutting_down: Arc::new(AtomicBool::new(false)),
+            tracks,
+            enrichment_wakeup: Arc::new(Notify::new()),
         }
     }
 }
@@ -89,7 +103,13 @@ impl Server {
     /// Serves until `shutdown` resolves, then drains in-flight requests.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let state = self.state.clone();
-        let jobs = tokio::spawn(expired_token_sweeper(state.clone()));
+        if !state.tracks.enabled() {
+            tracing::warn!("no Last.fm API key (SHARIFY_LASTFM__API_KEY): items are saved unenriched");
+        }
+        let jobs = [
+            tokio::spawn(expired_token_sweeper(state.clone())),
+            tokio::spawn(jobs::pending_enrichment::run(state.clone())),
+        ];
         let router = build_router(state.clone());
         let flag = state.shutting_down.clone();
         tracing::info!(addr = %self.listener.local_addr()?, backend = state.store.backend_name(), "sharify listening");
@@ -100,7 +120,9 @@ impl Server {
                 tracing::info!("shutdown requested; draining");
             })
             .await?;
-        jobs.abort();
+        for job in jobs {
+            job.abort();
+        }
         Ok(())
     }
 }

@@ -22,6 +22,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Last.fm enrichment.
+    pub lastfm: LastfmConfig,
 }
 
 /// Public HTTP listener settings.
@@ -96,6 +98,67 @@ pub struct AuthConfig {
 impl Default for AuthConfig {
     fn default() -> Self {
         Self { token_ttl_days: 30, max_failures_per_user: 10, max_failures_per_ip: 50, failure_window_secs: 900 }
+    }
+}
+
+/// Last.fm client, rate limit, cache freshness and enrichment settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LastfmConfig {
+    /// API key (a secret); without one, enrichment is off and items are saved `unenriched`.
+    pub api_key: Option<Secret>,
+    /// Web API root.
+    pub base_url: String,
+    /// Sustained requests per second for the whole process (all Last.fm calls share it).
+    pub rate_per_sec: f64,
+    /// Requests allowed in a burst above the sustained rate.
+    pub burst: u32,
+    /// Most Last.fm requests in flight at once.
+    pub max_in_flight: usize,
+    /// How long an add waits for enrichment before saving the rest as `pending`, in ms.
+    pub enrich_budget_ms: u64,
+    /// Attempts per call, including the first (retries only on transient failures).
+    pub max_attempts: u32,
+    /// Base of the exponential backoff between attempts, in ms (full jitter).
+    pub retry_base_ms: u64,
+    /// Whole-request timeout, in ms.
+    pub timeout_ms: u64,
+    /// Connect timeout, in ms.
+    pub connect_timeout_ms: u64,
+    /// Consecutive failures that open the circuit breaker.
+    pub breaker_failures: u32,
+    /// How long the breaker stays open before letting one probe through, in ms.
+    pub breaker_cooldown_ms: u64,
+    /// How long a found track stays fresh, in days.
+    pub found_ttl_days: u32,
+    /// How long a not-found answer stays fresh, in hours.
+    pub not_found_ttl_hours: u32,
+    /// How often the background task retries `pending` items, in ms.
+    pub pending_retry_ms: u64,
+    /// Contact URL sent in the User-Agent, as Last.fm's terms ask.
+    pub contact_url: String,
+}
+
+impl Default for LastfmConfig {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: "https://ws.audioscrobbler.com/2.0/".into(),
+            rate_per_sec: 5.0,
+            burst: 5,
+            max_in_flight: 8,
+            enrich_budget_ms: 3000,
+            max_attempts: 3,
+            retry_base_ms: 250,
+            timeout_ms: 10_000,
+            connect_timeout_ms: 3000,
+            breaker_failures: 5,
+            breaker_cooldown_ms: 30_000,
+            found_ttl_days: 30,
+            not_found_ttl_hours: 24,
+            pending_retry_ms: 30_000,
+            contact_url: "https://github.com/sharify/sharify".into(),
+        }
     }
 }
 
@@ -190,6 +253,62 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "failed logins per client address per window before 429",
     },
     ConfigKey { env: "SHARIFY_AUTH__FAILURE_WINDOW_SECS", default: "900", help: "failed-login window in seconds" },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__API_KEY",
+        default: "(unset)",
+        help: "Last.fm API key (secret); unset = no enrichment, items saved unenriched",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__BASE_URL",
+        default: "https://ws.audioscrobbler.com/2.0/",
+        help: "Last.fm API root",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__RATE_PER_SEC",
+        default: "5",
+        help: "Last.fm requests/s for this process (replicas multiply it)",
+    },
+    ConfigKey { env: "SHARIFY_LASTFM__BURST", default: "5", help: "Last.fm requests allowed in a burst" },
+    ConfigKey { env: "SHARIFY_LASTFM__MAX_IN_FLIGHT", default: "8", help: "most concurrent Last.fm requests" },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__ENRICH_BUDGET_MS",
+        default: "3000",
+        help: "how long an add waits for enrichment before saving items pending",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__MAX_ATTEMPTS",
+        default: "3",
+        help: "attempts per Last.fm call (retries on codes 8/11/16/29, 5xx, transport errors)",
+    },
+    ConfigKey { env: "SHARIFY_LASTFM__RETRY_BASE_MS", default: "250", help: "exponential backoff base (full jitter)" },
+    ConfigKey { env: "SHARIFY_LASTFM__TIMEOUT_MS", default: "10000", help: "Last.fm request timeout" },
+    ConfigKey { env: "SHARIFY_LASTFM__CONNECT_TIMEOUT_MS", default: "3000", help: "Last.fm connect timeout" },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__BREAKER_FAILURES",
+        default: "5",
+        help: "consecutive failures that pause Last.fm calls",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__BREAKER_COOLDOWN_MS",
+        default: "30000",
+        help: "pause before one probe call is let through",
+    },
+    ConfigKey { env: "SHARIFY_LASTFM__FOUND_TTL_DAYS", default: "30", help: "freshness of cached tracks" },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__NOT_FOUND_TTL_HOURS",
+        default: "24",
+        help: "freshness of cached not-found answers",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__PENDING_RETRY_MS",
+        default: "30000",
+        help: "how often pending items are retried",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__CONTACT_URL",
+        default: "https://github.com/sharify/sharify",
+        help: "contact URL in the User-Agent",
+    },
     ConfigKey { env: "SHARIFY_LOG__FORMAT", default: "pretty", help: "log format: pretty or json" },
     ConfigKey { env: "SHARIFY_LOG__LEVEL", default: "info", help: "log filter, e.g. info or sharify=debug,info" },
 ];
@@ -198,7 +317,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));
@@ -238,6 +357,21 @@ impl Config {
         // An empty URI (common in templated environments) means "not set".
         if config.mongo.uri.as_ref().is_some_and(|u| u.expose().trim().is_empty()) {
             config.mongo.uri = None;
+        }
+        if config.lastfm.api_key.as_ref().is_some_and(|k| k.expose().trim().is_empty()) {
+            config.lastfm.api_key = None;
+        }
+        let l = &config.lastfm;
+        if !(l.rate_per_sec > 0.0 && l.rate_per_sec.is_finite())
+            || l.burst == 0
+            || l.max_in_flight == 0
+            || l.max_attempts == 0
+        {
+            return Err(ConfigError(
+                "lastfm.rate_per_sec must be > 0 and lastfm.burst, max_in_flight, max_attempts >= 1 \
+                 (SHARIFY_LASTFM__RATE_PER_SEC, __BURST, __MAX_IN_FLIGHT, __MAX_ATTEMPTS)"
+                    .into(),
+            ));
         }
         Ok(config)
     }

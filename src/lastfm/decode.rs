@@ -6,7 +6,9 @@ use serde_json::Value;
 use super::{
     error::LastfmError,
     types::{AlbumRef, ArtistHit, ArtistInfo, LovedTrack, Page, RecentTrack, TrackHit, TrackInfo, WeeklyChart},
-    wire::{self, flag, list, num, opt_str, ArtistItem, ArtistRef, Date, Image, ItemAttr, PageAttr, Tags, Text, TrackItem},
+    wire::{
+        self, flag, list, num, opt_str, ArtistItem, ArtistRef, Date, Image, ItemAttr, PageAttr, Tags, Text, TrackItem,
+    },
 };
 
 /// Checks the body: error objects (any key order, any HTTP status), non-JSON outage pages and
@@ -88,7 +90,13 @@ pub fn track_info(status: u16, body: &[u8]) -> Result<TrackInfo, LastfmError> {
         listeners: t.listeners,
         playcount: t.playcount,
         album: t.album.and_then(|a| {
-            Some(AlbumRef { image: wire::largest(&a.image), title: a.title?, artist: a.artist, mbid: a.mbid, url: a.url })
+            Some(AlbumRef {
+                image: wire::largest(&a.image),
+                title: a.title?,
+                artist: a.artist,
+                mbid: a.mbid,
+                url: a.url,
+            })
         }),
         tags: t.toptags.unwrap_or_default().tag.into_iter().map(|t| t.name).filter(|n| !n.is_empty()).collect(),
         wiki: t.wiki.and_then(wire::WikiWire::into_wiki),

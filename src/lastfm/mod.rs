@@ -7,3 +7,8 @@ pub mod types;
 mod wire;
 
 pub use error::LastfmError;
+
+pub mod breaker;
+pub mod client;
+
+pub use client::LastfmClient;

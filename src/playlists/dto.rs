@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Item, Playlist, PlaylistMeta, Visibility};
+use crate::tracks::model::{Enrichment, TrackMeta};
 
 /// Create-playlist request.
 #[derive(Deserialize, ToSchema)]
@@ -89,6 +90,10 @@ pub struct ItemDto {
     pub added_by: String,
     /// When it was added.
     pub added_at: DateTime<Utc>,
+    /// `enriched`, `not_found`, `pending` or `unenriched`.
+    pub enrichment: Enrichment,
+    /// Last.fm metadata, when enriched.
+    pub meta: Option<TrackMeta>,
 }
 
 /// A page of playlists.
@@ -135,6 +140,8 @@ impl From<&Item> for ItemDto {
             album: i.album.clone(),
             added_by: i.added_by.clone(),
             added_at: i.added_at,
+            enrichment: i.enrichment,
+            meta: i.meta.clone(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Item operations: add a batch (with duplicate policy), list, remove and move by item id.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,16 @@ use super::{
     normalize::track_key,
     write::{self, load},
 };
-use crate::{app::AppState, error::ApiError, ids, limits, users::model::User};
+use crate::{
+    app::AppState,
+    error::ApiError,
+    ids, limits,
+    tracks::{
+        enrich,
+        service::{Outcome, TrackQuery},
+    },
+    users::model::User,
+};
 
 /// A track as the client sends it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -140,8 +149,15 @@ pub async fn add(
     request: AddItems,
 ) -> Result<(Playlist, AddItemsResponse), ApiError> {
     let tracks = clean_tracks(&request.tracks)?;
+    // Look the tracks up before the write (within the budget), so cached ones cost one write.
+    let queries: Vec<TrackQuery> = tracks
+        .iter()
+        .map(|t| TrackQuery { key: t.key.clone(), artist: t.artist.clone(), title: t.title.clone() })
+        .collect();
+    let outcomes = enrich::lookup_within_budget(state, &queries).await;
+    let enabled = state.tracks.enabled();
     let (playlist, (added, skipped)) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
-        let (new_items, skipped) = plan_add(p, &tracks, request.on_duplicate, &caller.id)?;
+        let (new_items, skipped) = plan_add(p, &tracks, request.on_duplicate, &caller.id, &outcomes, enabled)?;
         if p.items.len() + new_items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
             return Err(ApiError::invalid(
                 "playlist_full",
@@ -158,6 +174,9 @@ pub async fn add(
         Ok(((added, skipped), changed))
     })
     .await?;
+    if playlist.meta.pending_items > 0 {
+        state.enrichment_wakeup.notify_one();
+    }
     let version = playlist.meta.version;
     Ok((playlist, AddItemsResponse { added, skipped, version }))
 }
@@ -167,6 +186,8 @@ fn plan_add(
     tracks: &[CleanTrack],
     policy: OnDuplicate,
     caller_id: &str,
+    outcomes: &HashMap<String, Outcome>,
+    enabled: bool,
 ) -> Result<(Vec<Item>, Vec<SkippedTrack>), ApiError> {
     let mut seen: HashSet<&str> = p.items.iter().map(|i| i.track_key.as_str()).collect();
     let (mut items, mut skipped) = (Vec::new(), Vec::new());
@@ -186,14 +207,19 @@ fn plan_add(
                 title: t.title.clone(),
                 reason: "duplicate".into(),
             }),
-            _ => items.push(Item {
-                item_id: ids::new_id(),
-                artist: t.artist.clone(),
-                title: t.title.clone(),
-                album: t.album.clone(),
-                added_by: caller_id.to_owned(),
-                added_at: now,
-                track_key: t.key.clone(),
+            _ => items.push({
+                let (enrichment, meta) = enrich::initial_state(outcomes.get(&t.key), enabled);
+                Item {
+                    item_id: ids::new_id(),
+                    artist: t.artist.clone(),
+                    title: t.title.clone(),
+                    album: t.album.clone(),
+                    added_by: caller_id.to_owned(),
+                    added_at: now,
+                    track_key: t.key.clone(),
+                    enrichment,
+                    meta,
+                }
             }),
         }
     }

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::tracks::model::{Enrichment, TrackMeta};
+
 /// Who may read a playlist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
 #[serde(rename_all = "lowercase")]
@@ -35,6 +37,12 @@ pub struct Item {
     pub added_at: DateTime<Utc>,
     /// Normalised artist + title used for duplicate detection.
     pub track_key: String,
+    /// Enrichment state.
+    #[serde(default)]
+    pub enrichment: Enrichment,
+    /// Last.fm metadata, once enriched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<TrackMeta>,
 }
 
 /// Playlist fields without its items (what listings carry).
@@ -60,6 +68,9 @@ pub struct PlaylistMeta {
     pub updated_at: DateTime<Utc>,
     /// Number of items.
     pub item_count: usize,
+    /// Number of items waiting for enrichment.
+    #[serde(default)]
+    pub pending_items: usize,
 }
 
 /// A whole playlist: one document, written atomically.
@@ -76,6 +87,7 @@ impl Playlist {
     /// Recomputes derived fields before a write.
     pub fn sync_derived(&mut self) {
         self.meta.item_count = self.items.len();
+        self.meta.pending_items = self.items.iter().filter(|i| i.enrichment == Enrichment::Pending).count();
     }
 }
 

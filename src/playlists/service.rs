@@ -42,6 +42,7 @@ pub async fn create(state: &AppState, owner: &User, input: NewPlaylist) -> Resul
             created_at: now,
             updated_at: now,
             item_count: 0,
+            pending_items: 0,
         },
         items: Vec::new(),
     };

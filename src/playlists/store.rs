@@ -24,4 +24,6 @@ pub trait PlaylistStore: Send + Sync {
         after: Option<&ListCursor>,
         limit: usize,
     ) -> StoreResult<Vec<PlaylistMeta>>;
+    /// Ids of playlists that have items waiting for enrichment (at most `limit`).
+    async fn playlists_with_pending(&self, limit: usize) -> StoreResult<Vec<String>>;
 }

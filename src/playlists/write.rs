@@ -59,6 +59,27 @@ pub async fn modify<R, F>(
     id: &str,
     if_match: Option<u64>,
     action: Action,
+    change: F,
+) -> Result<(Playlist, R), ApiError>
+where
+    F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
+{
+    modify_inner(state, Some((caller, action)), id, if_match, change).await
+}
+
+/// Like [`modify`] for the service's own background work (no caller to authorize).
+pub async fn modify_as_system<R, F>(state: &AppState, id: &str, change: F) -> Result<(Playlist, R), ApiError>
+where
+    F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
+{
+    modify_inner(state, None, id, None, change).await
+}
+
+async fn modify_inner<R, F>(
+    state: &AppState,
+    caller: Option<(&User, Action)>,
+    id: &str,
+    if_match: Option<u64>,
     mut change: F,
 ) -> Result<(Playlist, R), ApiError>
 where
@@ -67,7 +88,10 @@ where
     let _guard = state.write_locks.lock(id).await;
     let mut attempt = 0;
     loop {
-        let mut playlist = load(state, Some(caller), id, action).await?;
+        let mut playlist = match caller {
+            Some((user, action)) => load(state, Some(user), id, action).await?,
+            None => state.store.playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?,
+        };
         if let Some(expected) = if_match {
             if playlist.meta.version != expected {
                 return Err(ApiError::version_mismatch(playlist.meta.version));

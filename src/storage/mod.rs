@@ -7,7 +7,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::{auth::store::TokenStore, config::Config, playlists::store::PlaylistStore, users::store::UserStore};
+use crate::{
+    auth::store::TokenStore, config::Config, playlists::store::PlaylistStore, tracks::store::TrackCacheStore,
+    users::store::UserStore,
+};
 
 /// What a store operation can fail with; the HTTP edge maps these to statuses.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -37,7 +40,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// All feature stores plus lifecycle operations; `AppState` holds one as `Arc<dyn Store>`.
 #[async_trait]
-pub trait Store: UserStore + TokenStore + PlaylistStore + Send + Sync {
+pub trait Store: UserStore + TokenStore + PlaylistStore + TrackCacheStore + Send + Sync {
     /// Creates tables, collections and indexes (idempotent).
     async fn migrate(&self) -> StoreResult<()>;
     /// Checks the backend answers.

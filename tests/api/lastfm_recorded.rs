@@ -152,7 +152,9 @@ fn list_quirks_are_absorbed() {
     assert_eq!(r.per_page, 1, "perPage still reports the requested limit");
     let r = decode::recent_tracks(200, &read("user.getRecentTracks__empty-legacy-format-2014")).unwrap();
     assert_eq!((r.items.len(), r.total), (0, 0));
-    let top = decode::artist_top_tracks(200, &read("artist.getTopTracks__unknown-placeholder-artist-missing-mbid-keys")).unwrap();
+    let top =
+        decode::artist_top_tracks(200, &read("artist.getTopTracks__unknown-placeholder-artist-missing-mbid-keys"))
+            .unwrap();
     assert_eq!(top.items.iter().filter(|t| t.mbid.is_none()).count(), 48, "absent mbid keys are None");
     assert!(top.items.iter().all(|t| t.playcount.is_some() && t.rank.is_some()));
     let similar = decode::similar_artists(200, &read("artist.getSimilar__u2-limit2")).unwrap();
@@ -173,7 +175,11 @@ fn outages_and_errors_are_classified_for_retry() {
     assert!(matches!(e, LastfmError::Outage { status: 502, .. }) && e.is_retryable());
     let e = decode::track_info(200, html).unwrap_err();
     assert!(matches!(e, LastfmError::Outage { .. }), "HTML even with 200 is an outage");
-    for (name, retry) in [("any__error29-rate-limit-exceeded", true), ("any__error10-invalid-api-key", false), ("any__error26-api-key-suspended-403", false)] {
+    for (name, retry) in [
+        ("any__error29-rate-limit-exceeded", true),
+        ("any__error10-invalid-api-key", false),
+        ("any__error26-api-key-suspended-403", false),
+    ] {
         assert_eq!(decode::track_info(403, &read(name)).unwrap_err().is_retryable(), retry, "{name}");
     }
     let e = decode::track_info(500, br#"{"message":"Operation failed","error":8}"#).unwrap_err();

@@ -35,6 +35,7 @@ fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
             created_at: now,
             updated_at: now + Duration::microseconds(updated_offset_us),
             item_count: 0,
+            pending_items: 0,
         },
         items: vec![],
     }
@@ -49,6 +50,8 @@ fn item(artist: &str, title: &str) -> Item {
         added_by: "someone".into(),
         added_at: ids::now(),
         track_key: format!("{artist}\u{1f}{title}"),
+        enrichment: Default::default(),
+        meta: None,
     }
 }
 

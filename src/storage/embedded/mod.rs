@@ -3,6 +3,7 @@
 //! Blocking SQLite calls run on deadpool's blocking threads via `interact`.
 
 mod playlists;
+mod tracks;
 mod users;
 
 use std::path::Path;
@@ -15,30 +16,50 @@ use super::{Store, StoreError, StoreResult};
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "sharify.sqlite3";
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS users (
-  id TEXT PRIMARY KEY,
-  username_key TEXT NOT NULL UNIQUE,
-  doc TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-  token_hash TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL,
-  expires_us INTEGER NOT NULL,
-  doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS tokens_by_expiry ON tokens (expires_us);
-CREATE TABLE IF NOT EXISTS playlists (
-  id TEXT PRIMARY KEY,
-  owner_id TEXT NOT NULL,
-  updated_us INTEGER NOT NULL,
-  version INTEGER NOT NULL,
-  meta TEXT NOT NULL,
-  items TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS playlists_by_owner ON playlists (owner_id, updated_us DESC, id DESC);
-CREATE INDEX IF NOT EXISTS playlists_by_update ON playlists (updated_us DESC);
-";
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS users (
+       id TEXT PRIMARY KEY,
+       username_key TEXT NOT NULL UNIQUE,
+       doc TEXT NOT NULL
+     );
+     CREATE TABLE IF NOT EXISTS tokens (
+       token_hash TEXT PRIMARY KEY,
+       user_id TEXT NOT NULL,
+       expires_us INTEGER NOT NULL,
+       doc TEXT NOT NULL
+     );
+     CREATE INDEX IF NOT EXISTS tokens_by_expiry ON tokens (expires_us);
+     CREATE TABLE IF NOT EXISTS playlists (
+       id TEXT PRIMARY KEY,
+       owner_id TEXT NOT NULL,
+       updated_us INTEGER NOT NULL,
+       version INTEGER NOT NULL,
+       meta TEXT NOT NULL,
+       items TEXT NOT NULL
+     );
+     CREATE INDEX IF NOT EXISTS playlists_by_owner ON playlists (owner_id, updated_us DESC, id DESC);
+     CREATE INDEX IF NOT EXISTS playlists_by_update ON playlists (updated_us DESC);",
+    "ALTER TABLE playlists ADD COLUMN pending_items INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX playlists_pending ON playlists (pending_items) WHERE pending_items > 0;
+     CREATE TABLE track_cache (
+       key TEXT PRIMARY KEY,
+       fetched_us INTEGER NOT NULL,
+       doc TEXT NOT NULL
+     );",
+];
+
+/// Applies the migrations not yet applied, each in its own transaction.
+fn migrate(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
+    let applied: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
 
 /// SQLite-backed store in a single directory; safe for one process only.
 pub struct EmbeddedStore {
@@ -54,11 +75,11 @@ impl EmbeddedStore {
         let mut config = PoolConfig::new(&path);
         config.pool = Some(deadpool_sqlite::PoolConfig::new(8));
         let pool = config.create_pool(Runtime::Tokio1)?;
-        // WAL is persistent; the schema is applied on first connection too.
-        let conn =
+        // WAL is persistent; migrations run before the pool hands out connections.
+        let mut conn =
             rusqlite::Connection::open(&path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn).map_err(|e| anyhow::anyhow!("cannot migrate {}: {e}", path.display()))?;
         Ok(Self { pool })
     }
 
@@ -108,7 +129,7 @@ pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
 #[async_trait]
 impl Store for EmbeddedStore {
     async fn migrate(&self) -> StoreResult<()> {
-        self.with_conn(|c| c.execute_batch(SCHEMA).map_err(sql_err)).await
+        self.with_conn(|c| migrate(c).map_err(sql_err)).await
     }
 
     async fn ping(&self) -> StoreResult<()> {

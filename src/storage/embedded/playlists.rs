@@ -20,6 +20,7 @@ struct Row {
     version: i64,
     meta: String,
     items: String,
+    pending_items: i64,
 }
 
 fn to_row(p: &Playlist) -> StoreResult<Row> {
@@ -32,6 +33,7 @@ fn to_row(p: &Playlist) -> StoreResult<Row> {
         version: p.meta.version as i64,
         meta: serde_json::to_string(&p.meta).map_err(json_err)?,
         items: serde_json::to_string(&p.items).map_err(json_err)?,
+        pending_items: p.meta.pending_items as i64,
     })
 }
 
@@ -56,8 +58,9 @@ impl PlaylistStore for EmbeddedStore {
         let row = to_row(playlist)?;
         self.with_conn(move |c| {
             c.execute(
-                "INSERT INTO playlists (id, owner_id, updated_us, version, meta, items) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![row.id, row.owner_id, row.updated_us, row.version, row.meta, row.items],
+                "INSERT INTO playlists (id, owner_id, updated_us, version, meta, items, pending_items)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![row.id, row.owner_id, row.updated_us, row.version, row.meta, row.items, row.pending_items],
             )
             .map(|_| ())
             .map_err(|e| match e.sqlite_error_code() {
@@ -91,8 +94,8 @@ impl PlaylistStore for EmbeddedStore {
         self.with_conn(move |c| {
             let changed = c
                 .execute(
-                    "UPDATE playlists SET owner_id = ?2, updated_us = ?3, version = ?4, meta = ?5, items = ?6
-                     WHERE id = ?1 AND version = ?7",
+                    "UPDATE playlists SET owner_id = ?2, updated_us = ?3, version = ?4, meta = ?5, items = ?6,
+                     pending_items = ?8 WHERE id = ?1 AND version = ?7",
                     params![
                         row.id,
                         row.owner_id,
@@ -100,7 +103,8 @@ impl PlaylistStore for EmbeddedStore {
                         row.version,
                         row.meta,
                         row.items,
-                        expected_version as i64
+                        expected_version as i64,
+                        row.pending_items
                     ],
                 )
                 .map_err(sql_err)?;
@@ -151,6 +155,17 @@ impl PlaylistStore for EmbeddedStore {
                 .query_map(params![owner, after_us, after_id, first_page, limit as i64], |r| r.get::<_, String>(0))
                 .map_err(sql_err)?;
             rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err)).collect()
+        })
+        .await
+    }
+
+    async fn playlists_with_pending(&self, limit: usize) -> StoreResult<Vec<String>> {
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT id FROM playlists WHERE pending_items > 0 ORDER BY updated_us LIMIT ?1")
+                .map_err(sql_err)?;
+            let rows = stmt.query_map([limit as i64], |r| r.get::<_, String>(0)).map_err(sql_err)?;
+            rows.map(|r| r.map_err(sql_err)).collect()
         })
         .await
     }

@@ -4,6 +4,7 @@
 //! write is a `replace_one` conditional on `version`.
 
 mod playlists;
+mod tracks;
 mod users;
 
 use std::time::Duration;
@@ -46,6 +47,9 @@ impl MongoStore {
     }
     pub(crate) fn playlists(&self) -> Collection<Document> {
         self.db.collection("playlists")
+    }
+    pub(crate) fn track_cache(&self) -> Collection<Document> {
+        self.db.collection("track_cache")
     }
 
     /// Drops the whole database (tests only use this on their own throwaway databases).
@@ -104,6 +108,10 @@ impl Store for MongoStore {
             .await
             .map_err(mongo_err)?;
         self.playlists().create_index(index(doc! {"updated_us": -1}, "by_updated", false)).await.map_err(mongo_err)?;
+        self.playlists()
+            .create_index(index(doc! {"pending_items": 1}, "by_pending", false))
+            .await
+            .map_err(mongo_err)?;
         Ok(())
     }
 

@@ -104,4 +104,17 @@ impl PlaylistStore for MongoStore {
         let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
         docs.into_iter().map(|d| bson::from_document(d).map_err(bson_err)).collect()
     }
+
+    async fn playlists_with_pending(&self, limit: usize) -> StoreResult<Vec<String>> {
+        let cursor = self
+            .playlists()
+            .find(doc! {"pending_items": {"$gt": 0}})
+            .sort(doc! {"updated_us": 1})
+            .limit(limit as i64)
+            .projection(doc! {"_id": 1})
+            .await
+            .map_err(mongo_err)?;
+        let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
+        docs.into_iter().map(|d| d.get_str("_id").map(str::to_owned).map_err(bson_err)).collect()
+    }
 }

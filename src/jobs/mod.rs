@@ -1,0 +1,3 @@
+//! Background jobs; each has a `run_once` that tests can call directly.
+
+pub mod pending_enrichment;

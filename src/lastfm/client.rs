@@ -1,0 +1,179 @@
+//! The Last.fm HTTP client: one per process. Every call goes through the rate limiter, the
+//! in-flight bound, the circuit breaker and the retry policy.
+
+use std::{
+    num::NonZeroU32,
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use rand::Rng;
+use tokio::sync::Semaphore;
+
+use super::{
+    breaker::CircuitBreaker,
+    decode,
+    error::{LastfmError, BAD_KEY_CODES},
+    types::{ArtistHit, ArtistInfo, LovedTrack, Page, RecentTrack, TrackHit, TrackInfo, WeeklyChart},
+};
+use crate::config::{LastfmConfig, Secret};
+
+/// Longest single backoff sleep.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// A rate-limited, retrying, circuit-broken Last.fm client.
+pub struct LastfmClient {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: Secret,
+    limiter: DefaultDirectRateLimiter,
+    in_flight: Semaphore,
+    breaker: CircuitBreaker,
+    max_attempts: u32,
+    retry_base: Duration,
+    bad_key_reported: AtomicBool,
+}
+
+impl LastfmClient {
+    /// Builds the client; `None` when no API key is configured.
+    pub fn from_config(config: &LastfmConfig) -> anyhow::Result<Option<Self>> {
+        let Some(api_key) = config.api_key.clone() else { return Ok(None) };
+        let user_agent = format!("sharify/{} (+{})", env!("CARGO_PKG_VERSION"), config.contact_url);
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(Duration::from_millis(config.connect_timeout_ms))
+            .timeout(Duration::from_millis(config.timeout_ms))
+            .build()?;
+        let period = Duration::from_secs_f64(1.0 / config.rate_per_sec);
+        let quota = Quota::with_period(period)
+            .ok_or_else(|| anyhow::anyhow!("lastfm.rate_per_sec is too high"))?
+            .allow_burst(NonZeroU32::new(config.burst).unwrap_or(NonZeroU32::MIN));
+        Ok(Some(Self {
+            http,
+            base_url: config.base_url.clone(),
+            api_key,
+            limiter: RateLimiter::direct(quota),
+            in_flight: Semaphore::new(config.max_in_flight),
+            breaker: CircuitBreaker::new(config.breaker_failures, Duration::from_millis(config.breaker_cooldown_ms)),
+            max_attempts: config.max_attempts,
+            retry_base: Duration::from_millis(config.retry_base_ms),
+            bad_key_reported: AtomicBool::new(false),
+        }))
+    }
+
+    /// One request, without retries: in-flight slot, then rate-limit token, then HTTP.
+    async fn attempt(&self, method: &str, params: &[(&str, &str)]) -> Result<(u16, bytes::Bytes), LastfmError> {
+        let _slot = self.in_flight.acquire().await.map_err(|_| LastfmError::Transport("client closed".into()))?;
+        self.limiter.until_ready().await;
+        let mut query: Vec<(&str, &str)> =
+            vec![("method", method), ("api_key", self.api_key.expose()), ("format", "json")];
+        query.extend_from_slice(params);
+        let response = self.http.get(&self.base_url).query(&query).send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(transport)?;
+        Ok((status, body))
+    }
+
+    /// Calls `method` and decodes with `decode`, retrying transient failures with full jitter.
+    pub async fn call<T>(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+        decode: fn(u16, &[u8]) -> Result<T, LastfmError>,
+    ) -> Result<T, LastfmError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if !self.breaker.allow() {
+                return Err(LastfmError::CircuitOpen);
+            }
+            let result = self.attempt(method, params).await.and_then(|(status, body)| decode(status, &body));
+            match &result {
+                Err(e) if e.is_upstream_failure() => self.breaker.on_failure(),
+                _ => self.breaker.on_success(),
+            }
+            match result {
+                Err(e) if e.is_retryable() && attempt < self.max_attempts => {
+                    tracing::debug!(method, attempt, error = %e, "Last.fm call failed; retrying");
+                    let cap = self.retry_base.saturating_mul(1 << attempt.min(16)).min(MAX_BACKOFF);
+                    let sleep = rand::thread_rng().gen_range(Duration::ZERO..=cap);
+                    tokio::time::sleep(sleep).await;
+                }
+                Err(LastfmError::Api { code, message }) if BAD_KEY_CODES.contains(&code) => {
+                    if !self.bad_key_reported.swap(true, Ordering::Relaxed) {
+                        tracing::error!(code, %message, "LAST.FM REJECTS THE API KEY: enrichment will fail until SHARIFY_LASTFM__API_KEY is fixed");
+                    }
+                    return Err(LastfmError::Api { code, message });
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// `track.getInfo` with autocorrect on.
+    pub async fn track_info(&self, artist: &str, track: &str) -> Result<TrackInfo, LastfmError> {
+        self.call("track.getInfo", &[("artist", artist), ("track", track), ("autocorrect", "1")], decode::track_info)
+            .await
+    }
+
+    /// `track.search`.
+    pub async fn track_search(&self, query: &str, limit: u32) -> Result<Page<TrackHit>, LastfmError> {
+        self.call("track.search", &[("track", query), ("limit", &limit.to_string())], decode::track_search).await
+    }
+
+    /// `artist.search`.
+    pub async fn artist_search(&self, query: &str, limit: u32) -> Result<Page<ArtistHit>, LastfmError> {
+        self.call("artist.search", &[("artist", query), ("limit", &limit.to_string())], decode::artist_search).await
+    }
+
+    /// `artist.getInfo` with autocorrect on.
+    pub async fn artist_info(&self, artist: &str) -> Result<ArtistInfo, LastfmError> {
+        self.call("artist.getInfo", &[("artist", artist), ("autocorrect", "1")], decode::artist_info).await
+    }
+
+    /// `artist.getTopTracks`.
+    pub async fn artist_top_tracks(&self, artist: &str, limit: u32) -> Result<Page<TrackHit>, LastfmError> {
+        let params = [("artist", artist), ("autocorrect", "1"), ("limit", &limit.to_string())];
+        self.call("artist.getTopTracks", &params, decode::artist_top_tracks).await
+    }
+
+    /// `artist.getSimilar`.
+    pub async fn similar_artists(&self, artist: &str, limit: u32) -> Result<Vec<ArtistHit>, LastfmError> {
+        let params = [("artist", artist), ("autocorrect", "1"), ("limit", &limit.to_string())];
+        self.call("artist.getSimilar", &params, decode::similar_artists).await
+    }
+
+    /// `track.getSimilar`.
+    pub async fn similar_tracks(&self, artist: &str, track: &str, limit: u32) -> Result<Vec<TrackHit>, LastfmError> {
+        let params = [("artist", artist), ("track", track), ("autocorrect", "1"), ("limit", &limit.to_string())];
+        self.call("track.getSimilar", &params, decode::similar_tracks).await
+    }
+
+    /// `tag.getTopTracks`.
+    pub async fn tag_top_tracks(&self, tag: &str, limit: u32) -> Result<Page<TrackHit>, LastfmError> {
+        self.call("tag.getTopTracks", &[("tag", tag), ("limit", &limit.to_string())], decode::tag_top_tracks).await
+    }
+
+    /// `user.getRecentTracks` (extended).
+    pub async fn recent_tracks(&self, user: &str, limit: u32, page: u32) -> Result<Page<RecentTrack>, LastfmError> {
+        let params = [("user", user), ("limit", &limit.to_string()), ("page", &page.to_string()), ("extended", "1")];
+        self.call("user.getRecentTracks", &params, decode::recent_tracks).await
+    }
+
+    /// `user.getWeeklyTrackChart` for the most recent week.
+    pub async fn weekly_track_chart(&self, user: &str) -> Result<WeeklyChart, LastfmError> {
+        self.call("user.getWeeklyTrackChart", &[("user", user)], decode::weekly_track_chart).await
+    }
+
+    /// `user.getLovedTracks`.
+    pub async fn loved_tracks(&self, user: &str, limit: u32, page: u32) -> Result<Page<LovedTrack>, LastfmError> {
+        let params = [("user", user), ("limit", &limit.to_string()), ("page", &page.to_string())];
+        self.call("user.getLovedTracks", &params, decode::loved_tracks).await
+    }
+}
+
+fn transport(e: reqwest::Error) -> LastfmError {
+    // Never include the URL: it carries the API key.
+    LastfmError::Transport(e.without_url().to_string())
+}

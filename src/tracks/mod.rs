@@ -1,0 +1,7 @@
+//! Tracks: Last.fm metadata, its cache, lookups with coalescing, and fan-out enrichment.
+
+pub mod enrich;
+pub mod model;
+pub mod routes;
+pub mod service;
+pub mod store;

@@ -1,0 +1,238 @@
+//! Track lookups: bounded memory layer → store cache (found 30 d, not-found 1 d; stale entries are
+//! served and refreshed in the background) → Last.fm. Concurrent lookups of one key share one
+//! upstream call (moka's `try_get_with` coalesces them).
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+
+use super::model::{CachedTrack, TrackMeta};
+use crate::{
+    config::LastfmConfig,
+    ids,
+    lastfm::{LastfmClient, LastfmError},
+    playlists::normalize::track_key,
+    storage::Store,
+};
+
+/// Entries kept in memory at most.
+const MEMORY_CAPACITY: u64 = 20_000;
+/// How long a memory entry lives before the store is consulted again.
+const MEMORY_TTL: Duration = Duration::from_secs(600);
+
+/// A resolved lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    /// Last.fm knows the track.
+    Found(Arc<TrackMeta>),
+    /// Last.fm does not know it.
+    NotFound,
+}
+
+/// A lookup's state when a budget ran out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Resolved.
+    Done(Lookup),
+    /// Not resolved in time (or Last.fm failed); finished later in the background.
+    Pending,
+}
+
+/// One track to look up: its normalised key and the names as given.
+#[derive(Debug, Clone)]
+pub struct TrackQuery {
+    /// `track_key(artist, title)`.
+    pub key: String,
+    /// Artist as given.
+    pub artist: String,
+    /// Title as given.
+    pub title: String,
+}
+
+impl TrackQuery {
+    /// A query for `artist` / `title`.
+    pub fn new(artist: &str, title: &str) -> Self {
+        Self { key: track_key(artist, title), artist: artist.to_owned(), title: title.to_owned() }
+    }
+}
+
+/// Looks tracks up through the caches and Last.fm.
+pub struct TrackService {
+    client: Option<Arc<LastfmClient>>,
+    store: Arc<dyn Store>,
+    memory: moka::future::Cache<String, Lookup>,
+    refreshing: Mutex<HashSet<String>>,
+    found_ttl: chrono::Duration,
+    not_found_ttl: chrono::Duration,
+}
+
+impl TrackService {
+    /// Builds the service; without a client every lookup is `NotConfigured`.
+    pub fn new(client: Option<LastfmClient>, store: Arc<dyn Store>, config: &LastfmConfig) -> Self {
+        Self {
+            client: client.map(Arc::new),
+            store,
+            memory: moka::future::Cache::builder().max_capacity(MEMORY_CAPACITY).time_to_live(MEMORY_TTL).build(),
+            refreshing: Mutex::new(HashSet::new()),
+            found_ttl: chrono::Duration::days(i64::from(config.found_ttl_days)),
+            not_found_ttl: chrono::Duration::hours(i64::from(config.not_found_ttl_hours)),
+        }
+    }
+
+    /// True when an API key is configured.
+    pub fn enabled(&self) -> bool {
+        self.client.is_some()
+    }
+
+    /// The Last.fm client, when configured.
+    pub fn client(&self) -> Result<&LastfmClient, LastfmError> {
+        self.client.as_deref().ok_or(LastfmError::NotConfigured)
+    }
+
+    fn is_fresh(&self, entry: &CachedTrack, now: DateTime<Utc>) -> bool {
+        let ttl = if entry.meta.is_some() { self.found_ttl } else { self.not_found_ttl };
+        now - entry.fetched_at < ttl
+    }
+
+    /// Looks one track up (cache first); waits for Last.fm when needed.
+    pub async fn lookup(self: &Arc<Self>, artist: &str, title: &str) -> Result<Lookup, LastfmError> {
+        let query = TrackQuery::new(artist, title);
+        match self.lookup_many(std::slice::from_ref(&query), None).await.remove(&query.key) {
+            Some(Ok(lookup)) => Ok(lookup),
+            Some(Err(e)) => Err(e),
+            None => Err(LastfmError::NotConfigured),
+        }
+    }
+
+    /// Looks many tracks up: memory, then one batch store read, then the misses from Last.fm
+    /// concurrently (the client bounds in-flight calls and the rate). With a `budget`, lookups
+    /// still running when it ends are left to finish in the background and answer `Pending`.
+    pub async fn lookup_within(self: &Arc<Self>, queries: &[TrackQuery], budget: Duration) -> HashMap<String, Outcome> {
+        self.lookup_many(queries, Some(budget))
+            .await
+            .into_iter()
+            .map(|(k, r)| (k, r.map_or(Outcome::Pending, Outcome::Done)))
+            .collect()
+    }
+
+    async fn lookup_many(
+        self: &Arc<Self>,
+        queries: &[TrackQuery],
+        budget: Option<Duration>,
+    ) -> HashMap<String, Result<Lookup, LastfmError>> {
+        let deadline = budget.map(|b| tokio::time::Instant::now() + b);
+        let mut out = HashMap::new();
+        let mut misses: Vec<&TrackQuery> = Vec::new();
+        let mut seen = HashSet::new();
+        for q in queries.iter().filter(|q| seen.insert(q.key.as_str())) {
+            match self.memory.get(&q.key).await {
+                Some(hit) => {
+                    out.insert(q.key.clone(), Ok(hit));
+                }
+                None => misses.push(q),
+            }
+        }
+        if misses.is_empty() {
+            return out;
+        }
+        let keys: Vec<String> = misses.iter().map(|q| q.key.clone()).collect();
+        let cached = self.store.cached_tracks(&keys).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "track cache read failed; asking Last.fm");
+            Vec::new()
+        });
+        let now = ids::now();
+        let by_key: HashMap<&str, &CachedTrack> = cached.iter().map(|c| (c.key.as_str(), c)).collect();
+        let mut fetches = Vec::new();
+        for q in misses {
+            match by_key.get(q.key.as_str()) {
+                Some(entry) => {
+                    let lookup = entry.meta.clone().map_or(Lookup::NotFound, |m| Lookup::Found(Arc::new(m)));
+                    if self.is_fresh(entry, now) {
+                        self.memory.insert(q.key.clone(), lookup.clone()).await;
+                    } else {
+                        self.refresh_in_background(q.clone());
+                    }
+                    out.insert(q.key.clone(), Ok(lookup));
+                }
+                None if self.client.is_none() => {
+                    out.insert(q.key.clone(), Err(LastfmError::NotConfigured));
+                }
+                None => {
+                    let this = Arc::clone(self);
+                    let query = q.clone();
+                    fetches.push((q.key.clone(), tokio::spawn(async move { this.fetch(query).await })));
+                }
+            }
+        }
+        for (key, task) in fetches {
+            let result = match deadline {
+                Some(at) => tokio::time::timeout_at(at, task).await.ok(),
+                None => Some(task.await),
+            };
+            let result = match result {
+                Some(Ok(r)) => r,
+                Some(Err(join)) => Err(LastfmError::Transport(format!("lookup task failed: {join}"))),
+                None => Err(LastfmError::Transport("enrichment budget exhausted".into())),
+            };
+            out.insert(key, result);
+        }
+        out
+    }
+
+    /// Asks Last.fm (coalesced per key) and saves the answer under the key and the corrected key.
+    async fn fetch(self: Arc<Self>, query: TrackQuery) -> Result<Lookup, LastfmError> {
+        let client = self.client.clone().ok_or(LastfmError::NotConfigured)?;
+        let store = Arc::clone(&self.store);
+        let key = query.key.clone();
+        self.memory
+            .try_get_with(key, async move {
+                let now = ids::now();
+                let (lookup, mut keys) = match client.track_info(&query.artist, &query.title).await {
+                    Ok(info) => {
+                        let meta = TrackMeta::from_info(info, now);
+                        let corrected = track_key(&meta.artist, &meta.title);
+                        (Lookup::Found(Arc::new(meta)), vec![query.key.clone(), corrected])
+                    }
+                    Err(LastfmError::NotFound(_)) => (Lookup::NotFound, vec![query.key.clone()]),
+                    Err(e) => return Err(e),
+                };
+                keys.dedup();
+                let meta = match &lookup {
+                    Lookup::Found(m) => Some(TrackMeta::clone(m)),
+                    Lookup::NotFound => None,
+                };
+                let entry = CachedTrack { key: query.key.clone(), meta, fetched_at: now };
+                if let Err(e) = store.put_cached_track(&keys, &entry).await {
+                    tracing::warn!(error = %e, "track cache write failed");
+                }
+                Ok(lookup)
+            })
+            .await
+            .map_err(|e: Arc<LastfmError>| LastfmError::clone(&e))
+    }
+
+    /// Refreshes a stale entry once, in the background.
+    fn refresh_in_background(self: &Arc<Self>, query: TrackQuery) {
+        if self.client.is_none() {
+            return;
+        }
+        {
+            let mut refreshing = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+            if !refreshing.insert(query.key.clone()) {
+                return;
+            }
+        }
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            let key = query.key.clone();
+            if let Err(e) = Arc::clone(&this).fetch(query).await {
+                tracing::debug!(error = %e, "background refresh failed; the stale entry stays");
+            }
+            this.refreshing.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
+        });
+    }
+}

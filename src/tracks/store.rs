@@ -1,0 +1,15 @@
+//! Persistence of the track cache (both backends).
+
+use async_trait::async_trait;
+
+use super::model::CachedTrack;
+use crate::storage::StoreResult;
+
+/// Stores cache entries keyed by normalised artist + title.
+#[async_trait]
+pub trait TrackCacheStore: Send + Sync {
+    /// Reads the entries that exist for `keys` (one round trip).
+    async fn cached_tracks(&self, keys: &[String]) -> StoreResult<Vec<CachedTrack>>;
+    /// Writes `entry` under each of `keys` (the looked-up key and the autocorrected one).
+    async fn put_cached_track(&self, keys: &[String], entry: &CachedTrack) -> StoreResult<()>;
+}
