@@ -9,7 +9,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::storage::StoreError;
+use crate::{lastfm::LastfmError, storage::StoreError};
 
 /// An error answered to a client: status, stable machine code and human message.
 #[derive(Debug, Clone)]
@@ -149,3 +149,27 @@ impl From<StoreError> for ApiError {
 
 /// Result type of services and handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<LastfmError> for ApiError {
+    fn from(e: LastfmError) -> Self {
+        let unavailable = |message: &str| Self {
+            retry_after: Some(30),
+            ..Self::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "enrichment_unavailable", message)
+        };
+        match e {
+            LastfmError::NotFound(_) => Self::not_found("track_not_found", "Last.fm does not know this track"),
+            LastfmError::NotConfigured => unavailable("track data is unavailable: no Last.fm API key is configured"),
+            LastfmError::Api { code, .. } if crate::lastfm::error::BAD_KEY_CODES.contains(&code) => {
+                unavailable("track data is unavailable: Last.fm rejects the configured API key")
+            }
+            e if e.is_retryable() || matches!(e, LastfmError::CircuitOpen) => {
+                tracing::warn!(error = %e, "Last.fm unavailable");
+                unavailable("Last.fm is unavailable right now; retry shortly")
+            }
+            e => {
+                tracing::warn!(error = %e, "unexpected Last.fm answer");
+                Self::new(axum::http::StatusCode::BAD_GATEWAY, "upstream_error", "Last.fm gave an unexpected answer")
+            }
+        }
+    }
+}

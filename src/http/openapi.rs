@@ -24,6 +24,7 @@ use crate::app::AppState;
         (name = "auth", description = "Tokens"),
         (name = "playlists", description = "Playlists"),
         (name = "items", description = "Playlist items"),
+        (name = "tracks", description = "Track data from Last.fm"),
         (name = "probes", description = "Health and readiness"),
         (name = "meta", description = "This document"),
     )

@@ -17,7 +17,7 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::{errors, health, openapi};
-use crate::{app::AppState, auth, playlists, users};
+use crate::{app::AppState, auth, playlists, tracks, users};
 
 /// Every feature's routes with their OpenAPI operations (one source for both).
 pub fn api_routes() -> OpenApiRouter<AppState> {
@@ -26,6 +26,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(auth::routes::router())
         .merge(playlists::routes::router())
         .merge(playlists::items_routes::router())
+        .merge(tracks::routes::router())
         .merge(health::router())
         .merge(openapi::router())
 }

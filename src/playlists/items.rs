@@ -19,6 +19,7 @@ use crate::{
     ids, limits,
     tracks::{
         enrich,
+        model::Enrichment,
         service::{Outcome, TrackQuery},
     },
     users::model::User,
@@ -294,4 +295,38 @@ pub async fn move_to(
     })
     .await?;
     Ok(playlist)
+}
+
+/// Result of a refresh request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RefreshResponse {
+    /// Items queued for enrichment.
+    pub pending: usize,
+    /// Playlist version after queueing them.
+    pub version: u64,
+}
+
+/// Queues every item for re-enrichment; the background job resolves them (cache or Last.fm).
+pub async fn refresh(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    if_match: Option<u64>,
+) -> Result<RefreshResponse, ApiError> {
+    // Authorize first, so a caller who may not read the playlist learns nothing else.
+    load(state, Some(caller), id, Action::Edit).await?;
+    if !state.tracks.enabled() {
+        return Err(crate::lastfm::LastfmError::NotConfigured.into());
+    }
+    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
+        let mut changed = false;
+        for item in p.items.iter_mut().filter(|i| i.enrichment != Enrichment::Pending) {
+            item.enrichment = Enrichment::Pending;
+            changed = true;
+        }
+        Ok(((), changed))
+    })
+    .await?;
+    state.enrichment_wakeup.notify_one();
+    Ok(RefreshResponse { pending: playlist.meta.pending_items, version: playlist.meta.version })
 }

@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     dto::{PageQuery, PlaylistDto},
-    items::{self, AddItems, AddItemsResponse, ItemPage, MoveItem},
+    items::{self, AddItems, AddItemsResponse, ItemPage, MoveItem, RefreshResponse},
     routes::playlist_response,
     service::page_limit,
 };
@@ -24,7 +24,11 @@ use crate::{
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(add_items, list_items)).routes(routes!(remove_item)).routes(routes!(move_item))
+    OpenApiRouter::new()
+        .routes(routes!(add_items, list_items))
+        .routes(routes!(remove_item))
+        .routes(routes!(move_item))
+        .routes(routes!(refresh_items))
 }
 
 /// Add up to 500 tracks, at the end or at `position`.
@@ -97,4 +101,24 @@ async fn move_item(
 ) -> Result<Response, ApiError> {
     let playlist = items::move_to(&state, &caller.user, &id, &item_id, body.position, if_match).await?;
     Ok(playlist_response(StatusCode::OK, &playlist))
+}
+
+/// Re-enrich every item from Last.fm data (in the background).
+#[utoipa::path(post, path = "/v1/playlists/{id}/items/refresh", tag = "items",
+    params(("id" = String, Path, description = "Playlist id"),
+           ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 202, description = "Items queued; they turn `enriched` or `not_found` shortly", body = RefreshResponse),
+        (status = 400, description = "Malformed If-Match", body = ErrorEnvelope),
+        (status = 503, description = "No Last.fm API key configured", body = ErrorEnvelope),
+        NeedsAuth, PlaylistErrors))]
+async fn refresh_items(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    IfMatch(if_match): IfMatch,
+) -> Result<Response, ApiError> {
+    let outcome = items::refresh(&state, &caller.user, &id, if_match).await?;
+    Ok((StatusCode::ACCEPTED, [(header::ETAG, etag(outcome.version))], Json(outcome)).into_response())
 }

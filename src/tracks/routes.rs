@@ -1,1 +1,131 @@
-//! placeholder
+//! `GET /v1/tracks/lookup`, `GET /v1/tracks/search`.
+
+use axum::{extract::State, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{model::TrackMeta, service::Lookup};
+use crate::{
+    app::AppState,
+    auth::AuthUser,
+    error::{ApiError, ErrorEnvelope},
+    http::{api_errors::NeedsAuth, extract::ApiQuery},
+    limits,
+};
+
+/// Lookup parameters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupQuery {
+    /// Artist name (any spelling; Last.fm autocorrects).
+    pub artist: String,
+    /// Track title.
+    pub title: String,
+}
+
+/// Search parameters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Words to search for.
+    pub q: String,
+    /// Results, 1–50 (default 10).
+    pub limit: Option<u32>,
+}
+
+/// A search hit.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TrackHitDto {
+    /// Title.
+    pub title: String,
+    /// Artist.
+    pub artist: String,
+    /// MusicBrainz id.
+    pub mbid: Option<String>,
+    /// Last.fm page.
+    pub url: Option<String>,
+    /// Listener count.
+    pub listeners: Option<u64>,
+    /// Largest image.
+    pub image: Option<String>,
+}
+
+/// Search results.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SearchResults {
+    /// Best matches first.
+    pub tracks: Vec<TrackHitDto>,
+    /// How many matches Last.fm has in all.
+    pub total: u64,
+}
+
+/// Routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(lookup)).routes(routes!(search))
+}
+
+fn field(value: &str, name: &str) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > limits::TRACK_FIELD_MAX_CHARS {
+        return Err(ApiError::bad_request("invalid_query", format!("{name} must be 1-500 characters")));
+    }
+    Ok(v.to_owned())
+}
+
+/// Look a track up (from the cache, or Last.fm).
+#[utoipa::path(get, path = "/v1/tracks/lookup", tag = "tracks", params(LookupQuery),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 200, description = "What Last.fm knows about the track", body = TrackMeta),
+        (status = 400, description = "Missing or empty artist or title", body = ErrorEnvelope),
+        (status = 404, description = "Last.fm does not know the track (`track_not_found`)", body = ErrorEnvelope),
+        (status = 502, description = "Last.fm gave an unexpected answer", body = ErrorEnvelope),
+        (status = 503, description = "No API key, or Last.fm unavailable (`enrichment_unavailable`)", body = ErrorEnvelope),
+        NeedsAuth))]
+async fn lookup(
+    State(state): State<AppState>,
+    _caller: AuthUser,
+    ApiQuery(query): ApiQuery<LookupQuery>,
+) -> Result<Json<TrackMeta>, ApiError> {
+    let (artist, title) = (field(&query.artist, "artist")?, field(&query.title, "title")?);
+    match state.tracks.lookup(&artist, &title).await? {
+        Lookup::Found(meta) => Ok(Json(TrackMeta::clone(&meta))),
+        Lookup::NotFound => Err(ApiError::not_found("track_not_found", "Last.fm does not know this track")),
+    }
+}
+
+/// Search Last.fm for tracks.
+#[utoipa::path(get, path = "/v1/tracks/search", tag = "tracks", params(SearchQuery),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 200, description = "Matches, best first", body = SearchResults),
+        (status = 400, description = "Missing q or bad limit", body = ErrorEnvelope),
+        (status = 502, description = "Last.fm gave an unexpected answer", body = ErrorEnvelope),
+        (status = 503, description = "No API key, or Last.fm unavailable", body = ErrorEnvelope),
+        NeedsAuth))]
+async fn search(
+    State(state): State<AppState>,
+    _caller: AuthUser,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> Result<Json<SearchResults>, ApiError> {
+    let q = field(&query.q, "q")?;
+    let limit = match query.limit.unwrap_or(10) {
+        n @ 1..=50 => n,
+        _ => return Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 50")),
+    };
+    let page = state.tracks.client()?.track_search(&q, limit).await?;
+    let tracks = page
+        .items
+        .into_iter()
+        .map(|t| TrackHitDto {
+            title: t.name,
+            artist: t.artist,
+            mbid: t.mbid,
+            url: t.url,
+            listeners: t.listeners,
+            image: t.image,
+        })
+        .collect();
+    Ok(Json(SearchResults { tracks, total: page.total }))
+}
