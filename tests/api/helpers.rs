@@ -248,3 +248,37 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Points the app at a fake Last.fm with test-friendly timings (fast retries, short cool-down,
+/// quick pending retries, a rate limit high enough not to matter unless a test sets one).
+pub fn use_fake_lastfm(c: &mut Config, fake: &crate::lastfm_fake::FakeLastfm) {
+    c.lastfm.api_key = Some(Secret::new(crate::lastfm_fake::FAKE_KEY));
+    c.lastfm.base_url = fake.base_url.clone();
+    c.lastfm.retry_base_ms = 5;
+    c.lastfm.breaker_cooldown_ms = 200;
+    c.lastfm.pending_retry_ms = 100;
+    c.lastfm.rate_per_sec = 1000.0;
+    c.lastfm.burst = 100;
+    c.lastfm.timeout_ms = 2000;
+}
+
+/// Polls `check` every 25 ms until it returns `Some`, or panics after `secs` seconds.
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out after {secs}s waiting for: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+/// The enrichment states of a playlist's items, in order.
+pub fn states(playlist: &Value) -> Vec<String> {
+    playlist["items"].as_array().unwrap().iter().map(|i| i["enrichment"].as_str().unwrap().to_owned()).collect()
+}

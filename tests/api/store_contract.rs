@@ -6,6 +6,7 @@ use sharify::{
     ids,
     playlists::model::{Item, ListCursor, Playlist, PlaylistMeta, Visibility},
     storage::StoreError,
+    tracks::model::{CachedTrack, Enrichment, TrackMeta},
     users::model::User,
 };
 
@@ -161,7 +162,67 @@ async fn owner_listing_orders_by_update_then_id_and_pages(backend: Backend) {
     assert!(first.iter().all(|m| m.item_count == 1 && m.owner_id == "o1"));
 }
 
+fn meta(title: &str, listeners: u64) -> TrackMeta {
+    TrackMeta {
+        artist: "Artist".into(),
+        title: title.into(),
+        album: Some("Album".into()),
+        duration_ms: Some(1000),
+        mbid: None,
+        url: Some("https://www.last.fm/music/Artist/_/x".into()),
+        tags: vec!["rock".into()],
+        listeners: Some(listeners),
+        playcount: Some(2),
+        image: None,
+        enriched_at: ids::now(),
+    }
+}
+
+async fn track_cache_stores_under_every_key_and_upserts(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let keys = vec!["artist\u{1f}song".to_owned(), "artist\u{1f}song (remastered)".to_owned()];
+    let entry = CachedTrack { key: keys[0].clone(), meta: Some(meta("Song", 1)), fetched_at: ids::now() };
+    s.store.put_cached_track(&keys, &entry).await.unwrap();
+    let missing = CachedTrack { key: "nobody\u{1f}nothing".into(), meta: None, fetched_at: ids::now() };
+    s.store.put_cached_track(std::slice::from_ref(&missing.key), &missing).await.unwrap();
+    let mut asked = keys.clone();
+    asked.extend(["nobody\u{1f}nothing".to_owned(), "never\u{1f}cached".to_owned()]);
+    let mut got = s.store.cached_tracks(&asked).await.unwrap();
+    got.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(
+        got.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(),
+        [keys[0].as_str(), keys[1].as_str(), "nobody\u{1f}nothing"]
+    );
+    assert_eq!(got[0].meta, entry.meta);
+    assert_eq!(got[1].meta, entry.meta, "the alias key holds the same data");
+    assert_eq!(got[2], missing, "not-found answers are cached too");
+    let newer = CachedTrack { meta: Some(meta("Song", 99)), fetched_at: ids::now(), ..entry };
+    s.store.put_cached_track(&keys[..1], &newer).await.unwrap();
+    let got = s.store.cached_tracks(&keys[..1]).await.unwrap();
+    assert_eq!(got, vec![newer], "put overwrites");
+    assert!(s.store.cached_tracks(&[]).await.unwrap().is_empty());
+}
+
+async fn playlists_with_pending_items_are_found(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let mut pending = playlist("o1", "pending", 0);
+    let mut waiting = item("a", "b");
+    waiting.enrichment = Enrichment::Pending;
+    pending.items = vec![item("c", "d"), waiting];
+    pending.sync_derived();
+    assert_eq!(pending.meta.pending_items, 1);
+    s.store.insert_playlist(&pending).await.unwrap();
+    s.store.insert_playlist(&playlist("o1", "done", 0)).await.unwrap();
+    assert_eq!(s.store.playlists_with_pending(10).await.unwrap(), vec![pending.meta.id.clone()]);
+    pending.items[1].enrichment = Enrichment::Enriched;
+    pending.meta.version = 2;
+    s.store.replace_playlist(&pending, 1).await.unwrap();
+    assert!(s.store.playlists_with_pending(10).await.unwrap().is_empty());
+}
+
 crate::on_both_backends!(
+    track_cache_stores_under_every_key_and_upserts,
+    playlists_with_pending_items_are_found,
     users_are_unique_ignoring_case,
     tokens_insert_find_delete_and_expire,
     playlists_round_trip_exactly,

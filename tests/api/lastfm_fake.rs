@@ -1,0 +1,247 @@
+//! A Last.fm-shaped fake server for tests and benchmarks: a real local HTTP server speaking the
+//! wire format, answering from the recorded responses in ../shared/lastfm/recorded and from
+//! generated responses for any artist/title, with configurable latency, fault injection and
+//! per-method call counters.
+#![allow(dead_code)]
+
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use axum::{
+    extract::{Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use serde_json::{json, Value};
+
+/// The API key the fake accepts.
+pub const FAKE_KEY: &str = "test-key";
+
+/// What the fake does instead of answering normally.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    /// Answer normally.
+    None,
+    /// Every `n`th call (counted over all methods) fails with Last.fm error `code`.
+    EveryNth { n: u64, code: u32 },
+    /// Every call fails with Last.fm error `code`.
+    Always { code: u32 },
+    /// Every call gets an HTTP 500 with an empty body.
+    Http500,
+    /// Every call gets an HTML outage page (HTTP 503).
+    Html,
+    /// Calls never get an answer.
+    Hang,
+}
+
+#[derive(Default)]
+struct Shared {
+    calls: Mutex<Vec<(String, Instant)>>,
+    latency: Mutex<Duration>,
+    fault: Mutex<Option<Fault>>,
+    counter: AtomicU64,
+}
+
+/// A running fake.
+#[derive(Clone)]
+pub struct FakeLastfm {
+    pub base_url: String,
+    shared: Arc<Shared>,
+}
+
+impl FakeLastfm {
+    /// Starts the fake on 127.0.0.1 (an ephemeral port).
+    pub async fn start() -> Self {
+        let shared = Arc::new(Shared::default());
+        let app = Router::new().route("/2.0/", get(handle)).with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}/2.0/", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { base_url, shared }
+    }
+
+    /// Adds latency to every answer.
+    pub fn set_latency(&self, latency: Duration) {
+        *self.shared.latency.lock().unwrap() = latency;
+    }
+
+    /// Injects a fault (or clears it with `Fault::None`).
+    pub fn set_fault(&self, fault: Fault) {
+        *self.shared.fault.lock().unwrap() = Some(fault);
+    }
+
+    /// Calls received for `method` (case-insensitive), failed ones included.
+    pub fn calls(&self, method: &str) -> usize {
+        let m = method.to_lowercase();
+        self.shared.calls.lock().unwrap().iter().filter(|(name, _)| *name == m).count()
+    }
+
+    /// When each call (any method) arrived.
+    pub fn call_times(&self) -> Vec<Instant> {
+        self.shared.calls.lock().unwrap().iter().map(|(_, at)| *at).collect()
+    }
+
+    /// All calls, any method.
+    pub fn total_calls(&self) -> usize {
+        self.shared.calls.lock().unwrap().len()
+    }
+}
+
+fn recorded_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/lastfm/recorded")
+}
+
+fn recorded(name: &str) -> Value {
+    let text = std::fs::read_to_string(recorded_dir().join(format!("{name}.json"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// An error body in Last.fm's current wire order, with its usual HTTP status.
+fn lastfm_error(code: u32, message: &str) -> Response {
+    let status = match code {
+        10 | 17 | 26 => StatusCode::FORBIDDEN,
+        29 => StatusCode::TOO_MANY_REQUESTS,
+        8 => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::OK,
+    };
+    json_response(status, json!({"message": message, "error": code}))
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let method = q.get("method").map(|m| m.to_lowercase()).unwrap_or_default();
+    shared.calls.lock().unwrap().push((method.clone(), Instant::now()));
+    let n = shared.counter.fetch_add(1, Ordering::SeqCst) + 1;
+    let latency = *shared.latency.lock().unwrap();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let fault = shared.fault.lock().unwrap().unwrap_or(Fault::None);
+    match fault {
+        Fault::EveryNth { n: every, code } if n % every == 0 => return lastfm_error(code, "injected failure"),
+        Fault::Always { code } => return lastfm_error(code, "injected failure"),
+        Fault::Http500 => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Fault::Html => {
+            let page = "<html><head><title>503</title></head><body>Service Unavailable</body></html>";
+            return (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html")], page).into_response();
+        }
+        Fault::Hang => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        _ => {}
+    }
+    if q.get("api_key").map(String::as_str) != Some(FAKE_KEY) {
+        return lastfm_error(10, "Invalid API key - You must be granted a valid key by last.fm");
+    }
+    if q.get("format").map(String::as_str) != Some("json") {
+        return (StatusCode::OK, "<lfm status=\"failed\"></lfm>").into_response();
+    }
+    let param = |k: &str| q.get(k).cloned().unwrap_or_default();
+    match method.as_str() {
+        "track.getinfo" => track_info(&param("artist"), &param("track")),
+        "track.search" if param("track").eq_ignore_ascii_case("kvelertak") => {
+            json_response(StatusCode::OK, recorded("track.search__kvelertak-streamable-FIXME"))
+        }
+        "track.search" => track_search(&param("track")),
+        "artist.search" => json_response(StatusCode::OK, recorded("artist.search__rammstein")),
+        "artist.getinfo" => json_response(StatusCode::OK, recorded("artist.getInfo__u2-lang-pt")),
+        "artist.gettoptracks" => json_response(StatusCode::OK, recorded("artist.getTopTracks__u2-limit2")),
+        "artist.getsimilar" => json_response(StatusCode::OK, recorded("artist.getSimilar__u2-limit2")),
+        "track.getsimilar" => json_response(StatusCode::OK, recorded("track.getSimilar__kvelertak-empty-result")),
+        "tag.gettoptracks" => json_response(StatusCode::OK, recorded("tag.getTopTracks__argentina")),
+        "user.getrecenttracks" => {
+            json_response(StatusCode::OK, recorded("user.getRecentTracks__chairmandore-limit50-2024"))
+        }
+        "user.getweeklytrackchart" => json_response(StatusCode::OK, recorded("user.getWeeklyTrackChart__aidan-limit2")),
+        "user.getlovedtracks" => json_response(StatusCode::OK, recorded("user.getLovedTracks__typhoonsnotabot-limit1")),
+        _ => lastfm_error(3, "Invalid Method - No method with that name in this package"),
+    }
+}
+
+/// Title Case, standing in for Last.fm's autocorrection to the canonical spelling.
+pub fn canonical(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn fake_id(s: &str) -> String {
+    let h = s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3));
+    let x = format!("{h:016x}{:016x}", h.rotate_left(17));
+    format!("{}-{}-{}-{}-{}", &x[0..8], &x[8..12], &x[12..16], &x[16..20], &x[20..32])
+}
+
+fn images(hash: &str) -> Value {
+    let sizes = [("34s", "small"), ("64s", "medium"), ("174s", "large"), ("300x300", "extralarge")];
+    Value::Array(
+        sizes
+            .iter()
+            .map(|(p, s)| json!({"#text": format!("https://lastfm.freetls.fastly.net/i/u/{p}/{hash}.png"), "size": s}))
+            .collect(),
+    )
+}
+
+fn track_info(artist: &str, track: &str) -> Response {
+    let (a, t) = (artist.trim().to_lowercase(), track.trim().to_lowercase());
+    if a == "linkin park" && t == "one step closer" {
+        return json_response(StatusCode::OK, recorded("track.getInfo__linkin-park-one-step-closer"));
+    }
+    if a == "fake artist" {
+        return json_response(StatusCode::OK, recorded("track.getInfo__nonexistent-track-stub-200"));
+    }
+    if a.contains("unknown") || a.is_empty() || t.is_empty() {
+        return lastfm_error(6, "Track not found");
+    }
+    let (artist, track) = (canonical(artist), canonical(track));
+    let url_artist = artist.replace(' ', "+");
+    let tags: Vec<Value> = ["rock", "indie", "alternative", "pop", "electronic", "seen live"]
+        .iter()
+        .map(|t| json!({"name": t, "url": format!("https://www.last.fm/tag/{t}")}))
+        .collect();
+    let body = json!({"track": {
+        "name": track, "mbid": fake_id(&format!("{artist}/{track}")),
+        "url": format!("https://www.last.fm/music/{url_artist}/_/{}", track.replace(' ', "+")),
+        "duration": "215000", "streamable": {"#text": "0", "fulltrack": "0"},
+        "listeners": "12345", "playcount": "67890",
+        "artist": {"name": artist, "mbid": fake_id(&artist), "url": format!("https://www.last.fm/music/{url_artist}")},
+        "album": {"artist": artist, "title": format!("{track} (Album)"), "mbid": fake_id(&track),
+                  "url": format!("https://www.last.fm/music/{url_artist}/album"), "image": images(&fake_id(&track).replace('-', "")),
+                  "@attr": {"position": "1"}},
+        "toptags": {"tag": tags},
+        "wiki": {"published": "01 Jan 2020, 00:00", "summary": "A track.", "content": "A track. CC BY-SA."}
+    }});
+    json_response(StatusCode::OK, body)
+}
+
+fn track_search(query: &str) -> Response {
+    let hits: Vec<Value> = (1..=3)
+        .map(|i| {
+            let name = format!("{} {i}", canonical(query));
+            json!({"name": name, "artist": "Various Artists", "url": "https://www.last.fm/music/x/_/y",
+                   "streamable": "FIXME", "listeners": format!("{}", 1000 / i), "image": images("2a96cbd8b46e442fc41c2b86b821562f"),
+                   "mbid": ""})
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        json!({"results": {"opensearch:Query": {"#text": "", "role": "request", "startPage": "1"},
+            "opensearch:totalResults": "3", "opensearch:startIndex": "0", "opensearch:itemsPerPage": "30",
+            "trackmatches": {"track": hits}, "@attr": {}}}),
+    )
+}
