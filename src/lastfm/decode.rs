@@ -177,35 +177,32 @@ struct TrackList {
     attr: Option<PageAttr>,
 }
 
-/// `artist.getTopTracks`.
-pub fn artist_top_tracks(status: u16, body: &[u8]) -> Result<Page<TrackHit>, LastfmError> {
-    #[derive(Deserialize)]
-    struct Root {
-        toptracks: TrackList,
-    }
-    let l = parse::<Root>(status, body)?.toptracks;
-    let attr = l.attr.unwrap_or_default();
-    Ok(wire::page(l.track.into_iter().map(|t| t.into_hit(1000)).collect(), &attr))
+/// A `{"<root>": {"track": [...], "@attr": {...}}}` body as a page of tracks.
+fn track_list(status: u16, body: &[u8], root: &str) -> Result<TrackList, LastfmError> {
+    let mut value = check(status, body)?;
+    let list =
+        value.get_mut(root).map(Value::take).ok_or_else(|| LastfmError::Decode(format!("no `{root}` object")))?;
+    serde_json::from_value(list).map_err(|e| LastfmError::Decode(e.to_string()))
 }
 
-/// `tag.getTopTracks` (durations in seconds).
+fn track_page(status: u16, body: &[u8], root: &str) -> Result<Page<TrackHit>, LastfmError> {
+    let l = track_list(status, body, root)?;
+    Ok(wire::page(l.track.into_iter().map(|t| t.into_hit(1000)).collect(), &l.attr.unwrap_or_default()))
+}
+
+/// `artist.getTopTracks`.
+pub fn artist_top_tracks(status: u16, body: &[u8]) -> Result<Page<TrackHit>, LastfmError> {
+    track_page(status, body, "toptracks")
+}
+
+/// `tag.getTopTracks` (the root is `tracks`; durations in seconds).
 pub fn tag_top_tracks(status: u16, body: &[u8]) -> Result<Page<TrackHit>, LastfmError> {
-    #[derive(Deserialize)]
-    struct Root {
-        tracks: TrackList,
-    }
-    let l = parse::<Root>(status, body)?.tracks;
-    let attr = l.attr.unwrap_or_default();
-    Ok(wire::page(l.track.into_iter().map(|t| t.into_hit(1000)).collect(), &attr))
+    track_page(status, body, "tracks")
 }
 
 /// `track.getSimilar` (best match first; an unknown track is an empty list).
 pub fn similar_tracks(status: u16, body: &[u8]) -> Result<Vec<TrackHit>, LastfmError> {
-    #[derive(Deserialize)]
-    struct Root {
-        similartracks: TrackList,
-    }
-    Ok(parse::<Root>(status, body)?.similartracks.track.into_iter().map(|t| t.into_hit(1000)).collect())
+    Ok(track_list(status, body, "similartracks")?.track.into_iter().map(|t| t.into_hit(1000)).collect())
 }
 
 /// `artist.getSimilar`.
