@@ -15,6 +15,7 @@ use crate::{
     http::build_router,
     jobs,
     lastfm::LastfmClient,
+    metrics::Metrics,
     playlists::write::WriteLocks,
     storage::{open_store, Store},
     tracks::service::TrackService,
@@ -39,6 +40,8 @@ pub struct AppState {
     pub tracks: Arc<TrackService>,
     /// Wakes the pending-enrichment job early.
     pub enrichment_wakeup: Arc<Notify>,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             shutting_down: Arc::new(AtomicBool::new(false)),
             tracks,
             enrichment_wakeup: Arc::new(Notify::new()),
+            metrics: Metrics::new(),
         }
     }
 }

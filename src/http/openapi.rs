@@ -27,6 +27,7 @@ use crate::app::AppState;
         (name = "tracks", description = "Track data from Last.fm"),
         (name = "probes", description = "Health and readiness"),
         (name = "meta", description = "This document"),
+        (name = "legacy", description = "The old service's API, kept for its clients (deprecated)"),
     )
 )]
 pub struct ApiDoc;

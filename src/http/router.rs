@@ -17,10 +17,10 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::{errors, health, openapi};
-use crate::{app::AppState, auth, playlists, tracks, users};
+use crate::{app::AppState, auth, legacy, playlists, tracks, users};
 
 /// Every feature's routes with their OpenAPI operations (one source for both).
-pub fn api_routes() -> OpenApiRouter<AppState> {
+pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(users::routes::router())
         .merge(auth::routes::router())
@@ -29,11 +29,12 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(tracks::routes::router())
         .merge(health::router())
         .merge(openapi::router())
+        .merge(legacy::routes::router(state.clone()))
 }
 
 /// The application: routes, fallback and the middleware stack.
 pub fn build_router(state: AppState) -> Router {
-    let (routes, doc) = api_routes().split_for_parts();
+    let (routes, doc) = api_routes(&state).split_for_parts();
     let body_limit = state.config.http.body_limit_bytes;
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -117,6 +117,16 @@ impl LastfmClient {
             .await
     }
 
+    /// `track.getInfo` with autocorrect on, with Last.fm's own `track` object.
+    pub async fn track_info_raw(
+        &self,
+        artist: &str,
+        track: &str,
+    ) -> Result<(TrackInfo, serde_json::Value), LastfmError> {
+        let params = [("artist", artist), ("track", track), ("autocorrect", "1")];
+        self.call("track.getInfo", &params, decode::track_info_raw).await
+    }
+
     /// `track.search`.
     pub async fn track_search(&self, query: &str, limit: u32) -> Result<Page<TrackHit>, LastfmError> {
         self.call("track.search", &[("track", query), ("limit", &limit.to_string())], decode::track_search).await

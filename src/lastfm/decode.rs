@@ -76,11 +76,16 @@ struct TrackInfoWire {
 
 /// `track.getInfo`; the not-found stub Last.fm answers with HTTP 200 becomes `NotFound`.
 pub fn track_info(status: u16, body: &[u8]) -> Result<TrackInfo, LastfmError> {
-    #[derive(Deserialize)]
-    struct Root {
-        track: TrackInfoWire,
-    }
-    let t = parse::<Root>(status, body)?.track;
+    track_info_raw(status, body).map(|(info, _)| info)
+}
+
+/// `track.getInfo`, also returning Last.fm's own `track` object untouched.
+pub fn track_info_raw(status: u16, body: &[u8]) -> Result<(TrackInfo, Value), LastfmError> {
+    let raw = check(status, body)?
+        .get_mut("track")
+        .map(Value::take)
+        .ok_or_else(|| LastfmError::Decode("no `track`".into()))?;
+    let t: TrackInfoWire = serde_json::from_value(raw.clone()).map_err(|e| LastfmError::Decode(e.to_string()))?;
     let info = TrackInfo {
         artist: t.artist.name(),
         artist_mbid: t.artist.mbid(),
@@ -105,9 +110,9 @@ pub fn track_info(status: u16, body: &[u8]) -> Result<TrackInfo, LastfmError> {
         name: t.name,
     };
     if info.is_stub() {
-        return Err(LastfmError::NotFound(format!("{} - {} (stub)", info.artist, info.name)));
+        return Err(LastfmError::NotFound("Track not found".into()));
     }
-    Ok(info)
+    Ok((info, raw))
 }
 
 #[derive(Deserialize)]

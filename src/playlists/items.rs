@@ -141,6 +141,30 @@ fn clean_tracks(tracks: &[TrackInput]) -> Result<Vec<CleanTrack>, ApiError> {
         .collect()
 }
 
+/// How two tracks are judged to be the same for duplicate detection.
+#[derive(Clone, Copy)]
+pub enum SameTrack {
+    /// Normalised artist + title (NFKC, case-folded, whitespace collapsed): the API's rule.
+    Normalised,
+    /// Equal keys computed from the names as given (the legacy API's song ids).
+    ByKey(fn(artist: &str, title: &str) -> String),
+}
+
+impl SameTrack {
+    fn item_key(self, item: &Item) -> String {
+        match self {
+            Self::Normalised => item.track_key.clone(),
+            Self::ByKey(key) => key(&item.artist, &item.title),
+        }
+    }
+    fn track_key(self, track: &CleanTrack) -> String {
+        match self {
+            Self::Normalised => track.key.clone(),
+            Self::ByKey(key) => key(&track.artist, &track.title),
+        }
+    }
+}
+
 /// Adds a batch of tracks atomically.
 pub async fn add(
     state: &AppState,
@@ -148,6 +172,18 @@ pub async fn add(
     id: &str,
     if_match: Option<u64>,
     request: AddItems,
+) -> Result<(Playlist, AddItemsResponse), ApiError> {
+    add_with(state, caller, id, if_match, request, SameTrack::Normalised).await
+}
+
+/// Adds a batch of tracks atomically, judging duplicates by `same`.
+pub async fn add_with(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    if_match: Option<u64>,
+    request: AddItems,
+    same: SameTrack,
 ) -> Result<(Playlist, AddItemsResponse), ApiError> {
     let tracks = clean_tracks(&request.tracks)?;
     // Look the tracks up before the write (within the budget), so cached ones cost one write.
@@ -158,7 +194,9 @@ pub async fn add(
     let outcomes = enrich::lookup_within_budget(state, &queries).await;
     let enabled = state.tracks.enabled();
     let (playlist, (added, skipped)) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
-        let (new_items, skipped) = plan_add(p, &tracks, request.on_duplicate, &caller.id, &outcomes, enabled)?;
+        let context =
+            AddContext { policy: request.on_duplicate, same, caller_id: &caller.id, outcomes: &outcomes, enabled };
+        let (new_items, skipped) = plan_add(p, &tracks, &context)?;
         if p.items.len() + new_items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
             return Err(ApiError::invalid(
                 "playlist_full",
@@ -182,19 +220,26 @@ pub async fn add(
     Ok((playlist, AddItemsResponse { added, skipped, version }))
 }
 
+/// What `plan_add` needs besides the playlist and the tracks.
+struct AddContext<'a> {
+    policy: OnDuplicate,
+    same: SameTrack,
+    caller_id: &'a str,
+    outcomes: &'a HashMap<String, Outcome>,
+    enabled: bool,
+}
+
 fn plan_add(
     p: &Playlist,
     tracks: &[CleanTrack],
-    policy: OnDuplicate,
-    caller_id: &str,
-    outcomes: &HashMap<String, Outcome>,
-    enabled: bool,
+    ctx: &AddContext<'_>,
 ) -> Result<(Vec<Item>, Vec<SkippedTrack>), ApiError> {
-    let mut seen: HashSet<&str> = p.items.iter().map(|i| i.track_key.as_str()).collect();
+    let (policy, caller_id, outcomes, enabled) = (ctx.policy, ctx.caller_id, ctx.outcomes, ctx.enabled);
+    let mut seen: HashSet<String> = p.items.iter().map(|i| ctx.same.item_key(i)).collect();
     let (mut items, mut skipped) = (Vec::new(), Vec::new());
     let now = ids::now();
     for (index, t) in tracks.iter().enumerate() {
-        let duplicate = !seen.insert(t.key.as_str());
+        let duplicate = !seen.insert(ctx.same.track_key(t));
         match policy {
             OnDuplicate::Reject if duplicate => {
                 return Err(ApiError::conflict(

@@ -24,6 +24,8 @@ pub trait PlaylistStore: Send + Sync {
         after: Option<&ListCursor>,
         limit: usize,
     ) -> StoreResult<Vec<PlaylistMeta>>;
+    /// Ids of the owner's playlists named exactly `name`, oldest first (ids are time-ordered).
+    async fn playlist_ids_named(&self, owner_id: &str, name: &str) -> StoreResult<Vec<String>>;
     /// Ids of playlists that have items waiting for enrichment (at most `limit`).
     async fn playlists_with_pending(&self, limit: usize) -> StoreResult<Vec<String>>;
 }

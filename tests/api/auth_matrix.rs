@@ -70,6 +70,25 @@ fn rows(visibility: &str) -> Vec<Row> {
         // No Last.fm key in this app: signed-in callers get 503 enrichment_unavailable.
         Row { query: "?artist=a&title=b", ..row(Method::GET, "/v1/tracks/lookup", None, [401, 503, 503]) },
         Row { query: "?q=abc", ..row(Method::GET, "/v1/tracks/search", None, [401, 503, 503]) },
+        // Legacy API: Basic or Bearer; a stranger has no playlist of that name (400, the old message).
+        row(
+            Method::PUT,
+            "/sign-up",
+            Some(
+                || json!({"username": format!("u{}", &sharify::ids::new_id()[..16]), "password": "Passw0rd1", "name": "m"}),
+            ),
+            [200, 200, 200],
+        ),
+        row(Method::PUT, "/playlist", Some(|| json!({"name": "legacy new"})), [401, 200, 200]),
+        row(Method::GET, "/playlist", Some(|| json!({"name": "matrix"})), [401, 400, 200]),
+        row(
+            Method::POST,
+            "/playlist",
+            Some(|| json!({"name": "matrix", "track": "t", "artist": "a", "op_type": "ADD"})),
+            [401, 503, 503],
+        ),
+        row(Method::DELETE, "/playlist", Some(|| json!({"name": "matrix"})), [401, 400, 200]),
+        row(Method::GET, "/song", Some(|| json!({"track": "t", "artist": "a"})), [401, 503, 503]),
         row(Method::GET, "/healthz", None, [200, 200, 200]),
         row(Method::GET, "/readyz", None, [200, 200, 200]),
         row(Method::GET, "/openapi.json", None, [200, 200, 200]),

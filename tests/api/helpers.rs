@@ -78,6 +78,7 @@ fn uuid_like() -> String {
 /// A running sharify on 127.0.0.1 with its own store.
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub metrics: sharify::metrics::Metrics,
     pub client: Client,
     pub store: TestStore,
     _stop: oneshot::Sender<()>,
@@ -109,11 +110,12 @@ impl TestApp {
         tweak(&mut config);
         let server = Server::bind_with_store(config, store.store.clone()).await.unwrap();
         let addr = server.local_addr().unwrap();
+        let metrics = server.state().metrics.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(server.run(async move {
             let _ = stopped.await;
         }));
-        Self { addr, client: Client::new(), store, _stop: stop }
+        Self { addr, metrics, client: Client::new(), store, _stop: stop }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -12,6 +12,7 @@ mod health;
 mod items;
 mod lastfm_fake;
 mod lastfm_recorded;
+mod legacy;
 mod openapi;
 mod playlists;
 mod store_contract;

@@ -220,7 +220,20 @@ async fn playlists_with_pending_items_are_found(backend: Backend) {
     assert!(s.store.playlists_with_pending(10).await.unwrap().is_empty());
 }
 
+async fn playlists_are_found_by_exact_name_oldest_first(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let (older, newer) = (playlist("o1", "Mix", 0), playlist("o1", "Mix", 0));
+    for p in [&newer, &older, &playlist("o1", "mix", 0), &playlist("o2", "Mix", 0)] {
+        s.store.insert_playlist(p).await.unwrap();
+    }
+    let mut expected = vec![older.meta.id.clone(), newer.meta.id.clone()];
+    expected.sort();
+    assert_eq!(s.store.playlist_ids_named("o1", "Mix").await.unwrap(), expected);
+    assert!(s.store.playlist_ids_named("o1", "Nope").await.unwrap().is_empty());
+}
+
 crate::on_both_backends!(
+    playlists_are_found_by_exact_name_oldest_first,
     track_cache_stores_under_every_key_and_upserts,
     playlists_with_pending_items_are_found,
     users_are_unique_ignoring_case,

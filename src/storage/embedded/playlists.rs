@@ -169,4 +169,18 @@ impl PlaylistStore for EmbeddedStore {
         })
         .await
     }
+
+    async fn playlist_ids_named(&self, owner_id: &str, name: &str) -> StoreResult<Vec<String>> {
+        let (owner, name) = (owner_id.to_owned(), name.to_owned());
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT id FROM playlists WHERE owner_id = ?1 AND json_extract(meta, '$.name') = ?2 ORDER BY id",
+                )
+                .map_err(sql_err)?;
+            let rows = stmt.query_map(params![owner, name], |r| r.get::<_, String>(0)).map_err(sql_err)?;
+            rows.map(|r| r.map_err(sql_err)).collect()
+        })
+        .await
+    }
 }

@@ -117,4 +117,16 @@ impl PlaylistStore for MongoStore {
         let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
         docs.into_iter().map(|d| d.get_str("_id").map(str::to_owned).map_err(bson_err)).collect()
     }
+
+    async fn playlist_ids_named(&self, owner_id: &str, name: &str) -> StoreResult<Vec<String>> {
+        let cursor = self
+            .playlists()
+            .find(doc! {"owner_id": owner_id, "name": name})
+            .sort(doc! {"_id": 1})
+            .projection(doc! {"_id": 1})
+            .await
+            .map_err(mongo_err)?;
+        let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
+        docs.into_iter().map(|d| d.get_str("_id").map(str::to_owned).map_err(bson_err)).collect()
+    }
 }
