@@ -29,7 +29,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
             .map(|i| TrackQuery { key: i.track_key.clone(), artist: i.artist.clone(), title: i.title.clone() })
             .collect();
         let outcomes = enrich::lookup_within_budget(state, &queries).await;
-        let result = write::modify_as_system(state, &id, |p| {
+        let result = write::modify_as_system(state, &id, "enrich", |p| {
             let mut count = 0;
             for item in p.items.iter_mut().filter(|i| i.enrichment == Enrichment::Pending) {
                 if outcomes.get(&item.track_key).is_some_and(|o| enrich::apply(item, o)) {

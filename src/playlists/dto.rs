@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Item, Playlist, PlaylistMeta, Visibility};
+use super::model::{Item, ListScope, Playlist, PlaylistMeta, Visibility};
 use crate::tracks::model::{Enrichment, TrackMeta};
 
 /// Create-playlist request.
@@ -103,6 +103,30 @@ pub struct PlaylistPage {
     pub playlists: Vec<PlaylistSummaryDto>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Parameters of `GET /v1/playlists`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// `owned` (default), `shared` (shared with you) or `all`.
+    pub scope: Option<ListScope>,
+    /// Page size, 1–100 (default 50).
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Parameters of `GET /v1/playlists/public`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicQuery {
+    /// Words to find in the name or description (any case); omit to list all.
+    pub q: Option<String>,
+    /// Page size, 1–100 (default 50).
+    pub limit: Option<u32>,
+    /// Opaque cursor from the previous page.
+    pub cursor: Option<String>,
 }
 
 /// Pagination parameters.

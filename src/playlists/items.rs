@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    access::Action,
+    access::{access, allows, Action},
     dto::ItemDto,
     model::{Item, Playlist},
     normalize::track_key,
@@ -193,7 +193,7 @@ pub async fn add_with(
         .collect();
     let outcomes = enrich::lookup_within_budget(state, &queries).await;
     let enabled = state.tracks.enabled();
-    let (playlist, (added, skipped)) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
+    let (playlist, (added, skipped)) = write::modify(state, caller, id, if_match, Action::AddItems, "add_items", |p| {
         let context =
             AddContext { policy: request.on_duplicate, same, caller_id: &caller.id, outcomes: &outcomes, enabled };
         let (new_items, skipped) = plan_add(p, &tracks, &context)?;
@@ -303,7 +303,7 @@ fn position_of(p: &Playlist, item_id: &str) -> Result<usize, ApiError> {
         .ok_or_else(|| ApiError::not_found("item_not_found", "no such item in this playlist"))
 }
 
-/// Removes one item by id.
+/// Removes one item by id (contributors only the items they added).
 pub async fn remove(
     state: &AppState,
     caller: &User,
@@ -311,8 +311,11 @@ pub async fn remove(
     item_id: &str,
     if_match: Option<u64>,
 ) -> Result<Playlist, ApiError> {
-    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
+    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::AddItems, "remove_item", |p| {
         let at = position_of(p, item_id)?;
+        if p.items[at].added_by != caller.id && !allows(access(&p.meta, Some(caller)), Action::Edit) {
+            return Err(ApiError::forbidden("contributors may remove only the items they added"));
+        }
         p.items.remove(at);
         Ok(((), true))
     })
@@ -329,7 +332,7 @@ pub async fn move_to(
     position: usize,
     if_match: Option<u64>,
 ) -> Result<Playlist, ApiError> {
-    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
+    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, "move_item", |p| {
         let from = position_of(p, item_id)?;
         if position >= p.items.len() {
             return Err(ApiError::invalid("invalid_position", format!("position must be 0-{}", p.items.len() - 1)));
@@ -363,7 +366,7 @@ pub async fn refresh(
     if !state.tracks.enabled() {
         return Err(crate::lastfm::LastfmError::NotConfigured.into());
     }
-    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, |p| {
+    let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, "refresh", |p| {
         let mut changed = false;
         for item in p.items.iter_mut().filter(|i| i.enrichment != Enrichment::Pending) {
             item.enrichment = Enrichment::Pending;

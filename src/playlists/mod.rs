@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod dto;
+pub mod history;
 pub mod items;
 pub mod items_routes;
 pub mod model;

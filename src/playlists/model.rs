@@ -19,6 +19,40 @@ pub enum Visibility {
     Public,
 }
 
+/// A collaborator's role. The owner is not a collaborator; they can do everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Read the playlist.
+    Viewer,
+    /// Read; add items; remove items they added.
+    Contributor,
+    /// Read; add, remove and move any item; edit name and description; restore versions.
+    Editor,
+}
+
+/// Someone the owner shares the playlist with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Collaborator {
+    /// User id.
+    pub user_id: String,
+    /// Username (usernames never change).
+    pub username: String,
+    /// What they may do.
+    pub role: Role,
+    /// When they were added (or joined through a link).
+    pub added_at: DateTime<Utc>,
+}
+
+/// Where a fork came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ForkedFrom {
+    /// The source playlist.
+    pub playlist_id: String,
+    /// Its version when forked.
+    pub version: u64,
+}
+
 /// One track in a playlist, addressed by its stable `item_id`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Item {
@@ -71,6 +105,43 @@ pub struct PlaylistMeta {
     /// Number of items waiting for enrichment.
     #[serde(default)]
     pub pending_items: usize,
+    /// People it is shared with.
+    #[serde(default)]
+    pub collaborators: Vec<Collaborator>,
+    /// The owner's and collaborators' user ids (derived; indexed for "shared with me").
+    #[serde(default)]
+    pub member_ids: Vec<String>,
+    /// Normalised name and description (derived; used by public search).
+    #[serde(default)]
+    pub search_text: String,
+    /// Set on forks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forked_from: Option<ForkedFrom>,
+}
+
+impl PlaylistMeta {
+    /// The caller's relationship to the playlist.
+    pub fn access_of(&self, user_id: Option<&str>) -> Access {
+        match user_id {
+            Some(id) if id == self.owner_id => Access::Owner,
+            Some(id) => match self.collaborators.iter().find(|c| c.user_id == id) {
+                Some(c) => Access::Collaborator(c.role),
+                None => Access::Stranger,
+            },
+            None => Access::Stranger,
+        }
+    }
+}
+
+/// A caller's relationship to a playlist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Owns it.
+    Owner,
+    /// Shares it with this role.
+    Collaborator(Role),
+    /// Neither (anonymous callers too).
+    Stranger,
 }
 
 /// A whole playlist: one document, written atomically.
@@ -84,11 +155,62 @@ pub struct Playlist {
 }
 
 impl Playlist {
+    /// A new, empty playlist at version 1.
+    pub fn new(
+        id: String,
+        owner: &crate::users::model::User,
+        name: String,
+        description: String,
+        visibility: Visibility,
+    ) -> Self {
+        let now = crate::ids::now();
+        let mut playlist = Self {
+            meta: PlaylistMeta {
+                id,
+                owner_id: owner.id.clone(),
+                owner_username: owner.username.clone(),
+                name,
+                description,
+                visibility,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+                item_count: 0,
+                pending_items: 0,
+                collaborators: Vec::new(),
+                member_ids: Vec::new(),
+                search_text: String::new(),
+                forked_from: None,
+            },
+            items: Vec::new(),
+        };
+        playlist.sync_derived();
+        playlist
+    }
+
     /// Recomputes derived fields before a write.
     pub fn sync_derived(&mut self) {
         self.meta.item_count = self.items.len();
         self.meta.pending_items = self.items.iter().filter(|i| i.enrichment == Enrichment::Pending).count();
+        self.meta.member_ids = std::iter::once(self.meta.owner_id.clone())
+            .chain(self.meta.collaborators.iter().map(|c| c.user_id.clone()))
+            .collect();
+        self.meta.search_text =
+            crate::playlists::normalize::normalize_field(&format!("{} {}", self.meta.name, self.meta.description));
     }
+}
+
+/// Which of a user's playlists to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ListScope {
+    /// Playlists they own.
+    #[default]
+    Owned,
+    /// Playlists shared with them.
+    Shared,
+    /// Both.
+    All,
 }
 
 /// Keyset position in the owner's playlist listing (newest update first, then id).

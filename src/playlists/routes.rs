@@ -9,7 +9,7 @@ use axum::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    dto::{NewPlaylist, PageQuery, PlaylistDto, PlaylistPage, PlaylistPatch, PlaylistSummaryDto},
+    dto::{ListQuery, NewPlaylist, PlaylistDto, PlaylistPage, PlaylistPatch, PlaylistSummaryDto, PublicQuery},
     service,
 };
 use crate::{
@@ -22,11 +22,10 @@ use crate::{
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_playlist, list_playlists)).routes(routes!(
-        get_playlist,
-        patch_playlist,
-        delete_playlist
-    ))
+    OpenApiRouter::new()
+        .routes(routes!(create_playlist, list_playlists))
+        .routes(routes!(list_public_playlists))
+        .routes(routes!(get_playlist, patch_playlist, delete_playlist))
 }
 
 /// A whole-playlist response with its `ETag`.
@@ -51,17 +50,30 @@ async fn create_playlist(
     Ok(response)
 }
 
-/// The caller's playlists, most recently updated first.
-#[utoipa::path(get, path = "/v1/playlists", tag = "playlists", params(PageQuery),
+/// The caller's playlists (`scope`: owned, shared with them, or all), most recently updated first.
+#[utoipa::path(get, path = "/v1/playlists", tag = "playlists", params(ListQuery),
     security(("bearer" = []), ("basic" = [])),
     responses((status = 200, description = "A page of playlists", body = PlaylistPage), PageErrors, NeedsAuth))]
 async fn list_playlists(
     State(state): State<AppState>,
     caller: AuthUser,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<PlaylistPage>, ApiError> {
     let limit = service::page_limit(query.limit)?;
-    let (rows, next_cursor) = service::list_owned(&state, &caller.user, query.cursor.as_deref(), limit).await?;
+    let scope = query.scope.unwrap_or_default();
+    let (rows, next_cursor) = service::list_for(&state, &caller.user, scope, query.cursor.as_deref(), limit).await?;
+    Ok(Json(PlaylistPage { playlists: rows.iter().map(PlaylistSummaryDto::from).collect(), next_cursor }))
+}
+
+/// Search public playlists by name and description (no account needed).
+#[utoipa::path(get, path = "/v1/playlists/public", tag = "playlists", params(PublicQuery),
+    responses((status = 200, description = "A page of public playlists, most recently updated first", body = PlaylistPage), PageErrors))]
+async fn list_public_playlists(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PublicQuery>,
+) -> Result<Json<PlaylistPage>, ApiError> {
+    let limit = service::page_limit(query.limit)?;
+    let (rows, next_cursor) = service::list_public(&state, query.q.as_deref(), query.cursor.as_deref(), limit).await?;
     Ok(Json(PlaylistPage { playlists: rows.iter().map(PlaylistSummaryDto::from).collect(), next_cursor }))
 }
 

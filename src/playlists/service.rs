@@ -5,7 +5,9 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use super::{
     access::Action,
     dto::{NewPlaylist, PlaylistPatch},
-    model::{ListCursor, Playlist, PlaylistMeta},
+    history,
+    model::{ListCursor, ListScope, Playlist, PlaylistMeta},
+    normalize::normalize_field,
     write::{self, load},
 };
 use crate::{app::AppState, error::ApiError, ids, limits, storage::StoreError, users::model::User};
@@ -29,24 +31,11 @@ pub fn parse_description(raw: &str) -> Result<String, ApiError> {
 
 /// Creates a playlist owned by `owner`.
 pub async fn create(state: &AppState, owner: &User, input: NewPlaylist) -> Result<Playlist, ApiError> {
-    let now = ids::now();
-    let playlist = Playlist {
-        meta: PlaylistMeta {
-            id: ids::new_id(),
-            owner_id: owner.id.clone(),
-            owner_username: owner.username.clone(),
-            name: parse_name(&input.name)?,
-            description: parse_description(&input.description)?,
-            visibility: input.visibility,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            item_count: 0,
-            pending_items: 0,
-        },
-        items: Vec::new(),
-    };
+    let name = parse_name(&input.name)?;
+    let description = parse_description(&input.description)?;
+    let playlist = Playlist::new(ids::new_id(), owner, name, description, input.visibility);
     state.store.insert_playlist(&playlist).await?;
+    history::record(state, None, &playlist, Some(owner), "create").await;
     Ok(playlist)
 }
 
@@ -66,7 +55,7 @@ pub async fn patch(
     let name = patch.name.as_deref().map(parse_name).transpose()?;
     let description = patch.description.as_deref().map(parse_description).transpose()?;
     let action = if patch.visibility.is_some() { Action::Manage } else { Action::Edit };
-    let (playlist, ()) = write::modify(state, caller, id, if_match, action, |p| {
+    let (playlist, ()) = write::modify(state, caller, id, if_match, action, "update", |p| {
         let before = p.meta.clone();
         if let Some(name) = &name {
             p.meta.name.clone_from(name);
@@ -93,28 +82,54 @@ pub async fn delete(state: &AppState, caller: &User, id: &str, if_match: Option<
         }
     }
     match state.store.delete_playlist(id, if_match).await {
-        Ok(()) | Err(StoreError::NotFound) => Ok(()),
-        Err(e) => Err(e.into()),
+        Ok(()) | Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
     }
+    if let Err(e) = state.store.delete_history(id).await {
+        tracing::warn!(error = %e, playlist = id, "history of a deleted playlist not removed");
+    }
+    Ok(())
 }
 
-/// One page of the caller's playlists, most recently updated first.
-pub async fn list_owned(
+/// One page of the caller's playlists in `scope`, most recently updated first.
+pub async fn list_for(
     state: &AppState,
-    owner: &User,
+    user: &User,
+    scope: ListScope,
     cursor: Option<&str>,
     limit: usize,
 ) -> Result<(Vec<PlaylistMeta>, Option<String>), ApiError> {
     let after = cursor.map(decode_list_cursor).transpose()?;
-    let mut rows = state.store.playlists_by_owner(&owner.id, after.as_ref(), limit + 1).await?;
-    let next = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last()
-            .map(|m| encode_list_cursor(&ListCursor { updated_us: m.updated_at.timestamp_micros(), id: m.id.clone() }))
-    } else {
-        None
-    };
-    Ok((rows, next))
+    let rows = state.store.playlists_for_member(&user.id, scope, after.as_ref(), limit + 1).await?;
+    Ok(paginate(rows, limit))
+}
+
+/// One page of public playlists whose name or description contains `query` (any case).
+pub async fn list_public(
+    state: &AppState,
+    query: Option<&str>,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<(Vec<PlaylistMeta>, Option<String>), ApiError> {
+    let after = cursor.map(decode_list_cursor).transpose()?;
+    let query = query.map(normalize_field).filter(|q| !q.is_empty());
+    if query.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(ApiError::bad_request("invalid_query", "q must be at most 200 characters"));
+    }
+    let rows = state.store.public_playlists(query.as_deref(), after.as_ref(), limit + 1).await?;
+    Ok(paginate(rows, limit))
+}
+
+/// Cuts a `limit + 1` fetch to `limit` rows and the cursor of the next page.
+fn paginate(mut rows: Vec<PlaylistMeta>, limit: usize) -> (Vec<PlaylistMeta>, Option<String>) {
+    if rows.len() <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit);
+    let next = rows
+        .last()
+        .map(|m| encode_list_cursor(&ListCursor { updated_us: m.updated_at.timestamp_micros(), id: m.id.clone() }));
+    (rows, next)
 }
 
 fn encode_list_cursor(c: &ListCursor) -> String {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::model::{ListCursor, Playlist, PlaylistMeta};
+use super::model::{ListCursor, ListScope, Playlist, PlaylistMeta};
 use crate::storage::StoreResult;
 
 /// Stores playlists as single documents; every write is one atomic conditional update.
@@ -17,10 +17,19 @@ pub trait PlaylistStore: Send + Sync {
     async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()>;
     /// Deletes the playlist if its stored version is still `expected_version` (when given).
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()>;
-    /// The owner's playlists, most recently updated first, then by id descending.
-    async fn playlists_by_owner(
+    /// A member's playlists in `scope`, most recently updated first, then by id descending.
+    async fn playlists_for_member(
         &self,
-        owner_id: &str,
+        user_id: &str,
+        scope: ListScope,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<PlaylistMeta>>;
+    /// Public playlists whose normalised name + description contain `query` (already
+    /// normalised), most recently updated first, then by id descending.
+    async fn public_playlists(
+        &self,
+        query: Option<&str>,
         after: Option<&ListCursor>,
         limit: usize,
     ) -> StoreResult<Vec<PlaylistMeta>>;

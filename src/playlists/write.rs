@@ -14,6 +14,7 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use super::{
     access::{authorize, Action},
+    history,
     model::Playlist,
 };
 use crate::{app::AppState, error::ApiError, ids, storage::StoreError, users::model::User};
@@ -59,20 +60,26 @@ pub async fn modify<R, F>(
     id: &str,
     if_match: Option<u64>,
     action: Action,
+    op: &'static str,
     change: F,
 ) -> Result<(Playlist, R), ApiError>
 where
     F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
 {
-    modify_inner(state, Some((caller, action)), id, if_match, change).await
+    modify_inner(state, Some((caller, action)), id, if_match, op, change).await
 }
 
 /// Like [`modify`] for the service's own background work (no caller to authorize).
-pub async fn modify_as_system<R, F>(state: &AppState, id: &str, change: F) -> Result<(Playlist, R), ApiError>
+pub async fn modify_as_system<R, F>(
+    state: &AppState,
+    id: &str,
+    op: &'static str,
+    change: F,
+) -> Result<(Playlist, R), ApiError>
 where
     F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
 {
-    modify_inner(state, None, id, None, change).await
+    modify_inner(state, None, id, None, op, change).await
 }
 
 async fn modify_inner<R, F>(
@@ -80,6 +87,7 @@ async fn modify_inner<R, F>(
     caller: Option<(&User, Action)>,
     id: &str,
     if_match: Option<u64>,
+    op: &'static str,
     mut change: F,
 ) -> Result<(Playlist, R), ApiError>
 where
@@ -97,6 +105,7 @@ where
                 return Err(ApiError::version_mismatch(playlist.meta.version));
             }
         }
+        let before = playlist.clone();
         let (result, changed) = change(&mut playlist)?;
         if !changed {
             return Ok((playlist, result));
@@ -107,7 +116,10 @@ where
         playlist.meta.updated_at = ids::now().max(previous + chrono::Duration::microseconds(1));
         playlist.sync_derived();
         match state.store.replace_playlist(&playlist, read_version).await {
-            Ok(()) => return Ok((playlist, result)),
+            Ok(()) => {
+                history::record(state, Some(&before), &playlist, caller.map(|(u, _)| u), op).await;
+                return Ok((playlist, result));
+            }
             Err(StoreError::VersionMismatch { current }) if if_match.is_some() || attempt + 1 >= MAX_ATTEMPTS => {
                 return Err(ApiError::version_mismatch(current));
             }

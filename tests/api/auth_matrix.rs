@@ -49,6 +49,7 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::GET, "/v1/me", None, [401, 200, 200]),
         row(Method::POST, "/v1/playlists", Some(|| json!({"name": "new"})), [401, 201, 201]),
         row(Method::GET, "/v1/playlists", None, [401, 200, 200]),
+        row(Method::GET, "/v1/playlists/public", None, [200, 200, 200]),
         row(Method::GET, "/v1/playlists/{id}", None, read),
         row(Method::PATCH, "/v1/playlists/{id}", Some(|| json!({"name": "renamed"})), [401, write, 200]),
         row(Method::DELETE, "/v1/playlists/{id}", None, [401, write, 204]),

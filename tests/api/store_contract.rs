@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 use sharify::{
     auth::store::TokenRecord,
     ids,
-    playlists::model::{Item, ListCursor, Playlist, PlaylistMeta, Visibility},
+    playlists::model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Visibility},
     storage::StoreError,
     tracks::model::{CachedTrack, Enrichment, TrackMeta},
     users::model::User,
@@ -37,6 +37,10 @@ fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
             updated_at: now + Duration::microseconds(updated_offset_us),
             item_count: 0,
             pending_items: 0,
+            collaborators: vec![],
+            member_ids: vec![],
+            search_text: String::new(),
+            forked_from: None,
         },
         items: vec![],
     }
@@ -153,10 +157,10 @@ async fn owner_listing_orders_by_update_then_id_and_pages(backend: Backend) {
     s.store.insert_playlist(&playlist("o2", "other", 30)).await.unwrap();
     let mut expected: Vec<_> = all.iter().map(|p| (p.meta.updated_at, p.meta.id.clone())).collect();
     expected.sort_by(|a, b| b.cmp(a));
-    let first = s.store.playlists_by_owner("o1", None, 3).await.unwrap();
+    let first = s.store.playlists_for_member("o1", ListScope::Owned, None, 3).await.unwrap();
     let last = &first[2];
     let cursor = ListCursor { updated_us: last.updated_at.timestamp_micros(), id: last.id.clone() };
-    let second = s.store.playlists_by_owner("o1", Some(&cursor), 3).await.unwrap();
+    let second = s.store.playlists_for_member("o1", ListScope::Owned, Some(&cursor), 3).await.unwrap();
     let got: Vec<_> = first.iter().chain(&second).map(|m| (m.updated_at, m.id.clone())).collect();
     assert_eq!(got, expected);
     assert!(first.iter().all(|m| m.item_count == 1 && m.owner_id == "o1"));

@@ -2,6 +2,7 @@
 //!
 //! Blocking SQLite calls run on deadpool's blocking threads via `interact`.
 
+mod history;
 mod playlists;
 mod tracks;
 mod users;
@@ -46,6 +47,22 @@ const MIGRATIONS: &[&str] = &[
        key TEXT PRIMARY KEY,
        fetched_us INTEGER NOT NULL,
        doc TEXT NOT NULL
+     );",
+    "ALTER TABLE playlists ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE playlists ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+     CREATE INDEX playlists_public ON playlists (public, updated_us DESC, id DESC);
+     CREATE TABLE playlist_members (
+       user_id TEXT NOT NULL,
+       playlist_id TEXT NOT NULL,
+       PRIMARY KEY (user_id, playlist_id)
+     );
+     CREATE INDEX playlist_members_by_playlist ON playlist_members (playlist_id);
+     CREATE TABLE playlist_history (
+       playlist_id TEXT NOT NULL,
+       version INTEGER NOT NULL,
+       doc TEXT NOT NULL,
+       snapshot TEXT,
+       PRIMARY KEY (playlist_id, version)
      );",
 ];
 

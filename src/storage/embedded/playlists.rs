@@ -1,12 +1,13 @@
-//! Playlists in SQLite: one row per playlist, metadata and items as JSON, CAS on `version`.
+//! Playlists in SQLite: one row per playlist (metadata and items as JSON, indexed columns beside),
+//! CAS on `version`; collaborators mirrored into `playlist_members` in the same transaction.
 
 use async_trait::async_trait;
-use deadpool_sqlite::rusqlite::{params, Connection, OptionalExtension};
+use deadpool_sqlite::rusqlite::{params, params_from_iter, types::Value as Sql, Connection, OptionalExtension};
 
 use super::{json_err, sql_err, EmbeddedStore};
 use crate::{
     playlists::{
-        model::{ListCursor, Playlist, PlaylistMeta},
+        model::{ListCursor, ListScope, Playlist, PlaylistMeta, Visibility},
         store::PlaylistStore,
     },
     storage::{StoreError, StoreResult},
@@ -21,6 +22,9 @@ struct Row {
     meta: String,
     items: String,
     pending_items: i64,
+    public: bool,
+    search_text: String,
+    collaborators: Vec<String>,
 }
 
 fn to_row(p: &Playlist) -> StoreResult<Row> {
@@ -34,6 +38,9 @@ fn to_row(p: &Playlist) -> StoreResult<Row> {
         meta: serde_json::to_string(&p.meta).map_err(json_err)?,
         items: serde_json::to_string(&p.items).map_err(json_err)?,
         pending_items: p.meta.pending_items as i64,
+        public: p.meta.visibility == Visibility::Public,
+        search_text: p.meta.search_text.clone(),
+        collaborators: p.meta.collaborators.iter().map(|c| c.user_id.clone()).collect(),
     })
 }
 
@@ -52,21 +59,57 @@ fn lost_race(c: &Connection, id: &str) -> StoreError {
     }
 }
 
+fn write_members(c: &Connection, row: &Row) -> StoreResult<()> {
+    c.execute("DELETE FROM playlist_members WHERE playlist_id = ?1", [&row.id]).map_err(sql_err)?;
+    for user in &row.collaborators {
+        c.execute(
+            "INSERT OR IGNORE INTO playlist_members (user_id, playlist_id) VALUES (?1, ?2)",
+            params![user, row.id],
+        )
+        .map_err(sql_err)?;
+    }
+    Ok(())
+}
+
+/// Runs a keyset-paginated listing; `filter` is a SQL condition using `?1`… for `args`.
+fn list(
+    c: &Connection,
+    filter: &str,
+    args: Vec<Sql>,
+    after: Option<&ListCursor>,
+    limit: usize,
+) -> StoreResult<Vec<PlaylistMeta>> {
+    let mut sql = format!("SELECT meta FROM playlists WHERE ({filter})");
+    let mut args = args;
+    if let Some(cursor) = after {
+        let n = args.len();
+        sql.push_str(&format!(" AND (updated_us < ?{} OR (updated_us = ?{} AND id < ?{}))", n + 1, n + 1, n + 2));
+        args.push(Sql::Integer(cursor.updated_us));
+        args.push(Sql::Text(cursor.id.clone()));
+    }
+    sql.push_str(&format!(" ORDER BY updated_us DESC, id DESC LIMIT {limit}"));
+    let mut stmt = c.prepare_cached(&sql).map_err(sql_err)?;
+    let rows = stmt.query_map(params_from_iter(args), |r| r.get::<_, String>(0)).map_err(sql_err)?;
+    rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err)).collect()
+}
+
 #[async_trait]
 impl PlaylistStore for EmbeddedStore {
     async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()> {
         let row = to_row(playlist)?;
         self.with_conn(move |c| {
-            c.execute(
-                "INSERT INTO playlists (id, owner_id, updated_us, version, meta, items, pending_items)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![row.id, row.owner_id, row.updated_us, row.version, row.meta, row.items, row.pending_items],
+            let tx = c.transaction().map_err(sql_err)?;
+            tx.execute(
+                "INSERT INTO playlists (id, owner_id, updated_us, version, meta, items, pending_items, public, search_text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![row.id, row.owner_id, row.updated_us, row.version, row.meta, row.items, row.pending_items, row.public, row.search_text],
             )
-            .map(|_| ())
             .map_err(|e| match e.sqlite_error_code() {
                 Some(deadpool_sqlite::rusqlite::ErrorCode::ConstraintViolation) => StoreError::Conflict("playlist"),
                 _ => sql_err(e),
-            })
+            })?;
+            write_members(&tx, &row)?;
+            tx.commit().map_err(sql_err)
         })
         .await
     }
@@ -92,10 +135,11 @@ impl PlaylistStore for EmbeddedStore {
     async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
         let row = to_row(playlist)?;
         self.with_conn(move |c| {
-            let changed = c
+            let tx = c.transaction().map_err(sql_err)?;
+            let changed = tx
                 .execute(
                     "UPDATE playlists SET owner_id = ?2, updated_us = ?3, version = ?4, meta = ?5, items = ?6,
-                     pending_items = ?8 WHERE id = ?1 AND version = ?7",
+                     pending_items = ?8, public = ?9, search_text = ?10 WHERE id = ?1 AND version = ?7",
                     params![
                         row.id,
                         row.owner_id,
@@ -104,15 +148,17 @@ impl PlaylistStore for EmbeddedStore {
                         row.meta,
                         row.items,
                         expected_version as i64,
-                        row.pending_items
+                        row.pending_items,
+                        row.public,
+                        row.search_text
                     ],
                 )
                 .map_err(sql_err)?;
-            if changed == 1 {
-                Ok(())
-            } else {
-                Err(lost_race(c, &row.id))
+            if changed != 1 {
+                return Err(lost_race(&tx, &row.id));
             }
+            write_members(&tx, &row)?;
+            tx.commit().map_err(sql_err)
         })
         .await
     }
@@ -120,52 +166,53 @@ impl PlaylistStore for EmbeddedStore {
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
         let id = id.to_owned();
         self.with_conn(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
             let changed = match expected_version {
-                Some(v) => c.execute("DELETE FROM playlists WHERE id = ?1 AND version = ?2", params![id, v as i64]),
-                None => c.execute("DELETE FROM playlists WHERE id = ?1", params![id]),
+                Some(v) => tx.execute("DELETE FROM playlists WHERE id = ?1 AND version = ?2", params![id, v as i64]),
+                None => tx.execute("DELETE FROM playlists WHERE id = ?1", params![id]),
             }
             .map_err(sql_err)?;
-            if changed == 1 {
-                Ok(())
-            } else {
-                Err(lost_race(c, &id))
+            if changed != 1 {
+                return Err(lost_race(&tx, &id));
             }
+            tx.execute("DELETE FROM playlist_members WHERE playlist_id = ?1", [&id]).map_err(sql_err)?;
+            tx.commit().map_err(sql_err)
         })
         .await
     }
 
-    async fn playlists_by_owner(
+    async fn playlists_for_member(
         &self,
-        owner_id: &str,
+        user_id: &str,
+        scope: ListScope,
         after: Option<&ListCursor>,
         limit: usize,
     ) -> StoreResult<Vec<PlaylistMeta>> {
-        let owner = owner_id.to_owned();
-        let (after_us, after_id) = after.map_or((i64::MAX, String::new()), |c| (c.updated_us, c.id.clone()));
-        let first_page = after.is_none();
+        let user = user_id.to_owned();
+        let after = after.cloned();
         self.with_conn(move |c| {
-            let mut stmt = c
-                .prepare_cached(
-                    "SELECT meta FROM playlists WHERE owner_id = ?1
-                     AND (?4 OR updated_us < ?2 OR (updated_us = ?2 AND id < ?3))
-                     ORDER BY updated_us DESC, id DESC LIMIT ?5",
-                )
-                .map_err(sql_err)?;
-            let rows = stmt
-                .query_map(params![owner, after_us, after_id, first_page, limit as i64], |r| r.get::<_, String>(0))
-                .map_err(sql_err)?;
-            rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err)).collect()
+            let shared = "id IN (SELECT playlist_id FROM playlist_members WHERE user_id = ?1)";
+            let filter = match scope {
+                ListScope::Owned => "owner_id = ?1".to_owned(),
+                ListScope::Shared => format!("{shared} AND owner_id <> ?1"),
+                ListScope::All => format!("owner_id = ?1 OR {shared}"),
+            };
+            list(c, &filter, vec![Sql::Text(user)], after.as_ref(), limit)
         })
         .await
     }
 
-    async fn playlists_with_pending(&self, limit: usize) -> StoreResult<Vec<String>> {
-        self.with_conn(move |c| {
-            let mut stmt = c
-                .prepare_cached("SELECT id FROM playlists WHERE pending_items > 0 ORDER BY updated_us LIMIT ?1")
-                .map_err(sql_err)?;
-            let rows = stmt.query_map([limit as i64], |r| r.get::<_, String>(0)).map_err(sql_err)?;
-            rows.map(|r| r.map_err(sql_err)).collect()
+    async fn public_playlists(
+        &self,
+        query: Option<&str>,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<PlaylistMeta>> {
+        let query = query.map(str::to_owned);
+        let after = after.cloned();
+        self.with_conn(move |c| match query {
+            Some(q) => list(c, "public = 1 AND instr(search_text, ?1) > 0", vec![Sql::Text(q)], after.as_ref(), limit),
+            None => list(c, "public = 1", vec![], after.as_ref(), limit),
         })
         .await
     }
@@ -179,6 +226,17 @@ impl PlaylistStore for EmbeddedStore {
                 )
                 .map_err(sql_err)?;
             let rows = stmt.query_map(params![owner, name], |r| r.get::<_, String>(0)).map_err(sql_err)?;
+            rows.map(|r| r.map_err(sql_err)).collect()
+        })
+        .await
+    }
+
+    async fn playlists_with_pending(&self, limit: usize) -> StoreResult<Vec<String>> {
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT id FROM playlists WHERE pending_items > 0 ORDER BY updated_us LIMIT ?1")
+                .map_err(sql_err)?;
+            let rows = stmt.query_map([limit as i64], |r| r.get::<_, String>(0)).map_err(sql_err)?;
             rows.map(|r| r.map_err(sql_err)).collect()
         })
         .await

@@ -3,6 +3,7 @@
 //! Correctness rests on single-document atomic writes: a playlist is one document and every
 //! write is a `replace_one` conditional on `version`.
 
+mod history;
 mod playlists;
 mod tracks;
 mod users;
@@ -47,6 +48,9 @@ impl MongoStore {
     }
     pub(crate) fn playlists(&self) -> Collection<Document> {
         self.db.collection("playlists")
+    }
+    pub(crate) fn history(&self) -> Collection<Document> {
+        self.db.collection("playlist_history")
     }
     pub(crate) fn track_cache(&self) -> Collection<Document> {
         self.db.collection("track_cache")
@@ -112,6 +116,12 @@ impl Store for MongoStore {
             .create_index(index(doc! {"pending_items": 1}, "by_pending", false))
             .await
             .map_err(mongo_err)?;
+        let by_member = doc! {"member_ids": 1, "updated_us": -1, "_id": -1};
+        self.playlists().create_index(index(by_member, "by_member_updated", false)).await.map_err(mongo_err)?;
+        let public = doc! {"visibility": 1, "updated_us": -1, "_id": -1};
+        self.playlists().create_index(index(public, "by_visibility_updated", false)).await.map_err(mongo_err)?;
+        let by_version = doc! {"playlist_id": 1, "version": -1};
+        self.history().create_index(index(by_version, "by_playlist_version", false)).await.map_err(mongo_err)?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use mongodb::bson::{self, doc, Document};
 use super::{bson_err, is_duplicate_key, mongo_err, MongoStore};
 use crate::{
     playlists::{
-        model::{ListCursor, Playlist, PlaylistMeta},
+        model::{ListCursor, ListScope, Playlist, PlaylistMeta},
         store::PlaylistStore,
     },
     storage::{StoreError, StoreResult},
@@ -23,7 +23,42 @@ fn to_document(p: &Playlist) -> StoreResult<Document> {
     Ok(d)
 }
 
+/// Escapes `s` so a `$regex` matches it literally (a plain substring, as SQLite's `instr`).
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\^$.|?*+()[]{}-/".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl MongoStore {
+    /// A keyset-paginated listing: `filter`, then newest update first, then id descending.
+    async fn list(
+        &self,
+        mut filter: Document,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<PlaylistMeta>> {
+        if let Some(c) = after {
+            let page = doc! {"$or": [{"updated_us": {"$lt": c.updated_us}}, {"updated_us": c.updated_us, "_id": {"$lt": &c.id}}]};
+            filter = doc! {"$and": [filter, page]};
+        }
+        let cursor = self
+            .playlists()
+            .find(filter)
+            .sort(doc! {"updated_us": -1, "_id": -1})
+            .limit(limit as i64)
+            .projection(doc! {"items": 0})
+            .await
+            .map_err(mongo_err)?;
+        let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
+        docs.into_iter().map(|d| bson::from_document(d).map_err(bson_err)).collect()
+    }
+
     async fn lost_race(&self, id: &str) -> StoreError {
         let projection = doc! {"version": 1};
         match self.playlists().find_one(doc! {"_id": id}).projection(projection).await {
@@ -77,32 +112,32 @@ impl PlaylistStore for MongoStore {
         }
     }
 
-    async fn playlists_by_owner(
+    async fn playlists_for_member(
         &self,
-        owner_id: &str,
+        user_id: &str,
+        scope: ListScope,
         after: Option<&ListCursor>,
         limit: usize,
     ) -> StoreResult<Vec<PlaylistMeta>> {
-        let mut filter = doc! {"owner_id": owner_id};
-        if let Some(c) = after {
-            filter.insert(
-                "$or",
-                vec![
-                    doc! {"updated_us": {"$lt": c.updated_us}},
-                    doc! {"updated_us": c.updated_us, "_id": {"$lt": &c.id}},
-                ],
-            );
+        let filter = match scope {
+            ListScope::Owned => doc! {"owner_id": user_id},
+            ListScope::Shared => doc! {"member_ids": user_id, "owner_id": {"$ne": user_id}},
+            ListScope::All => doc! {"$or": [{"owner_id": user_id}, {"member_ids": user_id}]},
+        };
+        self.list(filter, after, limit).await
+    }
+
+    async fn public_playlists(
+        &self,
+        query: Option<&str>,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<PlaylistMeta>> {
+        let mut filter = doc! {"visibility": "public"};
+        if let Some(q) = query {
+            filter.insert("search_text", doc! {"$regex": regex_escape(q)});
         }
-        let cursor = self
-            .playlists()
-            .find(filter)
-            .sort(doc! {"updated_us": -1, "_id": -1})
-            .limit(limit as i64)
-            .projection(doc! {"items": 0})
-            .await
-            .map_err(mongo_err)?;
-        let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
-        docs.into_iter().map(|d| bson::from_document(d).map_err(bson_err)).collect()
+        self.list(filter, after, limit).await
     }
 
     async fn playlists_with_pending(&self, limit: usize) -> StoreResult<Vec<String>> {
