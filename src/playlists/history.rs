@@ -135,7 +135,7 @@ pub async fn record(
         tracing::warn!(error = %e, playlist = %entry.playlist_id, version = entry.version, "history not recorded");
     }
     let version = after.meta.version;
-    if version > RESTORABLE_VERSIONS && version % 10 == 0 {
+    if version > RESTORABLE_VERSIONS && version.is_multiple_of(10) {
         if let Err(e) = state.store.prune_snapshots(&entry.playlist_id, version - RESTORABLE_VERSIONS).await {
             tracing::warn!(error = %e, "history snapshots not pruned");
         }
