@@ -12,7 +12,7 @@ use tokio::{net::TcpListener, sync::Notify};
 use crate::{
     auth::{password::Passwords, throttle::LoginThrottle},
     config::Config,
-    http::build_router,
+    http::{build_router, rate_limit::UserRateLimiter},
     jobs,
     lastfm::LastfmClient,
     metrics::Metrics,
@@ -42,6 +42,8 @@ pub struct AppState {
     pub enrichment_wakeup: Arc<Notify>,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// Per-user request quota for authenticated routes.
+    pub user_limiter: Arc<UserRateLimiter>,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
             None
         });
         let tracks = Arc::new(TrackService::new(client, store.clone(), &config.lastfm));
+        let user_limiter = Arc::new(UserRateLimiter::new(config.ratelimit.per_minute, config.ratelimit.burst));
         let auth = &config.auth;
         let throttle = LoginThrottle::new(
             Duration::from_secs(auth.failure_window_secs),
@@ -68,6 +71,7 @@ impl AppState {
             tracks,
             enrichment_wakeup: Arc::new(Notify::new()),
             metrics: Metrics::new(),
+            user_limiter,
         }
     }
 }
@@ -136,6 +140,7 @@ async fn expired_token_sweeper(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(3600));
     loop {
         every.tick().await;
+        state.user_limiter.forget_idle();
         match state.store.delete_expired_tokens(chrono::Utc::now()).await {
             Ok(n) if n > 0 => tracing::info!(deleted = n, "expired tokens removed"),
             Ok(_) => {}

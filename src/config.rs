@@ -24,6 +24,24 @@ pub struct Config {
     pub log: LogConfig,
     /// Last.fm enrichment.
     pub lastfm: LastfmConfig,
+    /// Per-user request quota.
+    pub ratelimit: RateLimitConfig,
+}
+
+/// Per-user request quota on authenticated routes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitConfig {
+    /// Sustained requests per minute per user.
+    pub per_minute: u32,
+    /// Requests a user may make at once above that.
+    pub burst: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self { per_minute: 1200, burst: 300 }
+    }
 }
 
 /// Public HTTP listener settings.
@@ -309,6 +327,12 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         default: "https://github.com/sharify/sharify",
         help: "contact URL in the User-Agent",
     },
+    ConfigKey {
+        env: "SHARIFY_RATELIMIT__PER_MINUTE",
+        default: "1200",
+        help: "requests per minute per signed-in user (RateLimit-* headers; 429 beyond)",
+    },
+    ConfigKey { env: "SHARIFY_RATELIMIT__BURST", default: "300", help: "requests a signed-in user may make at once" },
     ConfigKey { env: "SHARIFY_LOG__FORMAT", default: "pretty", help: "log format: pretty or json" },
     ConfigKey { env: "SHARIFY_LOG__LEVEL", default: "info", help: "log filter, e.g. info or sharify=debug,info" },
 ];
@@ -317,7 +341,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

@@ -9,7 +9,7 @@ use axum::{
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 
 use super::service;
-use crate::{app::AppState, error::ApiError, users::model::User};
+use crate::{app::AppState, error::ApiError, http::rate_limit::RateSlot, users::model::User};
 
 /// The signed-in caller.
 #[derive(Clone, Debug)]
@@ -68,6 +68,14 @@ impl FromRequestParts<AppState> for MaybeAuthUser {
         } else {
             return Err(ApiError::unauthorized("unsupported authorization scheme; use Bearer or Basic"));
         };
+        let slot = parts.extensions.get::<RateSlot>().cloned();
+        match state.user_limiter.check(&user.user.id) {
+            Ok(info) => slot.iter().for_each(|s| s.set(info)),
+            Err((error, info)) => {
+                slot.iter().for_each(|s| s.set(info));
+                return Err(error);
+            }
+        }
         let resolved = Self(Some(user));
         parts.extensions.insert(resolved.clone());
         Ok(resolved)

@@ -5,6 +5,7 @@ pub mod errors;
 pub mod extract;
 pub mod health;
 pub mod openapi;
+pub mod rate_limit;
 pub mod router;
 
 pub use router::build_router;

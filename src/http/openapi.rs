@@ -25,6 +25,7 @@ use crate::app::AppState;
         (name = "playlists", description = "Playlists"),
         (name = "items", description = "Playlist items"),
         (name = "tracks", description = "Track data from Last.fm"),
+        (name = "sharing", description = "Collaborators, share links, forks, sync and history"),
         (name = "probes", description = "Health and readiness"),
         (name = "meta", description = "This document"),
         (name = "legacy", description = "The old service's API, kept for its clients (deprecated)"),

@@ -16,8 +16,8 @@ use tower_http::{
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-use super::{errors, health, openapi};
-use crate::{app::AppState, auth, legacy, playlists, tracks, users};
+use super::{errors, health, openapi, rate_limit};
+use crate::{app::AppState, auth, legacy, playlists, sharing, tracks, users};
 
 /// Every feature's routes with their OpenAPI operations (one source for both).
 pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
@@ -27,6 +27,11 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(playlists::routes::router())
         .merge(playlists::items_routes::router())
         .merge(tracks::routes::router())
+        .merge(sharing::collaborators_routes::router())
+        .merge(sharing::links_routes::router())
+        .merge(sharing::sync_routes::router())
+        .merge(sharing::history_routes::router())
+        .merge(sharing::page::router())
         .merge(health::router())
         .merge(openapi::router())
         .merge(legacy::routes::router(state.clone()))
@@ -48,6 +53,7 @@ pub fn build_router(state: AppState) -> Router {
             .layer(trace)
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(middleware::from_fn(errors::render_errors))
+            .layer(middleware::from_fn(rate_limit::rate_limit_headers))
             .layer(CatchPanicLayer::custom(errors::panic_response))
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
             .layer(Extension(openapi::OpenApiJson::new(&doc)))

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Item, ListScope, Playlist, PlaylistMeta, Visibility};
+use super::model::{ForkedFrom, Item, ListScope, Playlist, PlaylistMeta, Visibility};
 use crate::tracks::model::{Enrichment, TrackMeta};
 
 /// Create-playlist request.
@@ -63,6 +63,8 @@ pub struct PlaylistSummaryDto {
     pub updated_at: DateTime<Utc>,
     /// Number of items.
     pub item_count: usize,
+    /// Set on forks: the source and its version when forked.
+    pub forked_from: Option<ForkedFrom>,
 }
 
 /// A whole playlist.
@@ -151,6 +153,7 @@ impl From<&PlaylistMeta> for PlaylistSummaryDto {
             created_at: m.created_at,
             updated_at: m.updated_at,
             item_count: m.item_count,
+            forked_from: m.forked_from.clone(),
         }
     }
 }

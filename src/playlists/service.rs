@@ -88,6 +88,9 @@ pub async fn delete(state: &AppState, caller: &User, id: &str, if_match: Option<
     if let Err(e) = state.store.delete_history(id).await {
         tracing::warn!(error = %e, playlist = id, "history of a deleted playlist not removed");
     }
+    if let Err(e) = state.store.delete_links_for(id).await {
+        tracing::warn!(error = %e, playlist = id, "share links of a deleted playlist not removed");
+    }
     Ok(())
 }
 

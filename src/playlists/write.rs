@@ -66,7 +66,22 @@ pub async fn modify<R, F>(
 where
     F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
 {
-    modify_inner(state, Some((caller, action)), id, if_match, op, change).await
+    modify_inner(state, Some(caller), Some(action), id, if_match, op, change).await
+}
+
+/// Like [`modify`] for a change the service has already authorized (e.g. joining through a
+/// share link): no permission check, recorded as done by `actor`.
+pub async fn modify_as<R, F>(
+    state: &AppState,
+    actor: &User,
+    id: &str,
+    op: &'static str,
+    change: F,
+) -> Result<(Playlist, R), ApiError>
+where
+    F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
+{
+    modify_inner(state, Some(actor), None, id, None, op, change).await
 }
 
 /// Like [`modify`] for the service's own background work (no caller to authorize).
@@ -79,12 +94,13 @@ pub async fn modify_as_system<R, F>(
 where
     F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
 {
-    modify_inner(state, None, id, None, op, change).await
+    modify_inner(state, None, None, id, None, op, change).await
 }
 
 async fn modify_inner<R, F>(
     state: &AppState,
-    caller: Option<(&User, Action)>,
+    actor: Option<&User>,
+    action: Option<Action>,
     id: &str,
     if_match: Option<u64>,
     op: &'static str,
@@ -96,9 +112,9 @@ where
     let _guard = state.write_locks.lock(id).await;
     let mut attempt = 0;
     loop {
-        let mut playlist = match caller {
-            Some((user, action)) => load(state, Some(user), id, action).await?,
-            None => state.store.playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?,
+        let mut playlist = match (actor, action) {
+            (Some(user), Some(action)) => load(state, Some(user), id, action).await?,
+            _ => state.store.playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?,
         };
         if let Some(expected) = if_match {
             if playlist.meta.version != expected {
@@ -117,7 +133,7 @@ where
         playlist.sync_derived();
         match state.store.replace_playlist(&playlist, read_version).await {
             Ok(()) => {
-                history::record(state, Some(&before), &playlist, caller.map(|(u, _)| u), op).await;
+                history::record(state, Some(&before), &playlist, actor, op).await;
                 return Ok((playlist, result));
             }
             Err(StoreError::VersionMismatch { current }) if if_match.is_some() || attempt + 1 >= MAX_ATTEMPTS => {

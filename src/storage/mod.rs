@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::{
     auth::store::TokenStore, config::Config, playlists::history::HistoryStore, playlists::store::PlaylistStore,
-    tracks::store::TrackCacheStore, users::store::UserStore,
+    sharing::links::ShareLinkStore, tracks::store::TrackCacheStore, users::store::UserStore,
 };
 
 /// What a store operation can fail with; the HTTP edge maps these to statuses.
@@ -40,7 +40,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// All feature stores plus lifecycle operations; `AppState` holds one as `Arc<dyn Store>`.
 #[async_trait]
-pub trait Store: UserStore + TokenStore + PlaylistStore + HistoryStore + TrackCacheStore + Send + Sync {
+pub trait Store:
+    UserStore + TokenStore + PlaylistStore + HistoryStore + ShareLinkStore + TrackCacheStore + Send + Sync
+{
     /// Creates tables, collections and indexes (idempotent).
     async fn migrate(&self) -> StoreResult<()>;
     /// Checks the backend answers.

@@ -3,6 +3,7 @@
 //! Blocking SQLite calls run on deadpool's blocking threads via `interact`.
 
 mod history;
+mod links;
 mod playlists;
 mod tracks;
 mod users;
@@ -64,6 +65,16 @@ const MIGRATIONS: &[&str] = &[
        snapshot TEXT,
        PRIMARY KEY (playlist_id, version)
      );",
+    "CREATE TABLE share_links (
+       link_id TEXT PRIMARY KEY,
+       playlist_id TEXT NOT NULL,
+       token_hash TEXT NOT NULL UNIQUE,
+       uses INTEGER NOT NULL,
+       visits INTEGER NOT NULL,
+       revoked INTEGER NOT NULL,
+       doc TEXT NOT NULL
+     );
+     CREATE INDEX share_links_by_playlist ON share_links (playlist_id);",
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction.

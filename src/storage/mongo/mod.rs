@@ -4,6 +4,7 @@
 //! write is a `replace_one` conditional on `version`.
 
 mod history;
+mod links;
 mod playlists;
 mod tracks;
 mod users;
@@ -48,6 +49,9 @@ impl MongoStore {
     }
     pub(crate) fn playlists(&self) -> Collection<Document> {
         self.db.collection("playlists")
+    }
+    pub(crate) fn links(&self) -> Collection<Document> {
+        self.db.collection("share_links")
     }
     pub(crate) fn history(&self) -> Collection<Document> {
         self.db.collection("playlist_history")
@@ -122,6 +126,8 @@ impl Store for MongoStore {
         self.playlists().create_index(index(public, "by_visibility_updated", false)).await.map_err(mongo_err)?;
         let by_version = doc! {"playlist_id": 1, "version": -1};
         self.history().create_index(index(by_version, "by_playlist_version", false)).await.map_err(mongo_err)?;
+        self.links().create_index(index(doc! {"token_hash": 1}, "token_hash_unique", true)).await.map_err(mongo_err)?;
+        self.links().create_index(index(doc! {"playlist_id": 1}, "by_playlist", false)).await.map_err(mongo_err)?;
         Ok(())
     }
 

@@ -1,0 +1,3 @@
+//! Pure import/export codecs (no I/O, no state).
+
+pub mod jspf;

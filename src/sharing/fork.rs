@@ -1,0 +1,33 @@
+//! Fork: a private copy of a playlist the caller may read, recording where it came from.
+
+use crate::{
+    app::AppState,
+    error::ApiError,
+    ids,
+    playlists::{
+        access::Action,
+        history,
+        model::{ForkedFrom, Item, Playlist, Visibility},
+        write::load,
+    },
+    users::model::User,
+};
+
+/// Copies the playlist (name, description, items with their enrichment) into a new private
+/// playlist owned by the caller.
+pub async fn fork(state: &AppState, caller: &User, id: &str) -> Result<Playlist, ApiError> {
+    let source = load(state, Some(caller), id, Action::Read).await?;
+    let mut copy = Playlist::new(
+        ids::new_id(),
+        caller,
+        source.meta.name.clone(),
+        source.meta.description.clone(),
+        Visibility::Private,
+    );
+    copy.meta.forked_from = Some(ForkedFrom { playlist_id: source.meta.id.clone(), version: source.meta.version });
+    copy.items = source.items.iter().map(|i| Item { item_id: ids::new_id(), ..i.clone() }).collect();
+    copy.sync_derived();
+    state.store.insert_playlist(&copy).await?;
+    history::record(state, None, &copy, Some(caller), "fork").await;
+    Ok(copy)
+}

@@ -1,0 +1,263 @@
+//! Share links: a random token (128 bits, URL-safe) shown once and stored only as a SHA-256 hash.
+//! Holders read the playlist without an account, or join it with the link's role. Expired,
+//! revoked and used-up links all answer the same 404.
+
+use async_trait::async_trait;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use chrono::{DateTime, Duration, Utc};
+use rand::{rngs::OsRng, RngCore};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::collaborators::grant;
+use crate::{
+    app::AppState,
+    auth::tokens::hash_token,
+    error::ApiError,
+    ids,
+    playlists::{
+        access::{access, Action},
+        model::{Access, Playlist, Role},
+        write::{self, load},
+    },
+    storage::StoreResult,
+    users::model::User,
+};
+
+/// Longest link lifetime, in seconds (one year).
+const MAX_EXPIRES_IN: u64 = 366 * 24 * 3600;
+
+/// A stored share link (never the token itself).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareLink {
+    /// Id used to list and revoke it.
+    pub link_id: String,
+    /// The playlist it opens.
+    pub playlist_id: String,
+    /// Hex SHA-256 of the token.
+    pub token_hash: String,
+    /// `viewer` or `contributor`.
+    pub role: Role,
+    /// Who made it.
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working, if ever.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// How many joins it allows, if limited.
+    pub max_uses: Option<u32>,
+    /// Joins so far.
+    pub uses: u32,
+    /// Reads so far.
+    pub visits: u64,
+    /// Revoked by the owner.
+    pub revoked: bool,
+}
+
+impl ShareLink {
+    /// `active`, `expired`, `used_up` or `revoked`.
+    pub fn state(&self, now: DateTime<Utc>) -> &'static str {
+        if self.revoked {
+            "revoked"
+        } else if self.expires_at.is_some_and(|e| now >= e) {
+            "expired"
+        } else if self.max_uses.is_some_and(|m| self.uses >= m) {
+            "used_up"
+        } else {
+            "active"
+        }
+    }
+}
+
+/// Stores share links (one document each; counters updated atomically).
+#[async_trait]
+pub trait ShareLinkStore: Send + Sync {
+    /// Saves a new link.
+    async fn insert_link(&self, link: &ShareLink) -> StoreResult<()>;
+    /// A playlist's links, oldest first.
+    async fn links_for(&self, playlist_id: &str) -> StoreResult<Vec<ShareLink>>;
+    /// The link with this token hash.
+    async fn link_by_token(&self, token_hash: &str) -> StoreResult<Option<ShareLink>>;
+    /// Revokes a link of this playlist; false when there is none.
+    async fn revoke_link(&self, playlist_id: &str, link_id: &str) -> StoreResult<bool>;
+    /// Counts a read.
+    async fn count_visit(&self, link_id: &str) -> StoreResult<()>;
+    /// Counts a join if the link is not revoked and has uses left (atomic); false otherwise.
+    async fn use_link(&self, link_id: &str, max_uses: Option<u32>) -> StoreResult<bool>;
+    /// Deletes a playlist's links.
+    async fn delete_links_for(&self, playlist_id: &str) -> StoreResult<()>;
+}
+
+/// Request to create a link.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewShareLink {
+    /// `viewer` or `contributor`.
+    pub role: Role,
+    /// Lifetime in seconds (60 to one year); none = no expiry.
+    pub expires_in: Option<u64>,
+    /// How many people may join with it; none = unlimited.
+    pub max_uses: Option<u32>,
+}
+
+/// A new link, with its token (shown only here, once).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CreatedShareLink {
+    /// Id used to list and revoke it.
+    pub link_id: String,
+    /// The secret token.
+    pub token: String,
+    /// The share page (`/s/{token}`).
+    pub url: String,
+    /// The JSON API for holders (`/v1/shared/{token}`).
+    pub api_url: String,
+    /// Role granted on join.
+    pub role: Role,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Join limit.
+    pub max_uses: Option<u32>,
+}
+
+/// A link as the owner sees it (no token).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ShareLinkDto {
+    /// Id.
+    pub link_id: String,
+    /// Role granted on join.
+    pub role: Role,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Join limit.
+    pub max_uses: Option<u32>,
+    /// Joins so far.
+    pub uses: u32,
+    /// Reads so far.
+    pub visits: u64,
+    /// `active`, `expired`, `used_up` or `revoked`.
+    pub state: String,
+}
+
+impl From<&ShareLink> for ShareLinkDto {
+    fn from(l: &ShareLink) -> Self {
+        Self {
+            link_id: l.link_id.clone(),
+            role: l.role,
+            created_at: l.created_at,
+            expires_at: l.expires_at,
+            max_uses: l.max_uses,
+            uses: l.uses,
+            visits: l.visits,
+            state: l.state(Utc::now()).to_owned(),
+        }
+    }
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("share_link_not_found", "this link does not exist, has expired, was revoked or is used up")
+}
+
+/// Creates a link (owner only).
+pub async fn create(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    req: NewShareLink,
+) -> Result<CreatedShareLink, ApiError> {
+    load(state, Some(caller), id, Action::Manage).await?;
+    if req.role > Role::Contributor {
+        return Err(ApiError::invalid("invalid_role", "a share link grants `viewer` or `contributor`"));
+    }
+    if req.expires_in.is_some_and(|s| !(60..=MAX_EXPIRES_IN).contains(&s)) {
+        return Err(ApiError::invalid("invalid_expiry", "expires_in must be between 60 seconds and one year"));
+    }
+    if req.max_uses == Some(0) {
+        return Err(ApiError::invalid("invalid_max_uses", "max_uses must be at least 1"));
+    }
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let now = ids::now();
+    let link = ShareLink {
+        link_id: ids::new_id(),
+        playlist_id: id.to_owned(),
+        token_hash: hash_token(&token),
+        role: req.role,
+        created_by: caller.id.clone(),
+        created_at: now,
+        expires_at: req.expires_in.map(|s| now + Duration::seconds(s as i64)),
+        max_uses: req.max_uses,
+        uses: 0,
+        visits: 0,
+        revoked: false,
+    };
+    state.store.insert_link(&link).await?;
+    Ok(CreatedShareLink {
+        link_id: link.link_id,
+        url: format!("/s/{token}"),
+        api_url: format!("/v1/shared/{token}"),
+        token,
+        role: link.role,
+        expires_at: link.expires_at,
+        max_uses: link.max_uses,
+    })
+}
+
+/// Lists a playlist's links (owner only).
+pub async fn list(state: &AppState, caller: &User, id: &str) -> Result<Vec<ShareLinkDto>, ApiError> {
+    load(state, Some(caller), id, Action::Manage).await?;
+    Ok(state.store.links_for(id).await?.iter().map(ShareLinkDto::from).collect())
+}
+
+/// Revokes a link at once (owner only).
+pub async fn revoke(state: &AppState, caller: &User, id: &str, link_id: &str) -> Result<(), ApiError> {
+    load(state, Some(caller), id, Action::Manage).await?;
+    if !state.store.revoke_link(id, link_id).await? {
+        return Err(ApiError::not_found("link_not_found", "no such share link"));
+    }
+    Ok(())
+}
+
+/// Finds an active link and its playlist; every failure is the same 404.
+async fn active(state: &AppState, token: &str) -> Result<(ShareLink, Playlist), ApiError> {
+    if token.is_empty() || token.len() > 128 {
+        return Err(not_found());
+    }
+    let link = state.store.link_by_token(&hash_token(token)).await?.ok_or_else(not_found)?;
+    if link.state(Utc::now()) != "active" {
+        return Err(not_found());
+    }
+    let playlist = state.store.playlist(&link.playlist_id).await?.ok_or_else(not_found)?;
+    Ok((link, playlist))
+}
+
+/// Reads the playlist a link opens (no account needed); counts the visit.
+pub async fn open(state: &AppState, token: &str) -> Result<(ShareLink, Playlist), ApiError> {
+    let (link, playlist) = active(state, token).await?;
+    if let Err(e) = state.store.count_visit(&link.link_id).await {
+        tracing::warn!(error = %e, "share-link visit not counted");
+    }
+    Ok((link, playlist))
+}
+
+/// Makes the caller a collaborator with the link's role (never lowering a role they have).
+pub async fn join(state: &AppState, caller: &User, token: &str) -> Result<(String, Access), ApiError> {
+    let (link, playlist) = active(state, token).await?;
+    let current = access(&playlist.meta, Some(caller));
+    let already = match current {
+        Access::Owner => true,
+        Access::Collaborator(role) => role >= link.role,
+        Access::Stranger => false,
+    };
+    if already {
+        return Ok((playlist.meta.id, current));
+    }
+    if !state.store.use_link(&link.link_id, link.max_uses).await? {
+        return Err(not_found());
+    }
+    let (playlist, ()) =
+        write::modify_as(state, caller, &link.playlist_id, "join", |p| Ok(((), grant(p, caller, link.role)))).await?;
+    Ok((playlist.meta.id.clone(), access(&playlist.meta, Some(caller))))
+}

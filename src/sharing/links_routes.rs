@@ -1,0 +1,134 @@
+//! `/v1/playlists/{id}/share-links…` (owner) and `/v1/shared/{token}…` (link holders).
+
+use axum::{extract::State, http::StatusCode, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::links::{self, CreatedShareLink, NewShareLink, ShareLinkDto};
+use crate::{
+    app::AppState,
+    auth::AuthUser,
+    error::{ApiError, ErrorEnvelope},
+    http::{
+        api_errors::{JsonBodyErrors, NeedsAuth, PlaylistErrors},
+        extract::{ApiJson, ApiPath},
+    },
+    playlists::{
+        dto::PlaylistDto,
+        model::{Access, Role},
+    },
+};
+
+/// A playlist opened through a link.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SharedPlaylist {
+    /// The role the link grants on join.
+    pub role: Role,
+    /// The playlist.
+    pub playlist: PlaylistDto,
+}
+
+/// The result of joining.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Joined {
+    /// The playlist joined.
+    pub playlist_id: String,
+    /// The caller's role now (`owner` for the owner).
+    pub role: String,
+}
+
+/// The links of a playlist.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ShareLinks {
+    /// Oldest first; tokens are never shown again.
+    pub links: Vec<ShareLinkDto>,
+}
+
+/// Routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_link, list_links))
+        .routes(routes!(revoke_link))
+        .routes(routes!(open_shared))
+        .routes(routes!(join_shared))
+}
+
+/// Create a share link (owner only). The token is in this answer only.
+#[utoipa::path(post, path = "/v1/playlists/{id}/share-links", tag = "sharing", request_body = NewShareLink,
+    params(("id" = String, Path, description = "Playlist id")),
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 201, description = "The link and its token", body = CreatedShareLink), JsonBodyErrors, NeedsAuth, PlaylistErrors))]
+async fn create_link(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<NewShareLink>,
+) -> Result<(StatusCode, Json<CreatedShareLink>), ApiError> {
+    Ok((StatusCode::CREATED, Json(links::create(&state, &caller.user, &id, body).await?)))
+}
+
+/// List share links with their visit and use counts (owner only; no tokens).
+#[utoipa::path(get, path = "/v1/playlists/{id}/share-links", tag = "sharing",
+    params(("id" = String, Path, description = "Playlist id")),
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "The links", body = ShareLinks), NeedsAuth, PlaylistErrors))]
+async fn list_links(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<ShareLinks>, ApiError> {
+    Ok(Json(ShareLinks { links: links::list(&state, &caller.user, &id).await? }))
+}
+
+/// Revoke a share link at once (owner only).
+#[utoipa::path(delete, path = "/v1/playlists/{id}/share-links/{link_id}", tag = "sharing",
+    params(("id" = String, Path, description = "Playlist id"), ("link_id" = String, Path, description = "Link id")),
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Revoked"), NeedsAuth, PlaylistErrors))]
+async fn revoke_link(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath((id, link_id)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    links::revoke(&state, &caller.user, &id, &link_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Read the playlist a link opens (no account needed).
+#[utoipa::path(get, path = "/v1/shared/{token}", tag = "sharing",
+    params(("token" = String, Path, description = "Share token")),
+    responses(
+        (status = 200, description = "The playlist", body = SharedPlaylist),
+        (status = 404, description = "Unknown, expired, revoked or used-up link (`share_link_not_found`)", body = ErrorEnvelope)))]
+async fn open_shared(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Json<SharedPlaylist>, ApiError> {
+    let (link, playlist) = links::open(&state, &token).await?;
+    Ok(Json(SharedPlaylist { role: link.role, playlist: PlaylistDto::from(&playlist) }))
+}
+
+/// Join the playlist with the link's role (signed in).
+#[utoipa::path(post, path = "/v1/shared/{token}/join", tag = "sharing",
+    params(("token" = String, Path, description = "Share token")),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 200, description = "Joined (or already a member with that role or more)", body = Joined),
+        (status = 404, description = "Unknown, expired, revoked or used-up link", body = ErrorEnvelope),
+        NeedsAuth))]
+async fn join_shared(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Json<Joined>, ApiError> {
+    let (playlist_id, access) = links::join(&state, &caller.user, &token).await?;
+    let role = match access {
+        Access::Owner => "owner".to_owned(),
+        Access::Collaborator(role) => {
+            serde_json::to_value(role).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        }
+        Access::Stranger => "none".to_owned(),
+    };
+    Ok(Json(Joined { playlist_id, role }))
+}

@@ -1,0 +1,11 @@
+//! Sharing: collaborators with roles, share links, the share page, forks, sync, history/restore.
+
+pub mod collaborators;
+pub mod collaborators_routes;
+pub mod fork;
+pub mod history_routes;
+pub mod links;
+pub mod links_routes;
+pub mod page;
+pub mod sync;
+pub mod sync_routes;

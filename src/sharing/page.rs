@@ -1,0 +1,256 @@
+//! The share page: `GET /s/{token}` (a share link) and `GET /p/{id}` (public or unlisted
+//! playlists) as HTML that works without JavaScript, on a phone, with everything escaped
+//! (askama escapes all interpolations) and a strict Content-Security-Policy; plus JSPF downloads.
+
+use askama::Template;
+use axum::{
+    extract::State,
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use url::form_urlencoded::byte_serialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::links;
+use crate::{
+    app::AppState,
+    formats::jspf,
+    http::{errors::KeepBody, extract::ApiPath},
+    ids,
+    playlists::model::{Playlist, Visibility},
+};
+
+/// The page's CSP: no scripts at all, styles only from us, images over HTTPS.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const STYLESHEET: &str = include_str!("../../static/share.css");
+
+/// A link to open a track elsewhere.
+pub struct OpenLink {
+    /// Service name.
+    pub label: &'static str,
+    /// URL.
+    pub href: String,
+}
+
+/// One row of the page.
+pub struct TrackRow {
+    /// Position, from 1.
+    pub number: usize,
+    /// Artist (Last.fm's spelling when enriched).
+    pub artist: String,
+    /// Title.
+    pub title: String,
+    /// Album art.
+    pub image: Option<String>,
+    /// `m:ss`, when known.
+    pub duration: Option<String>,
+    /// Search links on other services, and the Last.fm page.
+    pub links: Vec<OpenLink>,
+}
+
+/// The page.
+#[derive(Template)]
+#[template(path = "share.html")]
+pub struct SharePage {
+    /// Playlist name.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Owner's display name.
+    pub owner: String,
+    /// Number of tracks.
+    pub count: usize,
+    /// Total duration of the tracks whose duration is known.
+    pub total: String,
+    /// The rows.
+    pub rows: Vec<TrackRow>,
+    /// The JSPF download.
+    pub jspf_url: String,
+}
+
+/// The page for links that do not work.
+#[derive(Template)]
+#[template(path = "not_found.html")]
+pub struct NotFoundPage;
+
+fn encode(s: &str) -> String {
+    byte_serialize(s.as_bytes()).collect()
+}
+
+fn clock(ms: u64) -> String {
+    let secs = ms / 1000;
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+fn total(ms: u64) -> String {
+    let minutes = ms / 60_000;
+    if minutes >= 60 {
+        format!("{} h {} min", minutes / 60, minutes % 60)
+    } else {
+        format!("{minutes} min")
+    }
+}
+
+/// Builds the page's content from a playlist.
+pub fn page(playlist: &Playlist, owner: String, jspf_url: String) -> SharePage {
+    let rows: Vec<TrackRow> = playlist
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let meta = item.meta.as_ref();
+            let artist = meta.map_or(&item.artist, |m| &m.artist).clone();
+            let title = meta.map_or(&item.title, |m| &m.title).clone();
+            let q = encode(&format!("{artist} {title}"));
+            let lastfm = meta
+                .and_then(|m| m.url.clone())
+                .unwrap_or_else(|| format!("https://www.last.fm/music/{}/_/{}", encode(&artist), encode(&title)));
+            TrackRow {
+                number: i + 1,
+                image: meta.and_then(|m| m.image.clone()),
+                duration: meta.and_then(|m| m.duration_ms).map(clock),
+                links: vec![
+                    OpenLink { label: "Spotify", href: format!("https://open.spotify.com/search/{q}") },
+                    OpenLink { label: "YouTube Music", href: format!("https://music.youtube.com/search?q={q}") },
+                    OpenLink { label: "Apple Music", href: format!("https://music.apple.com/search?term={q}") },
+                    OpenLink { label: "Deezer", href: format!("https://www.deezer.com/search/{q}") },
+                    OpenLink { label: "Last.fm", href: lastfm },
+                ],
+                artist,
+                title,
+            }
+        })
+        .collect();
+    let total_ms = playlist.items.iter().filter_map(|i| i.meta.as_ref().and_then(|m| m.duration_ms)).sum();
+    SharePage {
+        title: playlist.meta.name.clone(),
+        description: playlist.meta.description.clone(),
+        owner,
+        count: rows.len(),
+        total: total(total_ms),
+        rows,
+        jspf_url,
+    }
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+    secure(&mut response);
+    response.extensions_mut().insert(KeepBody);
+    response
+}
+
+/// Adds the headers every share-page answer carries.
+fn secure(response: &mut Response) {
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+}
+
+fn not_found() -> Response {
+    html(StatusCode::NOT_FOUND, NotFoundPage.render().unwrap_or_default())
+}
+
+async fn owner_name(state: &AppState, playlist: &Playlist) -> String {
+    match state.store.user_by_id(&playlist.meta.owner_id).await {
+        Ok(Some(user)) => user.display_name,
+        _ => playlist.meta.owner_username.clone(),
+    }
+}
+
+async fn render(state: &AppState, playlist: &Playlist, base: &str) -> Response {
+    let owner = owner_name(state, playlist).await;
+    match page(playlist, owner, format!("{base}/playlist.jspf")).render() {
+        Ok(body) => html(StatusCode::OK, body),
+        Err(e) => crate::error::ApiError::internal(e).into_response(),
+    }
+}
+
+async fn jspf_download(state: &AppState, playlist: &Playlist, base: &str) -> Response {
+    let owner = owner_name(state, playlist).await;
+    let body = jspf::to_jspf(playlist, &owner, base).to_string();
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "application/jspf+json".to_owned()),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"playlist.jspf\"".to_owned()),
+        ],
+        body,
+    )
+        .into_response();
+    secure(&mut response);
+    response
+}
+
+/// A playlist readable by its id without an account: public or unlisted.
+async fn by_id(state: &AppState, id: &str) -> Option<Playlist> {
+    if !ids::looks_like_id(id) {
+        return None;
+    }
+    state.store.playlist(id).await.ok().flatten().filter(|p| p.meta.visibility != Visibility::Private)
+}
+
+/// Routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(shared_page))
+        .routes(routes!(shared_jspf))
+        .routes(routes!(public_page))
+        .routes(routes!(public_jspf))
+        .routes(routes!(stylesheet))
+}
+
+/// The share page of a share link (HTML).
+#[utoipa::path(get, path = "/s/{token}", tag = "sharing", params(("token" = String, Path, description = "Share token")),
+    responses((status = 200, description = "The page", content_type = "text/html"),
+              (status = 404, description = "Unknown, expired, revoked or used-up link", content_type = "text/html")))]
+async fn shared_page(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Response {
+    match links::open(&state, &token).await {
+        Ok((_, playlist)) => render(&state, &playlist, &format!("/s/{token}")).await,
+        Err(_) => not_found(),
+    }
+}
+
+/// The playlist of a share link as JSPF.
+#[utoipa::path(get, path = "/s/{token}/playlist.jspf", tag = "sharing", params(("token" = String, Path, description = "Share token")),
+    responses((status = 200, description = "JSPF", content_type = "application/jspf+json"),
+              (status = 404, description = "Unknown, expired, revoked or used-up link", content_type = "text/html")))]
+async fn shared_jspf(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Response {
+    match links::open(&state, &token).await {
+        Ok((_, playlist)) => jspf_download(&state, &playlist, &format!("/s/{token}")).await,
+        Err(_) => not_found(),
+    }
+}
+
+/// The page of a public or unlisted playlist (HTML).
+#[utoipa::path(get, path = "/p/{id}", tag = "sharing", params(("id" = String, Path, description = "Playlist id")),
+    responses((status = 200, description = "The page", content_type = "text/html"),
+              (status = 404, description = "No such public or unlisted playlist", content_type = "text/html")))]
+async fn public_page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
+    match by_id(&state, &id).await {
+        Some(playlist) => render(&state, &playlist, &format!("/p/{id}")).await,
+        None => not_found(),
+    }
+}
+
+/// A public or unlisted playlist as JSPF.
+#[utoipa::path(get, path = "/p/{id}/playlist.jspf", tag = "sharing", params(("id" = String, Path, description = "Playlist id")),
+    responses((status = 200, description = "JSPF", content_type = "application/jspf+json"),
+              (status = 404, description = "No such public or unlisted playlist", content_type = "text/html")))]
+async fn public_jspf(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
+    match by_id(&state, &id).await {
+        Some(playlist) => jspf_download(&state, &playlist, &format!("/p/{id}")).await,
+        None => not_found(),
+    }
+}
+
+/// The share page's stylesheet.
+#[utoipa::path(get, path = "/static/share.css", tag = "sharing", responses((status = 200, description = "CSS", content_type = "text/css")))]
+async fn stylesheet() -> Response {
+    let mut response = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
