@@ -15,4 +15,6 @@ mod lastfm_recorded;
 mod legacy;
 mod openapi;
 mod playlists;
+mod share_page;
+mod sharing;
 mod store_contract;
