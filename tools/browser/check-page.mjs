@@ -17,11 +17,24 @@ const browser = spawn(chromium, [
   "--remote-debugging-port=0", `--user-data-dir=${profile}`, "about:blank",
 ], { stdio: ["ignore", "ignore", "pipe"] });
 
+let finishing = false;
+const exited = new Promise((resolve) => browser.once("exit", resolve));
+// Stops Chromium, waits until it is gone, then removes its profile (best effort: a straggling
+// write must not turn a finished check into a failure).
+const finish = async (code) => {
+  finishing = true;
+  browser.kill("SIGKILL");
+  await exited;
+  try {
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch {
+    // left for the OS's temp cleaning
+  }
+  process.exit(code);
+};
 const fail = (message) => {
   console.error(message);
-  browser.kill("SIGKILL");
-  rmSync(profile, { recursive: true, force: true });
-  process.exit(1);
+  return finish(1);
 };
 const timer = setTimeout(() => fail("timed out after 60 s"), 60_000);
 
@@ -32,7 +45,9 @@ const wsUrl = await new Promise((resolve) => {
     const m = seen.match(/DevTools listening on (ws:\/\/\S+)/);
     if (m) resolve(m[1]);
   });
-  browser.on("exit", (code) => fail(`chromium exited early (${code}): ${seen}`));
+  browser.on("exit", (code) => {
+    if (!finishing) fail(`chromium exited early (${code}): ${seen}`);
+  });
 });
 
 const ws = new WebSocket(wsUrl);
@@ -95,6 +110,4 @@ report.console = consoleCalls;
 console.log(JSON.stringify(report));
 clearTimeout(timer);
 ws.close();
-browser.kill("SIGKILL");
-rmSync(profile, { recursive: true, force: true });
-process.exit(0);
+await finish(0);
