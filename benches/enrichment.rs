@@ -32,8 +32,9 @@ async fn run(fake: &FakeLastfm, label: &str, tweak: impl FnOnce(&mut LastfmConfi
         ..LastfmConfig::default()
     };
     tweak(&mut config);
-    let client = LastfmClient::from_config(&config).unwrap();
-    let service = Arc::new(TrackService::new(client, store, &config));
+    let metrics = sharify::metrics::Metrics::new();
+    let client = LastfmClient::from_config(&config, metrics.clone()).unwrap();
+    let service = Arc::new(TrackService::new(client, store, &config, metrics));
     let queries: Vec<TrackQuery> =
         (0..TRACKS).map(|i| TrackQuery::new(&format!("{label} artist {i}"), &format!("song {i}"))).collect();
     let started = tokio::time::Instant::now();

@@ -17,7 +17,7 @@ use crate::{
     lastfm::LastfmClient,
     metrics::Metrics,
     playlists::write::WriteLocks,
-    storage::{open_store, Store},
+    storage::{instrumented::InstrumentedStore, open_store, Store},
     tracks::service::TrackService,
 };
 
@@ -49,11 +49,13 @@ pub struct AppState {
 impl AppState {
     /// Builds the state around an opened store (and the Last.fm client when a key is configured).
     pub fn new(config: Config, store: Arc<dyn Store>) -> Self {
-        let client = LastfmClient::from_config(&config.lastfm).unwrap_or_else(|e| {
+        let metrics = Metrics::new();
+        let store: Arc<dyn Store> = Arc::new(InstrumentedStore::new(store, metrics.clone()));
+        let client = LastfmClient::from_config(&config.lastfm, metrics.clone()).unwrap_or_else(|e| {
             tracing::error!(error = %e, "cannot build the Last.fm client; enrichment is off");
             None
         });
-        let tracks = Arc::new(TrackService::new(client, store.clone(), &config.lastfm));
+        let tracks = Arc::new(TrackService::new(client, store.clone(), &config.lastfm, metrics.clone()));
         let user_limiter = Arc::new(UserRateLimiter::new(config.ratelimit.per_minute, config.ratelimit.burst));
         let auth = &config.auth;
         let throttle = LoginThrottle::new(
@@ -70,7 +72,7 @@ impl AppState {
             shutting_down: Arc::new(AtomicBool::new(false)),
             tracks,
             enrichment_wakeup: Arc::new(Notify::new()),
-            metrics: Metrics::new(),
+            metrics,
             user_limiter,
         }
     }
@@ -79,6 +81,7 @@ impl AppState {
 /// A bound, not yet serving, server.
 pub struct Server {
     listener: TcpListener,
+    admin: TcpListener,
     state: AppState,
 }
 
@@ -95,7 +98,10 @@ impl Server {
         let listener = TcpListener::bind(config.http.bind)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {} (SHARIFY_HTTP__BIND): {e}", config.http.bind))?;
-        Ok(Self { listener, state: AppState::new(config, store) })
+        let admin = TcpListener::bind(config.admin.bind)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {} (SHARIFY_ADMIN__BIND): {e}", config.admin.bind))?;
+        Ok(Self { listener, admin, state: AppState::new(config, store) })
     }
 
     /// The address actually bound (useful with port 0).
@@ -103,12 +109,18 @@ impl Server {
         self.listener.local_addr()
     }
 
+    /// The admin listener's address.
+    pub fn admin_addr(&self) -> std::io::Result<SocketAddr> {
+        self.admin.local_addr()
+    }
+
     /// The state handlers see.
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then drains in-flight requests.
+    /// Serves until `shutdown` resolves; then readiness turns false, the listener closes after
+    /// `shutdown.delay_secs`, in-flight requests get up to `shutdown.drain_secs`, jobs stop.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let state = self.state.clone();
         if !state.tracks.enabled() {
@@ -118,21 +130,64 @@ impl Server {
             tokio::spawn(expired_token_sweeper(state.clone())),
             tokio::spawn(jobs::pending_enrichment::run(state.clone())),
         ];
-        let router = build_router(state.clone());
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let delay = Duration::from_secs(state.config.shutdown.delay_secs);
+        let drain = Duration::from_secs(state.config.shutdown.drain_secs);
         let flag = state.shutting_down.clone();
-        tracing::info!(addr = %self.listener.local_addr()?, backend = state.store.backend_name(), "sharify listening");
-        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                flag.store(true, Ordering::SeqCst);
-                tracing::info!("shutdown requested; draining");
-            })
-            .await?;
+        tokio::spawn(async move {
+            shutdown.await;
+            flag.store(true, Ordering::SeqCst);
+            tracing::info!(
+                delay_secs = delay.as_secs(),
+                "shutdown requested: not ready; closing the listener after the delay"
+            );
+            tokio::time::sleep(delay).await;
+            let _ = stop_tx.send(true);
+        });
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let admin =
+            axum::serve(self.admin, admin_router(state.clone())).with_graceful_shutdown(stopped(stop_rx.clone()));
+        let admin = tokio::spawn(async move { admin.await });
+        tracing::info!(
+            addr = %self.listener.local_addr()?,
+            admin = %state.config.admin.bind,
+            backend = state.store.backend_name(),
+            "sharify listening"
+        );
+        let server =
+            axum::serve(self.listener, build_router(state).into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(stopped(stop_rx.clone()));
+        let deadline = async move {
+            stopped(stop_rx).await;
+            tokio::time::sleep(drain).await;
+        };
+        tokio::select! {
+            result = server => result?,
+            () = deadline => tracing::warn!(drain_secs = drain.as_secs(), "drain deadline reached; exiting with requests in flight"),
+        }
         for job in jobs {
             job.abort();
         }
+        admin.abort();
+        tracing::info!("sharify stopped");
         Ok(())
     }
+}
+
+/// The admin router: metrics and probes.
+fn admin_router(state: AppState) -> axum::Router {
+    use axum::{http::header, routing::get};
+    axum::Router::new()
+        .route(
+            "/metrics",
+            get(|axum::extract::State(s): axum::extract::State<AppState>| async move {
+                ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render())
+            }),
+        )
+        .merge(crate::http::health::probe_routes())
+        .with_state(state)
 }
 
 /// Deletes expired tokens every hour.

@@ -26,6 +26,41 @@ pub struct Config {
     pub lastfm: LastfmConfig,
     /// Per-user request quota.
     pub ratelimit: RateLimitConfig,
+    /// Admin listener (metrics, probes).
+    pub admin: AdminConfig,
+    /// Graceful shutdown.
+    pub shutdown: ShutdownConfig,
+}
+
+/// The admin listener: `/metrics`, `/healthz`, `/readyz`; not exposed by the public Service.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdminConfig {
+    /// Address the admin endpoints listen on.
+    pub bind: SocketAddr,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        Self { bind: SocketAddr::from(([0, 0, 0, 0], 9090)) }
+    }
+}
+
+/// What happens on SIGTERM.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShutdownConfig {
+    /// Seconds between readiness turning false and the listener closing (lets load balancers
+    /// stop sending traffic first).
+    pub delay_secs: u64,
+    /// Most seconds in-flight requests get to finish after the listener closes.
+    pub drain_secs: u64,
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        Self { delay_secs: 0, drain_secs: 20 }
+    }
 }
 
 /// Per-user request quota on authenticated routes.
@@ -333,6 +368,21 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "requests per minute per signed-in user (RateLimit-* headers; 429 beyond)",
     },
     ConfigKey { env: "SHARIFY_RATELIMIT__BURST", default: "300", help: "requests a signed-in user may make at once" },
+    ConfigKey {
+        env: "SHARIFY_ADMIN__BIND",
+        default: "0.0.0.0:9090",
+        help: "admin listener: /metrics, /healthz, /readyz (keep it private)",
+    },
+    ConfigKey {
+        env: "SHARIFY_SHUTDOWN__DELAY_SECS",
+        default: "0",
+        help: "on SIGTERM, seconds not-ready before the listener closes",
+    },
+    ConfigKey {
+        env: "SHARIFY_SHUTDOWN__DRAIN_SECS",
+        default: "20",
+        help: "most seconds in-flight requests get to finish",
+    },
     ConfigKey { env: "SHARIFY_LOG__FORMAT", default: "pretty", help: "log format: pretty or json" },
     ConfigKey { env: "SHARIFY_LOG__LEVEL", default: "info", help: "log filter, e.g. info or sharify=debug,info" },
 ];
@@ -341,7 +391,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [admin] [shutdown] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

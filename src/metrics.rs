@@ -1,15 +1,36 @@
 //! Prometheus metrics, in a registry owned by the app state (no process-global state, so tests
-//! can build many apps).
+//! can build many apps). Served on the admin port at `/metrics`.
 
-use prometheus::{IntCounterVec, Opts, Registry};
+use std::time::Instant;
+
+use axum::{
+    extract::{MatchedPath, Request, State},
+    middleware::Next,
+    response::Response,
+};
+use prometheus::{HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry};
 
 /// The app's metrics.
 #[derive(Clone)]
 pub struct Metrics {
     /// Where every metric is registered.
     pub registry: Registry,
+    /// HTTP requests by method, route template and status.
+    pub http_requests: IntCounterVec,
+    /// HTTP request durations by method and route template.
+    pub http_duration: HistogramVec,
     /// Calls to the legacy API, by route.
     pub legacy_requests: IntCounterVec,
+    /// Last.fm calls by method and outcome (`ok`, `not_found`, `error_<code>`, `outage`, …).
+    pub lastfm_calls: IntCounterVec,
+    /// Track-cache lookups by result (`memory_hit`, `store_hit`, `stale`, `miss`).
+    pub cache_lookups: IntCounterVec,
+    /// Lookups that waited on another request's identical upstream call.
+    pub coalesced_waits: IntCounter,
+    /// Time spent enriching a batch of tracks (within the request budget).
+    pub enrichment_duration: HistogramVec,
+    /// Store operation durations by operation and backend.
+    pub store_duration: HistogramVec,
 }
 
 impl Default for Metrics {
@@ -18,19 +39,98 @@ impl Default for Metrics {
     }
 }
 
+fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    let c = IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric");
+    registry.register(Box::new(c.clone())).expect("metric registered once");
+    c
+}
+
+fn histogram(registry: &Registry, name: &str, help: &str, labels: &[&str], buckets: Vec<f64>) -> HistogramVec {
+    let h = HistogramVec::new(HistogramOpts::new(name, help).buckets(buckets), labels).expect("valid metric");
+    registry.register(Box::new(h.clone())).expect("metric registered once");
+    h
+}
+
 impl Metrics {
-    /// Creates and registers every metric.
+    /// Creates and registers every metric, plus build info and process metrics.
     pub fn new() -> Self {
         let registry = Registry::new();
-        let legacy_requests =
-            IntCounterVec::new(Opts::new("legacy_requests_total", "Calls to the deprecated legacy API"), &["route"])
-                .expect("valid metric definition");
-        registry.register(Box::new(legacy_requests.clone())).expect("metric registered once");
-        Self { registry, legacy_requests }
+        let latency = vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+        let build =
+            IntGaugeVec::new(Opts::new("sharify_build_info", "Build information"), &["version"]).expect("valid metric");
+        build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
+        registry.register(Box::new(build)).expect("metric registered once");
+        #[cfg(target_os = "linux")]
+        registry
+            .register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))
+            .expect("process metrics registered once");
+        let coalesced_waits = IntCounter::new(
+            "track_lookup_coalesced_waits_total",
+            "Lookups that shared another request's upstream call",
+        )
+        .expect("valid metric");
+        registry.register(Box::new(coalesced_waits.clone())).expect("metric registered once");
+        Self {
+            http_requests: counter(&registry, "http_requests_total", "HTTP requests", &["method", "route", "status"]),
+            http_duration: histogram(
+                &registry,
+                "http_request_duration_seconds",
+                "HTTP request duration",
+                &["method", "route"],
+                latency.clone(),
+            ),
+            legacy_requests: counter(
+                &registry,
+                "legacy_requests_total",
+                "Calls to the deprecated legacy API",
+                &["route"],
+            ),
+            lastfm_calls: counter(
+                &registry,
+                "lastfm_calls_total",
+                "Last.fm calls by method and outcome",
+                &["method", "outcome"],
+            ),
+            cache_lookups: counter(
+                &registry,
+                "track_cache_lookups_total",
+                "Track cache lookups by result",
+                &["result"],
+            ),
+            coalesced_waits,
+            enrichment_duration: histogram(
+                &registry,
+                "enrichment_duration_seconds",
+                "Time spent enriching a batch of tracks",
+                &["outcome"],
+                latency.clone(),
+            ),
+            store_duration: histogram(
+                &registry,
+                "store_operation_duration_seconds",
+                "Store operation duration",
+                &["operation", "backend"],
+                latency,
+            ),
+            registry,
+        }
     }
 
     /// The registry in the Prometheus text format.
     pub fn render(&self) -> String {
         prometheus::TextEncoder::new().encode_to_string(&self.registry.gather()).unwrap_or_default()
     }
+}
+
+/// Middleware: RED metrics labelled by route template (never the raw path).
+pub async fn track_requests(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics.http_requests.with_label_values(&[&method, &route, &status]).inc();
+    metrics.http_duration.with_label_values(&[&method, &route]).observe(started.elapsed().as_secs_f64());
+    response
 }

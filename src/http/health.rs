@@ -27,6 +27,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz))
 }
 
+/// The probes as a plain router (for the admin listener).
+pub fn probe_routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/healthz", axum::routing::get(healthz)).route("/readyz", axum::routing::get(readyz))
+}
+
 /// Liveness: the process is serving.
 #[utoipa::path(get, path = "/healthz", tag = "probes", responses((status = 200, description = "Alive", body = ProbeStatus)))]
 async fn healthz() -> Json<ProbeStatus> {

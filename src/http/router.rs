@@ -40,6 +40,7 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
 /// The application: routes, fallback and the middleware stack.
 pub fn build_router(state: AppState) -> Router {
     let (routes, doc) = api_routes(&state).split_for_parts();
+    let metrics = state.metrics.clone();
     let body_limit = state.config.http.body_limit_bytes;
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -52,6 +53,7 @@ pub fn build_router(state: AppState) -> Router {
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(trace)
             .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(middleware::from_fn_with_state(metrics, crate::metrics::track_requests))
             .layer(middleware::from_fn(errors::render_errors))
             .layer(middleware::from_fn(rate_limit::rate_limit_headers))
             .layer(CatchPanicLayer::custom(errors::panic_response))

@@ -17,7 +17,10 @@ use super::{
     error::{LastfmError, BAD_KEY_CODES},
     types::{ArtistHit, ArtistInfo, LovedTrack, Page, RecentTrack, TrackHit, TrackInfo, WeeklyChart},
 };
-use crate::config::{LastfmConfig, Secret};
+use crate::{
+    config::{LastfmConfig, Secret},
+    metrics::Metrics,
+};
 
 /// Longest single backoff sleep.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -33,11 +36,12 @@ pub struct LastfmClient {
     max_attempts: u32,
     retry_base: Duration,
     bad_key_reported: AtomicBool,
+    metrics: Metrics,
 }
 
 impl LastfmClient {
     /// Builds the client; `None` when no API key is configured.
-    pub fn from_config(config: &LastfmConfig) -> anyhow::Result<Option<Self>> {
+    pub fn from_config(config: &LastfmConfig, metrics: Metrics) -> anyhow::Result<Option<Self>> {
         let Some(api_key) = config.api_key.clone() else { return Ok(None) };
         let user_agent = format!("sharify/{} (+{})", env!("CARGO_PKG_VERSION"), config.contact_url);
         let http = reqwest::Client::builder()
@@ -59,6 +63,7 @@ impl LastfmClient {
             max_attempts: config.max_attempts,
             retry_base: Duration::from_millis(config.retry_base_ms),
             bad_key_reported: AtomicBool::new(false),
+            metrics,
         }))
     }
 
@@ -86,9 +91,11 @@ impl LastfmClient {
         loop {
             attempt += 1;
             if !self.breaker.allow() {
+                self.metrics.lastfm_calls.with_label_values(&[method, "circuit_open"]).inc();
                 return Err(LastfmError::CircuitOpen);
             }
             let result = self.attempt(method, params).await.and_then(|(status, body)| decode(status, &body));
+            self.metrics.lastfm_calls.with_label_values(&[method, &outcome(&result)]).inc();
             match &result {
                 Err(e) if e.is_upstream_failure() => self.breaker.on_failure(),
                 _ => self.breaker.on_success(),
@@ -180,6 +187,20 @@ impl LastfmClient {
     pub async fn loved_tracks(&self, user: &str, limit: u32, page: u32) -> Result<Page<LovedTrack>, LastfmError> {
         let params = [("user", user), ("limit", &limit.to_string()), ("page", &page.to_string())];
         self.call("user.getLovedTracks", &params, decode::loved_tracks).await
+    }
+}
+
+/// The `outcome` label of a call.
+fn outcome<T>(result: &Result<T, LastfmError>) -> String {
+    match result {
+        Ok(_) => "ok".into(),
+        Err(LastfmError::NotFound(_)) => "not_found".into(),
+        Err(LastfmError::Api { code, .. }) => format!("error_{code}"),
+        Err(LastfmError::Outage { .. }) => "outage".into(),
+        Err(LastfmError::Decode(_)) => "decode_error".into(),
+        Err(LastfmError::Transport(_)) => "transport_error".into(),
+        Err(LastfmError::CircuitOpen) => "circuit_open".into(),
+        Err(LastfmError::NotConfigured) => "not_configured".into(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `Store`: every feature's store trait, implemented by the embedded (SQLite) and MongoDB backends.
 
 pub mod embedded;
+pub mod instrumented;
 pub mod mongo;
 
 use std::sync::Arc;

@@ -14,7 +14,12 @@ pub async fn lookup_within_budget(state: &AppState, queries: &[TrackQuery]) -> H
     if !state.tracks.enabled() || queries.is_empty() {
         return HashMap::new();
     }
-    state.tracks.lookup_within(queries, Duration::from_millis(state.config.lastfm.enrich_budget_ms)).await
+    let started = std::time::Instant::now();
+    let outcomes =
+        state.tracks.lookup_within(queries, Duration::from_millis(state.config.lastfm.enrich_budget_ms)).await;
+    let label = if outcomes.values().any(|o| *o == Outcome::Pending) { "partial" } else { "complete" };
+    state.metrics.enrichment_duration.with_label_values(&[label]).observe(started.elapsed().as_secs_f64());
+    outcomes
 }
 
 /// The state a new item starts in, given its lookup outcome.

@@ -15,6 +15,7 @@ use crate::{
     config::LastfmConfig,
     ids,
     lastfm::{LastfmClient, LastfmError},
+    metrics::Metrics,
     playlists::normalize::track_key,
     storage::Store,
 };
@@ -68,11 +69,12 @@ pub struct TrackService {
     refreshing: Mutex<HashSet<String>>,
     found_ttl: chrono::Duration,
     not_found_ttl: chrono::Duration,
+    metrics: Metrics,
 }
 
 impl TrackService {
     /// Builds the service; without a client every lookup is `NotConfigured`.
-    pub fn new(client: Option<LastfmClient>, store: Arc<dyn Store>, config: &LastfmConfig) -> Self {
+    pub fn new(client: Option<LastfmClient>, store: Arc<dyn Store>, config: &LastfmConfig, metrics: Metrics) -> Self {
         Self {
             client: client.map(Arc::new),
             store,
@@ -80,6 +82,7 @@ impl TrackService {
             refreshing: Mutex::new(HashSet::new()),
             found_ttl: chrono::Duration::days(i64::from(config.found_ttl_days)),
             not_found_ttl: chrono::Duration::hours(i64::from(config.not_found_ttl_hours)),
+            metrics,
         }
     }
 
@@ -91,6 +94,10 @@ impl TrackService {
     /// The Last.fm client, when configured.
     pub fn client(&self) -> Result<&LastfmClient, LastfmError> {
         self.client.as_deref().ok_or(LastfmError::NotConfigured)
+    }
+
+    fn count(&self, result: &str) {
+        self.metrics.cache_lookups.with_label_values(&[result]).inc();
     }
 
     fn is_fresh(&self, entry: &CachedTrack, now: DateTime<Utc>) -> bool {
@@ -131,6 +138,7 @@ impl TrackService {
         for q in queries.iter().filter(|q| seen.insert(q.key.as_str())) {
             match self.memory.get(&q.key).await {
                 Some(hit) => {
+                    self.count("memory_hit");
                     out.insert(q.key.clone(), Ok(hit));
                 }
                 None => misses.push(q),
@@ -152,8 +160,10 @@ impl TrackService {
                 Some(entry) => {
                     let lookup = entry.meta.clone().map_or(Lookup::NotFound, |m| Lookup::Found(Arc::new(m)));
                     if self.is_fresh(entry, now) {
+                        self.count("store_hit");
                         self.memory.insert(q.key.clone(), lookup.clone()).await;
                     } else {
+                        self.count("stale");
                         self.refresh_in_background(q.clone());
                     }
                     out.insert(q.key.clone(), Ok(lookup));
@@ -162,6 +172,7 @@ impl TrackService {
                     out.insert(q.key.clone(), Err(LastfmError::NotConfigured));
                 }
                 None => {
+                    self.count("miss");
                     let this = Arc::clone(self);
                     let query = q.clone();
                     fetches.push((q.key.clone(), tokio::spawn(async move { this.fetch(query).await })));
@@ -188,8 +199,12 @@ impl TrackService {
         let client = self.client.clone().ok_or(LastfmError::NotConfigured)?;
         let store = Arc::clone(&self.store);
         let key = query.key.clone();
-        self.memory
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let ran_here = Arc::clone(&ran);
+        let result = self
+            .memory
             .try_get_with(key, async move {
+                ran_here.store(true, std::sync::atomic::Ordering::Relaxed);
                 let now = ids::now();
                 let (lookup, mut keys) = match client.track_info(&query.artist, &query.title).await {
                     Ok(info) => {
@@ -212,7 +227,11 @@ impl TrackService {
                 Ok(lookup)
             })
             .await
-            .map_err(|e: Arc<LastfmError>| LastfmError::clone(&e))
+            .map_err(|e: Arc<LastfmError>| LastfmError::clone(&e));
+        if !ran.load(std::sync::atomic::Ordering::Relaxed) {
+            self.metrics.coalesced_waits.inc();
+        }
+        result
     }
 
     /// Refreshes a stale entry once, in the background.

@@ -78,6 +78,7 @@ fn uuid_like() -> String {
 /// A running sharify on 127.0.0.1 with its own store.
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub admin_addr: SocketAddr,
     pub metrics: sharify::metrics::Metrics,
     pub client: Client,
     pub store: TestStore,
@@ -103,6 +104,7 @@ impl TestApp {
         let store = TestStore::new(backend).await;
         let mut config = Config::default();
         config.http.bind = "127.0.0.1:0".parse().unwrap();
+        config.admin.bind = "127.0.0.1:0".parse().unwrap();
         config.store.data_dir = store.data_dir.path().to_owned();
         if backend == Backend::Mongo {
             config.mongo.uri = Some(Secret::new(mongo_uri()));
@@ -111,11 +113,12 @@ impl TestApp {
         let server = Server::bind_with_store(config, store.store.clone()).await.unwrap();
         let addr = server.local_addr().unwrap();
         let metrics = server.state().metrics.clone();
+        let admin_addr = server.admin_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(server.run(async move {
             let _ = stopped.await;
         }));
-        Self { addr, metrics, client: Client::new(), store, _stop: stop }
+        Self { addr, admin_addr, metrics, client: Client::new(), store, _stop: stop }
     }
 
     pub fn url(&self, path: &str) -> String {

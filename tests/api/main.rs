@@ -14,6 +14,7 @@ mod lastfm_fake;
 mod lastfm_recorded;
 mod legacy;
 mod openapi;
+mod ops;
 mod playlists;
 mod share_page;
 mod sharing;

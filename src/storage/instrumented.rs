@@ -1,0 +1,180 @@
+//! A `Store` decorator that times every operation into
+//! `store_operation_duration_seconds{operation, backend}`.
+
+use std::{sync::Arc, time::Instant};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{Store, StoreResult};
+use crate::{
+    auth::store::{TokenRecord, TokenStore},
+    metrics::Metrics,
+    playlists::{
+        history::{HistoryEntry, HistoryStore, Snapshot},
+        model::{ListCursor, ListScope, Playlist, PlaylistMeta},
+        store::PlaylistStore,
+    },
+    sharing::links::{ShareLink, ShareLinkStore},
+    tracks::{model::CachedTrack, store::TrackCacheStore},
+    users::{model::User, store::UserStore},
+};
+
+/// Wraps a store and records how long each operation takes.
+pub struct InstrumentedStore {
+    inner: Arc<dyn Store>,
+    metrics: Metrics,
+}
+
+impl InstrumentedStore {
+    /// Wraps `inner`.
+    pub fn new(inner: Arc<dyn Store>, metrics: Metrics) -> Self {
+        Self { inner, metrics }
+    }
+}
+
+/// Delegates one call to the inner store, timing it under the method's name.
+macro_rules! timed {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {{
+        let started = Instant::now();
+        let result = $self.inner.$method($($arg),*).await;
+        let backend = $self.inner.backend_name();
+        $self.metrics.store_duration.with_label_values(&[stringify!($method), backend]).observe(started.elapsed().as_secs_f64());
+        result
+    }};
+}
+
+#[async_trait]
+impl UserStore for InstrumentedStore {
+    async fn insert_user(&self, user: &User) -> StoreResult<()> {
+        timed!(self.insert_user(user))
+    }
+    async fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
+        timed!(self.user_by_id(id))
+    }
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        timed!(self.user_by_username(username))
+    }
+}
+
+#[async_trait]
+impl TokenStore for InstrumentedStore {
+    async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()> {
+        timed!(self.insert_token(token))
+    }
+    async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
+        timed!(self.token_by_hash(token_hash))
+    }
+    async fn delete_token(&self, token_hash: &str) -> StoreResult<bool> {
+        timed!(self.delete_token(token_hash))
+    }
+    async fn delete_expired_tokens(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        timed!(self.delete_expired_tokens(now))
+    }
+}
+
+#[async_trait]
+impl PlaylistStore for InstrumentedStore {
+    async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()> {
+        timed!(self.insert_playlist(playlist))
+    }
+    async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
+        timed!(self.playlist(id))
+    }
+    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
+        timed!(self.replace_playlist(playlist, expected_version))
+    }
+    async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
+        timed!(self.delete_playlist(id, expected_version))
+    }
+    async fn playlists_for_member(
+        &self,
+        user_id: &str,
+        scope: ListScope,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<PlaylistMeta>> {
+        timed!(self.playlists_for_member(user_id, scope, after, limit))
+    }
+    async fn public_playlists(
+        &self,
+        query: Option<&str>,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<Vec<PlaylistMeta>> {
+        timed!(self.public_playlists(query, after, limit))
+    }
+    async fn playlist_ids_named(&self, owner_id: &str, name: &str) -> StoreResult<Vec<String>> {
+        timed!(self.playlist_ids_named(owner_id, name))
+    }
+    async fn playlists_with_pending(&self, limit: usize) -> StoreResult<Vec<String>> {
+        timed!(self.playlists_with_pending(limit))
+    }
+}
+
+#[async_trait]
+impl HistoryStore for InstrumentedStore {
+    async fn record_version(&self, entry: &HistoryEntry) -> StoreResult<()> {
+        timed!(self.record_version(entry))
+    }
+    async fn history(&self, playlist_id: &str, before: Option<u64>, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
+        timed!(self.history(playlist_id, before, limit))
+    }
+    async fn snapshot(&self, playlist_id: &str, version: u64) -> StoreResult<Option<Snapshot>> {
+        timed!(self.snapshot(playlist_id, version))
+    }
+    async fn prune_snapshots(&self, playlist_id: &str, version: u64) -> StoreResult<()> {
+        timed!(self.prune_snapshots(playlist_id, version))
+    }
+    async fn delete_history(&self, playlist_id: &str) -> StoreResult<()> {
+        timed!(self.delete_history(playlist_id))
+    }
+}
+
+#[async_trait]
+impl ShareLinkStore for InstrumentedStore {
+    async fn insert_link(&self, link: &ShareLink) -> StoreResult<()> {
+        timed!(self.insert_link(link))
+    }
+    async fn links_for(&self, playlist_id: &str) -> StoreResult<Vec<ShareLink>> {
+        timed!(self.links_for(playlist_id))
+    }
+    async fn link_by_token(&self, token_hash: &str) -> StoreResult<Option<ShareLink>> {
+        timed!(self.link_by_token(token_hash))
+    }
+    async fn revoke_link(&self, playlist_id: &str, link_id: &str) -> StoreResult<bool> {
+        timed!(self.revoke_link(playlist_id, link_id))
+    }
+    async fn count_visit(&self, link_id: &str) -> StoreResult<()> {
+        timed!(self.count_visit(link_id))
+    }
+    async fn use_link(&self, link_id: &str, max_uses: Option<u32>) -> StoreResult<bool> {
+        timed!(self.use_link(link_id, max_uses))
+    }
+    async fn delete_links_for(&self, playlist_id: &str) -> StoreResult<()> {
+        timed!(self.delete_links_for(playlist_id))
+    }
+}
+
+#[async_trait]
+impl TrackCacheStore for InstrumentedStore {
+    async fn cached_tracks(&self, keys: &[String]) -> StoreResult<Vec<CachedTrack>> {
+        timed!(self.cached_tracks(keys))
+    }
+    async fn put_cached_track(&self, keys: &[String], entry: &CachedTrack) -> StoreResult<()> {
+        timed!(self.put_cached_track(keys, entry))
+    }
+}
+
+#[async_trait]
+impl Store for InstrumentedStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        timed!(self.migrate())
+    }
+    async fn ping(&self) -> StoreResult<()> {
+        timed!(self.ping())
+    }
+    fn backend_name(&self) -> &'static str {
+        self.inner.backend_name()
+    }
+}

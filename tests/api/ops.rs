@@ -1,0 +1,120 @@
+//! Operations: the metrics endpoint on the admin port, and draining on SIGTERM (real binary).
+
+use std::{
+    collections::HashMap,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::{
+    helpers::{eventually, use_fake_lastfm, Backend, TestApp},
+    lastfm_fake::{FakeLastfm, FAKE_KEY},
+};
+
+/// Parses the Prometheus text format into `name{labels}` → value.
+fn parse(text: &str) -> HashMap<String, f64> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let (series, value) = l.rsplit_once(' ')?;
+            Some((series.to_owned(), value.parse().ok()?))
+        })
+        .collect()
+}
+
+async fn scrape(app: &TestApp) -> HashMap<String, f64> {
+    let r = reqwest::get(format!("http://{}/metrics", app.admin_addr)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    parse(&r.text().await.unwrap())
+}
+
+fn value(m: &HashMap<String, f64>, series: &str) -> f64 {
+    m.get(series).copied().unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_on_the_admin_port_move_with_traffic() {
+    let fake = FakeLastfm::start().await;
+    let app = TestApp::spawn_with(Backend::Embedded, |c| use_fake_lastfm(c, &fake)).await;
+    let alice = app.user("alice").await;
+    let before = scrape(&app).await;
+    let id = app.playlist(&alice, json!({"name": "m"})).await;
+    app.add(&alice, &id, &[("a", "b"), ("c", "d")]).await;
+    app.add(&alice, &id, &[("a", "b")]).await;
+    app.get_playlist(&alice, &id).await;
+    app.request(Method::GET, "/nope").send().await.unwrap();
+    let after = scrape(&app).await;
+    let get_playlist = r#"http_requests_total{method="GET",route="/v1/playlists/{id}",status="200"}"#;
+    assert_eq!(value(&after, get_playlist) - value(&before, get_playlist), 1.0);
+    let unmatched = r#"http_requests_total{method="GET",route="unmatched",status="404"}"#;
+    assert_eq!(value(&after, unmatched), 1.0, "raw paths never become labels");
+    assert!(
+        value(&after, r#"http_request_duration_seconds_count{method="POST",route="/v1/playlists/{id}/items"}"#) >= 2.0
+    );
+    assert_eq!(value(&after, r#"lastfm_calls_total{method="track.getInfo",outcome="ok"}"#), 2.0);
+    assert_eq!(value(&after, r#"track_cache_lookups_total{result="miss"}"#), 2.0);
+    assert_eq!(value(&after, r#"track_cache_lookups_total{result="memory_hit"}"#), 1.0);
+    assert!(value(&after, r#"enrichment_duration_seconds_count{outcome="complete"}"#) >= 2.0);
+    assert_eq!(
+        value(&after, r#"store_operation_duration_seconds_count{backend="embedded",operation="replace_playlist"}"#),
+        1.0,
+        "the duplicate-only add wrote nothing"
+    );
+    assert_eq!(value(&after, &format!(r#"sharify_build_info{{version="{}"}}"#, env!("CARGO_PKG_VERSION"))), 1.0);
+    assert!(value(&after, "process_resident_memory_bytes") > 0.0);
+    // The public port does not serve metrics.
+    assert_eq!(app.request(Method::GET, "/metrics").send().await.unwrap().status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_drains_in_flight_requests_and_exits_zero() {
+    let fake = FakeLastfm::start().await;
+    fake.set_latency(Duration::from_millis(1500));
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sharify"))
+        .env_clear()
+        .env("SHARIFY_HTTP__BIND", format!("127.0.0.1:{port}"))
+        .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
+        .env("SHARIFY_STORE__DATA_DIR", dir.path())
+        .env("SHARIFY_LASTFM__API_KEY", FAKE_KEY)
+        .env("SHARIFY_LASTFM__BASE_URL", &fake.base_url)
+        .env("SHARIFY_LASTFM__ENRICH_BUDGET_MS", "10000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    eventually(30, "the binary answers /readyz", || async {
+        client.get(format!("{base}/readyz")).send().await.ok().filter(|r| r.status() == 200).map(|_| ())
+    })
+    .await;
+    let body = json!({"username": "slowpoke", "password": "correct horse battery", "display_name": "S"});
+    assert_eq!(client.post(format!("{base}/v1/users")).json(&body).send().await.unwrap().status(), 201);
+    // A slow request: the lookup waits 1.5 s on Last.fm.
+    let slow = tokio::spawn({
+        let (client, base) = (client.clone(), base.clone());
+        async move {
+            client
+                .get(format!("{base}/v1/tracks/lookup?artist=Slow&title=Song"))
+                .basic_auth("slowpoke", Some("correct horse battery"))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }
+    });
+    eventually(10, "the slow request reached Last.fm", || async { (fake.calls("track.getInfo") == 1).then_some(()) })
+        .await;
+    let pid = child.id().unwrap().to_string();
+    let sent_at = Instant::now();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert_eq!(slow.await.unwrap().unwrap(), 200, "the in-flight request completed");
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.expect("the process exits").unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(sent_at.elapsed() < Duration::from_secs(15));
+    assert!(client.get(format!("{base}/healthz")).send().await.is_err(), "the listener is closed");
+}
