@@ -223,11 +223,13 @@ pub struct LogConfig {
     pub format: LogFormat,
     /// Filter in `tracing` syntax, e.g. `info` or `sharify=debug,info`.
     pub level: String,
+    /// GCP project for trace links in JSON logs (else `GOOGLE_CLOUD_PROJECT`).
+    pub gcp_project: Option<String>,
 }
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self { format: LogFormat::Pretty, level: "info".into() }
+        Self { format: LogFormat::Pretty, level: "info".into(), gcp_project: None }
     }
 }
 
@@ -384,6 +386,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "most seconds in-flight requests get to finish",
     },
     ConfigKey { env: "SHARIFY_LOG__FORMAT", default: "pretty", help: "log format: pretty or json" },
+    ConfigKey {
+        env: "SHARIFY_LOG__GCP_PROJECT",
+        default: "(unset)",
+        help: "GCP project for trace links in JSON logs (else GOOGLE_CLOUD_PROJECT)",
+    },
     ConfigKey { env: "SHARIFY_LOG__LEVEL", default: "info", help: "log filter, e.g. info or sharify=debug,info" },
 ];
 

@@ -43,11 +43,32 @@ pub fn build_router(state: AppState) -> Router {
     let metrics = state.metrics.clone();
     let body_limit = state.config.http.body_limit_bytes;
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request| {
-        let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
-        let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-        tracing::info_span!("request", method = %request.method(), route, request_id)
-    });
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request| {
+            let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+            let headers = request.headers();
+            let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let user_agent = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let (trace_id, span_id) = crate::telemetry::trace_ids(headers);
+            tracing::info_span!(
+                "request",
+                http.method = %request.method(),
+                http.route = route,
+                http.user_agent = user_agent,
+                http.protocol = ?request.version(),
+                request_id,
+                trace_id = trace_id.as_deref(),
+                span_id = span_id.as_deref(),
+            )
+        })
+        .on_request(())
+        .on_response(|response: &axum::response::Response, latency: Duration, _span: &tracing::Span| {
+            tracing::info!(
+                http.status = response.status().as_u16(),
+                http.latency_s = latency.as_secs_f64(),
+                "request completed"
+            );
+        });
     routes.fallback(errors::route_not_found).with_state(state).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

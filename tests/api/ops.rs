@@ -118,3 +118,61 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
     assert!(sent_at.elapsed() < Duration::from_secs(15));
     assert!(client.get(format!("{base}/healthz")).send().await.is_err(), "the listener is closed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn production_logs_are_json_lines_with_cloud_logging_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sharify"))
+        .env_clear()
+        .env("SHARIFY_HTTP__BIND", format!("127.0.0.1:{port}"))
+        .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
+        .env("SHARIFY_STORE__DATA_DIR", dir.path())
+        .env("SHARIFY_LOG__FORMAT", "json")
+        .env("SHARIFY_LOG__GCP_PROJECT", "sharify-prod")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    eventually(30, "the binary answers", || async {
+        client.get(format!("{base}/healthz")).send().await.ok().map(|_| ())
+    })
+    .await;
+    let r = client
+        .get(format!("{base}/v1/me"))
+        .header("x-cloud-trace-context", "105445aa7843bc8bf206b12000100000/1;o=1")
+        .header("user-agent", "log-test/1.0")
+        .send()
+        .await
+        .unwrap();
+    let request_id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(r.status(), 401);
+    client
+        .get(format!("{base}/healthz"))
+        .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        .send()
+        .await
+        .unwrap();
+    std::process::Command::new("kill").args(["-TERM", &child.id().unwrap().to_string()]).status().unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output()).await.unwrap().unwrap();
+    let text = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
+    assert!(lines.iter().all(|l| l["severity"].is_string() && l["message"].is_string() && l["time"].is_string()));
+    assert!(lines.iter().any(|l| l["message"] == "sharify listening"));
+    let me = lines
+        .iter()
+        .find(|l| l["message"] == "request completed" && l["httpRequest"]["requestUrl"] == "/v1/me")
+        .unwrap_or_else(|| panic!("no request log for /v1/me in:\n{text}"));
+    assert_eq!(me["severity"], "INFO");
+    assert_eq!((&me["httpRequest"]["requestMethod"], &me["httpRequest"]["status"]), (&json!("GET"), &json!(401)));
+    assert_eq!(me["httpRequest"]["userAgent"], "log-test/1.0");
+    assert!(me["httpRequest"]["latency"].as_str().unwrap().ends_with('s'));
+    assert_eq!(me["logging.googleapis.com/trace"], "projects/sharify-prod/traces/105445aa7843bc8bf206b12000100000");
+    assert_eq!(me["request_id"], request_id.as_str());
+    let health = lines.iter().rev().find(|l| l["httpRequest"]["requestUrl"] == "/healthz").unwrap();
+    assert_eq!(health["logging.googleapis.com/trace"], "projects/sharify-prod/traces/4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(health["logging.googleapis.com/spanId"], "00f067aa0ba902b7");
+}
