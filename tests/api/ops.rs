@@ -123,7 +123,7 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
 async fn production_logs_are_json_lines_with_cloud_logging_fields() {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sharify"))
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sharify"))
         .env_clear()
         .env("SHARIFY_HTTP__BIND", format!("127.0.0.1:{port}"))
         .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
