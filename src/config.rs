@@ -30,6 +30,51 @@ pub struct Config {
     pub admin: AdminConfig,
     /// Graceful shutdown.
     pub shutdown: ShutdownConfig,
+    /// Where secrets come from.
+    pub secrets: SecretsConfig,
+}
+
+/// Where the secrets come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretsSource {
+    /// Environment variables only (`SHARIFY_MONGO__URI`, `SHARIFY_LASTFM__API_KEY`).
+    Env,
+    /// Files in `secrets.dir`, one per secret name.
+    Files,
+    /// Google Cloud Secret Manager.
+    Gcp,
+}
+
+/// Secret resolution settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsConfig {
+    /// `env`, `files` or `gcp`.
+    pub source: SecretsSource,
+    /// Comma-separated secrets to load (`mongo-uri`, `lastfm-api-key`); each must be found.
+    pub load: String,
+    /// Directory for `files`.
+    pub dir: PathBuf,
+    /// Project for `gcp`.
+    pub gcp_project: Option<String>,
+    /// Secret version for `gcp`.
+    pub gcp_version: String,
+    /// Endpoint override for `gcp` (tests; uses anonymous credentials).
+    pub gcp_endpoint: Option<String>,
+}
+
+impl Default for SecretsConfig {
+    fn default() -> Self {
+        Self {
+            source: SecretsSource::Env,
+            load: String::new(),
+            dir: PathBuf::from("/var/run/secrets/sharify"),
+            gcp_project: None,
+            gcp_version: "latest".into(),
+            gcp_endpoint: None,
+        }
+    }
 }
 
 /// The admin listener: `/metrics`, `/healthz`, `/readyz`; not exposed by the public Service.
@@ -385,6 +430,28 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         default: "20",
         help: "most seconds in-flight requests get to finish",
     },
+    ConfigKey {
+        env: "SHARIFY_SECRETS__SOURCE",
+        default: "env",
+        help: "where secrets come from: env, files or gcp (Secret Manager)",
+    },
+    ConfigKey {
+        env: "SHARIFY_SECRETS__LOAD",
+        default: "(none)",
+        help: "secrets to load from that source, e.g. mongo-uri,lastfm-api-key (each must exist)",
+    },
+    ConfigKey {
+        env: "SHARIFY_SECRETS__DIR",
+        default: "/var/run/secrets/sharify",
+        help: "directory of secret files (source files)",
+    },
+    ConfigKey { env: "SHARIFY_SECRETS__GCP_PROJECT", default: "(unset)", help: "Secret Manager project (source gcp)" },
+    ConfigKey { env: "SHARIFY_SECRETS__GCP_VERSION", default: "latest", help: "Secret Manager version (source gcp)" },
+    ConfigKey {
+        env: "SHARIFY_SECRETS__GCP_ENDPOINT",
+        default: "(unset)",
+        help: "Secret Manager endpoint override (tests; anonymous credentials)",
+    },
     ConfigKey { env: "SHARIFY_LOG__FORMAT", default: "pretty", help: "log format: pretty or json" },
     ConfigKey {
         env: "SHARIFY_LOG__GCP_PROJECT",
@@ -398,7 +465,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [admin] [shutdown] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

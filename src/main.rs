@@ -30,7 +30,7 @@ fn main() -> std::process::ExitCode {
         let matches = Cli::command().after_help(help.clone()).after_long_help(help).get_matches();
         <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     };
-    let config = match Config::load(cli.config.as_deref()) {
+    let mut config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("sharify: {e}");
@@ -39,6 +39,18 @@ fn main() -> std::process::ExitCode {
     };
     telemetry::init(&config.log);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime starts");
+    // Secrets are resolved once, before anything binds; a missing one stops startup.
+    match runtime.block_on(sharify::secrets::resolve(&mut config)) {
+        Ok(loaded) if !loaded.is_empty() => {
+            tracing::info!(secrets = ?loaded, source = ?config.secrets.source, "secrets loaded")
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "cannot load secrets");
+            eprintln!("sharify: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    }
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => app::Server::bind(config).await?.run(app::shutdown_signal()).await,

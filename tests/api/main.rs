@@ -16,6 +16,7 @@ mod legacy;
 mod openapi;
 mod ops;
 mod playlists;
+mod secrets;
 mod share_page;
 mod sharing;
 mod store_contract;
