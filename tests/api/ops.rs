@@ -83,6 +83,7 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
         .env("SHARIFY_LASTFM__API_KEY", FAKE_KEY)
         .env("SHARIFY_LASTFM__BASE_URL", &fake.base_url)
         .env("SHARIFY_LASTFM__ENRICH_BUDGET_MS", "10000")
+        .env("SHARIFY_SHUTDOWN__DELAY_SECS", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -112,6 +113,10 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
     let pid = child.id().unwrap().to_string();
     let sent_at = Instant::now();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    // During the delay the listener still answers: not ready, but alive.
+    let ready = client.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 503, "readiness goes false at once");
+    assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().status(), 200);
     assert_eq!(slow.await.unwrap().unwrap(), 200, "the in-flight request completed");
     let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.expect("the process exits").unwrap();
     assert_eq!(status.code(), Some(0));
