@@ -1,0 +1,164 @@
+//! Every configuration key with its env var, default and meaning (drives `--help`).
+
+/// One documented configuration key: its env var, default and meaning (drives `--help`).
+pub struct ConfigKey {
+    /// Environment variable name.
+    pub env: &'static str,
+    /// Default value, as text.
+    pub default: &'static str,
+    /// What it does.
+    pub help: &'static str,
+}
+
+/// Every configuration key; `sharify --help` prints this table.
+pub const CONFIG_KEYS: &[ConfigKey] = &[
+    ConfigKey { env: "SHARIFY_HTTP__BIND", default: "0.0.0.0:8080", help: "address the API listens on" },
+    ConfigKey { env: "SHARIFY_HTTP__BODY_LIMIT_BYTES", default: "1048576", help: "largest request body (413 beyond)" },
+    ConfigKey {
+        env: "SHARIFY_HTTP__REQUEST_TIMEOUT_SECS",
+        default: "30",
+        help: "request handling time limit (503 beyond)",
+    },
+    ConfigKey {
+        env: "SHARIFY_HTTP__TRUST_FORWARDED_FOR",
+        default: "false",
+        help: "take the client address from X-Forwarded-For (behind a trusted proxy only)",
+    },
+    ConfigKey { env: "SHARIFY_STORE__DATA_DIR", default: "./data", help: "directory of the embedded store" },
+    ConfigKey {
+        env: "SHARIFY_MONGO__URI",
+        default: "(unset)",
+        help: "MongoDB connection string; when set, MongoDB is the store",
+    },
+    ConfigKey { env: "SHARIFY_MONGO__DATABASE", default: "sharify", help: "MongoDB database name" },
+    ConfigKey { env: "SHARIFY_AUTH__TOKEN_TTL_DAYS", default: "30", help: "bearer token lifetime in days" },
+    ConfigKey {
+        env: "SHARIFY_AUTH__MAX_FAILURES_PER_USER",
+        default: "10",
+        help: "failed logins per username per window before 429",
+    },
+    ConfigKey {
+        env: "SHARIFY_AUTH__MAX_FAILURES_PER_IP",
+        default: "50",
+        help: "failed logins per client address per window before 429",
+    },
+    ConfigKey { env: "SHARIFY_AUTH__FAILURE_WINDOW_SECS", default: "900", help: "failed-login window in seconds" },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__API_KEY",
+        default: "(unset)",
+        help: "Last.fm API key (secret); unset = no enrichment, items saved unenriched",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__BASE_URL",
+        default: "https://ws.audioscrobbler.com/2.0/",
+        help: "Last.fm API root",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__RATE_PER_SEC",
+        default: "5",
+        help: "Last.fm requests/s for this process (replicas multiply it)",
+    },
+    ConfigKey { env: "SHARIFY_LASTFM__BURST", default: "5", help: "Last.fm requests allowed in a burst" },
+    ConfigKey { env: "SHARIFY_LASTFM__MAX_IN_FLIGHT", default: "8", help: "most concurrent Last.fm requests" },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__ENRICH_BUDGET_MS",
+        default: "3000",
+        help: "how long an add waits for enrichment before saving items pending",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__MAX_ATTEMPTS",
+        default: "3",
+        help: "attempts per Last.fm call (retries on codes 8/11/16/29, 5xx, transport errors)",
+    },
+    ConfigKey { env: "SHARIFY_LASTFM__RETRY_BASE_MS", default: "250", help: "exponential backoff base (full jitter)" },
+    ConfigKey { env: "SHARIFY_LASTFM__TIMEOUT_MS", default: "10000", help: "Last.fm request timeout" },
+    ConfigKey { env: "SHARIFY_LASTFM__CONNECT_TIMEOUT_MS", default: "3000", help: "Last.fm connect timeout" },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__BREAKER_FAILURES",
+        default: "5",
+        help: "consecutive failures that pause Last.fm calls",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__BREAKER_COOLDOWN_MS",
+        default: "30000",
+        help: "pause before one probe call is let through",
+    },
+    ConfigKey { env: "SHARIFY_LASTFM__FOUND_TTL_DAYS", default: "30", help: "freshness of cached tracks" },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__NOT_FOUND_TTL_HOURS",
+        default: "24",
+        help: "freshness of cached not-found answers",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__PENDING_RETRY_MS",
+        default: "30000",
+        help: "how often pending items are retried",
+    },
+    ConfigKey {
+        env: "SHARIFY_LASTFM__CONTACT_URL",
+        default: "https://github.com/sharify/sharify",
+        help: "contact URL in the User-Agent",
+    },
+    ConfigKey {
+        env: "SHARIFY_RATELIMIT__PER_MINUTE",
+        default: "1200",
+        help: "requests per minute per signed-in user (RateLimit-* headers; 429 beyond)",
+    },
+    ConfigKey { env: "SHARIFY_RATELIMIT__BURST", default: "300", help: "requests a signed-in user may make at once" },
+    ConfigKey {
+        env: "SHARIFY_ADMIN__BIND",
+        default: "0.0.0.0:9090",
+        help: "admin listener: /metrics, /healthz, /readyz (keep it private)",
+    },
+    ConfigKey {
+        env: "SHARIFY_SHUTDOWN__DELAY_SECS",
+        default: "0",
+        help: "on SIGTERM, seconds not-ready before the listener closes",
+    },
+    ConfigKey {
+        env: "SHARIFY_SHUTDOWN__DRAIN_SECS",
+        default: "20",
+        help: "most seconds in-flight requests get to finish",
+    },
+    ConfigKey {
+        env: "SHARIFY_SECRETS__SOURCE",
+        default: "env",
+        help: "where secrets come from: env, files or gcp (Secret Manager)",
+    },
+    ConfigKey {
+        env: "SHARIFY_SECRETS__LOAD",
+        default: "(none)",
+        help: "secrets to load from that source, e.g. mongo-uri,lastfm-api-key (each must exist)",
+    },
+    ConfigKey {
+        env: "SHARIFY_SECRETS__DIR",
+        default: "/var/run/secrets/sharify",
+        help: "directory of secret files (source files)",
+    },
+    ConfigKey { env: "SHARIFY_SECRETS__GCP_PROJECT", default: "(unset)", help: "Secret Manager project (source gcp)" },
+    ConfigKey { env: "SHARIFY_SECRETS__GCP_VERSION", default: "latest", help: "Secret Manager version (source gcp)" },
+    ConfigKey {
+        env: "SHARIFY_SECRETS__GCP_ENDPOINT",
+        default: "(unset)",
+        help: "Secret Manager endpoint override (tests; anonymous credentials)",
+    },
+    ConfigKey { env: "SHARIFY_LOG__FORMAT", default: "pretty", help: "log format: pretty or json" },
+    ConfigKey {
+        env: "SHARIFY_LOG__GCP_PROJECT",
+        default: "(unset)",
+        help: "GCP project for trace links in JSON logs (else GOOGLE_CLOUD_PROJECT)",
+    },
+    ConfigKey { env: "SHARIFY_LOG__LEVEL", default: "info", help: "log filter, e.g. info or sharify=debug,info" },
+];
+
+/// Help text listing every configuration key, for `--help`.
+pub fn config_help() -> String {
+    let mut out = String::from(
+        "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
+    );
+    for key in CONFIG_KEYS {
+        out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! Typed configuration: built-in defaults → optional TOML file → `SHARIFY_<SECTION>__<KEY>` env vars.
+
+mod keys;
+mod sections;
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+pub use keys::{config_help, ConfigKey, CONFIG_KEYS};
+pub use sections::*;
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration tree, loaded once at startup and passed down.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Public HTTP listener.
+    pub http: HttpConfig,
+    /// Embedded store.
+    pub store: StoreConfig,
+    /// MongoDB store (used when `uri` is set).
+    pub mongo: MongoConfig,
+    /// Accounts, tokens and login throttling.
+    pub auth: AuthConfig,
+    /// Logging.
+    pub log: LogConfig,
+    /// Last.fm enrichment.
+    pub lastfm: LastfmConfig,
+    /// Per-user request quota.
+    pub ratelimit: RateLimitConfig,
+    /// Admin listener (metrics, probes).
+    pub admin: AdminConfig,
+    /// Graceful shutdown.
+    pub shutdown: ShutdownConfig,
+    /// Where secrets come from.
+    pub secrets: SecretsConfig,
+}
+
+impl Config {
+    /// Loads defaults, then the optional TOML file, then `SHARIFY_*__*` env vars.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        Self::from_figment(Self::figment(
+            file,
+            Env::prefixed("SHARIFY_").filter(|k| k.as_str().contains("__")).split("__"),
+        ))
+    }
+
+    /// Builds the provider chain (the env provider is injectable for tests).
+    pub fn figment(file: Option<&std::path::Path>, env: Env) -> Figment {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment.merge(env)
+    }
+
+    /// Extracts a typed config, turning errors into messages that name the key.
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let mut config: Self = figment.extract().map_err(|e| {
+            let key = e.path.join(".");
+            let env = if key.is_empty() {
+                String::new()
+            } else {
+                format!(" (env SHARIFY_{})", key.to_uppercase().replace('.', "__"))
+            };
+            ConfigError(format!("invalid configuration value for `{key}`{env}: {}", e.kind))
+        })?;
+        // An empty URI (common in templated environments) means "not set".
+        if config.mongo.uri.as_ref().is_some_and(|u| u.expose().trim().is_empty()) {
+            config.mongo.uri = None;
+        }
+        if config.lastfm.api_key.as_ref().is_some_and(|k| k.expose().trim().is_empty()) {
+            config.lastfm.api_key = None;
+        }
+        let l = &config.lastfm;
+        if !(l.rate_per_sec > 0.0 && l.rate_per_sec.is_finite())
+            || l.burst == 0
+            || l.max_in_flight == 0
+            || l.max_attempts == 0
+        {
+            return Err(ConfigError(
+                "lastfm.rate_per_sec must be > 0 and lastfm.burst, max_in_flight, max_attempts >= 1 \
+                 (SHARIFY_LASTFM__RATE_PER_SEC, __BURST, __MAX_IN_FLIGHT, __MAX_ATTEMPTS)"
+                    .into(),
+            ));
+        }
+        Ok(config)
+    }
+}
+
+/// A configuration problem that stops startup; the message names the offending key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Error, returned by Jail closures, is large
+mod tests {
+    use figment::{providers::Env, Jail};
+
+    use super::*;
+
+    /// Loads the config from `vars` in an isolated environment.
+    fn load(jail: &mut Jail, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        for (k, v) in vars {
+            jail.set_env(k, v);
+        }
+        let env = Env::prefixed("SHARIFY_").filter(|k| k.as_str().contains("__")).split("__");
+        Config::from_figment(Config::figment(None, env))
+    }
+
+    #[test]
+    fn env_vars_override_defaults_and_empty_mongo_uri_means_unset() {
+        Jail::expect_with(|jail| {
+            let c = load(
+                jail,
+                &[("SHARIFY_HTTP__BIND", "127.0.0.1:9999"), ("SHARIFY_MONGO__URI", ""), ("SHARIFY_CONFIG", "x")],
+            )
+            .unwrap();
+            assert_eq!(c.http.bind.to_string(), "127.0.0.1:9999");
+            assert!(c.mongo.uri.is_none());
+            let c =
+                load(jail, &[("SHARIFY_MONGO__URI", "mongodb://u:p@h/"), ("SHARIFY_MONGO__DATABASE", "prod")]).unwrap();
+            assert_eq!(c.mongo.uri.as_ref().map(Secret::expose), Some("mongodb://u:p@h/"));
+            assert_eq!(c.mongo.database, "prod");
+            assert!(!format!("{c:?}").contains("u:p"), "the URI is redacted in Debug");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_and_unknown_keys_name_the_key() {
+        Jail::expect_with(|jail| {
+            let e = load(jail, &[("SHARIFY_AUTH__TOKEN_TTL_DAYS", "forever")]).unwrap_err().0;
+            assert!(e.contains("auth.token_ttl_days") && e.contains("SHARIFY_AUTH__TOKEN_TTL_DAYS"), "{e}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            let e = load(jail, &[("SHARIFY_HTTP__BINDD", "x")]).unwrap_err().0;
+            assert!(e.contains("bindd"), "{e}");
+            Ok(())
+        });
+    }
+}
