@@ -2,6 +2,7 @@
 //! process), a cache in the store with request coalescing, and bounded fan-out enrichment.
 
 pub mod decode;
+mod decode_user;
 pub mod error;
 pub mod types;
 mod wire;

@@ -17,6 +17,7 @@ mod openapi;
 mod ops;
 mod playlists;
 mod secrets;
+mod share_links;
 mod share_page;
 mod sharing;
 mod store_contract;
