@@ -287,3 +287,20 @@ where
 pub fn states(playlist: &Value) -> Vec<String> {
     playlist["items"].as_array().unwrap().iter().map(|i| i["enrichment"].as_str().unwrap().to_owned()).collect()
 }
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The real binary with a clean environment, serving on 127.0.0.1:`port` with its store in `dir`
+/// (admin port ephemeral); add env vars and spawn.
+pub fn sharify_binary(dir: &std::path::Path, port: u16) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sharify"));
+    command
+        .env_clear()
+        .env("SHARIFY_HTTP__BIND", format!("127.0.0.1:{port}"))
+        .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
+        .env("SHARIFY_STORE__DATA_DIR", dir);
+    command
+}

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::{
-    helpers::{eventually, use_fake_lastfm, Backend, TestApp},
+    helpers::{eventually, free_port, sharify_binary, use_fake_lastfm, Backend, TestApp},
     lastfm_fake::{FakeLastfm, FAKE_KEY},
 };
 
@@ -74,12 +74,8 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
     let fake = FakeLastfm::start().await;
     fake.set_latency(Duration::from_millis(1500));
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sharify"))
-        .env_clear()
-        .env("SHARIFY_HTTP__BIND", format!("127.0.0.1:{port}"))
-        .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
-        .env("SHARIFY_STORE__DATA_DIR", dir.path())
+    let port = free_port();
+    let mut child = sharify_binary(dir.path(), port)
         .env("SHARIFY_LASTFM__API_KEY", FAKE_KEY)
         .env("SHARIFY_LASTFM__BASE_URL", &fake.base_url)
         .env("SHARIFY_LASTFM__ENRICH_BUDGET_MS", "10000")
@@ -127,12 +123,8 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
 #[tokio::test(flavor = "multi_thread")]
 async fn production_logs_are_json_lines_with_cloud_logging_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sharify"))
-        .env_clear()
-        .env("SHARIFY_HTTP__BIND", format!("127.0.0.1:{port}"))
-        .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
-        .env("SHARIFY_STORE__DATA_DIR", dir.path())
+    let port = free_port();
+    let child = sharify_binary(dir.path(), port)
         .env("SHARIFY_LOG__FORMAT", "json")
         .env("SHARIFY_LOG__GCP_PROJECT", "sharify-prod")
         .stdout(Stdio::null())

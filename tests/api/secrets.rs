@@ -18,7 +18,7 @@ use sharify::{
     secrets::{resolve, SecretError},
 };
 
-use crate::helpers::eventually;
+use crate::helpers::{eventually, free_port, sharify_binary};
 
 const MONGO: &str = "mongodb://user:s3cr3t-pw@mongo.internal:27017/";
 const LASTFM: &str = "lfm-key-0123456789abcdef";
@@ -137,12 +137,8 @@ async fn secret_manager_values_not_found_and_permission_denied() {
 
 async fn run_binary(endpoint: &str, load: &str, wait_ready: bool) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sharify"))
-        .env_clear()
-        .env("SHARIFY_HTTP__BIND", format!("127.0.0.1:{port}"))
-        .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
-        .env("SHARIFY_STORE__DATA_DIR", dir.path())
+    let port = free_port();
+    let child = sharify_binary(dir.path(), port)
         .env("SHARIFY_SECRETS__SOURCE", "gcp")
         .env("SHARIFY_SECRETS__GCP_PROJECT", "proj")
         .env("SHARIFY_SECRETS__GCP_ENDPOINT", endpoint)
