@@ -11,7 +11,7 @@ mod users;
 use std::path::Path;
 
 use async_trait::async_trait;
-use deadpool_sqlite::{rusqlite, Config as PoolConfig, Pool, Runtime};
+use deadpool_sqlite::{rusqlite, Config as PoolConfig, Hook, HookError, Pool, Runtime};
 
 use super::{Store, StoreError, StoreResult};
 
@@ -102,7 +102,21 @@ impl EmbeddedStore {
         let path = data_dir.join(DB_FILE);
         let mut config = PoolConfig::new(&path);
         config.pool = Some(deadpool_sqlite::PoolConfig::new(8));
-        let pool = config.create_pool(Runtime::Tokio1)?;
+        // Per-connection settings, applied once when the pool opens a connection.
+        let pool = config
+            .builder(Runtime::Tokio1)?
+            .post_create(Hook::async_fn(|conn, _| {
+                Box::pin(async move {
+                    conn.interact(|c| {
+                        c.busy_timeout(std::time::Duration::from_secs(10))?;
+                        c.pragma_update(None, "synchronous", "FULL")
+                    })
+                    .await
+                    .map_err(|e| HookError::message(e.to_string()))?
+                    .map_err(HookError::Backend)
+                })
+            }))
+            .build()?;
         // WAL is persistent; migrations run before the pool hands out connections.
         let mut conn =
             rusqlite::Connection::open(&path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
@@ -118,13 +132,7 @@ impl EmbeddedStore {
         F: FnOnce(&mut rusqlite::Connection) -> StoreResult<T> + Send + 'static,
     {
         let conn = self.pool.get().await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        conn.interact(move |conn| {
-            conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql_err)?;
-            conn.pragma_update(None, "synchronous", "FULL").map_err(sql_err)?;
-            f(conn)
-        })
-        .await
-        .map_err(|e| StoreError::Backend(e.to_string()))?
+        conn.interact(f).await.map_err(|e| StoreError::Backend(e.to_string()))?
     }
 }
 
