@@ -24,5 +24,6 @@ pub mod secrets;
 pub mod sharing;
 pub mod storage;
 pub mod telemetry;
+pub mod tls;
 pub mod tracks;
 pub mod users;

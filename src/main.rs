@@ -38,6 +38,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     telemetry::init(&config.log);
+    sharify::tls::install_crypto_provider();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime starts");
     // Secrets are resolved once, before anything binds; a missing one stops startup.
     match runtime.block_on(sharify::secrets::resolve(&mut config)) {

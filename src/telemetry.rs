@@ -2,7 +2,7 @@
 //! Cloud Logging's field names (`severity`, `message`, `httpRequest`,
 //! `logging.googleapis.com/trace`), request and trace ids included.
 
-use std::fmt;
+use std::{fmt, io::IsTerminal};
 
 use serde_json::{Map, Value};
 use tracing::{field::Field, Event, Level, Subscriber};
@@ -26,7 +26,12 @@ pub fn init(config: &LogConfig) {
         LogFormat::Json => {
             builder.fmt_fields(JsonFields::new()).event_format(GcpJson::new(config.gcp_project.clone())).try_init()
         }
-        LogFormat::Pretty => builder.compact().try_init(),
+        // Colour only for a person at a terminal (and not with NO_COLOR): never escape codes in a
+        // file or a pipe.
+        LogFormat::Pretty => builder
+            .compact()
+            .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+            .try_init(),
     };
 }
 

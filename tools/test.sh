@@ -1,37 +1,82 @@
 #!/usr/bin/env bash
-# Runs the whole test suite, on both store backends, with the headless-browser test when
-# Chromium and Node 20+ are installed (SHARIFY_TEST_BROWSER names the Chromium binary).
+# The test command: the whole suite, on both store backends, with the headless-browser test.
 #
-# The MongoDB half needs a MongoDB-wire server: if SHARIFY_TEST_MONGO_URI is unset, this starts the
-# test double from ../shared/tools/mongo-wire-double (a Python MockupDB + mongomock server) on port
-# 37017. Without it, the MongoDB tests are compiled as ignored and reported as skipped.
+# - MongoDB half: unless SHARIFY_TEST_MONGO_URI names a server already, this starts the project's
+#   MongoDB-wire test server (tools/mongo-double, Python 3 with venv; it creates its virtual
+#   environment on first use) on port SHARIFY_TEST_MONGO_PORT (default 37017) and stops it on exit,
+#   whatever the exit (success, failure, Ctrl-C).
+# - Browser test: runs when Chromium and Node 20+ are installed (SHARIFY_TEST_BROWSER may name the
+#   Chromium binary).
+# - What cannot run is reported as skipped, with the reason, on the last line. In CI (CI=true) a
+#   skipped MongoDB half or browser test makes the run fail: CI never passes with half the suite.
 # Extra arguments go to the test runner, e.g. `tools/test.sh store_contract`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-double="../shared/tools/mongo-wire-double/start"
-if [ -z "${SHARIFY_TEST_MONGO_URI:-}" ]; then
-  if [ -x "$double" ] && uri=$("$double" "${SHARIFY_TEST_MONGO_PORT:-37017}"); then
-    export SHARIFY_TEST_MONGO_URI="$uri"
-    echo "tools/test.sh: MongoDB tests run against $uri" >&2
-  else
-    echo "tools/test.sh: no MongoDB test server; the MongoDB tests will be reported as skipped" >&2
+ran=("embedded store")
+skipped=()
+mongo_pid=""
+stop_mongo() {
+  if [ -n "$mongo_pid" ]; then
+    kill "$mongo_pid" 2>/dev/null || true
+    # Wait (5 s at most) until it is gone; a zombie waiting for its reaper counts as gone.
+    for _ in $(seq 1 50); do
+      case "$(ps -o stat= -p "$mongo_pid" 2>/dev/null)" in "" | Z*) break ;; esac
+      sleep 0.1
+    done
+    rm -f "target/mongo-double-${SHARIFY_TEST_MONGO_PORT:-37017}.pid"
   fi
+}
+trap stop_mongo EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -n "${SHARIFY_TEST_MONGO_URI:-}" ]; then
+  ran+=("MongoDB ($SHARIFY_TEST_MONGO_URI)")
+elif started="$(tools/mongo-double/start "${SHARIFY_TEST_MONGO_PORT:-37017}")"; then
+  export SHARIFY_TEST_MONGO_URI="${started% *}"
+  mongo_pid="${started##* }"
+  ran+=("MongoDB (tools/mongo-double)")
+else
+  skipped+=("MongoDB half: the MongoDB test server could not start (see above)")
 fi
 
 if [ -z "${SHARIFY_TEST_BROWSER:-}" ]; then
   chromium_bin="$(command -v chromium || command -v chromium-browser || true)"
-  node_major="$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')"
-  if [ -n "$chromium_bin" ] && [ "${node_major:-0}" -ge 20 ]; then
-    export SHARIFY_TEST_BROWSER="$chromium_bin"
+  node_version="$(node --version 2>/dev/null || true)"
+  node_major="$(sed -E 's/^v([0-9]+).*/\1/' <<<"${node_version:-v0}")"
+  if [ -z "$chromium_bin" ] && [ "${node_major:-0}" -lt 20 ]; then
+    skipped+=("browser test: neither Chromium nor Node 20+ is installed (apt-get install chromium nodejs)")
+  elif [ -z "$chromium_bin" ]; then
+    skipped+=("browser test: Chromium is not installed (apt-get install chromium)")
+  elif [ "${node_major:-0}" -lt 20 ]; then
+    skipped+=("browser test: Node 20+ is needed, found ${node_version:-no node} (npm or nodejs package)")
   else
-    echo "tools/test.sh: no Chromium (or Node 20+); the share-page browser test will be reported as skipped" >&2
+    export SHARIFY_TEST_BROWSER="$chromium_bin"
   fi
 fi
+[ -n "${SHARIFY_TEST_BROWSER:-}" ] && ran+=("browser ($SHARIFY_TEST_BROWSER)")
 
+for s in "${skipped[@]}"; do echo "tools/test.sh: will skip the $s" >&2; done
+
+status=0
 if cargo nextest --version >/dev/null 2>&1; then
-  exec cargo nextest run --no-fail-fast "$@"
+  cargo nextest run --no-fail-fast "$@" || status=$?
 else
   echo "tools/test.sh: cargo-nextest not found; using cargo test" >&2
-  exec cargo test --no-fail-fast "$@"
+  cargo test --no-fail-fast "$@" || status=$?
 fi
+
+summary="ran: $(IFS=,; echo "${ran[*]}" | sed 's/,/, /g')"
+if [ ${#skipped[@]} -eq 0 ]; then
+  summary+="; skipped: nothing"
+else
+  summary+="; skipped: $(IFS=';'; echo "${skipped[*]}" | sed 's/;/; /g')"
+  if [ "${CI:-}" = "true" ]; then
+    echo "tools/test.sh: $summary" >&2
+    echo "tools/test.sh: FAILED: in CI every part of the suite must run, nothing may be skipped" >&2
+    exit 1
+  fi
+fi
+echo "tools/test.sh: $summary (runner exit code $status)" >&2
+exit "$status"

@@ -17,7 +17,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     ConfigKey {
         env: "SHARIFY_HTTP__REQUEST_TIMEOUT_SECS",
         default: "30",
-        help: "request handling time limit (503 beyond)",
+        help: "request handling time limit (408 beyond)",
     },
     ConfigKey {
         env: "SHARIFY_HTTP__TRUST_FORWARDED_FOR",

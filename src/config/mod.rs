@@ -4,8 +4,9 @@ mod keys;
 mod sections;
 
 use figment::{
+    error::Kind,
     providers::{Env, Format, Serialized, Toml},
-    Figment,
+    Figment, Source,
 };
 pub use keys::{config_help, ConfigKey, CONFIG_KEYS};
 pub use sections::*;
@@ -40,6 +41,10 @@ pub struct Config {
 impl Config {
     /// Loads defaults, then the optional TOML file, then `SHARIFY_*__*` env vars.
     pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        if let Some(path) = file {
+            std::fs::metadata(path)
+                .map_err(|e| ConfigError(format!("configuration file {}: cannot read it: {e}", path.display())))?;
+        }
         Self::from_figment(Self::figment(
             file,
             Env::prefixed("SHARIFY_").filter(|k| k.as_str().contains("__")).split("__"),
@@ -55,17 +60,10 @@ impl Config {
         figment.merge(env)
     }
 
-    /// Extracts a typed config, turning errors into messages that name the key.
+    /// Extracts a typed config, turning errors into messages that name the key and where it came
+    /// from (the configuration file or the environment variable).
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let mut config: Self = figment.extract().map_err(|e| {
-            let key = e.path.join(".");
-            let env = if key.is_empty() {
-                String::new()
-            } else {
-                format!(" (env SHARIFY_{})", key.to_uppercase().replace('.', "__"))
-            };
-            ConfigError(format!("invalid configuration value for `{key}`{env}: {}", e.kind))
-        })?;
+        let mut config: Self = figment.extract().map_err(|e| ConfigError(describe(&e)))?;
         // An empty URI (common in templated environments) means "not set".
         if config.mongo.uri.as_ref().is_some_and(|u| u.expose().trim().is_empty()) {
             config.mongo.uri = None;
@@ -86,6 +84,32 @@ impl Config {
             ));
         }
         Ok(config)
+    }
+}
+
+/// Says what is wrong with one configuration value, naming the key and its source: the file (with
+/// the TOML key) or the environment variable.
+fn describe(e: &figment::Error) -> String {
+    // For an unknown key, figment's path already ends with it.
+    let key = e.path.join(".");
+    let what = match &e.kind {
+        Kind::UnknownField(field, _) => format!("unknown key `{field}`"),
+        kind => kind.to_string(),
+    };
+    let source = e.metadata.as_ref().and_then(|m| m.source.as_ref());
+    match (source, key.is_empty()) {
+        (Some(Source::File(file)), true) => format!("configuration file {}: {what}", file.display()),
+        (Some(Source::File(file)), false) => {
+            format!("configuration file {}: `{key}`: {what}", file.display())
+        }
+        (_, true) => format!("invalid configuration: {what}"),
+        (_, false) if e.metadata.as_ref().is_some_and(|m| m.name.contains("environment")) => {
+            format!("environment variable SHARIFY_{} (`{key}`): {what}", key.to_uppercase().replace('.', "__"))
+        }
+        (_, false) => format!(
+            "invalid configuration value for `{key}` (file key `{key}` or env SHARIFY_{}): {what}",
+            key.to_uppercase().replace('.', "__")
+        ),
     }
 }
 
@@ -138,7 +162,28 @@ mod tests {
         });
         Jail::expect_with(|jail| {
             let e = load(jail, &[("SHARIFY_HTTP__BINDD", "x")]).unwrap_err().0;
-            assert!(e.contains("bindd"), "{e}");
+            assert!(e.contains("SHARIFY_HTTP__BINDD") && e.contains("unknown key `bindd`"), "{e}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn file_errors_name_the_file_and_the_key_not_an_env_var() {
+        Jail::expect_with(|jail| {
+            let dir = jail.directory().to_owned();
+            let empty_env = || Env::prefixed("SHARIFY_TEST_NOTHING_");
+            jail.create_file("unknown.toml", "[http]\nbindd = \"127.0.0.1:1\"\n")?;
+            let e = Config::from_figment(Config::figment(Some(&dir.join("unknown.toml")), empty_env())).unwrap_err().0;
+            assert!(e.contains("unknown.toml") && e.contains("`http.bindd`") && !e.contains("SHARIFY_"), "{e}");
+            jail.create_file("bad-value.toml", "[auth]\ntoken_ttl_days = \"forever\"\n")?;
+            let e =
+                Config::from_figment(Config::figment(Some(&dir.join("bad-value.toml")), empty_env())).unwrap_err().0;
+            assert!(e.contains("bad-value.toml") && e.contains("`auth.token_ttl_days`"), "{e}");
+            jail.create_file("syntax.toml", "[http\nbind = 1\n")?;
+            let e = Config::from_figment(Config::figment(Some(&dir.join("syntax.toml")), empty_env())).unwrap_err().0;
+            assert!(e.contains("syntax.toml") && !e.contains("``"), "{e}");
+            let e = Config::load(Some(&dir.join("missing.toml"))).unwrap_err().0;
+            assert!(e.contains("missing.toml") && e.contains("cannot read"), "{e}");
             Ok(())
         });
     }

@@ -44,6 +44,7 @@ impl LastfmClient {
     pub fn from_config(config: &LastfmConfig, metrics: Metrics) -> anyhow::Result<Option<Self>> {
         let Some(api_key) = config.api_key.clone() else { return Ok(None) };
         let user_agent = format!("sharify/{} (+{})", env!("CARGO_PKG_VERSION"), config.contact_url);
+        crate::tls::install_crypto_provider();
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .connect_timeout(Duration::from_millis(config.connect_timeout_ms))

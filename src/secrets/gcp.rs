@@ -33,6 +33,7 @@ impl GcpSource {
             .clone()
             .filter(|p| !p.is_empty())
             .ok_or_else(|| setup("SHARIFY_SECRETS__GCP_PROJECT is not set".into()))?;
+        crate::tls::install_crypto_provider();
         let mut builder =
             SecretManagerService::builder().with_retry_policy(Aip194Strict.with_time_limit(RETRY_TIME_LIMIT));
         if let Some(endpoint) = config.gcp_endpoint.as_deref().filter(|e| !e.is_empty()) {

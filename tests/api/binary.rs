@@ -28,6 +28,8 @@ fn help_explains_every_config_key() {
     for word in ["serve", "migrate", "--config", "SHARIFY_CONFIG"] {
         assert!(text.contains(word), "--help lacks {word}");
     }
+    let timeout = text.lines().find(|l| l.contains("SHARIFY_HTTP__REQUEST_TIMEOUT_SECS")).unwrap();
+    assert!(timeout.contains("408"), "a timed-out request answers 408, as the code does: {timeout}");
 }
 
 #[test]
@@ -54,7 +56,26 @@ fn a_bad_value_stops_startup_naming_the_key() {
     let out = sharify().arg("--config").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("token_ttl_dayz"), "{err}");
+    assert!(err.contains("token_ttl_dayz") && err.contains("sharify.toml") && !err.contains("SHARIFY_"), "{err}");
+    let out = sharify().arg("--config").arg(dir.path().join("absent.toml")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("absent.toml") && err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn pretty_logs_carry_no_colour_codes_when_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sharify()
+        .arg("migrate")
+        .env("SHARIFY_STORE__DATA_DIR", dir.path())
+        .env("SHARIFY_LOG__FORMAT", "pretty")
+        .env("SHARIFY_LOG__LEVEL", "debug")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.is_empty(), "something was logged");
+    assert!(!err.contains('\u{1b}'), "no escape codes in a pipe: {err:?}");
 }
 
 #[test]
@@ -72,7 +93,8 @@ fn wait_ready(port: u16) -> Option<u16> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let url = format!("http://127.0.0.1:{port}/readyz");
-        let got = rt.block_on(async { reqwest::get(url).await.ok().map(|r| r.status().as_u16()) });
+        let got = rt
+            .block_on(async { crate::helpers::http_client().get(url).send().await.ok().map(|r| r.status().as_u16()) });
         if got.is_some() || Instant::now() > deadline {
             return got;
         }

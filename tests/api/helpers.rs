@@ -118,7 +118,7 @@ impl TestApp {
         tokio::spawn(server.run(async move {
             let _ = stopped.await;
         }));
-        Self { addr, admin_addr, metrics, client: Client::new(), store, _stop: stop }
+        Self { addr, admin_addr, metrics, client: http_client(), store, _stop: stop }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -303,4 +303,10 @@ pub fn sharify_binary(dir: &std::path::Path, port: u16) -> tokio::process::Comma
         .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
         .env("SHARIFY_STORE__DATA_DIR", dir);
     command
+}
+
+/// An HTTP client for tests (the process's TLS provider installed first, as the service does).
+pub fn http_client() -> Client {
+    sharify::tls::install_crypto_provider();
+    Client::new()
 }

@@ -1,5 +1,5 @@
 //! A Last.fm-shaped fake server for tests and benchmarks: a real local HTTP server speaking the
-//! wire format, answering from the recorded responses in ../shared/lastfm/recorded and from
+//! wire format, answering from the response bodies in tests/data/lastfm (see its SOURCES.md) and from
 //! generated responses for any artist/title, with configurable latency, fault injection and
 //! per-method call counters.
 #![allow(dead_code)]
@@ -97,7 +97,7 @@ impl FakeLastfm {
 }
 
 fn recorded_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/lastfm/recorded")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/lastfm")
 }
 
 fn recorded(name: &str) -> Value {
@@ -155,17 +155,19 @@ async fn handle(State(shared): State<Arc<Shared>>, Query(q): Query<HashMap<Strin
             json_response(StatusCode::OK, recorded("track.search__kvelertak-streamable-FIXME"))
         }
         "track.search" => track_search(&param("track")),
-        "artist.search" => json_response(StatusCode::OK, recorded("artist.search__rammstein")),
-        "artist.getinfo" => json_response(StatusCode::OK, recorded("artist.getInfo__u2-lang-pt")),
-        "artist.gettoptracks" => json_response(StatusCode::OK, recorded("artist.getTopTracks__u2-limit2")),
-        "artist.getsimilar" => json_response(StatusCode::OK, recorded("artist.getSimilar__u2-limit2")),
+        "artist.search" => json_response(StatusCode::OK, recorded("artist.search__glass-harbour-trimmed")),
+        "artist.getinfo" => json_response(StatusCode::OK, recorded("artist.getInfo__glass-harbour-lang-pt")),
+        "artist.gettoptracks" => json_response(StatusCode::OK, recorded("artist.getTopTracks__glass-harbour-limit2")),
+        "artist.getsimilar" => json_response(StatusCode::OK, recorded("artist.getSimilar__glass-harbour-limit2")),
         "track.getsimilar" => json_response(StatusCode::OK, recorded("track.getSimilar__kvelertak-empty-result")),
         "tag.gettoptracks" => json_response(StatusCode::OK, recorded("tag.getTopTracks__argentina")),
         "user.getrecenttracks" => {
-            json_response(StatusCode::OK, recorded("user.getRecentTracks__chairmandore-limit50-2024"))
+            json_response(StatusCode::OK, recorded("user.getRecentTracks__quietlistener-limit50-2024"))
         }
-        "user.getweeklytrackchart" => json_response(StatusCode::OK, recorded("user.getWeeklyTrackChart__aidan-limit2")),
-        "user.getlovedtracks" => json_response(StatusCode::OK, recorded("user.getLovedTracks__typhoonsnotabot-limit1")),
+        "user.getweeklytrackchart" => {
+            json_response(StatusCode::OK, recorded("user.getWeeklyTrackChart__testuser-limit2"))
+        }
+        "user.getlovedtracks" => json_response(StatusCode::OK, recorded("user.getLovedTracks__testuser-limit1")),
         _ => lastfm_error(3, "Invalid Method - No method with that name in this package"),
     }
 }
@@ -199,8 +201,8 @@ fn images(hash: &str) -> Value {
 
 fn track_info(artist: &str, track: &str) -> Response {
     let (a, t) = (artist.trim().to_lowercase(), track.trim().to_lowercase());
-    if a == "linkin park" && t == "one step closer" {
-        return json_response(StatusCode::OK, recorded("track.getInfo__linkin-park-one-step-closer"));
+    if a == "marble coast" && t == "tidal lines" {
+        return json_response(StatusCode::OK, recorded("track.getInfo__marble-coast-tidal-lines"));
     }
     if a == "fake artist" {
         return json_response(StatusCode::OK, recorded("track.getInfo__nonexistent-track-stub-200"));

@@ -1,5 +1,5 @@
-//! Every recorded Last.fm response in ../shared/lastfm/recorded decodes into the right typed result
-//! or the right typed error.
+//! Every Last.fm response body in tests/data/lastfm (recordings and our own bodies of the same
+//! shape; see its SOURCES.md) decodes into the right typed result or the right typed error.
 
 use std::path::PathBuf;
 
@@ -25,50 +25,51 @@ const TABLE: &[(&str, Expect)] = &[
     ("any__error6-page-param-out-of-bounds", Code(6)),
     ("artist.getInfo__error6-artist-not-found-404", NotFound),
     ("artist.getInfo__error6-artist-not-found-with-links", NotFound),
-    ("artist.getInfo__legiao-urbana-no-bio-in-requested-lang", Items(1)),
-    ("artist.getInfo__the-weeknd-with-username", Items(1)),
-    ("artist.getInfo__u2-lang-pt", Items(1)),
+    ("artist.getInfo__glass-harbour-lang-pt", Items(1)),
+    ("artist.getInfo__north-pier-with-username", Items(1)),
+    ("artist.getInfo__sereia-urbana-no-bio-in-requested-lang", Items(1)),
     ("artist.getInfo__unknown-placeholder-artist", Items(1)),
     ("artist.getSimilar__amon-amarth", Items(10)),
-    ("artist.getSimilar__u2-limit2", Items(2)),
+    ("artist.getSimilar__glass-harbour-limit2", Items(2)),
     ("artist.getSimilar__unknown-placeholder-artist-empty", Items(0)),
     ("artist.getTopTracks__amon-amarth-limit15", Items(15)),
-    ("artist.getTopTracks__chris-cornell-50", Items(50)),
-    ("artist.getTopTracks__u2-limit2", Items(2)),
+    ("artist.getTopTracks__glass-harbour-limit2", Items(2)),
+    ("artist.getTopTracks__low-tide-radio-50-missing-some-mbid-keys", Items(50)),
     ("artist.getTopTracks__unknown-placeholder-artist-missing-mbid-keys", Items(50)),
     ("artist.search__amon-amarth", Items(30)),
+    ("artist.search__glass-harbour-trimmed", Items(1)),
     ("artist.search__no-results", Items(0)),
-    ("artist.search__rammstein", Items(1)),
-    ("artist.search__red-velvet-limit12", Items(12)),
+    ("artist.search__velvet-moth-limit12", Items(12)),
     ("tag.getTopTracks__argentina", Items(50)),
     ("tag.getTopTracks__nonexistent-tag-empty", Items(0)),
     ("track.getInfo__error6-track-not-found", NotFound),
-    ("track.getInfo__linkin-park-one-step-closer-with-username", Items(1)),
-    ("track.getInfo__linkin-park-one-step-closer", Items(1)),
+    ("track.getInfo__marble-coast-tidal-lines", Items(1)),
+    ("track.getInfo__marble-coast-tidal-lines-with-username", Items(1)),
     ("track.getInfo__nonexistent-track-stub-200", NotFound),
     ("track.getSimilar__kvelertak-empty-result", Items(0)),
     ("track.getSimilar__nonexistent-empty-result", Items(0)),
     ("track.search__kvelertak-streamable-FIXME", Items(30)),
     ("track.search__no-results", Items(0)),
     ("user.getLovedTracks__error6-user-not-found-404", NotFound),
-    ("user.getLovedTracks__typhoonsnotabot-limit1", Items(1)),
-    ("user.getRecentTracks__chairmandore-limit50-2024", Items(50)),
-    ("user.getRecentTracks__diegodukao-nowplaying-2018", Items(51)),
+    ("user.getLovedTracks__testuser-limit1", Items(1)),
     ("user.getRecentTracks__empty-legacy-format-2014", Items(0)),
     ("user.getRecentTracks__error17-hidden-history-403", Code(17)),
     ("user.getRecentTracks__error17-login-required", Code(17)),
     ("user.getRecentTracks__error6-missing-user-param", Code(6)),
     ("user.getRecentTracks__error6-user-not-found-404", NotFound),
     ("user.getRecentTracks__error6-user-not-found-compact", NotFound),
-    ("user.getRecentTracks__frikandel-limit1-extended-nowplaying", Items(2)),
-    ("user.getRecentTracks__frikandel-limit1", Items(1)),
+    ("user.getRecentTracks__nightowl-nowplaying-51-items", Items(51)),
+    ("user.getRecentTracks__quietlistener-limit50-2024", Items(50)),
     ("user.getRecentTracks__rj-limit1-single-object-2014", Items(1)),
-    ("user.getWeeklyTrackChart__aidan-limit2", Items(2)),
+    ("user.getRecentTracks__testuser-limit1", Items(1)),
+    ("user.getRecentTracks__testuser-limit1-extended-nowplaying", Items(2)),
     ("user.getWeeklyTrackChart__rj-2018-week", Items(90)),
+    ("user.getWeeklyTrackChart__testuser-limit2", Items(2)),
 ];
 
+/// Where the Last.fm response bodies live.
 pub fn recorded_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/lastfm/recorded")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/lastfm")
 }
 
 /// The HTTP status a recording was served with (named in the file name, else 200).
@@ -99,7 +100,7 @@ fn decode_as(method: &str, status: u16, body: &[u8]) -> Result<usize, LastfmErro
 #[test]
 fn every_recorded_response_decodes_as_expected() {
     let mut files: Vec<String> = std::fs::read_dir(recorded_dir())
-        .expect("../shared/lastfm/recorded is beside the repository")
+        .expect("tests/data/lastfm is in the repository")
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter_map(|n| n.strip_suffix(".json").map(str::to_owned))
         .collect();
@@ -131,12 +132,12 @@ fn read(name: &str) -> Vec<u8> {
 
 #[test]
 fn track_info_fields_are_typed() {
-    let t = decode::track_info(200, &read("track.getInfo__linkin-park-one-step-closer-with-username")).unwrap();
-    assert_eq!((t.name.as_str(), t.artist.as_str()), ("One Step Closer", "Linkin Park"));
-    assert_eq!((t.duration_ms, t.listeners, t.playcount), (Some(157_000), Some(1_315_650), Some(11_022_708)));
-    assert_eq!(t.mbid.as_deref(), Some("30cb03f3-bd95-43b0-9d41-6d75e13cd353"));
+    let t = decode::track_info(200, &read("track.getInfo__marble-coast-tidal-lines-with-username")).unwrap();
+    assert_eq!((t.name.as_str(), t.artist.as_str()), ("Tidal Lines", "Marble Coast"));
+    assert_eq!((t.duration_ms, t.listeners, t.playcount), (Some(243_000), Some(482_113), Some(3_907_251)));
+    assert!(t.mbid.as_deref().is_some_and(|m| m.len() == 36), "the track mbid is kept");
     let album = t.album.unwrap();
-    assert_eq!(album.title, "Road To Revolution: Live at Milton Keynes");
+    assert_eq!(album.title, "Lanterns Over Water (Live)");
     assert!(album.image.unwrap().contains("/300x300/"), "the largest image is chosen");
     assert_eq!(t.tags.len(), 5);
     assert!(t.wiki.is_some() && t.user_playcount.is_some() && t.user_loved.is_some());
@@ -147,7 +148,7 @@ fn list_quirks_are_absorbed() {
     let r = decode::recent_tracks(200, &read("user.getRecentTracks__rj-limit1-single-object-2014")).unwrap();
     assert_eq!(r.items.len(), 1, "a single bare object is a one-item list");
     assert!(r.items[0].played_at.is_some() && !r.items[0].now_playing);
-    let r = decode::recent_tracks(200, &read("user.getRecentTracks__frikandel-limit1-extended-nowplaying")).unwrap();
+    let r = decode::recent_tracks(200, &read("user.getRecentTracks__testuser-limit1-extended-nowplaying")).unwrap();
     assert!(r.items[0].now_playing && r.items[0].played_at.is_none() && r.items[0].loved.is_some());
     assert_eq!(r.per_page, 1, "perPage still reports the requested limit");
     let r = decode::recent_tracks(200, &read("user.getRecentTracks__empty-legacy-format-2014")).unwrap();
@@ -157,14 +158,14 @@ fn list_quirks_are_absorbed() {
             .unwrap();
     assert_eq!(top.items.iter().filter(|t| t.mbid.is_none()).count(), 48, "absent mbid keys are None");
     assert!(top.items.iter().all(|t| t.playcount.is_some() && t.rank.is_some()));
-    let similar = decode::similar_artists(200, &read("artist.getSimilar__u2-limit2")).unwrap();
+    let similar = decode::similar_artists(200, &read("artist.getSimilar__glass-harbour-limit2")).unwrap();
     assert!(similar[0].match_score.is_some_and(|m| m > 0.0), "string match scores parse");
     let search = decode::track_search(200, &read("track.search__kvelertak-streamable-FIXME")).unwrap();
     assert!(search.items.iter().all(|t| t.artist == "Kvelertak" || !t.artist.is_empty()));
     assert_eq!(search.page, 1);
     let tag = decode::tag_top_tracks(200, &read("tag.getTopTracks__argentina")).unwrap();
     assert!(tag.items.iter().any(|t| t.duration_ms.is_some_and(|d| d % 1000 == 0)), "seconds become ms");
-    let info = decode::artist_info(200, &read("artist.getInfo__legiao-urbana-no-bio-in-requested-lang")).unwrap();
+    let info = decode::artist_info(200, &read("artist.getInfo__sereia-urbana-no-bio-in-requested-lang")).unwrap();
     assert!(info.bio.is_none(), "the 1970 no-bio marker is no bio");
 }
 

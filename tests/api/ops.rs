@@ -26,7 +26,7 @@ fn parse(text: &str) -> HashMap<String, f64> {
 }
 
 async fn scrape(app: &TestApp) -> HashMap<String, f64> {
-    let r = reqwest::get(format!("http://{}/metrics", app.admin_addr)).await.unwrap();
+    let r = crate::helpers::http_client().get(format!("http://{}/metrics", app.admin_addr)).send().await.unwrap();
     assert_eq!(r.status(), 200);
     parse(&r.text().await.unwrap())
 }
@@ -85,7 +85,7 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = crate::helpers::http_client();
     eventually(30, "the binary answers /readyz", || async {
         client.get(format!("{base}/readyz")).send().await.ok().filter(|r| r.status() == 200).map(|_| ())
     })
@@ -132,7 +132,7 @@ async fn production_logs_are_json_lines_with_cloud_logging_fields() {
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = crate::helpers::http_client();
     eventually(30, "the binary answers", || async {
         client.get(format!("{base}/healthz")).send().await.ok().map(|_| ())
     })

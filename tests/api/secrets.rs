@@ -153,7 +153,7 @@ async fn run_binary(endpoint: &str, load: &str, wait_ready: bool) -> (Option<i32
     if wait_ready {
         let url = format!("http://127.0.0.1:{port}/readyz");
         eventually(30, "the binary is ready", || async {
-            reqwest::get(&url).await.ok().filter(|r| r.status() == 200).map(|_| ())
+            crate::helpers::http_client().get(&url).send().await.ok().filter(|r| r.status() == 200).map(|_| ())
         })
         .await;
         std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
