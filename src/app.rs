@@ -10,13 +10,13 @@ use std::{
 use tokio::{net::TcpListener, sync::Notify};
 
 use crate::{
-    auth::{password::Passwords, throttle::LoginThrottle},
+    auth::{cache::CredentialCache, password::Passwords, throttle::LoginThrottle},
     config::Config,
     http::{build_router, rate_limit::UserRateLimiter},
     jobs,
     lastfm::LastfmClient,
     metrics::Metrics,
-    playlists::write::WriteLocks,
+    playlists::{bodies::PlaylistBodies, write::WriteLocks},
     storage::{instrumented::InstrumentedStore, open_store, Store},
     tracks::service::TrackService,
 };
@@ -44,6 +44,10 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-user request quota for authenticated routes.
     pub user_limiter: Arc<UserRateLimiter>,
+    /// Recently verified tokens and Basic credentials.
+    pub credentials: Arc<CredentialCache>,
+    /// Prebuilt playlist bodies, reused until the playlist's version changes.
+    pub playlist_bodies: Arc<PlaylistBodies>,
 }
 
 impl AppState {
@@ -63,7 +67,13 @@ impl AppState {
             auth.max_failures_per_user,
             auth.max_failures_per_ip,
         );
+        let credentials = CredentialCache::new(
+            Duration::from_secs(auth.token_cache_secs),
+            Duration::from_secs(auth.basic_cache_secs),
+        );
         Self {
+            credentials: Arc::new(credentials),
+            playlist_bodies: Arc::new(PlaylistBodies::default()),
             config: Arc::new(config),
             store,
             passwords: Arc::new(Passwords::new()),

@@ -1,5 +1,6 @@
 //! Authentication: argon2id passwords, hashed bearer tokens, Basic auth, login throttling.
 
+pub mod cache;
 pub mod extractor;
 pub mod password;
 pub mod routes;

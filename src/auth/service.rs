@@ -3,6 +3,7 @@
 use chrono::{Duration, Utc};
 
 use super::{
+    cache::CachedToken,
     extractor::AuthUser,
     store::TokenRecord,
     tokens::{generate_token, hash_token},
@@ -22,12 +23,16 @@ pub async fn verify_login(
     if let Some(wait) = state.throttle.locked_for(username, addr) {
         return Err(ApiError::too_many_requests(wait, "too many failed logins; try again later"));
     }
+    if let Some(user) = state.credentials.basic(username, password) {
+        return Ok(user);
+    }
     let user = if username.len() <= 64 { state.store.user_by_username(username).await? } else { None };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let password_ok = state.passwords.verify(password.to_owned(), stored_hash).await;
     match user {
         Some(user) if password_ok => {
             state.throttle.record_success(username);
+            state.credentials.remember_basic(username, password, user.clone());
             Ok(user)
         }
         _ => {
@@ -59,11 +64,16 @@ pub async fn authenticate_token(state: &AppState, token: &str) -> Result<AuthUse
         return Err(invalid());
     }
     let token_hash = hash_token(token);
+    if let Some(user) = state.credentials.token(&token_hash) {
+        return Ok(AuthUser { user, token_hash: Some(token_hash) });
+    }
     let record = state.store.token_by_hash(&token_hash).await?.ok_or_else(invalid)?;
     if record.expires_at <= Utc::now() {
         return Err(invalid());
     }
     let user = state.store.user_by_id(&record.user_id).await?.ok_or_else(invalid)?;
+    let entry = CachedToken { user: user.clone(), expires_at: record.expires_at };
+    state.credentials.remember_token(token_hash.clone(), entry);
     Ok(AuthUser { user, token_hash: Some(token_hash) })
 }
 
@@ -73,5 +83,6 @@ pub async fn revoke_current(state: &AppState, caller: &AuthUser) -> Result<(), A
         ApiError::bad_request("no_token", "this request was authenticated with Basic credentials, not a token")
     })?;
     state.store.delete_token(hash).await?;
+    state.credentials.forget_token(hash);
     Ok(())
 }

@@ -44,6 +44,16 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     },
     ConfigKey { env: "SHARIFY_AUTH__FAILURE_WINDOW_SECS", default: "900", help: "failed-login window in seconds" },
     ConfigKey {
+        env: "SHARIFY_AUTH__TOKEN_CACHE_SECS",
+        default: "10",
+        help: "seconds a verified token is trusted without a store read (revocation bound on other replicas)",
+    },
+    ConfigKey {
+        env: "SHARIFY_AUTH__BASIC_CACHE_SECS",
+        default: "60",
+        help: "seconds verified Basic credentials are trusted without hashing again (0 = never)",
+    },
+    ConfigKey {
         env: "SHARIFY_LASTFM__API_KEY",
         default: "(unset)",
         help: "Last.fm API key (secret); unset = no enrichment, items saved unenriched",

@@ -161,11 +161,23 @@ pub struct AuthConfig {
     pub max_failures_per_ip: u32,
     /// Length of the failed-login window, in seconds.
     pub failure_window_secs: u64,
+    /// How long a verified bearer token is trusted without a store read (0 = always read); a
+    /// token revoked on another replica stops working within this bound.
+    pub token_cache_secs: u64,
+    /// How long verified HTTP Basic credentials are trusted without hashing again (0 = never).
+    pub basic_cache_secs: u64,
 }
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        Self { token_ttl_days: 30, max_failures_per_user: 10, max_failures_per_ip: 50, failure_window_secs: 900 }
+        Self {
+            token_ttl_days: 30,
+            max_failures_per_user: 10,
+            max_failures_per_ip: 50,
+            failure_window_secs: 900,
+            token_cache_secs: 10,
+            basic_cache_secs: 60,
+        }
     }
 }
 

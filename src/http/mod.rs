@@ -1,6 +1,7 @@
 //! Router assembly, middleware, probes, the OpenAPI document and extractors.
 
 pub mod api_errors;
+pub mod conditional;
 pub mod errors;
 pub mod extract;
 pub mod health;

@@ -2,7 +2,7 @@
 
 use axum::{
     extract::State,
-    http::{header, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -19,6 +19,7 @@ use crate::{
     auth::{AuthUser, MaybeAuthUser},
     error::{ApiError, ErrorEnvelope},
     http::api_errors::{JsonBodyErrors, NeedsAuth, PageErrors, PlaylistErrors},
+    http::conditional::{self, CachePolicy},
     http::extract::{etag, ApiJson, ApiPath, ApiQuery, IfMatch},
 };
 
@@ -61,11 +62,13 @@ async fn list_items(
     caller: MaybeAuthUser,
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
+    request: HeaderMap,
 ) -> Result<Response, ApiError> {
     let limit = page_limit(query.limit)?;
     let caller = caller.0.as_ref().map(|c| &c.user);
     let page = items::list(&state, caller, &id, query.cursor.as_deref(), limit).await?;
-    Ok(([(header::ETAG, etag(page.version))], Json(page)).into_response())
+    let tag = etag(page.version);
+    Ok(conditional::respond(&request, &tag, CachePolicy::Private, "application/json", Json(page)))
 }
 
 /// Remove one item by its id.

@@ -1,6 +1,7 @@
 //! Playlists and their ordered items: CRUD, optimistic concurrency, duplicate detection.
 
 pub mod access;
+pub mod bodies;
 pub mod dto;
 pub mod history;
 pub mod items;

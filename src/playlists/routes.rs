@@ -2,7 +2,7 @@
 
 use axum::{
     extract::State,
-    http::{header, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -17,6 +17,7 @@ use crate::{
     auth::{AuthUser, MaybeAuthUser},
     error::{ApiError, ErrorEnvelope},
     http::api_errors::{JsonBodyErrors, NeedsAuth, PageErrors, PlaylistErrors},
+    http::conditional::{self, CachePolicy},
     http::extract::{etag, ApiJson, ApiPath, ApiQuery, IfMatch},
 };
 
@@ -79,17 +80,21 @@ async fn list_public_playlists(
 
 /// Read a playlist with its items (anonymous callers may read unlisted and public ones).
 #[utoipa::path(get, path = "/v1/playlists/{id}", tag = "playlists",
-    params(("id" = String, Path, description = "Playlist id")),
-    responses((status = 200, description = "The playlist", body = PlaylistDto, headers(("ETag" = String))),
+    params(("id" = String, Path, description = "Playlist id"),
+           ("If-None-Match" = Option<String>, Header, description = "An ETag you hold: 304 if it is current")),
+    responses((status = 200, description = "The playlist", body = PlaylistDto, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified: your copy (If-None-Match) is current", headers(("ETag" = String))),
         (status = 401, description = "Invalid credentials (none are needed for unlisted and public playlists)", body = ErrorEnvelope),
         (status = 404, description = "No such playlist, or the caller may not read it", body = ErrorEnvelope)))]
 async fn get_playlist(
     State(state): State<AppState>,
     caller: MaybeAuthUser,
     ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let playlist = service::get(&state, caller.0.as_ref().map(|c| &c.user), &id).await?;
-    Ok(playlist_response(StatusCode::OK, &playlist))
+    let body = service::get_body(&state, caller.0.as_ref().map(|c| &c.user), &id).await?;
+    let tag = etag(body.meta.version);
+    Ok(conditional::respond(&headers, &tag, CachePolicy::Private, "application/json", body.json.clone()))
 }
 
 /// Change name, description or visibility.

@@ -1,9 +1,12 @@
 //! Playlist CRUD: create, read, list, patch, delete.
 
+use std::sync::Arc;
+
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 
 use super::{
-    access::Action,
+    access::{authorize, Action},
+    bodies::PlaylistBody,
     dto::{NewPlaylist, PlaylistPatch},
     history,
     model::{ListCursor, ListScope, Playlist, PlaylistMeta},
@@ -42,6 +45,22 @@ pub async fn create(state: &AppState, owner: &User, input: NewPlaylist) -> Resul
 /// Reads a playlist the caller may see.
 pub async fn get(state: &AppState, caller: Option<&User>, id: &str) -> Result<Playlist, ApiError> {
     load(state, caller, id, Action::Read).await
+}
+
+/// The serialised body of a playlist the caller may read. On the hot path this costs one
+/// version read: the body prebuilt for the current version is reused, and only a new version is
+/// read in full and serialised (once, for every later reader).
+pub async fn get_body(state: &AppState, caller: Option<&User>, id: &str) -> Result<Arc<PlaylistBody>, ApiError> {
+    if !ids::looks_like_id(id) {
+        return Err(ApiError::playlist_not_found());
+    }
+    let version = state.store.playlist_version(id).await?.ok_or_else(ApiError::playlist_not_found)?;
+    if let Some(body) = state.playlist_bodies.get(id, version) {
+        authorize(&body.meta, caller, Action::Read)?;
+        return Ok(body);
+    }
+    let playlist = load(state, caller, id, Action::Read).await?;
+    state.playlist_bodies.build(&playlist).map_err(ApiError::internal)
 }
 
 /// Applies a patch; visibility changes need the manage permission.

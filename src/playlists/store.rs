@@ -12,6 +12,8 @@ pub trait PlaylistStore: Send + Sync {
     async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()>;
     /// Reads a whole playlist.
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>>;
+    /// Reads only a playlist's current version (cheap: validates cached bodies, answers 304s).
+    async fn playlist_version(&self, id: &str) -> StoreResult<Option<u64>>;
     /// Replaces the playlist if its stored version is still `expected_version`
     /// (`VersionMismatch` otherwise, `NotFound` when gone).
     async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()>;

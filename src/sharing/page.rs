@@ -5,9 +5,10 @@
 use askama::Template;
 use axum::{
     extract::State,
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use sha2::{Digest, Sha256};
 use url::form_urlencoded::byte_serialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -15,7 +16,11 @@ use super::links;
 use crate::{
     app::AppState,
     formats::jspf,
-    http::{errors::KeepBody, extract::ApiPath},
+    http::{
+        conditional::{self, CachePolicy},
+        errors::KeepBody,
+        extract::ApiPath,
+    },
     ids,
     playlists::model::{Playlist, Visibility},
 };
@@ -135,10 +140,13 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String) -> SharePage {
     }
 }
 
-fn html(status: StatusCode, body: String) -> Response {
-    let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+/// A 200 answer: its strong `ETag` is a hash of the bytes (the page also shows things that are
+/// not versioned with the playlist, such as the owner's name), so a 304 is always right.
+fn page_answer(request: &HeaderMap, policy: CachePolicy, content_type: &'static str, body: String) -> Response {
+    let digest = Sha256::digest(body.as_bytes());
+    let tag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let mut response = conditional::respond(request, &tag, policy, content_type, body);
     secure(&mut response);
-    response.extensions_mut().insert(KeepBody);
     response
 }
 
@@ -148,11 +156,25 @@ fn secure(response: &mut Response) {
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
 }
 
 fn not_found() -> Response {
-    html(StatusCode::NOT_FOUND, NotFoundPage.render().unwrap_or_default())
+    let body = NotFoundPage.render().unwrap_or_default();
+    let mut response =
+        (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+    secure(&mut response);
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response.extensions_mut().insert(KeepBody);
+    response
+}
+
+/// Who may cache a page reached by id: shared caches only for public playlists.
+fn policy_by_id(playlist: &Playlist) -> CachePolicy {
+    if playlist.meta.visibility == Visibility::Public {
+        CachePolicy::PublicShort
+    } else {
+        CachePolicy::Private
+    }
 }
 
 async fn owner_name(state: &AppState, playlist: &Playlist) -> String {
@@ -162,26 +184,33 @@ async fn owner_name(state: &AppState, playlist: &Playlist) -> String {
     }
 }
 
-async fn render(state: &AppState, playlist: &Playlist, base: &str) -> Response {
+async fn render(
+    state: &AppState,
+    request: &HeaderMap,
+    policy: CachePolicy,
+    playlist: &Playlist,
+    base: &str,
+) -> Response {
     let owner = owner_name(state, playlist).await;
     match page(playlist, owner, format!("{base}/playlist.jspf")).render() {
-        Ok(body) => html(StatusCode::OK, body),
+        Ok(body) => page_answer(request, policy, "text/html; charset=utf-8", body),
         Err(e) => crate::error::ApiError::internal(e).into_response(),
     }
 }
 
-async fn jspf_download(state: &AppState, playlist: &Playlist, base: &str) -> Response {
+async fn jspf_download(
+    state: &AppState,
+    request: &HeaderMap,
+    policy: CachePolicy,
+    playlist: &Playlist,
+    base: &str,
+) -> Response {
     let owner = owner_name(state, playlist).await;
     let body = jspf::to_jspf(playlist, &owner, base).to_string();
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, "application/jspf+json".to_owned()),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"playlist.jspf\"".to_owned()),
-        ],
-        body,
-    )
-        .into_response();
-    secure(&mut response);
+    let mut response = page_answer(request, policy, "application/jspf+json", body);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"playlist.jspf\""));
     response
 }
 
@@ -207,9 +236,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/s/{token}", tag = "sharing", params(("token" = String, Path, description = "Share token")),
     responses((status = 200, description = "The page", content_type = "text/html"),
               (status = 404, description = "Unknown, expired, revoked or used-up link", content_type = "text/html")))]
-async fn shared_page(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Response {
+async fn shared_page(State(state): State<AppState>, ApiPath(token): ApiPath<String>, request: HeaderMap) -> Response {
     match links::open(&state, &token).await {
-        Ok((_, playlist)) => render(&state, &playlist, &format!("/s/{token}")).await,
+        Ok((_, playlist)) => render(&state, &request, CachePolicy::Private, &playlist, &format!("/s/{token}")).await,
         Err(_) => not_found(),
     }
 }
@@ -218,9 +247,11 @@ async fn shared_page(State(state): State<AppState>, ApiPath(token): ApiPath<Stri
 #[utoipa::path(get, path = "/s/{token}/playlist.jspf", tag = "sharing", params(("token" = String, Path, description = "Share token")),
     responses((status = 200, description = "JSPF", content_type = "application/jspf+json"),
               (status = 404, description = "Unknown, expired, revoked or used-up link", content_type = "text/html")))]
-async fn shared_jspf(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Response {
+async fn shared_jspf(State(state): State<AppState>, ApiPath(token): ApiPath<String>, request: HeaderMap) -> Response {
     match links::open(&state, &token).await {
-        Ok((_, playlist)) => jspf_download(&state, &playlist, &format!("/s/{token}")).await,
+        Ok((_, playlist)) => {
+            jspf_download(&state, &request, CachePolicy::Private, &playlist, &format!("/s/{token}")).await
+        }
         Err(_) => not_found(),
     }
 }
@@ -229,9 +260,12 @@ async fn shared_jspf(State(state): State<AppState>, ApiPath(token): ApiPath<Stri
 #[utoipa::path(get, path = "/p/{id}", tag = "sharing", params(("id" = String, Path, description = "Playlist id")),
     responses((status = 200, description = "The page", content_type = "text/html"),
               (status = 404, description = "No such public or unlisted playlist", content_type = "text/html")))]
-async fn public_page(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
+async fn public_page(State(state): State<AppState>, ApiPath(id): ApiPath<String>, request: HeaderMap) -> Response {
     match by_id(&state, &id).await {
-        Some(playlist) => render(&state, &playlist, &format!("/p/{id}")).await,
+        Some(playlist) => {
+            let policy = policy_by_id(&playlist);
+            render(&state, &request, policy, &playlist, &format!("/p/{id}")).await
+        }
         None => not_found(),
     }
 }
@@ -240,9 +274,12 @@ async fn public_page(State(state): State<AppState>, ApiPath(id): ApiPath<String>
 #[utoipa::path(get, path = "/p/{id}/playlist.jspf", tag = "sharing", params(("id" = String, Path, description = "Playlist id")),
     responses((status = 200, description = "JSPF", content_type = "application/jspf+json"),
               (status = 404, description = "No such public or unlisted playlist", content_type = "text/html")))]
-async fn public_jspf(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
+async fn public_jspf(State(state): State<AppState>, ApiPath(id): ApiPath<String>, request: HeaderMap) -> Response {
     match by_id(&state, &id).await {
-        Some(playlist) => jspf_download(&state, &playlist, &format!("/p/{id}")).await,
+        Some(playlist) => {
+            let policy = policy_by_id(&playlist);
+            jspf_download(&state, &request, policy, &playlist, &format!("/p/{id}")).await
+        }
         None => not_found(),
     }
 }

@@ -81,6 +81,9 @@ impl PlaylistStore for InstrumentedStore {
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
         timed!(self.playlist(id))
     }
+    async fn playlist_version(&self, id: &str) -> StoreResult<Option<u64>> {
+        timed!(self.playlist_version(id))
+    }
     async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
         timed!(self.replace_playlist(playlist, expected_version))
     }

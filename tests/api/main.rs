@@ -6,6 +6,7 @@ mod auth;
 mod auth_matrix;
 mod binary;
 mod concurrency;
+mod conditional;
 mod enrichment;
 mod errors;
 mod health;

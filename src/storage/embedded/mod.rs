@@ -7,8 +7,9 @@ mod links;
 mod playlists;
 mod tracks;
 mod users;
+mod versions;
 
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use async_trait::async_trait;
 use deadpool_sqlite::{rusqlite, Config as PoolConfig, Hook, HookError, Pool, Runtime};
@@ -92,6 +93,8 @@ fn migrate(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
 /// SQLite-backed store in a single directory; safe for one process only.
 pub struct EmbeddedStore {
     pool: Pool,
+    /// Playlist versions, known without a read (this process is the only writer).
+    pub(crate) versions: Arc<versions::Versions>,
 }
 
 impl EmbeddedStore {
@@ -122,7 +125,7 @@ impl EmbeddedStore {
             rusqlite::Connection::open(&path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn).map_err(|e| anyhow::anyhow!("cannot migrate {}: {e}", path.display()))?;
-        Ok(Self { pool })
+        Ok(Self { pool, versions: Arc::default() })
     }
 
     /// Runs `f` on a pooled connection on a blocking thread.

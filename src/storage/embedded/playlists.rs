@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use deadpool_sqlite::rusqlite::{params, params_from_iter, types::Value as Sql, Connection, OptionalExtension};
 
-use super::{json_err, sql_err, EmbeddedStore};
+use super::{json_err, sql_err, versions::Known, EmbeddedStore};
 use crate::{
     playlists::{
         model::{ListCursor, ListScope, Playlist, PlaylistMeta, Visibility},
@@ -97,6 +97,8 @@ fn list(
 impl PlaylistStore for EmbeddedStore {
     async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()> {
         let row = to_row(playlist)?;
+        let versions = self.versions.clone();
+        versions.writing();
         self.with_conn(move |c| {
             let tx = c.transaction().map_err(sql_err)?;
             tx.execute(
@@ -109,9 +111,30 @@ impl PlaylistStore for EmbeddedStore {
                 _ => sql_err(e),
             })?;
             write_members(&tx, &row)?;
-            tx.commit().map_err(sql_err)
+            tx.commit().map_err(sql_err)?;
+            versions.wrote(&row.id, Some(row.version as u64));
+            Ok(())
         })
         .await
+    }
+
+    async fn playlist_version(&self, id: &str) -> StoreResult<Option<u64>> {
+        let ticket = match self.versions.get(id) {
+            Known::At(version) => return Ok(Some(version)),
+            Known::Deleted => return Ok(None),
+            Known::Unknown(ticket) => ticket,
+        };
+        let key = id.to_owned();
+        let version = self
+            .with_conn(move |c| {
+                c.prepare_cached("SELECT version FROM playlists WHERE id = ?1")
+                    .and_then(|mut st| st.query_row([key], |r| r.get::<_, i64>(0)).optional())
+                    .map(|v| v.map(|v| v as u64))
+                    .map_err(sql_err)
+            })
+            .await?;
+        self.versions.learned(id, version, ticket);
+        Ok(version)
     }
 
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
@@ -134,6 +157,8 @@ impl PlaylistStore for EmbeddedStore {
 
     async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
         let row = to_row(playlist)?;
+        let versions = self.versions.clone();
+        versions.writing();
         self.with_conn(move |c| {
             let tx = c.transaction().map_err(sql_err)?;
             let changed = tx
@@ -155,16 +180,21 @@ impl PlaylistStore for EmbeddedStore {
                 )
                 .map_err(sql_err)?;
             if changed != 1 {
+                versions.forget(&row.id);
                 return Err(lost_race(&tx, &row.id));
             }
             write_members(&tx, &row)?;
-            tx.commit().map_err(sql_err)
+            tx.commit().map_err(sql_err)?;
+            versions.wrote(&row.id, Some(row.version as u64));
+            Ok(())
         })
         .await
     }
 
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
         let id = id.to_owned();
+        let versions = self.versions.clone();
+        versions.writing();
         self.with_conn(move |c| {
             let tx = c.transaction().map_err(sql_err)?;
             let changed = match expected_version {
@@ -173,10 +203,13 @@ impl PlaylistStore for EmbeddedStore {
             }
             .map_err(sql_err)?;
             if changed != 1 {
+                versions.forget(&id);
                 return Err(lost_race(&tx, &id));
             }
             tx.execute("DELETE FROM playlist_members WHERE playlist_id = ?1", [&id]).map_err(sql_err)?;
-            tx.commit().map_err(sql_err)
+            tx.commit().map_err(sql_err)?;
+            versions.wrote(&id, None);
+            Ok(())
         })
         .await
     }

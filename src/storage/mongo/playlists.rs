@@ -84,6 +84,18 @@ impl PlaylistStore for MongoStore {
         })
     }
 
+    async fn playlist_version(&self, id: &str) -> StoreResult<Option<u64>> {
+        let found = self
+            .playlists()
+            .find_one(doc! {"_id": id})
+            .projection(doc! {"_id": 0, "version": 1})
+            .await
+            .map_err(mongo_err)?;
+        Ok(found
+            .and_then(|d| d.get_i64("version").ok().or_else(|| d.get_i32("version").ok().map(i64::from)))
+            .map(|v| v as u64))
+    }
+
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
         let found = self.playlists().find_one(doc! {"_id": id}).await.map_err(mongo_err)?;
         found.map(|d| bson::from_document(d).map_err(bson_err)).transpose()

@@ -1,0 +1,59 @@
+//! Prebuilt playlist bodies: the JSON of `GET /v1/playlists/{id}` serialised once per version
+//! and reused until the version changes.
+//!
+//! A playlist's content at a given version never changes (every write bumps the version), so an
+//! entry keyed by id and checked against the store's current version (one cheap read) is always
+//! right, on every replica. The cache is bounded by bytes.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use moka::sync::Cache;
+
+use super::{
+    dto::PlaylistDto,
+    model::{Playlist, PlaylistMeta},
+};
+
+/// At most this many bytes of JSON are kept.
+const MAX_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One playlist's serialised body at one version, with what access checks need.
+pub struct PlaylistBody {
+    /// The playlist without its items (owner, visibility, collaborators, version).
+    pub meta: PlaylistMeta,
+    /// The JSON body of `GET /v1/playlists/{id}`.
+    pub json: Bytes,
+}
+
+/// The cache of prebuilt bodies, by playlist id.
+pub struct PlaylistBodies {
+    cache: Cache<String, Arc<PlaylistBody>>,
+}
+
+impl Default for PlaylistBodies {
+    fn default() -> Self {
+        let cache = Cache::builder()
+            .max_capacity(MAX_BYTES)
+            .weigher(|id: &String, body: &Arc<PlaylistBody>| {
+                u32::try_from(id.len() + body.json.len() + 512).unwrap_or(u32::MAX)
+            })
+            .build();
+        Self { cache }
+    }
+}
+
+impl PlaylistBodies {
+    /// The body of `id` if one was built for exactly `version`.
+    pub fn get(&self, id: &str, version: u64) -> Option<Arc<PlaylistBody>> {
+        self.cache.get(id).filter(|b| b.meta.version == version)
+    }
+
+    /// Serialises `playlist` and keeps the result for later readers of the same version.
+    pub fn build(&self, playlist: &Playlist) -> Result<Arc<PlaylistBody>, serde_json::Error> {
+        let json = Bytes::from(serde_json::to_vec(&PlaylistDto::from(playlist))?);
+        let body = Arc::new(PlaylistBody { meta: playlist.meta.clone(), json });
+        self.cache.insert(playlist.meta.id.clone(), body.clone());
+        Ok(body)
+    }
+}
