@@ -74,19 +74,24 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// Keeps large allocations out of malloc's arenas so that freeing them returns the memory.
-///
-/// glibc raises its mmap threshold to the size of the largest block freed (up to 32 MiB), so
-/// after the first password hash (argon2id takes 19 MiB) every later one came from a thread's
-/// arena and stayed resident: 55 MiB idle after one sign-up and login instead of 17. A fixed
-/// 1 MiB threshold keeps every large block mmapped and given back on free (measured by
+/// Keeps malloc from holding on to memory the service no longer uses (measured by
 /// tools/bench/perf.sh; the cost was within the run-to-run noise of the read benchmark).
+///
+/// - glibc raises its mmap threshold to the size of the largest block freed (up to 32 MiB), so
+///   after the first password hash (argon2id takes 19 MiB) every later one came from a thread's
+///   arena and stayed resident: 55 MiB idle after one sign-up and login instead of 17. A fixed
+///   1 MiB threshold keeps every large block mmapped and given back on free.
+/// - glibc gives each thread that allocates its own arena, up to 8 per core, and freed memory
+///   stays spread over them; the store's blocking threads made that many. Four arenas keep what
+///   is freed in few places, where it is reused: 30 MiB a minute after load became 25 MiB; two
+///   arenas gave 24 MiB but cost the allocation-heavy share page a third of its throughput.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn pin_malloc_mmap_threshold() {
     // SAFETY: mallopt only changes allocator parameters; it is called before any other thread
-    // exists, and M_MMAP_THRESHOLD with a value below the 32 MiB maximum is always accepted.
+    // exists, with values glibc always accepts (a threshold below its 32 MiB maximum, 4 arenas).
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_ARENA_MAX, 4);
     }
 }
 

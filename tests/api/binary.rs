@@ -121,10 +121,12 @@ fn binary_serves_on_the_configured_port_with_a_config_file() {
 /// The README's quick start: no configuration at all serves on port 8080 with the store in ./data.
 #[test]
 fn with_no_configuration_it_serves_on_8080_with_the_store_in_dot_data() {
-    assert!(
-        std::net::TcpListener::bind("0.0.0.0:8080").is_ok(),
-        "port 8080 is busy: stop whatever listens there (another sharify?) and rerun"
-    );
+    for port in [8080, 9090] {
+        assert!(
+            std::net::TcpListener::bind(("0.0.0.0", port)).is_ok(),
+            "port {port} (the default API and admin ports) is busy: stop whatever listens there (another sharify?) and rerun"
+        );
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut child = sharify().current_dir(dir.path()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let answer = wait_ready(8080);
