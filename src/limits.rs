@@ -22,3 +22,7 @@ pub const TRACK_FIELD_MAX_CHARS: usize = 500;
 pub const PAGE_LIMIT_MAX: u32 = 100;
 /// Page size when none is given.
 pub const PAGE_LIMIT_DEFAULT: u32 = 50;
+/// Items embedded in a playlist read when `items_limit` is not given.
+pub const EMBEDDED_ITEMS_DEFAULT: u32 = 100;
+/// Most items embedded in one playlist read (`items_limit`).
+pub const EMBEDDED_ITEMS_MAX: u32 = 1000;

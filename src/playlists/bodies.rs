@@ -26,16 +26,16 @@ pub struct PlaylistBody {
     pub json: Bytes,
 }
 
-/// The cache of prebuilt bodies, by playlist id.
+/// The cache of prebuilt bodies, by playlist id and number of embedded items.
 pub struct PlaylistBodies {
-    cache: Cache<String, Arc<PlaylistBody>>,
+    cache: Cache<(String, usize), Arc<PlaylistBody>>,
 }
 
 impl Default for PlaylistBodies {
     fn default() -> Self {
         let cache = Cache::builder()
             .max_capacity(MAX_BYTES)
-            .weigher(|id: &String, body: &Arc<PlaylistBody>| {
+            .weigher(|(id, _): &(String, usize), body: &Arc<PlaylistBody>| {
                 u32::try_from(id.len() + body.json.len() + 512).unwrap_or(u32::MAX)
             })
             .build();
@@ -44,16 +44,17 @@ impl Default for PlaylistBodies {
 }
 
 impl PlaylistBodies {
-    /// The body of `id` if one was built for exactly `version`.
-    pub fn get(&self, id: &str, version: u64) -> Option<Arc<PlaylistBody>> {
-        self.cache.get(id).filter(|b| b.meta.version == version)
+    /// The body of `id` with `items` embedded items if one was built for exactly `version`.
+    pub fn get(&self, id: &str, items: usize, version: u64) -> Option<Arc<PlaylistBody>> {
+        self.cache.get(&(id.to_owned(), items)).filter(|b| b.meta.version == version)
     }
 
-    /// Serialises `playlist` and keeps the result for later readers of the same version.
-    pub fn build(&self, playlist: &Playlist) -> Result<Arc<PlaylistBody>, serde_json::Error> {
-        let json = Bytes::from(serde_json::to_vec(&PlaylistDto::from(playlist))?);
+    /// Serialises `playlist` with its first `items` items and keeps the result for later
+    /// readers of the same version.
+    pub fn build(&self, playlist: &Playlist, items: usize) -> Result<Arc<PlaylistBody>, serde_json::Error> {
+        let json = Bytes::from(serde_json::to_vec(&PlaylistDto::with_first_items(playlist, items))?);
         let body = Arc::new(PlaylistBody { meta: playlist.meta.clone(), json });
-        self.cache.insert(playlist.meta.id.clone(), body.clone());
+        self.cache.insert((playlist.meta.id.clone(), items), body.clone());
         Ok(body)
     }
 }

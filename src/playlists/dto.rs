@@ -73,8 +73,18 @@ pub struct PlaylistDto {
     /// Everything but the items.
     #[serde(flatten)]
     pub summary: PlaylistSummaryDto,
-    /// Items in order.
+    /// The first items in order (`items_limit` of them, 100 unless asked otherwise).
     pub items: Vec<ItemDto>,
+    /// When there are more: pass as `cursor` to `GET /v1/playlists/{id}/items` for the rest.
+    pub items_next_cursor: Option<String>,
+}
+
+impl PlaylistDto {
+    /// The playlist with its first `limit` items embedded.
+    pub fn with_first_items(p: &Playlist, limit: usize) -> Self {
+        let page = super::item_pages::first_page(&p.items, limit);
+        Self { summary: (&p.meta).into(), items: page.items, items_next_cursor: page.next_cursor }
+    }
 }
 
 /// One playlist item.
@@ -105,6 +115,14 @@ pub struct PlaylistPage {
     pub playlists: Vec<PlaylistSummaryDto>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Parameters of `GET /v1/playlists/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReadQuery {
+    /// How many items to embed, 1–1,000 (default 100); the rest via `items_next_cursor`.
+    pub items_limit: Option<u32>,
 }
 
 /// Parameters of `GET /v1/playlists`.
@@ -175,6 +193,6 @@ impl From<&Item> for ItemDto {
 
 impl From<&Playlist> for PlaylistDto {
     fn from(p: &Playlist) -> Self {
-        Self { summary: (&p.meta).into(), items: p.items.iter().map(ItemDto::from).collect() }
+        Self::with_first_items(p, crate::limits::EMBEDDED_ITEMS_DEFAULT as usize)
     }
 }

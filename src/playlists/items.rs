@@ -2,7 +2,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -281,19 +280,8 @@ pub async fn list(
     limit: usize,
 ) -> Result<ItemPage, ApiError> {
     let playlist = load(state, caller, id, Action::Read).await?;
-    let start = cursor.map(decode_offset).transpose()?.unwrap_or(0);
-    let end = start.saturating_add(limit).min(playlist.items.len());
-    let items = playlist.items.get(start..end).unwrap_or_default().iter().map(ItemDto::from).collect();
-    let next_cursor = (end < playlist.items.len()).then(|| URL_SAFE_NO_PAD.encode(format!("o{end}")));
-    Ok(ItemPage { items, next_cursor, version: playlist.meta.version })
-}
-
-fn decode_offset(raw: &str) -> Result<usize, ApiError> {
-    let text = URL_SAFE_NO_PAD.decode(raw).ok().and_then(|b| String::from_utf8(b).ok());
-    text.as_deref()
-        .and_then(|t| t.strip_prefix('o'))
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| ApiError::bad_request("invalid_cursor", "cursor is not one this service issued"))
+    let page = super::item_pages::page(&playlist.items, cursor, limit)?;
+    Ok(ItemPage { items: page.items, next_cursor: page.next_cursor, version: playlist.meta.version })
 }
 
 fn position_of(p: &Playlist, item_id: &str) -> Result<usize, ApiError> {

@@ -4,6 +4,7 @@ pub mod access;
 pub mod bodies;
 pub mod dto;
 pub mod history;
+pub mod item_pages;
 pub mod items;
 pub mod items_routes;
 pub mod model;

@@ -9,8 +9,10 @@ use axum::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    dto::{ListQuery, NewPlaylist, PlaylistDto, PlaylistPage, PlaylistPatch, PlaylistSummaryDto, PublicQuery},
-    service,
+    dto::{
+        ListQuery, NewPlaylist, PlaylistDto, PlaylistPage, PlaylistPatch, PlaylistSummaryDto, PublicQuery, ReadQuery,
+    },
+    item_pages, service,
 };
 use crate::{
     app::AppState,
@@ -80,19 +82,22 @@ async fn list_public_playlists(
 
 /// Read a playlist with its items (anonymous callers may read unlisted and public ones).
 #[utoipa::path(get, path = "/v1/playlists/{id}", tag = "playlists",
-    params(("id" = String, Path, description = "Playlist id"),
+    params(("id" = String, Path, description = "Playlist id"), ReadQuery,
            ("If-None-Match" = Option<String>, Header, description = "An ETag you hold: 304 if it is current")),
     responses((status = 200, description = "The playlist", body = PlaylistDto, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified: your copy (If-None-Match) is current", headers(("ETag" = String))),
+        (status = 400, description = "items_limit out of range", body = ErrorEnvelope),
         (status = 401, description = "Invalid credentials (none are needed for unlisted and public playlists)", body = ErrorEnvelope),
         (status = 404, description = "No such playlist, or the caller may not read it", body = ErrorEnvelope)))]
 async fn get_playlist(
     State(state): State<AppState>,
     caller: MaybeAuthUser,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ReadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let body = service::get_body(&state, caller.0.as_ref().map(|c| &c.user), &id).await?;
+    let items = item_pages::embedded_limit(query.items_limit)?;
+    let body = service::get_body(&state, caller.0.as_ref().map(|c| &c.user), &id, items).await?;
     let tag = etag(body.meta.version);
     Ok(conditional::respond(&headers, &tag, CachePolicy::Private, "application/json", body.json.clone()))
 }

@@ -50,17 +50,22 @@ pub async fn get(state: &AppState, caller: Option<&User>, id: &str) -> Result<Pl
 /// The serialised body of a playlist the caller may read. On the hot path this costs one
 /// version read: the body prebuilt for the current version is reused, and only a new version is
 /// read in full and serialised (once, for every later reader).
-pub async fn get_body(state: &AppState, caller: Option<&User>, id: &str) -> Result<Arc<PlaylistBody>, ApiError> {
+pub async fn get_body(
+    state: &AppState,
+    caller: Option<&User>,
+    id: &str,
+    items: usize,
+) -> Result<Arc<PlaylistBody>, ApiError> {
     if !ids::looks_like_id(id) {
         return Err(ApiError::playlist_not_found());
     }
     let version = state.store.playlist_version(id).await?.ok_or_else(ApiError::playlist_not_found)?;
-    if let Some(body) = state.playlist_bodies.get(id, version) {
+    if let Some(body) = state.playlist_bodies.get(id, items, version) {
         authorize(&body.meta, caller, Action::Read)?;
         return Ok(body);
     }
     let playlist = load(state, caller, id, Action::Read).await?;
-    state.playlist_bodies.build(&playlist).map_err(ApiError::internal)
+    state.playlist_bodies.build(&playlist, items).map_err(ApiError::internal)
 }
 
 /// Applies a patch; visibility changes need the manage permission.

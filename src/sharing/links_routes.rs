@@ -106,7 +106,10 @@ async fn open_shared(
     ApiPath(token): ApiPath<String>,
 ) -> Result<Json<SharedPlaylist>, ApiError> {
     let (link, playlist) = links::open(&state, &token).await?;
-    Ok(Json(SharedPlaylist { role: link.role, playlist: PlaylistDto::from(&playlist) }))
+    // Complete: someone holding only a link cannot page through the items routes of a
+    // private playlist, so nothing is left for a next page.
+    let playlist = PlaylistDto::with_first_items(&playlist, usize::MAX);
+    Ok(Json(SharedPlaylist { role: link.role, playlist }))
 }
 
 /// Join the playlist with the link's role (signed in).

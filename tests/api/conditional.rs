@@ -53,11 +53,6 @@ async fn a_reused_body_never_bypasses_an_access_change(backend: Backend) {
     assert_error(app.as_user(&bob, Method::GET, &path).send().await.unwrap(), 404, "playlist_not_found").await;
 }
 
-crate::on_both_backends!(
-    conditional_get_answers_304_until_the_playlist_changes,
-    a_reused_body_never_bypasses_an_access_change
-);
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_revoked_token_stops_working_at_once_on_the_replica_that_revoked_it() {
     let app = TestApp::spawn(Backend::Embedded).await;
@@ -107,3 +102,44 @@ async fn items_pages_and_share_pages_answer_304_with_the_right_cache_policy() {
     let r = app.as_user(&alice, Method::GET, &format!("/v1/playlists/{public}/items")).send().await.unwrap();
     assert_eq!(r.headers()[header::CACHE_CONTROL], "private, no-cache");
 }
+
+async fn a_playlist_read_embeds_the_first_page_and_the_cursor_continues_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let id = app.playlist(&alice, json!({"name": "Long"})).await;
+    let tracks: Vec<Value> = (0..250).map(|i| json!({"artist": "A", "title": format!("T{i:03}")})).collect();
+    let r = app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items")).json(&json!({"tracks": tracks}));
+    assert_eq!(r.send().await.unwrap().status(), 200);
+
+    let body = app.get_playlist(&alice, &id).await;
+    assert_eq!((body["item_count"].as_u64(), body["items"].as_array().unwrap().len()), (Some(250), 100));
+    let mut titles: Vec<String> = body["items"].as_array().unwrap().iter().map(|i| i["title"].to_string()).collect();
+    // Someone inserts at the top while we page: the rest still follows on exactly.
+    let top = json!({"tracks": [{"artist": "B", "title": "New first"}], "position": 0});
+    let r = app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items")).json(&top);
+    assert_eq!(r.send().await.unwrap().status(), 200);
+    let mut cursor = body["items_next_cursor"].as_str().map(str::to_owned);
+    while let Some(c) = cursor {
+        let path = format!("/v1/playlists/{id}/items?limit=100&cursor={c}");
+        let page: Value = app.as_user(&alice, Method::GET, &path).send().await.unwrap().json().await.unwrap();
+        titles.extend(page["items"].as_array().unwrap().iter().map(|i| i["title"].to_string()));
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+    }
+    let expected: Vec<String> = (0..250).map(|i| format!("\"T{i:03}\"")).collect();
+    assert_eq!(titles, expected, "every item once, in order, none skipped or repeated");
+
+    let all = app.as_user(&alice, Method::GET, &format!("/v1/playlists/{id}?items_limit=1000")).send().await.unwrap();
+    let all: Value = all.json().await.unwrap();
+    assert_eq!((all["items"].as_array().unwrap().len(), &all["items_next_cursor"]), (251, &Value::Null));
+    for bad in ["0", "1001", "x"] {
+        let r =
+            app.as_user(&alice, Method::GET, &format!("/v1/playlists/{id}?items_limit={bad}")).send().await.unwrap();
+        assert_eq!(r.status(), 400, "items_limit={bad}");
+    }
+}
+
+crate::on_both_backends!(
+    conditional_get_answers_304_until_the_playlist_changes,
+    a_reused_body_never_bypasses_an_access_change,
+    a_playlist_read_embeds_the_first_page_and_the_cursor_continues_it,
+);

@@ -1,0 +1,141 @@
+//! Pages of a playlist's items, with keyset cursors.
+//!
+//! A cursor names the last item of the page it ends (by its stable item id) and, as a fallback,
+//! that item's position then. The next page starts right after that item wherever it is now, so
+//! paging stays correct while others add, remove and move items elsewhere; only if the item
+//! itself was removed does the page start at the remembered position.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+
+use super::{dto::ItemDto, model::Item};
+use crate::{error::ApiError, limits};
+
+/// One page: the items and the cursor of the next page (none on the last).
+pub struct Page {
+    /// Items in playlist order.
+    pub items: Vec<ItemDto>,
+    /// Pass as `cursor` for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// The page of at most `limit` items after `cursor` (from the start without one).
+pub fn page(items: &[Item], cursor: Option<&str>, limit: usize) -> Result<Page, ApiError> {
+    let start = match cursor {
+        None => 0,
+        Some(raw) => start_after(items, &decode(raw)?),
+    };
+    Ok(page_from(items, start, limit))
+}
+
+/// The first page of at most `limit` items.
+pub fn first_page(items: &[Item], limit: usize) -> Page {
+    page_from(items, 0, limit)
+}
+
+fn page_from(items: &[Item], start: usize, limit: usize) -> Page {
+    let end = start.saturating_add(limit).min(items.len());
+    let slice = items.get(start..end).unwrap_or_default();
+    let next_cursor = match slice.last() {
+        Some(last) if end < items.len() => Some(encode(&last.item_id, end)),
+        _ => None,
+    };
+    Page { items: slice.iter().map(ItemDto::from).collect(), next_cursor }
+}
+
+/// Validates `items_limit` of a playlist read (1–1,000, default 100).
+pub fn embedded_limit(limit: Option<u32>) -> Result<usize, ApiError> {
+    match limit.unwrap_or(limits::EMBEDDED_ITEMS_DEFAULT) {
+        n @ 1..=limits::EMBEDDED_ITEMS_MAX => Ok(n as usize),
+        _ => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("items_limit must be between 1 and {}", limits::EMBEDDED_ITEMS_MAX),
+        )),
+    }
+}
+
+/// Where a page continues.
+enum Anchor {
+    /// After this item, which was at `position` (exclusive end) when the cursor was made.
+    After { item_id: String, position: usize },
+    /// At this position (cursors issued before keyset paging).
+    Offset(usize),
+}
+
+fn start_after(items: &[Item], anchor: &Anchor) -> usize {
+    match anchor {
+        Anchor::After { item_id, position } => {
+            items.iter().position(|i| &i.item_id == item_id).map_or((*position).min(items.len()), |at| at + 1)
+        }
+        Anchor::Offset(n) => (*n).min(items.len()),
+    }
+}
+
+fn encode(item_id: &str, position: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("a{position}:{item_id}"))
+}
+
+fn decode(raw: &str) -> Result<Anchor, ApiError> {
+    let invalid = || ApiError::bad_request("invalid_cursor", "cursor is not one this service issued");
+    let text = URL_SAFE_NO_PAD.decode(raw).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(invalid)?;
+    if let Some(rest) = text.strip_prefix('a') {
+        let (position, item_id) = rest.split_once(':').ok_or_else(invalid)?;
+        let position = position.parse().map_err(|_| invalid())?;
+        if item_id.is_empty() {
+            return Err(invalid());
+        }
+        return Ok(Anchor::After { item_id: item_id.to_owned(), position });
+    }
+    text.strip_prefix('o').and_then(|n| n.parse().ok()).map(Anchor::Offset).ok_or_else(invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::tracks::model::Enrichment;
+
+    fn items(ids: &[&str]) -> Vec<Item> {
+        ids.iter()
+            .map(|id| Item {
+                item_id: (*id).to_owned(),
+                artist: "a".into(),
+                title: (*id).to_owned(),
+                album: None,
+                added_by: "u".into(),
+                added_at: Utc::now(),
+                track_key: (*id).to_owned(),
+                enrichment: Enrichment::Unenriched,
+                meta: None,
+            })
+            .collect()
+    }
+
+    fn ids(p: &Page) -> Vec<String> {
+        p.items.iter().map(|i| i.item_id.clone()).collect()
+    }
+
+    #[test]
+    fn pages_continue_after_their_last_item_while_others_insert_before_it() {
+        let mut list = items(&["a", "b", "c", "d", "e"]);
+        let first = page(&list, None, 2).unwrap();
+        assert_eq!(ids(&first), ["a", "b"]);
+        list.splice(0..0, items(&["x", "y"]));
+        let second = page(&list, first.next_cursor.as_deref(), 2).unwrap();
+        assert_eq!(ids(&second), ["c", "d"], "no item seen twice, none skipped");
+        let third = page(&list, second.next_cursor.as_deref(), 2).unwrap();
+        assert_eq!((ids(&third), third.next_cursor), (vec!["e".to_owned()], None));
+    }
+
+    #[test]
+    fn a_removed_anchor_falls_back_to_its_position_and_garbage_is_refused() {
+        let mut list = items(&["a", "b", "c", "d"]);
+        let first = page(&list, None, 2).unwrap();
+        list.remove(1);
+        assert_eq!(ids(&page(&list, first.next_cursor.as_deref(), 2).unwrap()), ["d"]);
+        assert!(page(&list, Some("not a cursor!"), 2).is_err());
+        assert!(page(&list, Some(&URL_SAFE_NO_PAD.encode("a1:")), 2).is_err());
+        let old = URL_SAFE_NO_PAD.encode("o1");
+        assert_eq!(ids(&page(&list, Some(&old), 5).unwrap()), ["c", "d"], "offset cursors still work");
+    }
+}
