@@ -110,12 +110,24 @@ fn binary_serves_on_the_configured_port_with_a_config_file() {
     let data = dir.path().join("d");
     std::fs::write(&file, format!("[http]\nbind = \"127.0.0.1:{port}\"\n[store]\ndata_dir = \"{}\"\n", data.display()))
         .unwrap();
-    let mut child = sharify().env("SHARIFY_CONFIG", &file).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    // The admin port too is its own: the default 9090 belongs to the no-configuration test.
+    let mut child = sharify()
+        .env("SHARIFY_CONFIG", &file)
+        .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let answer = wait_ready(port);
+    // While it serves, a second process on the same data directory is refused at start.
+    let second = sharify().arg("migrate").env("SHARIFY_STORE__DATA_DIR", &data).output().unwrap();
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(answer, Some(200));
     assert!(data.join(sharify::storage::embedded::DB_FILE).exists());
+    assert!(!second.status.success(), "a second process must not share the embedded store");
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("in use by another sharify process"), "{err}");
 }
 
 /// The README's quick start: no configuration at all serves on port 8080 with the store in ./data.

@@ -90,9 +90,15 @@ fn migrate(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// SQLite-backed store in a single directory; safe for one process only.
+/// The lock file that keeps a second process off a data directory.
+pub const LOCK_FILE: &str = "sharify.lock";
+
+/// SQLite-backed store in a single directory, for one process only: opening it takes an
+/// exclusive lock on the directory, held until the store is dropped or the process ends.
 pub struct EmbeddedStore {
     pool: Pool,
+    /// Held for the store's lifetime (the OS releases it if the process dies).
+    _lock: std::fs::File,
     /// Playlist versions, known without a read (this process is the only writer).
     pub(crate) versions: Arc<versions::Versions>,
 }
@@ -102,6 +108,7 @@ impl EmbeddedStore {
     pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display()))?;
+        let lock = lock_data_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let mut config = PoolConfig::new(&path);
         config.pool = Some(deadpool_sqlite::PoolConfig::new(8));
@@ -125,7 +132,7 @@ impl EmbeddedStore {
             rusqlite::Connection::open(&path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn).map_err(|e| anyhow::anyhow!("cannot migrate {}: {e}", path.display()))?;
-        Ok(Self { pool, versions: Arc::default() })
+        Ok(Self { pool, _lock: lock, versions: Arc::default() })
     }
 
     /// Runs `f` on a pooled connection on a blocking thread.
@@ -136,6 +143,26 @@ impl EmbeddedStore {
     {
         let conn = self.pool.get().await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
         conn.interact(f).await.map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+}
+
+/// Takes the data directory's exclusive lock, or explains who holds it.
+fn lock_data_dir(data_dir: &Path) -> anyhow::Result<std::fs::File> {
+    let path = data_dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(anyhow::anyhow!(
+            "the embedded store in {} is in use by another sharify process; it serves one process only \
+             (stop the other one, give this one another SHARIFY_STORE__DATA_DIR, or use MongoDB for replicas)",
+            data_dir.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(anyhow::anyhow!("cannot lock {}: {e}", path.display())),
     }
 }
 
@@ -177,5 +204,20 @@ impl Store for EmbeddedStore {
 
     fn backend_name(&self) -> &'static str {
         "embedded"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_store_on_the_same_directory_is_refused_until_the_first_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = EmbeddedStore::open(dir.path()).unwrap();
+        let err = EmbeddedStore::open(dir.path()).err().expect("a second open is refused").to_string();
+        assert!(err.contains("in use by another sharify process"), "{err}");
+        drop(first);
+        EmbeddedStore::open(dir.path()).expect("free again once the first is dropped");
     }
 }
