@@ -44,13 +44,7 @@ fn page_from(items: &[Item], start: usize, limit: usize) -> Page {
 
 /// Validates `items_limit` of a playlist read (1–1,000, default 100).
 pub fn embedded_limit(limit: Option<u32>) -> Result<usize, ApiError> {
-    match limit.unwrap_or(limits::EMBEDDED_ITEMS_DEFAULT) {
-        n @ 1..=limits::EMBEDDED_ITEMS_MAX => Ok(n as usize),
-        _ => Err(ApiError::bad_request(
-            "invalid_query",
-            format!("items_limit must be between 1 and {}", limits::EMBEDDED_ITEMS_MAX),
-        )),
-    }
+    super::service::bounded_limit("items_limit", limit, limits::EMBEDDED_ITEMS_DEFAULT, limits::EMBEDDED_ITEMS_MAX)
 }
 
 /// Where a page continues.

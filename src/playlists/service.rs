@@ -176,11 +176,13 @@ fn decode_list_cursor(raw: &str) -> Result<ListCursor, ApiError> {
 
 /// Checks a page size: 1–100, default 50.
 pub fn page_limit(limit: Option<u32>) -> Result<usize, ApiError> {
-    match limit.unwrap_or(limits::PAGE_LIMIT_DEFAULT) {
-        n @ 1..=limits::PAGE_LIMIT_MAX => Ok(n as usize),
-        _ => Err(ApiError::bad_request(
-            "invalid_query",
-            format!("limit must be between 1 and {}", limits::PAGE_LIMIT_MAX),
-        )),
+    bounded_limit("limit", limit, limits::PAGE_LIMIT_DEFAULT, limits::PAGE_LIMIT_MAX)
+}
+
+/// A count parameter `name` between 1 and `max` (`default` when absent); 400 otherwise.
+pub fn bounded_limit(name: &str, value: Option<u32>, default: u32, max: u32) -> Result<usize, ApiError> {
+    match value.unwrap_or(default) {
+        n if (1..=max).contains(&n) => Ok(n as usize),
+        _ => Err(ApiError::bad_request("invalid_query", format!("{name} must be between 1 and {max}"))),
     }
 }
