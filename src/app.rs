@@ -17,6 +17,7 @@ use crate::{
     lastfm::LastfmClient,
     metrics::Metrics,
     playlists::{bodies::PlaylistBodies, write::WriteLocks},
+    sharing::page_cache::SharePages,
     storage::{instrumented::InstrumentedStore, open_store, Store},
     tracks::service::TrackService,
 };
@@ -48,6 +49,8 @@ pub struct AppState {
     pub credentials: Arc<CredentialCache>,
     /// Prebuilt playlist bodies, reused until the playlist's version changes.
     pub playlist_bodies: Arc<PlaylistBodies>,
+    /// Rendered public pages, reused until the playlist's version changes.
+    pub share_pages: Arc<SharePages>,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
         Self {
             credentials: Arc::new(credentials),
             playlist_bodies: Arc::new(PlaylistBodies::default()),
+            share_pages: Arc::new(SharePages::default()),
             config: Arc::new(config),
             store,
             passwords: Arc::new(Passwords::new()),

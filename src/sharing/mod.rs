@@ -7,5 +7,6 @@ pub mod history_routes;
 pub mod links;
 pub mod links_routes;
 pub mod page;
+pub mod page_cache;
 pub mod sync;
 pub mod sync_routes;

@@ -8,11 +8,15 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
-use sha2::{Digest, Sha256};
 use url::form_urlencoded::byte_serialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::links;
+use std::sync::Arc;
+
+use super::{
+    links,
+    page_cache::{PageKind, RenderedPage},
+};
 use crate::{
     app::AppState,
     formats::jspf,
@@ -140,13 +144,20 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String) -> SharePage {
     }
 }
 
-/// A 200 answer: its strong `ETag` is a hash of the bytes (the page also shows things that are
-/// not versioned with the playlist, such as the owner's name), so a 304 is always right.
-fn page_answer(request: &HeaderMap, policy: CachePolicy, content_type: &'static str, body: String) -> Response {
-    let digest = Sha256::digest(body.as_bytes());
-    let tag = format!("\"{}\"", hex::encode(&digest[..16]));
-    let mut response = conditional::respond(request, &tag, policy, content_type, body);
+/// A 200 (or 304) answer of a rendered page: its strong `ETag` is a hash of the bytes, so a
+/// 304 is always right.
+fn page_answer(request: &HeaderMap, kind: PageKind, page: &RenderedPage) -> Response {
+    let content_type = match kind {
+        PageKind::Html => "text/html; charset=utf-8",
+        PageKind::Jspf => "application/jspf+json",
+    };
+    let mut response = conditional::respond(request, &page.etag, page.policy, content_type, page.body.clone());
     secure(&mut response);
+    if kind == PageKind::Jspf {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"playlist.jspf\""));
+    }
     response
 }
 
@@ -184,34 +195,50 @@ async fn owner_name(state: &AppState, playlist: &Playlist) -> String {
     }
 }
 
+/// Renders `playlist` as `kind`, with links under `base`.
 async fn render(
     state: &AppState,
-    request: &HeaderMap,
+    kind: PageKind,
     policy: CachePolicy,
     playlist: &Playlist,
     base: &str,
-) -> Response {
+) -> Result<RenderedPage, askama::Error> {
     let owner = owner_name(state, playlist).await;
-    match page(playlist, owner, format!("{base}/playlist.jspf")).render() {
-        Ok(body) => page_answer(request, policy, "text/html; charset=utf-8", body),
+    let body = match kind {
+        PageKind::Html => page(playlist, owner, format!("{base}/playlist.jspf")).render()?,
+        PageKind::Jspf => jspf::to_jspf(playlist, &owner, base).to_string(),
+    };
+    Ok(RenderedPage::new(body, policy))
+}
+
+/// The answer for a share link's page.
+async fn by_link(state: &AppState, token: &str, kind: PageKind, request: &HeaderMap) -> Response {
+    let Ok((_, playlist)) = links::open(state, token).await else { return not_found() };
+    match render(state, kind, CachePolicy::Private, &playlist, &format!("/s/{token}")).await {
+        Ok(page) => page_answer(request, kind, &page),
         Err(e) => crate::error::ApiError::internal(e).into_response(),
     }
 }
 
-async fn jspf_download(
-    state: &AppState,
-    request: &HeaderMap,
-    policy: CachePolicy,
-    playlist: &Playlist,
-    base: &str,
-) -> Response {
-    let owner = owner_name(state, playlist).await;
-    let body = jspf::to_jspf(playlist, &owner, base).to_string();
-    let mut response = page_answer(request, policy, "application/jspf+json", body);
-    response
-        .headers_mut()
-        .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"playlist.jspf\""));
-    response
+/// The answer for a public or unlisted playlist's page, rendered once per version.
+async fn by_id_page(state: &AppState, id: &str, kind: PageKind, request: &HeaderMap) -> Response {
+    if !ids::looks_like_id(id) {
+        return not_found();
+    }
+    let Ok(Some(version)) = state.store.playlist_version(id).await else { return not_found() };
+    if let Some(page) = state.share_pages.get(id, kind, version) {
+        return page_answer(request, kind, &page);
+    }
+    let Some(playlist) = by_id(state, id).await else { return not_found() };
+    let policy = policy_by_id(&playlist);
+    match render(state, kind, policy, &playlist, &format!("/p/{id}")).await {
+        Ok(page) => {
+            let page = Arc::new(page);
+            state.share_pages.insert(id, kind, playlist.meta.version, page.clone());
+            page_answer(request, kind, &page)
+        }
+        Err(e) => crate::error::ApiError::internal(e).into_response(),
+    }
 }
 
 /// A playlist readable by its id without an account: public or unlisted.
@@ -237,10 +264,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "The page", content_type = "text/html"),
               (status = 404, description = "Unknown, expired, revoked or used-up link", content_type = "text/html")))]
 async fn shared_page(State(state): State<AppState>, ApiPath(token): ApiPath<String>, request: HeaderMap) -> Response {
-    match links::open(&state, &token).await {
-        Ok((_, playlist)) => render(&state, &request, CachePolicy::Private, &playlist, &format!("/s/{token}")).await,
-        Err(_) => not_found(),
-    }
+    by_link(&state, &token, PageKind::Html, &request).await
 }
 
 /// The playlist of a share link as JSPF.
@@ -248,12 +272,7 @@ async fn shared_page(State(state): State<AppState>, ApiPath(token): ApiPath<Stri
     responses((status = 200, description = "JSPF", content_type = "application/jspf+json"),
               (status = 404, description = "Unknown, expired, revoked or used-up link", content_type = "text/html")))]
 async fn shared_jspf(State(state): State<AppState>, ApiPath(token): ApiPath<String>, request: HeaderMap) -> Response {
-    match links::open(&state, &token).await {
-        Ok((_, playlist)) => {
-            jspf_download(&state, &request, CachePolicy::Private, &playlist, &format!("/s/{token}")).await
-        }
-        Err(_) => not_found(),
-    }
+    by_link(&state, &token, PageKind::Jspf, &request).await
 }
 
 /// The page of a public or unlisted playlist (HTML).
@@ -261,13 +280,7 @@ async fn shared_jspf(State(state): State<AppState>, ApiPath(token): ApiPath<Stri
     responses((status = 200, description = "The page", content_type = "text/html"),
               (status = 404, description = "No such public or unlisted playlist", content_type = "text/html")))]
 async fn public_page(State(state): State<AppState>, ApiPath(id): ApiPath<String>, request: HeaderMap) -> Response {
-    match by_id(&state, &id).await {
-        Some(playlist) => {
-            let policy = policy_by_id(&playlist);
-            render(&state, &request, policy, &playlist, &format!("/p/{id}")).await
-        }
-        None => not_found(),
-    }
+    by_id_page(&state, &id, PageKind::Html, &request).await
 }
 
 /// A public or unlisted playlist as JSPF.
@@ -275,13 +288,7 @@ async fn public_page(State(state): State<AppState>, ApiPath(id): ApiPath<String>
     responses((status = 200, description = "JSPF", content_type = "application/jspf+json"),
               (status = 404, description = "No such public or unlisted playlist", content_type = "text/html")))]
 async fn public_jspf(State(state): State<AppState>, ApiPath(id): ApiPath<String>, request: HeaderMap) -> Response {
-    match by_id(&state, &id).await {
-        Some(playlist) => {
-            let policy = policy_by_id(&playlist);
-            jspf_download(&state, &request, policy, &playlist, &format!("/p/{id}")).await
-        }
-        None => not_found(),
-    }
+    by_id_page(&state, &id, PageKind::Jspf, &request).await
 }
 
 /// The share page's stylesheet.

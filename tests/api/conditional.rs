@@ -138,7 +138,38 @@ async fn a_playlist_read_embeds_the_first_page_and_the_cursor_continues_it(backe
     }
 }
 
+async fn a_public_page_rendered_once_shows_every_change_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let id = app.playlist(&alice, json!({"name": "First name", "visibility": "public"})).await;
+    let page = |path: String| {
+        let app = &app;
+        async move {
+            let r = app.request(Method::GET, &path).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    for _ in 0..2 {
+        assert!(page(format!("/p/{id}")).await.1.contains("First name"));
+        assert!(page(format!("/p/{id}/playlist.jspf")).await.1.contains("First name"));
+    }
+    let rename = json!({"name": "Second name"});
+    let r = app.as_user(&alice, Method::PATCH, &format!("/v1/playlists/{id}")).json(&rename).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let (status, html) = page(format!("/p/{id}")).await;
+    assert!(status == 200 && html.contains("Second name") && !html.contains("First name"), "{html}");
+    assert!(page(format!("/p/{id}/playlist.jspf")).await.1.contains("Second name"));
+    app.add(&alice, &id, &[("Björk", "Army of Me")]).await;
+    assert!(page(format!("/p/{id}")).await.1.contains("Army of Me"), "new items show at once");
+    let private = json!({"visibility": "private"});
+    let r = app.as_user(&alice, Method::PATCH, &format!("/v1/playlists/{id}")).json(&private).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(page(format!("/p/{id}")).await.0, 404, "a playlist made private is gone from its page at once");
+    assert_eq!(page(format!("/p/{id}/playlist.jspf")).await.0, 404);
+}
+
 crate::on_both_backends!(
+    a_public_page_rendered_once_shows_every_change_at_once,
     conditional_get_answers_304_until_the_playlist_changes,
     a_reused_body_never_bypasses_an_access_change,
     a_playlist_read_embeds_the_first_page_and_the_cursor_continues_it,
