@@ -52,17 +52,12 @@ pub fn respond(
     } else {
         ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response()
     };
-    with_validators(&mut response, etag, policy);
-    response
-}
-
-/// Adds `ETag` and `Cache-Control` to a response built elsewhere.
-pub fn with_validators(response: &mut Response, etag: &str, policy: CachePolicy) {
     let h = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(etag) {
         h.insert(header::ETAG, value);
     }
     h.insert(header::CACHE_CONTROL, policy.header());
+    response
 }
 
 #[cfg(test)]
