@@ -16,7 +16,7 @@ use crate::{
     jobs,
     lastfm::LastfmClient,
     metrics::Metrics,
-    playlists::{bodies::PlaylistBodies, write::WriteLocks},
+    playlists::{bodies::PlaylistBodies, live::LivePlaylists, write::WriteLocks},
     sharing::page_cache::SharePages,
     storage::{instrumented::InstrumentedStore, open_store, Store},
     tracks::service::TrackService,
@@ -49,6 +49,8 @@ pub struct AppState {
     pub credentials: Arc<CredentialCache>,
     /// Prebuilt playlist bodies, reused until the playlist's version changes.
     pub playlist_bodies: Arc<PlaylistBodies>,
+    /// Current playlists, shared by reads and writes (checked against the store revision).
+    pub live: Arc<LivePlaylists>,
     /// Rendered public pages, reused until the playlist's version changes.
     pub share_pages: Arc<SharePages>,
 }
@@ -77,6 +79,7 @@ impl AppState {
         Self {
             credentials: Arc::new(credentials),
             playlist_bodies: Arc::new(PlaylistBodies::default()),
+            live: Arc::new(LivePlaylists::default()),
             share_pages: Arc::new(SharePages::default()),
             config: Arc::new(config),
             store,

@@ -138,6 +138,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::not_found("not_found", "no such resource"),
             StoreError::Conflict(what) => ApiError::conflict("conflict", format!("{what} already exists")),
             StoreError::VersionMismatch { current } => ApiError::version_mismatch(current),
+            StoreError::Stale => ApiError::internal("stale playlist copy was not retried"),
             StoreError::Unavailable(details) => {
                 tracing::warn!(error = %details, "store unavailable");
                 ApiError::unavailable("the store is unavailable; retry shortly")

@@ -71,7 +71,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     }
 }
 
-/// `If-Match` parsed as a playlist version: `"3"`, `W/"3"` or `3`; `*` means any version.
+/// `If-Match` parsed as a playlist version: `"3"`, `"3.2"` (an ETag carrying an enrichment
+/// generation, which `If-Match` ignores: enrichment never makes a write fail), `W/"3"` or `3`;
+/// `*` means any version.
 pub struct IfMatch(pub Option<u64>);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
@@ -86,7 +88,8 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             return Ok(Self(None));
         }
         let tag = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-        tag.parse::<u64>().map(|v| Self(Some(v))).map_err(|_| bad_if_match())
+        let version = tag.split_once('.').map_or(tag, |(version, _enrichment)| version);
+        version.parse::<u64>().map(|v| Self(Some(v))).map_err(|_| bad_if_match())
     }
 }
 
@@ -94,7 +97,11 @@ fn bad_if_match() -> ApiError {
     ApiError::bad_request("invalid_if_match", "If-Match must be an ETag previously returned, e.g. \"3\"")
 }
 
-/// The ETag for a playlist version.
-pub fn etag(version: u64) -> String {
-    format!("\"{version}\"")
+/// The ETag of a playlist revision: `"3"` until enrichment results land, then `"3.2"` (version
+/// 3, enrichment generation 2). It changes whenever the body does.
+pub fn etag(revision: crate::playlists::model::Revision) -> String {
+    match revision.enrichment_gen {
+        0 => format!("\"{}\"", revision.version),
+        gen => format!("\"{}.{gen}\"", revision.version),
+    }
 }

@@ -1,6 +1,6 @@
 //! Finishes `pending` items: finds playlists with pending items, looks the tracks up (cache or
-//! Last.fm, through the same limiter) and applies what resolved, by item id, with the same
-//! compare-and-swap write path as every other change.
+//! Last.fm, through the same limiter) and saves what resolved, by item id. Results are not user
+//! changes: they move the enrichment generation (and so the ETag), not the version.
 
 use std::time::Duration;
 
@@ -21,7 +21,11 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
     }
     let mut resolved = 0;
     for id in state.store.playlists_with_pending(BATCH).await? {
-        let Some(playlist) = state.store.playlist(&id).await? else { continue };
+        let playlist = match write::current(state, &id).await {
+            Ok(p) => p,
+            Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => continue, // deleted meanwhile
+            Err(e) => return Err(e),
+        };
         let queries: Vec<TrackQuery> = playlist
             .items
             .iter()
@@ -29,18 +33,13 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
             .map(|i| TrackQuery { key: i.track_key.clone(), artist: i.artist.clone(), title: i.title.clone() })
             .collect();
         let outcomes = enrich::lookup_within_budget(state, &queries).await;
-        let result = write::modify_as_system(state, &id, "enrich", |p| {
-            let mut count = 0;
-            for item in p.items.iter_mut().filter(|i| i.enrichment == Enrichment::Pending) {
-                if outcomes.get(&item.track_key).is_some_and(|o| enrich::apply(item, o)) {
-                    count += 1;
-                }
-            }
-            Ok((count, count > 0))
+        let result = write::save_enrichment(state, &id, |item| {
+            let mut item = item.clone();
+            outcomes.get(&item.track_key).is_some_and(|o| enrich::apply(&mut item, o)).then_some(item)
         })
         .await;
         match result {
-            Ok((_, count)) => resolved += count,
+            Ok(count) => resolved += count,
             Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => {} // deleted meanwhile
             Err(e) => return Err(e),
         }

@@ -1,8 +1,9 @@
-//! Prebuilt playlist bodies: the JSON of `GET /v1/playlists/{id}` serialised once per version
-//! and reused until the version changes.
+//! Prebuilt playlist bodies: the JSON of `GET /v1/playlists/{id}` serialised once per revision
+//! and reused until the revision changes.
 //!
-//! A playlist's content at a given version never changes (every write bumps the version), so an
-//! entry keyed by id and checked against the store's current version (one cheap read) is always
+//! A playlist's content at a given revision never changes (every user write bumps the version,
+//! every enrichment result the enrichment generation), so an entry keyed by id and checked
+//! against the store's current revision (one cheap read) is always
 //! right, on every replica. The cache is bounded by bytes.
 
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use moka::sync::Cache;
 
 use super::{
     dto::PlaylistDto,
-    model::{Playlist, PlaylistMeta},
+    model::{Playlist, PlaylistMeta, Revision},
 };
 
 /// At most this many bytes of JSON are kept.
@@ -44,9 +45,9 @@ impl Default for PlaylistBodies {
 }
 
 impl PlaylistBodies {
-    /// The body of `id` with `items` embedded items if one was built for exactly `version`.
-    pub fn get(&self, id: &str, items: usize, version: u64) -> Option<Arc<PlaylistBody>> {
-        self.cache.get(&(id.to_owned(), items)).filter(|b| b.meta.version == version)
+    /// The body of `id` with `items` embedded items if one was built for exactly `revision`.
+    pub fn get(&self, id: &str, items: usize, revision: Revision) -> Option<Arc<PlaylistBody>> {
+        self.cache.get(&(id.to_owned(), items)).filter(|b| b.meta.revision() == revision)
     }
 
     /// Serialises `playlist` with its first `items` items and keeps the result for later

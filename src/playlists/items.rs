@@ -1,6 +1,9 @@
 //! Item operations: add a batch (with duplicate policy), list, remove and move by item id.
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -8,7 +11,8 @@ use utoipa::ToSchema;
 use super::{
     access::{access, allows, Action},
     dto::ItemDto,
-    model::{Item, Playlist},
+    edit::Edit,
+    model::{Item, Playlist, Revision},
     normalize::track_key,
     write::{self, load},
 };
@@ -103,6 +107,9 @@ pub struct ItemPage {
     pub next_cursor: Option<String>,
     /// Playlist version the page was read at.
     pub version: u64,
+    /// The revision the page was read at (its ETag).
+    #[serde(skip)]
+    pub revision: Revision,
 }
 
 fn clean_field(raw: &str, field: &str) -> Result<String, ApiError> {
@@ -171,7 +178,7 @@ pub async fn add(
     id: &str,
     if_match: Option<u64>,
     request: AddItems,
-) -> Result<(Playlist, AddItemsResponse), ApiError> {
+) -> Result<(Arc<Playlist>, AddItemsResponse), ApiError> {
     add_with(state, caller, id, if_match, request, SameTrack::Normalised).await
 }
 
@@ -183,7 +190,7 @@ pub async fn add_with(
     if_match: Option<u64>,
     request: AddItems,
     same: SameTrack,
-) -> Result<(Playlist, AddItemsResponse), ApiError> {
+) -> Result<(Arc<Playlist>, AddItemsResponse), ApiError> {
     let tracks = clean_tracks(&request.tracks)?;
     // Look the tracks up before the write (within the budget), so cached ones cost one write.
     let queries: Vec<TrackQuery> = tracks
@@ -195,21 +202,21 @@ pub async fn add_with(
     let (playlist, (added, skipped)) = write::modify(state, caller, id, if_match, Action::AddItems, "add_items", |p| {
         let context =
             AddContext { policy: request.on_duplicate, same, caller_id: &caller.id, outcomes: &outcomes, enabled };
-        let (new_items, skipped) = plan_add(p, &tracks, &context)?;
-        if p.items.len() + new_items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
+        let (new_items, skipped) = plan_add(p.items(), &tracks, &context)?;
+        if p.items().len() + new_items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
             return Err(ApiError::invalid(
                 "playlist_full",
                 format!("a playlist holds at most {} items", limits::ITEMS_PER_PLAYLIST_MAX),
             ));
         }
-        let at = request.position.unwrap_or(p.items.len());
-        if at > p.items.len() {
-            return Err(ApiError::invalid("invalid_position", format!("position must be 0-{}", p.items.len())));
+        let at = request.position.unwrap_or(p.items().len());
+        if at > p.items().len() {
+            return Err(ApiError::invalid("invalid_position", format!("position must be 0-{}", p.items().len())));
         }
-        let added: Vec<ItemDto> = new_items.iter().map(ItemDto::from).collect();
-        let changed = !new_items.is_empty();
-        p.items.splice(at..at, new_items);
-        Ok(((added, skipped), changed))
+        let count = new_items.len();
+        p.insert(at, new_items);
+        let added = p.items()[at..at + count].iter().map(|i| ItemDto::from(&**i)).collect::<Vec<_>>();
+        Ok((added, skipped))
     })
     .await?;
     if playlist.meta.pending_items > 0 {
@@ -229,12 +236,15 @@ struct AddContext<'a> {
 }
 
 fn plan_add(
-    p: &Playlist,
+    existing: &[Arc<Item>],
     tracks: &[CleanTrack],
     ctx: &AddContext<'_>,
 ) -> Result<(Vec<Item>, Vec<SkippedTrack>), ApiError> {
     let (policy, caller_id, outcomes, enabled) = (ctx.policy, ctx.caller_id, ctx.outcomes, ctx.enabled);
-    let mut seen: HashSet<String> = p.items.iter().map(|i| ctx.same.item_key(i)).collect();
+    let mut seen: HashSet<String> = match policy {
+        OnDuplicate::Allow => HashSet::new(),
+        _ => existing.iter().map(|i| ctx.same.item_key(i)).collect(),
+    };
     let (mut items, mut skipped) = (Vec::new(), Vec::new());
     let now = ids::now();
     for (index, t) in tracks.iter().enumerate() {
@@ -256,6 +266,7 @@ fn plan_add(
                 let (enrichment, meta) = enrich::initial_state(outcomes.get(&t.key), enabled);
                 Item {
                     item_id: ids::new_id(),
+                    pos: 0,
                     artist: t.artist.clone(),
                     title: t.title.clone(),
                     album: t.album.clone(),
@@ -281,14 +292,16 @@ pub async fn list(
 ) -> Result<ItemPage, ApiError> {
     let playlist = load(state, caller, id, Action::Read).await?;
     let page = super::item_pages::page(&playlist.items, cursor, limit)?;
-    Ok(ItemPage { items: page.items, next_cursor: page.next_cursor, version: playlist.meta.version })
+    Ok(ItemPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+        version: playlist.meta.version,
+        revision: playlist.meta.revision(),
+    })
 }
 
-fn position_of(p: &Playlist, item_id: &str) -> Result<usize, ApiError> {
-    p.items
-        .iter()
-        .position(|i| i.item_id == item_id)
-        .ok_or_else(|| ApiError::not_found("item_not_found", "no such item in this playlist"))
+fn position_of(p: &Edit, item_id: &str) -> Result<usize, ApiError> {
+    p.index_of(item_id).ok_or_else(|| ApiError::not_found("item_not_found", "no such item in this playlist"))
 }
 
 /// Removes one item by id (contributors only the items they added).
@@ -298,14 +311,14 @@ pub async fn remove(
     id: &str,
     item_id: &str,
     if_match: Option<u64>,
-) -> Result<Playlist, ApiError> {
+) -> Result<Arc<Playlist>, ApiError> {
     let (playlist, ()) = write::modify(state, caller, id, if_match, Action::AddItems, "remove_item", |p| {
         let at = position_of(p, item_id)?;
-        if p.items[at].added_by != caller.id && !allows(access(&p.meta, Some(caller)), Action::Edit) {
+        if p.items()[at].added_by != caller.id && !allows(access(&p.meta, Some(caller)), Action::Edit) {
             return Err(ApiError::forbidden("contributors may remove only the items they added"));
         }
-        p.items.remove(at);
-        Ok(((), true))
+        p.remove(at);
+        Ok(())
     })
     .await?;
     Ok(playlist)
@@ -319,15 +332,14 @@ pub async fn move_to(
     item_id: &str,
     position: usize,
     if_match: Option<u64>,
-) -> Result<Playlist, ApiError> {
+) -> Result<Arc<Playlist>, ApiError> {
     let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, "move_item", |p| {
         let from = position_of(p, item_id)?;
-        if position >= p.items.len() {
-            return Err(ApiError::invalid("invalid_position", format!("position must be 0-{}", p.items.len() - 1)));
+        if position >= p.items().len() {
+            return Err(ApiError::invalid("invalid_position", format!("position must be 0-{}", p.items().len() - 1)));
         }
-        let item = p.items.remove(from);
-        p.items.insert(position, item);
-        Ok(((), from != position))
+        p.move_item(from, position);
+        Ok(())
     })
     .await?;
     Ok(playlist)
@@ -340,6 +352,9 @@ pub struct RefreshResponse {
     pub pending: usize,
     /// Playlist version after queueing them.
     pub version: u64,
+    /// The revision after queueing them (its ETag).
+    #[serde(skip)]
+    pub revision: Revision,
 }
 
 /// Queues every item for re-enrichment; the background job resolves them (cache or Last.fm).
@@ -355,14 +370,16 @@ pub async fn refresh(
         return Err(crate::lastfm::LastfmError::NotConfigured.into());
     }
     let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, "refresh", |p| {
-        let mut changed = false;
-        for item in p.items.iter_mut().filter(|i| i.enrichment != Enrichment::Pending) {
-            item.enrichment = Enrichment::Pending;
-            changed = true;
+        for at in 0..p.items().len() {
+            p.update(at, |item| item.enrichment = Enrichment::Pending);
         }
-        Ok(((), changed))
+        Ok(())
     })
     .await?;
     state.enrichment_wakeup.notify_one();
-    Ok(RefreshResponse { pending: playlist.meta.pending_items, version: playlist.meta.version })
+    Ok(RefreshResponse {
+        pending: playlist.meta.pending_items,
+        version: playlist.meta.version,
+        revision: playlist.meta.revision(),
+    })
 }

@@ -48,7 +48,7 @@ async fn add_items(
     ApiJson(body): ApiJson<AddItems>,
 ) -> Result<Response, ApiError> {
     let (playlist, outcome) = items::add(&state, &caller.user, &id, if_match, body).await?;
-    Ok(([(header::ETAG, etag(playlist.meta.version))], Json(outcome)).into_response())
+    Ok(([(header::ETAG, etag(playlist.meta.revision()))], Json(outcome)).into_response())
 }
 
 /// A page of items, in order.
@@ -67,7 +67,7 @@ async fn list_items(
     let limit = page_limit(query.limit)?;
     let caller = caller.0.as_ref().map(|c| &c.user);
     let page = items::list(&state, caller, &id, query.cursor.as_deref(), limit).await?;
-    let tag = etag(page.version);
+    let tag = etag(page.revision);
     Ok(conditional::respond(&request, &tag, CachePolicy::Private, "application/json", Json(page)))
 }
 
@@ -85,7 +85,7 @@ async fn remove_item(
     IfMatch(if_match): IfMatch,
 ) -> Result<Response, ApiError> {
     let playlist = items::remove(&state, &caller.user, &id, &item_id, if_match).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::ETAG, etag(playlist.meta.version))]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(header::ETAG, etag(playlist.meta.revision()))]).into_response())
 }
 
 /// Move one item (by id) to a new index.
@@ -123,5 +123,5 @@ async fn refresh_items(
     IfMatch(if_match): IfMatch,
 ) -> Result<Response, ApiError> {
     let outcome = items::refresh(&state, &caller.user, &id, if_match).await?;
-    Ok((StatusCode::ACCEPTED, [(header::ETAG, etag(outcome.version))], Json(outcome)).into_response())
+    Ok((StatusCode::ACCEPTED, [(header::ETAG, etag(outcome.revision))], Json(outcome)).into_response())
 }

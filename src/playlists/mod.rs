@@ -3,10 +3,12 @@
 pub mod access;
 pub mod bodies;
 pub mod dto;
+pub mod edit;
 pub mod history;
 pub mod item_pages;
 pub mod items;
 pub mod items_routes;
+pub mod live;
 pub mod model;
 pub mod normalize;
 pub mod routes;

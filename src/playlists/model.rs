@@ -1,5 +1,7 @@
 //! The playlist document and its items.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -58,6 +60,10 @@ pub struct ForkedFrom {
 pub struct Item {
     /// Stable id, never reused.
     pub item_id: String,
+    /// Sort key: items are in ascending `pos` order. Sparse (gaps of [`POSITION_GAP`]) so an
+    /// insert or move changes only the items it touches.
+    #[serde(default)]
+    pub pos: i64,
     /// Artist as sent by the client.
     pub artist: String,
     /// Title as sent by the client.
@@ -94,8 +100,12 @@ pub struct PlaylistMeta {
     pub description: String,
     /// Who may read it.
     pub visibility: Visibility,
-    /// Bumped by every write.
+    /// Bumped by every change a user makes (the `If-Match` version).
     pub version: u64,
+    /// Bumped when enrichment results land: they change the body (and the ETag) but are not
+    /// user changes, so they leave `version` alone.
+    #[serde(default)]
+    pub enrichment_gen: u64,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Time of the last write.
@@ -119,7 +129,35 @@ pub struct PlaylistMeta {
     pub forked_from: Option<ForkedFrom>,
 }
 
+/// Spacing of item positions when items are appended or renumbered.
+pub const POSITION_GAP: i64 = 1 << 32;
+
+/// What identifies one state of a playlist's body: the user version and the enrichment
+/// generation. The ETag is made of both; `If-Match` compares only the version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Revision {
+    /// The user version.
+    pub version: u64,
+    /// The enrichment generation.
+    pub enrichment_gen: u64,
+}
+
 impl PlaylistMeta {
+    /// Recomputes the fields derived from the items and the rest of the metadata.
+    pub fn sync_derived(&mut self, items: &[Arc<Item>]) {
+        self.item_count = items.len();
+        self.pending_items = items.iter().filter(|i| i.enrichment == Enrichment::Pending).count();
+        self.member_ids = std::iter::once(self.owner_id.clone())
+            .chain(self.collaborators.iter().map(|c| c.user_id.clone()))
+            .collect();
+        self.search_text = crate::playlists::normalize::normalize_field(&format!("{} {}", self.name, self.description));
+    }
+
+    /// The revision this metadata describes.
+    pub fn revision(&self) -> Revision {
+        Revision { version: self.version, enrichment_gen: self.enrichment_gen }
+    }
+
     /// The caller's relationship to the playlist.
     pub fn access_of(&self, user_id: Option<&str>) -> Access {
         match user_id {
@@ -150,8 +188,8 @@ pub struct Playlist {
     /// Everything but the items.
     #[serde(flatten)]
     pub meta: PlaylistMeta,
-    /// Items, in order.
-    pub items: Vec<Item>,
+    /// Items, in order (ascending `pos`); shared so copies of a large playlist are cheap.
+    pub items: Vec<Arc<Item>>,
 }
 
 impl Playlist {
@@ -173,6 +211,7 @@ impl Playlist {
                 description,
                 visibility,
                 version: 1,
+                enrichment_gen: 0,
                 created_at: now,
                 updated_at: now,
                 item_count: 0,
@@ -190,13 +229,7 @@ impl Playlist {
 
     /// Recomputes derived fields before a write.
     pub fn sync_derived(&mut self) {
-        self.meta.item_count = self.items.len();
-        self.meta.pending_items = self.items.iter().filter(|i| i.enrichment == Enrichment::Pending).count();
-        self.meta.member_ids = std::iter::once(self.meta.owner_id.clone())
-            .chain(self.meta.collaborators.iter().map(|c| c.user_id.clone()))
-            .collect();
-        self.meta.search_text =
-            crate::playlists::normalize::normalize_field(&format!("{} {}", self.meta.name, self.meta.description));
+        self.meta.sync_derived(&self.items);
     }
 }
 

@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A whole-playlist response with its `ETag`.
 pub fn playlist_response(status: StatusCode, playlist: &super::model::Playlist) -> Response {
-    (status, [(header::ETAG, etag(playlist.meta.version))], Json(PlaylistDto::from(playlist))).into_response()
+    (status, [(header::ETAG, etag(playlist.meta.revision()))], Json(PlaylistDto::from(playlist))).into_response()
 }
 
 /// Create a playlist.
@@ -98,7 +98,7 @@ async fn get_playlist(
 ) -> Result<Response, ApiError> {
     let items = item_pages::embedded_limit(query.items_limit)?;
     let body = service::get_body(&state, caller.0.as_ref().map(|c| &c.user), &id, items).await?;
-    let tag = etag(body.meta.version);
+    let tag = etag(body.meta.revision());
     Ok(conditional::respond(&headers, &tag, CachePolicy::Private, "application/json", body.json.clone()))
 }
 

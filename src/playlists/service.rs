@@ -37,13 +37,13 @@ pub async fn create(state: &AppState, owner: &User, input: NewPlaylist) -> Resul
     let name = parse_name(&input.name)?;
     let description = parse_description(&input.description)?;
     let playlist = Playlist::new(ids::new_id(), owner, name, description, input.visibility);
-    state.store.insert_playlist(&playlist).await?;
-    history::record(state, None, &playlist, Some(owner), "create").await;
+    let entry = history::entry(None, &playlist.meta, &[], &playlist.items, Some(owner), "create");
+    state.store.insert_playlist(&playlist, &entry).await?;
     Ok(playlist)
 }
 
 /// Reads a playlist the caller may see.
-pub async fn get(state: &AppState, caller: Option<&User>, id: &str) -> Result<Playlist, ApiError> {
+pub async fn get(state: &AppState, caller: Option<&User>, id: &str) -> Result<Arc<Playlist>, ApiError> {
     load(state, caller, id, Action::Read).await
 }
 
@@ -59,8 +59,8 @@ pub async fn get_body(
     if !ids::looks_like_id(id) {
         return Err(ApiError::playlist_not_found());
     }
-    let version = state.store.playlist_version(id).await?.ok_or_else(ApiError::playlist_not_found)?;
-    if let Some(body) = state.playlist_bodies.get(id, items, version) {
+    let revision = state.store.playlist_revision(id).await?.ok_or_else(ApiError::playlist_not_found)?;
+    if let Some(body) = state.playlist_bodies.get(id, items, revision) {
         authorize(&body.meta, caller, Action::Read)?;
         return Ok(body);
     }
@@ -75,12 +75,11 @@ pub async fn patch(
     id: &str,
     if_match: Option<u64>,
     patch: PlaylistPatch,
-) -> Result<Playlist, ApiError> {
+) -> Result<Arc<Playlist>, ApiError> {
     let name = patch.name.as_deref().map(parse_name).transpose()?;
     let description = patch.description.as_deref().map(parse_description).transpose()?;
     let action = if patch.visibility.is_some() { Action::Manage } else { Action::Edit };
     let (playlist, ()) = write::modify(state, caller, id, if_match, action, "update", |p| {
-        let before = p.meta.clone();
         if let Some(name) = &name {
             p.meta.name.clone_from(name);
         }
@@ -90,7 +89,7 @@ pub async fn patch(
         if let Some(visibility) = patch.visibility {
             p.meta.visibility = visibility;
         }
-        Ok(((), p.meta != before))
+        Ok(())
     })
     .await?;
     Ok(playlist)
@@ -105,12 +104,11 @@ pub async fn delete(state: &AppState, caller: &User, id: &str, if_match: Option<
             return Err(ApiError::version_mismatch(playlist.meta.version));
         }
     }
-    match state.store.delete_playlist(id, if_match).await {
+    let deleted = state.store.delete_playlist(id, if_match).await;
+    state.live.forget(id);
+    match deleted {
         Ok(()) | Err(StoreError::NotFound) => {}
         Err(e) => return Err(e.into()),
-    }
-    if let Err(e) = state.store.delete_history(id).await {
-        tracing::warn!(error = %e, playlist = id, "history of a deleted playlist not removed");
     }
     if let Err(e) = state.store.delete_links_for(id).await {
         tracing::warn!(error = %e, playlist = id, "share links of a deleted playlist not removed");

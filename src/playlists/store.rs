@@ -1,23 +1,49 @@
-//! Persistence of playlists: whole documents with compare-and-swap on `version`.
+//! Persistence of playlists: metadata plus ordered items, changed by operations with
+//! compare-and-swap on the revision, each change committed atomically with its history entry.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::model::{ListCursor, ListScope, Playlist, PlaylistMeta};
+use super::{
+    edit::ItemOp,
+    history::HistoryEntry,
+    model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
+};
 use crate::storage::StoreResult;
 
-/// Stores playlists as single documents; every write is one atomic conditional update.
+/// One user change, as the store commits it.
+pub struct Commit<'a> {
+    /// The metadata after the change (version bumped, derived fields in sync).
+    pub meta: &'a PlaylistMeta,
+    /// The items after the change, for a store that cannot express some operations in place.
+    pub items: &'a [Arc<Item>],
+    /// The operations leading from the stored items to `items`.
+    pub ops: &'a [ItemOp],
+    /// The revision the change was made from: the commit happens only if it is still current.
+    pub expected: Revision,
+    /// The change's history entry, stored in the same atomic step.
+    pub history: &'a HistoryEntry,
+}
+
+/// Stores playlists; every change is one atomic conditional update.
 #[async_trait]
 pub trait PlaylistStore: Send + Sync {
-    /// Inserts a new playlist.
-    async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()>;
-    /// Reads a whole playlist.
+    /// Inserts a new playlist together with its first history entry.
+    async fn insert_playlist(&self, playlist: &Playlist, history: &HistoryEntry) -> StoreResult<()>;
+    /// Reads a whole playlist (items in order).
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>>;
-    /// Reads only a playlist's current version (cheap: validates cached bodies, answers 304s).
-    async fn playlist_version(&self, id: &str) -> StoreResult<Option<u64>>;
-    /// Replaces the playlist if its stored version is still `expected_version`
-    /// (`VersionMismatch` otherwise, `NotFound` when gone).
-    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()>;
-    /// Deletes the playlist if its stored version is still `expected_version` (when given).
+    /// Reads only a playlist's current revision (cheap: validates cached copies, answers 304s).
+    async fn playlist_revision(&self, id: &str) -> StoreResult<Option<Revision>>;
+    /// Applies a change if the stored revision is still `commit.expected`: `VersionMismatch`
+    /// when the version moved, `Stale` when only enrichment landed, `NotFound` when gone.
+    async fn commit(&self, commit: Commit<'_>) -> StoreResult<()>;
+    /// Saves enrichment results: each item (by id) is replaced in content only if it is still
+    /// pending. Bumps the enrichment generation when anything changed, never the version, and
+    /// records no history. Returns the revision after and how many items changed.
+    async fn apply_enrichment(&self, id: &str, items: &[Arc<Item>]) -> StoreResult<(Revision, usize)>;
+    /// Deletes the playlist, its items and its history if its stored version is still
+    /// `expected_version` (when given).
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()>;
     /// A member's playlists in `scope`, most recently updated first, then by id descending.
     async fn playlists_for_member(

@@ -1,11 +1,14 @@
-//! The one write path for playlists: load, authorize, check `If-Match`, change, compare-and-swap.
+//! The one write path for playlists: current state, authorize, check `If-Match`, change,
+//! commit the operations with compare-and-swap on the revision.
 //!
 //! Writers in this process are serialised per playlist (striped async locks) so they do not
-//! spin; writers in other replicas are kept correct by the store's conditional replace, and a
-//! lost race is retried when the caller did not pin a version with `If-Match`.
+//! spin; writers in other replicas are kept correct by the store's conditional commit, and a
+//! lost race is retried when the caller did not pin a version with `If-Match`. A race lost only
+//! to enrichment results is always retried: they never cause a 412.
 
 use std::{
     hash::{DefaultHasher, Hash, Hasher},
+    sync::Arc,
     time::Duration,
 };
 
@@ -14,10 +17,12 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use super::{
     access::{authorize, Action},
+    edit::Edit,
     history,
-    model::Playlist,
+    model::{Item, Playlist},
+    store::Commit,
 };
-use crate::{app::AppState, error::ApiError, ids, storage::StoreError, users::model::User};
+use crate::{app::AppState, error::ApiError, ids, storage::StoreError, tracks::model::Enrichment, users::model::User};
 
 const STRIPES: usize = 256;
 const MAX_ATTEMPTS: u32 = 64;
@@ -42,18 +47,36 @@ impl WriteLocks {
     }
 }
 
-/// Loads a playlist the caller may act on (404 / 403 otherwise).
-pub async fn load(state: &AppState, caller: Option<&User>, id: &str, action: Action) -> Result<Playlist, ApiError> {
+/// The current state of a playlist: the live copy when it is at the stored revision (one cheap
+/// revision read), else read in full and kept for the next caller.
+pub async fn current(state: &AppState, id: &str) -> Result<Arc<Playlist>, ApiError> {
     if !ids::looks_like_id(id) {
         return Err(ApiError::playlist_not_found());
     }
-    let playlist = state.store.playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?;
+    let revision = state.store.playlist_revision(id).await?.ok_or_else(ApiError::playlist_not_found)?;
+    if let Some(playlist) = state.live.get(id, revision) {
+        return Ok(playlist);
+    }
+    let playlist = Arc::new(state.store.playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?);
+    state.live.put(playlist.clone());
+    Ok(playlist)
+}
+
+/// Loads a playlist the caller may act on (404 / 403 otherwise).
+pub async fn load(
+    state: &AppState,
+    caller: Option<&User>,
+    id: &str,
+    action: Action,
+) -> Result<Arc<Playlist>, ApiError> {
+    let playlist = current(state, id).await?;
     authorize(&playlist.meta, caller, action)?;
     Ok(playlist)
 }
 
-/// Applies `change` atomically. `change` returns its result and whether it changed anything;
-/// an unchanged playlist is not written and keeps its version.
+/// Applies `change` atomically and returns the playlist after it with `change`'s result. A
+/// change that records no operation and leaves the metadata as it was is not written and keeps
+/// the version.
 pub async fn modify<R, F>(
     state: &AppState,
     caller: &User,
@@ -62,9 +85,9 @@ pub async fn modify<R, F>(
     action: Action,
     op: &'static str,
     change: F,
-) -> Result<(Playlist, R), ApiError>
+) -> Result<(Arc<Playlist>, R), ApiError>
 where
-    F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
+    F: FnMut(&mut Edit) -> Result<R, ApiError>,
 {
     modify_inner(state, Some(caller), Some(action), id, if_match, op, change).await
 }
@@ -77,24 +100,11 @@ pub async fn modify_as<R, F>(
     id: &str,
     op: &'static str,
     change: F,
-) -> Result<(Playlist, R), ApiError>
+) -> Result<(Arc<Playlist>, R), ApiError>
 where
-    F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
+    F: FnMut(&mut Edit) -> Result<R, ApiError>,
 {
     modify_inner(state, Some(actor), None, id, None, op, change).await
-}
-
-/// Like [`modify`] for the service's own background work (no caller to authorize).
-pub async fn modify_as_system<R, F>(
-    state: &AppState,
-    id: &str,
-    op: &'static str,
-    change: F,
-) -> Result<(Playlist, R), ApiError>
-where
-    F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
-{
-    modify_inner(state, None, None, id, None, op, change).await
 }
 
 async fn modify_inner<R, F>(
@@ -105,48 +115,102 @@ async fn modify_inner<R, F>(
     if_match: Option<u64>,
     op: &'static str,
     mut change: F,
-) -> Result<(Playlist, R), ApiError>
+) -> Result<(Arc<Playlist>, R), ApiError>
 where
-    F: FnMut(&mut Playlist) -> Result<(R, bool), ApiError>,
+    F: FnMut(&mut Edit) -> Result<R, ApiError>,
 {
     let _guard = state.write_locks.lock(id).await;
     let mut attempt = 0;
     loop {
-        let mut playlist = match (actor, action) {
+        let before = match (actor, action) {
             (Some(user), Some(action)) => load(state, Some(user), id, action).await?,
-            _ => state.store.playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?,
+            _ => current(state, id).await?,
         };
         if let Some(expected) = if_match {
-            if playlist.meta.version != expected {
-                return Err(ApiError::version_mismatch(playlist.meta.version));
+            if before.meta.version != expected {
+                return Err(ApiError::version_mismatch(before.meta.version));
             }
         }
-        let before = playlist.clone();
-        let (result, changed) = change(&mut playlist)?;
-        if !changed {
-            return Ok((playlist, result));
+        let mut edit = Edit::of(&before);
+        let result = change(&mut edit)?;
+        if edit.ops().is_empty() && edit.meta == before.meta {
+            return Ok((before, result));
         }
-        let read_version = playlist.meta.version;
-        playlist.meta.version += 1;
-        let previous = playlist.meta.updated_at;
-        playlist.meta.updated_at = ids::now().max(previous + chrono::Duration::microseconds(1));
-        playlist.sync_derived();
-        match state.store.replace_playlist(&playlist, read_version).await {
+        let (mut meta, items, ops) = edit.finish();
+        meta.version = before.meta.version + 1;
+        meta.enrichment_gen = before.meta.enrichment_gen;
+        meta.updated_at = ids::now().max(before.meta.updated_at + chrono::Duration::microseconds(1));
+        meta.sync_derived(&items);
+        let entry = history::entry(Some(&before), &meta, &ops, &items, actor, op);
+        let commit =
+            Commit { meta: &meta, items: &items, ops: &ops, expected: before.meta.revision(), history: &entry };
+        match state.store.commit(commit).await {
             Ok(()) => {
-                history::record(state, Some(&before), &playlist, actor, op).await;
-                return Ok((playlist, result));
+                let after = Arc::new(Playlist { meta, items });
+                state.live.put(after.clone());
+                return Ok((after, result));
             }
             Err(StoreError::VersionMismatch { current }) if if_match.is_some() || attempt + 1 >= MAX_ATTEMPTS => {
+                state.live.forget(id);
                 return Err(ApiError::version_mismatch(current));
             }
-            Err(StoreError::VersionMismatch { .. }) => {
+            Err(StoreError::VersionMismatch { .. } | StoreError::Stale) if attempt + 1 < MAX_ATTEMPTS => {
+                state.live.forget(id);
                 attempt += 1;
                 let cap_ms = 2u64.saturating_pow(attempt.min(6));
                 let jitter = Duration::from_millis(rand::thread_rng().gen_range(0..=cap_ms));
                 tokio::time::sleep(jitter).await;
             }
-            Err(StoreError::NotFound) => return Err(ApiError::playlist_not_found()),
-            Err(e) => return Err(e.into()),
+            Err(StoreError::NotFound) => {
+                state.live.forget(id);
+                return Err(ApiError::playlist_not_found());
+            }
+            Err(e) => {
+                state.live.forget(id);
+                return Err(e.into());
+            }
         }
     }
+}
+
+/// Saves enrichment results: `resolve` gives the new content of a pending item (or `None` to
+/// leave it pending). Not a user change: the version stays, the enrichment generation moves,
+/// no history is written. Returns how many items changed.
+pub async fn save_enrichment(
+    state: &AppState,
+    id: &str,
+    resolve: impl Fn(&Item) -> Option<Item>,
+) -> Result<usize, ApiError> {
+    let _guard = state.write_locks.lock(id).await;
+    let before = current(state, id).await?;
+    let updates: Vec<Arc<Item>> = before
+        .items
+        .iter()
+        .filter(|i| i.enrichment == Enrichment::Pending)
+        .filter_map(|i| resolve(i))
+        .map(Arc::new)
+        .collect();
+    if updates.is_empty() {
+        return Ok(0);
+    }
+    let (revision, changed) = state.store.apply_enrichment(id, &updates).await?;
+    let only_ours = revision.version == before.meta.version
+        && revision.enrichment_gen == before.meta.enrichment_gen + changed as u64
+        && changed == updates.len();
+    if only_ours {
+        let mut after = Playlist::clone(&before);
+        let by_id: std::collections::HashMap<&str, &Arc<Item>> =
+            updates.iter().map(|i| (i.item_id.as_str(), i)).collect();
+        for slot in &mut after.items {
+            if let Some(new) = by_id.get(slot.item_id.as_str()) {
+                *slot = Arc::clone(new);
+            }
+        }
+        after.meta.enrichment_gen = revision.enrichment_gen;
+        after.sync_derived();
+        state.live.put(Arc::new(after));
+    } else {
+        state.live.forget(id);
+    }
+    Ok(changed)
 }

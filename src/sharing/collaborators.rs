@@ -10,7 +10,7 @@ use crate::{
     ids,
     playlists::{
         access::{access, Action},
-        model::{Access, Collaborator, Playlist, Role},
+        model::{Access, Collaborator, Playlist, PlaylistMeta, Role},
         write::{self, load},
     },
     users::model::User,
@@ -71,7 +71,7 @@ async fn user_named(state: &AppState, username: &str) -> Result<User, ApiError> 
 
 /// Lists the owner and collaborators (any reader).
 pub async fn list(state: &AppState, caller: Option<&User>, id: &str) -> Result<Members, ApiError> {
-    Ok(members(&load(state, caller, id, Action::Read).await?))
+    Ok(members(&*load(state, caller, id, Action::Read).await?))
 }
 
 /// Grants `username` a role (owner only); changes the role of an existing collaborator.
@@ -89,15 +89,16 @@ pub async fn set_role(
         if user.id == p.meta.owner_id {
             return Err(ApiError::conflict("owner_is_not_a_collaborator", "the owner already has every permission"));
         }
-        Ok(((), grant(p, &user, role)))
+        grant(&mut p.meta, &user, role);
+        Ok(())
     })
     .await?;
     Ok(members(&playlist))
 }
 
 /// Adds `user` with `role`, or changes their role; true when something changed.
-pub fn grant(p: &mut Playlist, user: &User, role: Role) -> bool {
-    match p.meta.collaborators.iter_mut().find(|c| c.user_id == user.id) {
+pub fn grant(p: &mut PlaylistMeta, user: &User, role: Role) -> bool {
+    match p.collaborators.iter_mut().find(|c| c.user_id == user.id) {
         Some(c) if c.role == role => false,
         Some(c) => {
             c.role = role;
@@ -105,7 +106,7 @@ pub fn grant(p: &mut Playlist, user: &User, role: Role) -> bool {
         }
         None => {
             let added_at = ids::now();
-            p.meta.collaborators.push(Collaborator {
+            p.collaborators.push(Collaborator {
                 user_id: user.id.clone(),
                 username: user.username.clone(),
                 role,
@@ -134,7 +135,7 @@ pub async fn remove(
         if p.meta.collaborators.len() == before {
             return Err(ApiError::not_found("collaborator_not_found", "no such collaborator"));
         }
-        Ok(((), true))
+        Ok(())
     })
     .await?;
     Ok(())
@@ -147,19 +148,19 @@ pub async fn transfer(
     id: &str,
     username: &str,
     if_match: Option<u64>,
-) -> Result<Playlist, ApiError> {
+) -> Result<std::sync::Arc<Playlist>, ApiError> {
     load(state, Some(caller), id, Action::Manage).await?;
     let new_owner = user_named(state, username).await?;
     let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Manage, "transfer", |p| {
         if new_owner.id == p.meta.owner_id {
-            return Ok(((), false));
+            return Ok(());
         }
         let previous = User { id: p.meta.owner_id.clone(), username: p.meta.owner_username.clone(), ..caller.clone() };
         p.meta.collaborators.retain(|c| c.user_id != new_owner.id);
         p.meta.owner_id.clone_from(&new_owner.id);
         p.meta.owner_username.clone_from(&new_owner.username);
-        grant(p, &previous, Role::Editor);
-        Ok(((), true))
+        grant(&mut p.meta, &previous, Role::Editor);
+        Ok(())
     })
     .await?;
     Ok(playlist)

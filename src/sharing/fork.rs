@@ -1,5 +1,7 @@
 //! Fork: a private copy of a playlist the caller may read, recording where it came from.
 
+use std::sync::Arc;
+
 use crate::{
     app::AppState,
     error::ApiError,
@@ -25,9 +27,9 @@ pub async fn fork(state: &AppState, caller: &User, id: &str) -> Result<Playlist,
         Visibility::Private,
     );
     copy.meta.forked_from = Some(ForkedFrom { playlist_id: source.meta.id.clone(), version: source.meta.version });
-    copy.items = source.items.iter().map(|i| Item { item_id: ids::new_id(), ..i.clone() }).collect();
+    copy.items = source.items.iter().map(|i| Arc::new(Item { item_id: ids::new_id(), ..Item::clone(i) })).collect();
     copy.sync_derived();
-    state.store.insert_playlist(&copy).await?;
-    history::record(state, None, &copy, Some(caller), "fork").await;
+    let entry = history::entry(None, &copy.meta, &[], &copy.items, Some(caller), "fork");
+    state.store.insert_playlist(&copy, &entry).await?;
     Ok(copy)
 }

@@ -1,5 +1,7 @@
 //! `GET /v1/playlists/{id}/history` and `POST /v1/playlists/{id}/restore`.
 
+use std::{collections::HashMap, sync::Arc};
+
 use axum::{extract::State, http::StatusCode, response::Response, Json};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,7 +19,8 @@ use crate::{
     playlists::{
         access::Action,
         dto::PlaylistDto,
-        history::{ChangeSummary, RESTORABLE_VERSIONS},
+        history::{self, ChangeSummary, RESTORABLE_VERSIONS},
+        model::Item,
         routes::playlist_response,
         service::page_limit,
         write::{self, load},
@@ -116,19 +119,29 @@ async fn restore(
     ApiJson(body): ApiJson<RestoreRequest>,
 ) -> Result<Response, ApiError> {
     load(&state, Some(&caller.user), &id, Action::Edit).await?;
-    let snapshot = state.store.snapshot(&id, body.version).await?.ok_or_else(|| {
+    let chain = state.store.restore_chain(&id, body.version).await?;
+    let snapshot = history::rebuild(&chain, body.version).ok_or_else(|| {
         ApiError::not_found(
             "version_not_found",
             format!("version {} is not restorable (the last {RESTORABLE_VERSIONS} versions are kept)", body.version),
         )
     })?;
     let (playlist, ()) = write::modify(&state, &caller.user, &id, if_match, Action::Edit, "restore", |p| {
-        let changed =
-            p.meta.name != snapshot.name || p.meta.description != snapshot.description || p.items != snapshot.items;
         p.meta.name.clone_from(&snapshot.name);
         p.meta.description.clone_from(&snapshot.description);
-        p.items.clone_from(&snapshot.items);
-        Ok(((), changed))
+        let same_items = p.items().len() == snapshot.items.len()
+            && p.items().iter().zip(&snapshot.items).all(|(a, b)| a.item_id == b.item_id);
+        if !same_items {
+            // Items still present keep what enrichment learned since; others come back as they were.
+            let now: HashMap<&str, &Arc<Item>> = p.items().iter().map(|i| (i.item_id.as_str(), i)).collect();
+            let items: Vec<Item> = snapshot
+                .items
+                .iter()
+                .map(|old| Item::clone(now.get(old.item_id.as_str()).copied().unwrap_or(old)))
+                .collect();
+            p.replace_all(items);
+        }
+        Ok(())
     })
     .await?;
     Ok(playlist_response(StatusCode::OK, &playlist))

@@ -257,7 +257,10 @@ pub async fn join(state: &AppState, caller: &User, token: &str) -> Result<(Strin
     if !state.store.use_link(&link.link_id, link.max_uses).await? {
         return Err(not_found());
     }
-    let (playlist, ()) =
-        write::modify_as(state, caller, &link.playlist_id, "join", |p| Ok(((), grant(p, caller, link.role)))).await?;
+    let (playlist, ()) = write::modify_as(state, caller, &link.playlist_id, "join", |p| {
+        grant(&mut p.meta, caller, link.role);
+        Ok(())
+    })
+    .await?;
     Ok((playlist.meta.id.clone(), access(&playlist.meta, Some(caller))))
 }

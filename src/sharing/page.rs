@@ -225,8 +225,8 @@ async fn by_id_page(state: &AppState, id: &str, kind: PageKind, request: &Header
     if !ids::looks_like_id(id) {
         return not_found();
     }
-    let Ok(Some(version)) = state.store.playlist_version(id).await else { return not_found() };
-    if let Some(page) = state.share_pages.get(id, kind, version) {
+    let Ok(Some(revision)) = state.store.playlist_revision(id).await else { return not_found() };
+    if let Some(page) = state.share_pages.get(id, kind, revision) {
         return page_answer(request, kind, &page);
     }
     let Some(playlist) = by_id(state, id).await else { return not_found() };
@@ -234,7 +234,7 @@ async fn by_id_page(state: &AppState, id: &str, kind: PageKind, request: &Header
     match render(state, kind, policy, &playlist, &format!("/p/{id}")).await {
         Ok(page) => {
             let page = Arc::new(page);
-            state.share_pages.insert(id, kind, playlist.meta.version, page.clone());
+            state.share_pages.insert(id, kind, playlist.meta.revision(), page.clone());
             page_answer(request, kind, &page)
         }
         Err(e) => crate::error::ApiError::internal(e).into_response(),
@@ -242,11 +242,8 @@ async fn by_id_page(state: &AppState, id: &str, kind: PageKind, request: &Header
 }
 
 /// A playlist readable by its id without an account: public or unlisted.
-async fn by_id(state: &AppState, id: &str) -> Option<Playlist> {
-    if !ids::looks_like_id(id) {
-        return None;
-    }
-    state.store.playlist(id).await.ok().flatten().filter(|p| p.meta.visibility != Visibility::Private)
+async fn by_id(state: &AppState, id: &str) -> Option<Arc<Playlist>> {
+    crate::playlists::write::current(state, id).await.ok().filter(|p| p.meta.visibility != Visibility::Private)
 }
 
 /// Routes of this feature.

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use moka::sync::Cache;
 use sha2::{Digest, Sha256};
 
-use crate::http::conditional::CachePolicy;
+use crate::{http::conditional::CachePolicy, playlists::model::Revision};
 
 /// At most this many bytes of rendered pages are kept.
 const MAX_BYTES: u64 = 8 * 1024 * 1024;
@@ -44,14 +44,14 @@ impl RenderedPage {
 
 /// The cache, by playlist id, kind and version.
 pub struct SharePages {
-    cache: Cache<(String, PageKind, u64), Arc<RenderedPage>>,
+    cache: Cache<(String, PageKind, Revision), Arc<RenderedPage>>,
 }
 
 impl Default for SharePages {
     fn default() -> Self {
         let cache = Cache::builder()
             .max_capacity(MAX_BYTES)
-            .weigher(|(id, _, _): &(String, PageKind, u64), page: &Arc<RenderedPage>| {
+            .weigher(|(id, _, _): &(String, PageKind, Revision), page: &Arc<RenderedPage>| {
                 u32::try_from(id.len() + page.body.len() + 256).unwrap_or(u32::MAX)
             })
             .build();
@@ -61,12 +61,12 @@ impl Default for SharePages {
 
 impl SharePages {
     /// The page rendered for exactly this version, if any.
-    pub fn get(&self, id: &str, kind: PageKind, version: u64) -> Option<Arc<RenderedPage>> {
-        self.cache.get(&(id.to_owned(), kind, version))
+    pub fn get(&self, id: &str, kind: PageKind, revision: Revision) -> Option<Arc<RenderedPage>> {
+        self.cache.get(&(id.to_owned(), kind, revision))
     }
 
     /// Keeps a page rendered at `version`.
-    pub fn insert(&self, id: &str, kind: PageKind, version: u64, page: Arc<RenderedPage>) {
-        self.cache.insert((id.to_owned(), kind, version), page);
+    pub fn insert(&self, id: &str, kind: PageKind, revision: Revision, page: Arc<RenderedPage>) {
+        self.cache.insert((id.to_owned(), kind, revision), page);
     }
 }

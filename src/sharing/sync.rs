@@ -2,7 +2,10 @@
 //! `mirror` makes the destination's items equal to the source's, in order, keeping the items it
 //! can reuse. Tracks are matched on normalised artist + title. Running it twice changes nothing.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    sync::Arc,
+};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -58,14 +61,21 @@ pub struct SyncReport {
 }
 
 /// The destination's items after the sync, and the counts.
-pub fn plan(dest: &[Item], source: &[Item], mode: SyncMode, caller_id: &str) -> (Vec<Item>, usize, usize, usize) {
+pub fn plan(
+    dest: &[Arc<Item>],
+    source: &[Arc<Item>],
+    mode: SyncMode,
+    caller_id: &str,
+) -> (Vec<Item>, usize, usize, usize) {
     let now = ids::now();
     let copy = |s: &Item| Item { item_id: ids::new_id(), added_by: caller_id.to_owned(), added_at: now, ..s.clone() };
+    let dest: Vec<&Item> = dest.iter().map(|i| &**i).collect();
+    let source: Vec<&Item> = source.iter().map(|i| &**i).collect();
     let (mut added, mut unchanged) = (0, 0);
     match mode {
         SyncMode::Add => {
             let mut have: HashSet<&str> = dest.iter().map(|i| i.track_key.as_str()).collect();
-            let mut result = dest.to_vec();
+            let mut result: Vec<Item> = dest.iter().copied().cloned().collect();
             for s in source {
                 if have.insert(s.track_key.as_str()) {
                     result.push(copy(s));
@@ -78,11 +88,11 @@ pub fn plan(dest: &[Item], source: &[Item], mode: SyncMode, caller_id: &str) -> 
         }
         SyncMode::Mirror => {
             let mut pool: HashMap<&str, VecDeque<&Item>> = HashMap::new();
-            for d in dest {
+            for d in dest.iter().copied() {
                 pool.entry(d.track_key.as_str()).or_default().push_back(d);
             }
             let mut result = Vec::with_capacity(source.len());
-            for s in source {
+            for s in source.iter().copied() {
                 match pool.get_mut(s.track_key.as_str()).and_then(VecDeque::pop_front) {
                     Some(kept) => {
                         result.push(kept.clone());
@@ -125,16 +135,25 @@ pub async fn sync(
         return Ok(SyncReport { added, removed, unchanged, dry_run: true, version: current.meta.version });
     }
     let (playlist, (added, removed, unchanged)) = write::modify(state, caller, dest, if_match, action, "sync", |p| {
-        let (items, added, removed, unchanged) = plan(&p.items, &source.items, req.mode, &caller.id);
+        let (items, added, removed, unchanged) = plan(p.items(), &source.items, req.mode, &caller.id);
         if items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
             return Err(ApiError::invalid(
                 "playlist_full",
                 format!("a playlist holds at most {} items", limits::ITEMS_PER_PLAYLIST_MAX),
             ));
         }
-        let changed = items.len() != p.items.len() || items.iter().zip(&p.items).any(|(a, b)| a.item_id != b.item_id);
-        p.items = items;
-        Ok(((added, removed, unchanged), changed))
+        let changed =
+            items.len() != p.items().len() || items.iter().zip(p.items()).any(|(a, b)| a.item_id != b.item_id);
+        match req.mode {
+            // Adding appends: only the new items are written.
+            SyncMode::Add => {
+                let end = p.items().len();
+                p.insert(end, items.into_iter().skip(end).collect());
+            }
+            SyncMode::Mirror if changed => p.replace_all(items),
+            SyncMode::Mirror => {}
+        }
+        Ok((added, removed, unchanged))
     })
     .await?;
     Ok(SyncReport { added, removed, unchanged, dry_run: false, version: playlist.meta.version })

@@ -11,9 +11,9 @@ use crate::{
     auth::store::{TokenRecord, TokenStore},
     metrics::Metrics,
     playlists::{
-        history::{HistoryEntry, HistoryStore, Snapshot},
-        model::{ListCursor, ListScope, Playlist, PlaylistMeta},
-        store::PlaylistStore,
+        history::{HistoryEntry, HistoryStore},
+        model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
+        store::{Commit, PlaylistStore},
     },
     sharing::links::{ShareLink, ShareLinkStore},
     tracks::{model::CachedTrack, store::TrackCacheStore},
@@ -75,17 +75,20 @@ impl TokenStore for InstrumentedStore {
 
 #[async_trait]
 impl PlaylistStore for InstrumentedStore {
-    async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()> {
-        timed!(self.insert_playlist(playlist))
+    async fn insert_playlist(&self, playlist: &Playlist, history: &HistoryEntry) -> StoreResult<()> {
+        timed!(self.insert_playlist(playlist, history))
     }
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
         timed!(self.playlist(id))
     }
-    async fn playlist_version(&self, id: &str) -> StoreResult<Option<u64>> {
-        timed!(self.playlist_version(id))
+    async fn playlist_revision(&self, id: &str) -> StoreResult<Option<Revision>> {
+        timed!(self.playlist_revision(id))
     }
-    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
-        timed!(self.replace_playlist(playlist, expected_version))
+    async fn commit(&self, commit: Commit<'_>) -> StoreResult<()> {
+        timed!(self.commit(commit))
+    }
+    async fn apply_enrichment(&self, id: &str, items: &[Arc<Item>]) -> StoreResult<(Revision, usize)> {
+        timed!(self.apply_enrichment(id, items))
     }
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
         timed!(self.delete_playlist(id, expected_version))
@@ -117,17 +120,11 @@ impl PlaylistStore for InstrumentedStore {
 
 #[async_trait]
 impl HistoryStore for InstrumentedStore {
-    async fn record_version(&self, entry: &HistoryEntry) -> StoreResult<()> {
-        timed!(self.record_version(entry))
-    }
     async fn history(&self, playlist_id: &str, before: Option<u64>, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
         timed!(self.history(playlist_id, before, limit))
     }
-    async fn snapshot(&self, playlist_id: &str, version: u64) -> StoreResult<Option<Snapshot>> {
-        timed!(self.snapshot(playlist_id, version))
-    }
-    async fn prune_snapshots(&self, playlist_id: &str, version: u64) -> StoreResult<()> {
-        timed!(self.prune_snapshots(playlist_id, version))
+    async fn restore_chain(&self, playlist_id: &str, version: u64) -> StoreResult<Vec<HistoryEntry>> {
+        timed!(self.restore_chain(playlist_id, version))
     }
     async fn delete_history(&self, playlist_id: &str) -> StoreResult<()> {
         timed!(self.delete_history(playlist_id))

@@ -28,6 +28,10 @@ pub enum StoreError {
         /// The version now stored.
         current: u64,
     },
+    /// A conditional write lost only to enrichment results (the version is unchanged): re-read
+    /// and retry, never a 412.
+    #[error("stale copy: enrichment changed the playlist")]
+    Stale,
     /// The backend cannot be reached right now.
     #[error("store unavailable: {0}")]
     Unavailable(String),

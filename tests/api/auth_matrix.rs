@@ -3,7 +3,7 @@
 //! may read a playlist but lacks the permission gets 403; one who may not read it gets 404.
 //! A test checks that the matrix lists exactly the routes of the OpenAPI document.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -11,7 +11,7 @@ use sharify::{
     auth::tokens::hash_token,
     ids,
     playlists::{
-        history::{HistoryEntry, Snapshot},
+        history,
         model::{Collaborator, Item, Playlist, Role, Visibility},
     },
     sharing::links::ShareLink,
@@ -183,9 +183,10 @@ struct Fixture {
     token: String,
 }
 
-fn item(by: &User, title: &str) -> Item {
-    Item {
+fn item(by: &User, title: &str, n: i64) -> Arc<Item> {
+    Arc::new(Item {
         item_id: ids::new_id(),
+        pos: n * sharify::playlists::model::POSITION_GAP,
         artist: "Artist".into(),
         title: title.into(),
         album: None,
@@ -194,7 +195,7 @@ fn item(by: &User, title: &str) -> Item {
         track_key: sharify::playlists::normalize::track_key("Artist", title),
         enrichment: Enrichment::Unenriched,
         meta: None,
-    }
+    })
 }
 
 /// A playlist with an owner's and a contributor's item, three collaborators, version 1 in the
@@ -203,7 +204,7 @@ async fn fixture(app: &TestApp, cast: &Cast, visibility: Visibility) -> Fixture 
     let owner = &cast.get("owner").1;
     let name = format!("matrix {}", ids::new_id());
     let mut p = Playlist::new(ids::new_id(), owner, name.clone(), "d".into(), visibility);
-    p.items = vec![item(owner, "by owner"), item(&cast.get("contributor").1, "by contributor")];
+    p.items = vec![item(owner, "by owner", 1), item(&cast.get("contributor").1, "by contributor", 2)];
     for (name, role) in [("viewer", Role::Viewer), ("contributor", Role::Contributor), ("editor", Role::Editor)] {
         let u = &cast.get(name).1;
         p.meta.collaborators.push(Collaborator {
@@ -215,19 +216,8 @@ async fn fixture(app: &TestApp, cast: &Cast, visibility: Visibility) -> Fixture 
     }
     p.sync_derived();
     let store = &app.store.store;
-    store.insert_playlist(&p).await.unwrap();
-    let snapshot = Snapshot { name: name.clone(), description: "d".into(), items: p.items.clone() };
-    let entry = HistoryEntry {
-        playlist_id: p.meta.id.clone(),
-        version: 1,
-        at: ids::now(),
-        actor_id: Some(owner.id.clone()),
-        actor: "owner".into(),
-        op: "create".into(),
-        summary: Default::default(),
-        snapshot: Some(snapshot),
-    };
-    store.record_version(&entry).await.unwrap();
+    let entry = history::entry(None, &p.meta, &[], &p.items, Some(owner), "create");
+    store.insert_playlist(&p, &entry).await.unwrap();
     let token = ids::new_id();
     let link = ShareLink {
         link_id: ids::new_id(),

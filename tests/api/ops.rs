@@ -59,7 +59,7 @@ async fn metrics_on_the_admin_port_move_with_traffic() {
     assert_eq!(value(&after, r#"track_cache_lookups_total{result="memory_hit"}"#), 1.0);
     assert!(value(&after, r#"enrichment_duration_seconds_count{outcome="complete"}"#) >= 2.0);
     assert_eq!(
-        value(&after, r#"store_operation_duration_seconds_count{backend="embedded",operation="replace_playlist"}"#),
+        value(&after, r#"store_operation_duration_seconds_count{backend="embedded",operation="commit"}"#),
         1.0,
         "the duplicate-only add wrote nothing"
     );

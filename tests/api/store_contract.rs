@@ -1,11 +1,16 @@
 //! The store contract: the same behaviour, errors and ordering on every backend.
 
+use std::sync::Arc;
+
 use chrono::{Duration, Utc};
 use sharify::{
     auth::store::TokenRecord,
     ids,
-    playlists::model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Visibility},
-    storage::StoreError,
+    playlists::{
+        history,
+        model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Visibility},
+    },
+    storage::{Store, StoreError, StoreResult},
     tracks::model::{CachedTrack, Enrichment, TrackMeta},
     users::model::User,
 };
@@ -22,7 +27,12 @@ fn user(name: &str) -> User {
     }
 }
 
-fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
+/// Inserts a new playlist with its creation entry, as the service does.
+pub async fn insert(store: &Arc<dyn Store>, p: &Playlist) -> StoreResult<()> {
+    store.insert_playlist(p, &history::entry(None, &p.meta, &[], &p.items, None, "create")).await
+}
+
+pub fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
     let now = ids::now();
     Playlist {
         meta: PlaylistMeta {
@@ -33,6 +43,7 @@ fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
             description: "déscription ✓".into(),
             visibility: Visibility::Unlisted,
             version: 1,
+            enrichment_gen: 0,
             created_at: now,
             updated_at: now + Duration::microseconds(updated_offset_us),
             item_count: 0,
@@ -46,9 +57,10 @@ fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
     }
 }
 
-fn item(artist: &str, title: &str) -> Item {
+pub fn item(artist: &str, title: &str) -> Item {
     Item {
         item_id: ids::new_id(),
+        pos: 0,
         artist: artist.into(),
         title: title.into(),
         album: Some("Album".into()),
@@ -94,52 +106,18 @@ async fn tokens_insert_find_delete_and_expire(backend: Backend) {
 async fn playlists_round_trip_exactly(backend: Backend) {
     let s = TestStore::new(backend).await;
     let mut p = playlist("o1", "Röad trip", 0);
-    p.items = vec![item("Björk", "Army of Me"), item("ABBA", "SOS")];
+    p.items = vec![positioned(item("Björk", "Army of Me"), 1), positioned(item("ABBA", "SOS"), 2)];
     p.sync_derived();
-    s.store.insert_playlist(&p).await.unwrap();
+    insert(&s.store, &p).await.unwrap();
     assert_eq!(s.store.playlist(&p.meta.id).await.unwrap(), Some(p.clone()));
-    assert_eq!(s.store.insert_playlist(&p).await, Err(StoreError::Conflict("playlist")));
+    assert_eq!(insert(&s.store, &p).await, Err(StoreError::Conflict("playlist")));
     assert!(s.store.playlist("missing").await.unwrap().is_none());
-}
-
-async fn replace_is_conditional_on_version(backend: Backend) {
-    let s = TestStore::new(backend).await;
-    let mut p = playlist("o1", "A", 0);
-    s.store.insert_playlist(&p).await.unwrap();
-    p.meta.version = 2;
-    p.items.push(item("a", "b"));
-    s.store.replace_playlist(&p, 1).await.unwrap();
-    let mut stale = p.clone();
-    stale.meta.version = 2;
-    stale.meta.name = "lost update".into();
-    assert_eq!(s.store.replace_playlist(&stale, 1).await, Err(StoreError::VersionMismatch { current: 2 }));
-    let stored = s.store.playlist(&p.meta.id).await.unwrap().unwrap();
-    assert_eq!((stored.meta.name.as_str(), stored.meta.item_count, stored.items.len()), ("A", 1, 1));
-    let ghost = playlist("o1", "ghost", 0);
-    assert_eq!(s.store.replace_playlist(&ghost, 1).await, Err(StoreError::NotFound));
-}
-
-async fn concurrent_replaces_of_one_version_have_one_winner(backend: Backend) {
-    let s = TestStore::new(backend).await;
-    let p = playlist("o1", "A", 0);
-    s.store.insert_playlist(&p).await.unwrap();
-    let attempts = (0..16).map(|i| {
-        let store = s.store.clone();
-        let mut next = p.clone();
-        next.meta.version = 2;
-        next.meta.name = format!("writer {i}");
-        tokio::spawn(async move { store.replace_playlist(&next, 1).await })
-    });
-    let results = futures::future::join_all(attempts).await;
-    let wins = results.iter().filter(|r| matches!(r, Ok(Ok(())))).count();
-    let losses = results.iter().filter(|r| matches!(r, Ok(Err(StoreError::VersionMismatch { current: 2 })))).count();
-    assert_eq!((wins, losses), (1, 15));
 }
 
 async fn delete_honours_expected_version(backend: Backend) {
     let s = TestStore::new(backend).await;
     let p = playlist("o1", "A", 0);
-    s.store.insert_playlist(&p).await.unwrap();
+    insert(&s.store, &p).await.unwrap();
     assert_eq!(s.store.delete_playlist(&p.meta.id, Some(7)).await, Err(StoreError::VersionMismatch { current: 1 }));
     s.store.delete_playlist(&p.meta.id, Some(1)).await.unwrap();
     assert_eq!(s.store.delete_playlist(&p.meta.id, None).await, Err(StoreError::NotFound));
@@ -151,10 +129,11 @@ async fn owner_listing_orders_by_update_then_id_and_pages(backend: Backend) {
     let mut all =
         vec![playlist("o1", "p0", 0), playlist("o1", "p1", 10), playlist("o1", "p2", 10), playlist("o1", "p3", 20)];
     for p in &mut all {
-        p.items.push(item("x", &p.meta.name));
-        s.store.insert_playlist(p).await.unwrap();
+        p.items.push(positioned(item("x", &p.meta.name), 1));
+        p.sync_derived();
+        insert(&s.store, p).await.unwrap();
     }
-    s.store.insert_playlist(&playlist("o2", "other", 30)).await.unwrap();
+    insert(&s.store, &playlist("o2", "other", 30)).await.unwrap();
     let mut expected: Vec<_> = all.iter().map(|p| (p.meta.updated_at, p.meta.id.clone())).collect();
     expected.sort_by(|a, b| b.cmp(a));
     let first = s.store.playlists_for_member("o1", ListScope::Owned, None, 3).await.unwrap();
@@ -164,6 +143,11 @@ async fn owner_listing_orders_by_update_then_id_and_pages(backend: Backend) {
     let got: Vec<_> = first.iter().chain(&second).map(|m| (m.updated_at, m.id.clone())).collect();
     assert_eq!(got, expected);
     assert!(first.iter().all(|m| m.item_count == 1 && m.owner_id == "o1"));
+}
+
+/// `item` at position `n` (in gaps, as the service places them).
+pub fn positioned(item: Item, n: i64) -> Arc<Item> {
+    Arc::new(Item { pos: n * sharify::playlists::model::POSITION_GAP, ..item })
 }
 
 fn meta(title: &str, listeners: u64) -> TrackMeta {
@@ -212,15 +196,14 @@ async fn playlists_with_pending_items_are_found(backend: Backend) {
     let mut pending = playlist("o1", "pending", 0);
     let mut waiting = item("a", "b");
     waiting.enrichment = Enrichment::Pending;
-    pending.items = vec![item("c", "d"), waiting];
+    pending.items = vec![positioned(item("c", "d"), 1), positioned(waiting, 2)];
     pending.sync_derived();
     assert_eq!(pending.meta.pending_items, 1);
-    s.store.insert_playlist(&pending).await.unwrap();
-    s.store.insert_playlist(&playlist("o1", "done", 0)).await.unwrap();
+    insert(&s.store, &pending).await.unwrap();
+    insert(&s.store, &playlist("o1", "done", 0)).await.unwrap();
     assert_eq!(s.store.playlists_with_pending(10).await.unwrap(), vec![pending.meta.id.clone()]);
-    pending.items[1].enrichment = Enrichment::Enriched;
-    pending.meta.version = 2;
-    s.store.replace_playlist(&pending, 1).await.unwrap();
+    let done = Arc::new(Item { enrichment: Enrichment::Enriched, ..Item::clone(&pending.items[1]) });
+    s.store.apply_enrichment(&pending.meta.id, &[done]).await.unwrap();
     assert!(s.store.playlists_with_pending(10).await.unwrap().is_empty());
 }
 
@@ -228,7 +211,7 @@ async fn playlists_are_found_by_exact_name_oldest_first(backend: Backend) {
     let s = TestStore::new(backend).await;
     let (older, newer) = (playlist("o1", "Mix", 0), playlist("o1", "Mix", 0));
     for p in [&newer, &older, &playlist("o1", "mix", 0), &playlist("o2", "Mix", 0)] {
-        s.store.insert_playlist(p).await.unwrap();
+        insert(&s.store, p).await.unwrap();
     }
     let mut expected = vec![older.meta.id.clone(), newer.meta.id.clone()];
     expected.sort();
@@ -243,8 +226,6 @@ crate::on_both_backends!(
     users_are_unique_ignoring_case,
     tokens_insert_find_delete_and_expire,
     playlists_round_trip_exactly,
-    replace_is_conditional_on_version,
-    concurrent_replaces_of_one_version_have_one_winner,
     delete_honours_expected_version,
     owner_listing_orders_by_update_then_id_and_pages,
 );

@@ -1,31 +1,17 @@
-//! Playlist history in SQLite.
+//! Playlist history in SQLite: entries are written with each change (see `playlist_rows`);
+//! this reads them.
 
 use async_trait::async_trait;
-use deadpool_sqlite::rusqlite::{params, OptionalExtension};
+use deadpool_sqlite::rusqlite::params;
 
 use super::{json_err, sql_err, EmbeddedStore};
 use crate::{
-    playlists::history::{HistoryEntry, HistoryStore, Snapshot},
+    playlists::history::{HistoryEntry, HistoryStore},
     storage::StoreResult,
 };
 
 #[async_trait]
 impl HistoryStore for EmbeddedStore {
-    async fn record_version(&self, entry: &HistoryEntry) -> StoreResult<()> {
-        let snapshot = entry.snapshot.as_ref().map(serde_json::to_string).transpose().map_err(json_err)?;
-        let doc = serde_json::to_string(&HistoryEntry { snapshot: None, ..entry.clone() }).map_err(json_err)?;
-        let (id, version) = (entry.playlist_id.clone(), entry.version as i64);
-        self.with_conn(move |c| {
-            c.execute(
-                "INSERT OR IGNORE INTO playlist_history (playlist_id, version, doc, snapshot) VALUES (?1, ?2, ?3, ?4)",
-                params![id, version, doc, snapshot],
-            )
-            .map(|_| ())
-            .map_err(sql_err)
-        })
-        .await
-    }
-
     async fn history(&self, playlist_id: &str, before: Option<u64>, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
         let id = playlist_id.to_owned();
         let before = before.map_or(i64::MAX, |v| v as i64);
@@ -41,31 +27,36 @@ impl HistoryStore for EmbeddedStore {
         .await
     }
 
-    async fn snapshot(&self, playlist_id: &str, version: u64) -> StoreResult<Option<Snapshot>> {
+    async fn restore_chain(&self, playlist_id: &str, version: u64) -> StoreResult<Vec<HistoryEntry>> {
         let id = playlist_id.to_owned();
         self.with_conn(move |c| {
-            let snapshot: Option<Option<String>> = c
+            let checkpoint: Option<i64> = c
                 .query_row(
-                    "SELECT snapshot FROM playlist_history WHERE playlist_id = ?1 AND version = ?2",
+                    "SELECT max(version) FROM playlist_history WHERE playlist_id = ?1 AND version <= ?2 AND snapshot IS NOT NULL",
                     params![id, version as i64],
                     |r| r.get(0),
                 )
-                .optional()
                 .map_err(sql_err)?;
-            snapshot.flatten().map(|s| serde_json::from_str(&s).map_err(json_err)).transpose()
-        })
-        .await
-    }
-
-    async fn prune_snapshots(&self, playlist_id: &str, version: u64) -> StoreResult<()> {
-        let id = playlist_id.to_owned();
-        self.with_conn(move |c| {
-            c.execute(
-                "UPDATE playlist_history SET snapshot = NULL WHERE playlist_id = ?1 AND version <= ?2 AND snapshot IS NOT NULL",
-                params![id, version as i64],
-            )
-            .map(|_| ())
-            .map_err(sql_err)
+            let Some(checkpoint) = checkpoint else { return Ok(Vec::new()) };
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT doc, snapshot, delta FROM playlist_history
+                     WHERE playlist_id = ?1 AND version BETWEEN ?2 AND ?3 ORDER BY version",
+                )
+                .map_err(sql_err)?;
+            let rows = stmt
+                .query_map(params![id, checkpoint, version as i64], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+                })
+                .map_err(sql_err)?;
+            rows.map(|row| {
+                let (doc, snapshot, delta) = row.map_err(sql_err)?;
+                let mut entry: HistoryEntry = serde_json::from_str(&doc).map_err(json_err)?;
+                entry.snapshot = snapshot.map(|s| serde_json::from_str(&s)).transpose().map_err(json_err)?;
+                entry.delta = delta.map(|d| serde_json::from_str(&d)).transpose().map_err(json_err)?;
+                Ok(entry)
+            })
+            .collect()
         })
         .await
     }

@@ -4,6 +4,7 @@
 
 mod history;
 mod links;
+mod playlist_rows;
 mod playlists;
 mod tracks;
 mod users;
@@ -76,6 +77,22 @@ const MIGRATIONS: &[&str] = &[
        doc TEXT NOT NULL
      );
      CREATE INDEX share_links_by_playlist ON share_links (playlist_id);",
+    // Items become rows ordered by a sparse position (a change touches only its rows); history
+    // keeps changes (`delta`) between checkpoints (`snapshot`); enrichment has its own counter.
+    "CREATE TABLE playlist_items (
+       playlist_id TEXT NOT NULL,
+       item_id TEXT NOT NULL,
+       pos INTEGER NOT NULL,
+       doc TEXT NOT NULL,
+       PRIMARY KEY (playlist_id, item_id)
+     ) WITHOUT ROWID;
+     CREATE UNIQUE INDEX playlist_items_order ON playlist_items (playlist_id, pos);
+     INSERT INTO playlist_items (playlist_id, item_id, pos, doc)
+       SELECT p.id, json_extract(j.value, '$.item_id'), (CAST(j.key AS INTEGER) + 1) * 4294967296, j.value
+       FROM playlists p, json_each(p.items) j;
+     UPDATE playlists SET items = '[]';
+     ALTER TABLE playlists ADD COLUMN enrichment_gen INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE playlist_history ADD COLUMN delta TEXT;",
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction.

@@ -1,75 +1,28 @@
-//! Playlists in SQLite: one row per playlist (metadata and items as JSON, indexed columns beside),
-//! CAS on `version`; collaborators mirrored into `playlist_members` in the same transaction.
+//! Playlists in SQLite: one row per playlist (metadata as JSON, indexed columns beside) and one
+//! row per item, ordered by a sparse position. A change touches only the rows its operations
+//! name, in one transaction with the version bump and its history entry; collaborators are
+//! mirrored into `playlist_members` in the same transaction.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use deadpool_sqlite::rusqlite::{params, params_from_iter, types::Value as Sql, Connection, OptionalExtension};
 
-use super::{json_err, sql_err, versions::Known, EmbeddedStore};
+use super::{
+    json_err,
+    playlist_rows::{apply_ops, insert_history, insert_items, lost_race, read_items, revision, write_members, MetaRow},
+    sql_err,
+    versions::Known,
+    EmbeddedStore,
+};
 use crate::{
     playlists::{
-        model::{ListCursor, ListScope, Playlist, PlaylistMeta, Visibility},
-        store::PlaylistStore,
+        history::HistoryEntry,
+        model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
+        store::{Commit, PlaylistStore},
     },
     storage::{StoreError, StoreResult},
 };
-
-/// The row values of a playlist.
-struct Row {
-    id: String,
-    owner_id: String,
-    updated_us: i64,
-    version: i64,
-    meta: String,
-    items: String,
-    pending_items: i64,
-    public: bool,
-    search_text: String,
-    collaborators: Vec<String>,
-}
-
-fn to_row(p: &Playlist) -> StoreResult<Row> {
-    let mut p = p.clone();
-    p.sync_derived();
-    Ok(Row {
-        id: p.meta.id.clone(),
-        owner_id: p.meta.owner_id.clone(),
-        updated_us: p.meta.updated_at.timestamp_micros(),
-        version: p.meta.version as i64,
-        meta: serde_json::to_string(&p.meta).map_err(json_err)?,
-        items: serde_json::to_string(&p.items).map_err(json_err)?,
-        pending_items: p.meta.pending_items as i64,
-        public: p.meta.visibility == Visibility::Public,
-        search_text: p.meta.search_text.clone(),
-        collaborators: p.meta.collaborators.iter().map(|c| c.user_id.clone()).collect(),
-    })
-}
-
-fn current_version(c: &Connection, id: &str) -> StoreResult<Option<u64>> {
-    c.query_row("SELECT version FROM playlists WHERE id = ?1", [id], |r| r.get::<_, i64>(0))
-        .optional()
-        .map(|v| v.map(|v| v as u64))
-        .map_err(sql_err)
-}
-
-fn lost_race(c: &Connection, id: &str) -> StoreError {
-    match current_version(c, id) {
-        Ok(Some(current)) => StoreError::VersionMismatch { current },
-        Ok(None) => StoreError::NotFound,
-        Err(e) => e,
-    }
-}
-
-fn write_members(c: &Connection, row: &Row) -> StoreResult<()> {
-    c.execute("DELETE FROM playlist_members WHERE playlist_id = ?1", [&row.id]).map_err(sql_err)?;
-    for user in &row.collaborators {
-        c.execute(
-            "INSERT OR IGNORE INTO playlist_members (user_id, playlist_id) VALUES (?1, ?2)",
-            params![user, row.id],
-        )
-        .map_err(sql_err)?;
-    }
-    Ok(())
-}
 
 /// Runs a keyset-paginated listing; `filter` is a SQL condition using `?1`… for `args`.
 fn list(
@@ -93,100 +46,149 @@ fn list(
     rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err)).collect()
 }
 
+/// Moves the enrichment generation by `changed` items (and the pending count down by as many);
+/// returns the revision after.
+fn bump_enrichment(c: &Connection, id: &str, changed: usize) -> StoreResult<Revision> {
+    if changed > 0 {
+        c.execute(
+            "UPDATE playlists SET enrichment_gen = enrichment_gen + ?2, pending_items = max(pending_items - ?2, 0),
+             meta = json_set(meta, '$.enrichment_gen', enrichment_gen + ?2, '$.pending_items', max(pending_items - ?2, 0))
+             WHERE id = ?1",
+            params![id, changed as i64],
+        )
+        .map_err(sql_err)?;
+    }
+    revision(c, id)?.ok_or(StoreError::NotFound)
+}
+
 #[async_trait]
 impl PlaylistStore for EmbeddedStore {
-    async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()> {
-        let row = to_row(playlist)?;
+    async fn insert_playlist(&self, playlist: &Playlist, history: &HistoryEntry) -> StoreResult<()> {
+        let mut playlist = playlist.clone();
+        playlist.sync_derived();
+        let row = MetaRow::of(&playlist.meta)?;
+        let history = history.clone();
         let versions = self.versions.clone();
         versions.writing();
         self.with_conn(move |c| {
             let tx = c.transaction().map_err(sql_err)?;
             tx.execute(
-                "INSERT INTO playlists (id, owner_id, updated_us, version, meta, items, pending_items, public, search_text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![row.id, row.owner_id, row.updated_us, row.version, row.meta, row.items, row.pending_items, row.public, row.search_text],
+                "INSERT INTO playlists (id, owner_id, updated_us, version, meta, items, pending_items, public, search_text, enrichment_gen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, ?7, ?8, ?9)",
+                params![row.id, row.owner_id, row.updated_us, row.version, row.meta, row.pending_items, row.public, row.search_text, row.enrichment_gen],
             )
             .map_err(|e| match e.sqlite_error_code() {
                 Some(deadpool_sqlite::rusqlite::ErrorCode::ConstraintViolation) => StoreError::Conflict("playlist"),
                 _ => sql_err(e),
             })?;
+            insert_items(&tx, &row.id, &playlist.items)?;
             write_members(&tx, &row)?;
+            insert_history(&tx, &history)?;
             tx.commit().map_err(sql_err)?;
-            versions.wrote(&row.id, Some(row.version as u64));
+            versions.wrote(&row.id, Some(playlist.meta.revision()));
             Ok(())
         })
         .await
     }
 
-    async fn playlist_version(&self, id: &str) -> StoreResult<Option<u64>> {
+    async fn playlist_revision(&self, id: &str) -> StoreResult<Option<Revision>> {
         let ticket = match self.versions.get(id) {
-            Known::At(version) => return Ok(Some(version)),
+            Known::At(revision) => return Ok(Some(revision)),
             Known::Deleted => return Ok(None),
             Known::Unknown(ticket) => ticket,
         };
         let key = id.to_owned();
-        let version = self
-            .with_conn(move |c| {
-                c.prepare_cached("SELECT version FROM playlists WHERE id = ?1")
-                    .and_then(|mut st| st.query_row([key], |r| r.get::<_, i64>(0)).optional())
-                    .map(|v| v.map(|v| v as u64))
-                    .map_err(sql_err)
-            })
-            .await?;
-        self.versions.learned(id, version, ticket);
-        Ok(version)
+        let found = self.with_conn(move |c| revision(c, &key)).await?;
+        self.versions.learned(id, found, ticket);
+        Ok(found)
     }
 
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
         let id = id.to_owned();
         self.with_conn(move |c| {
-            let row: Option<(String, String)> = c
-                .query_row("SELECT meta, items FROM playlists WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
+            let tx = c.transaction().map_err(sql_err)?;
+            let meta: Option<String> = tx
+                .prepare_cached("SELECT meta FROM playlists WHERE id = ?1")
+                .and_then(|mut st| st.query_row([&id], |r| r.get(0)).optional())
                 .map_err(sql_err)?;
-            row.map(|(meta, items)| {
-                Ok(Playlist {
-                    meta: serde_json::from_str(&meta).map_err(json_err)?,
-                    items: serde_json::from_str(&items).map_err(json_err)?,
-                })
-            })
-            .transpose()
+            let Some(meta) = meta else { return Ok(None) };
+            let meta: PlaylistMeta = serde_json::from_str(&meta).map_err(json_err)?;
+            let items = read_items(&tx, &id)?;
+            Ok(Some(Playlist { meta, items }))
         })
         .await
     }
 
-    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
-        let row = to_row(playlist)?;
+    async fn commit(&self, commit: Commit<'_>) -> StoreResult<()> {
+        let row = MetaRow::of(commit.meta)?;
+        let ops = commit.ops.to_vec();
+        let history = commit.history.clone();
+        let expected = commit.expected;
+        let after = commit.meta.revision();
         let versions = self.versions.clone();
         versions.writing();
         self.with_conn(move |c| {
             let tx = c.transaction().map_err(sql_err)?;
             let changed = tx
-                .execute(
-                    "UPDATE playlists SET owner_id = ?2, updated_us = ?3, version = ?4, meta = ?5, items = ?6,
-                     pending_items = ?8, public = ?9, search_text = ?10 WHERE id = ?1 AND version = ?7",
-                    params![
+                .prepare_cached(
+                    "UPDATE playlists SET owner_id = ?2, updated_us = ?3, version = ?4, meta = ?5, pending_items = ?6,
+                     public = ?7, search_text = ?8 WHERE id = ?1 AND version = ?9 AND enrichment_gen = ?10",
+                )
+                .and_then(|mut st| {
+                    st.execute(params![
                         row.id,
                         row.owner_id,
                         row.updated_us,
                         row.version,
                         row.meta,
-                        row.items,
-                        expected_version as i64,
                         row.pending_items,
                         row.public,
-                        row.search_text
-                    ],
-                )
+                        row.search_text,
+                        expected.version as i64,
+                        expected.enrichment_gen as i64
+                    ])
+                })
                 .map_err(sql_err)?;
             if changed != 1 {
                 versions.forget(&row.id);
-                return Err(lost_race(&tx, &row.id));
+                return Err(lost_race(&tx, &row.id, Some(expected)));
             }
+            apply_ops(&tx, &row.id, &ops)?;
             write_members(&tx, &row)?;
+            insert_history(&tx, &history)?;
             tx.commit().map_err(sql_err)?;
-            versions.wrote(&row.id, Some(row.version as u64));
+            versions.wrote(&row.id, Some(after));
             Ok(())
+        })
+        .await
+    }
+
+    async fn apply_enrichment(&self, id: &str, items: &[Arc<Item>]) -> StoreResult<(Revision, usize)> {
+        let id = id.to_owned();
+        let docs: Vec<(String, String)> = items
+            .iter()
+            .map(|i| Ok((i.item_id.clone(), serde_json::to_string(i).map_err(json_err)?)))
+            .collect::<StoreResult<_>>()?;
+        let versions = self.versions.clone();
+        versions.writing();
+        self.with_conn(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            let mut changed = 0usize;
+            {
+                let mut update = tx
+                    .prepare_cached(
+                        "UPDATE playlist_items SET doc = ?3 WHERE playlist_id = ?1 AND item_id = ?2
+                         AND json_extract(doc, '$.enrichment') = 'pending'",
+                    )
+                    .map_err(sql_err)?;
+                for (item_id, doc) in &docs {
+                    changed += update.execute(params![id, item_id, doc]).map_err(sql_err)?;
+                }
+            }
+            let now = bump_enrichment(&tx, &id, changed)?;
+            tx.commit().map_err(sql_err)?;
+            versions.wrote(&id, Some(now));
+            Ok((now, changed))
         })
         .await
     }
@@ -204,9 +206,11 @@ impl PlaylistStore for EmbeddedStore {
             .map_err(sql_err)?;
             if changed != 1 {
                 versions.forget(&id);
-                return Err(lost_race(&tx, &id));
+                return Err(lost_race(&tx, &id, None));
             }
-            tx.execute("DELETE FROM playlist_members WHERE playlist_id = ?1", [&id]).map_err(sql_err)?;
+            for table in ["playlist_members", "playlist_items", "playlist_history"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE playlist_id = ?1"), [&id]).map_err(sql_err)?;
+            }
             tx.commit().map_err(sql_err)?;
             versions.wrote(&id, None);
             Ok(())

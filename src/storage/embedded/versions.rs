@@ -1,4 +1,4 @@
-//! The current version of every playlist this process has seen, kept in memory.
+//! The current revision of every playlist this process has seen, kept in memory.
 //!
 //! The embedded store belongs to one process (it is never shared between replicas), so every
 //! write passes through this process and the map can answer "what is playlist X's version?"
@@ -8,6 +8,8 @@
 //! after; a reader that missed the map caches what it read from SQLite only if no write began
 //! while it was reading and the entry is still absent. So a reader can never plant a version
 //! older than one a writer has stored. Deleted playlists leave a tombstone for the same reason.
+
+use crate::playlists::model::Revision;
 
 use std::{
     collections::HashMap,
@@ -20,17 +22,17 @@ use std::{
 /// Most entries kept; past it the map starts again empty (a cleared map only costs reads).
 const MAX_ENTRIES: usize = 100_000;
 
-/// Versions by playlist id: `Some(version)`, or `None` once deleted.
+/// Revisions by playlist id: `Some(version)`, or `None` once deleted.
 #[derive(Default)]
 pub struct Versions {
     writes: AtomicU64,
-    map: Mutex<HashMap<String, Option<u64>>>,
+    map: Mutex<HashMap<String, Option<Revision>>>,
 }
 
 /// What the map knows of one playlist.
 pub enum Known {
-    /// It exists at this version.
-    At(u64),
+    /// It exists at this revision.
+    At(Revision),
     /// It was deleted.
     Deleted,
     /// Not in the map: ask SQLite, passing this ticket to [`Versions::learned`].
@@ -49,7 +51,7 @@ impl Versions {
     }
 
     /// Caches a version read from SQLite, unless a write began since `ticket` was taken.
-    pub fn learned(&self, id: &str, version: Option<u64>, ticket: u64) {
+    pub fn learned(&self, id: &str, version: Option<Revision>, ticket: u64) {
         let mut map = self.lock();
         if self.writes.load(Ordering::SeqCst) == ticket && !map.contains_key(id) {
             if map.len() >= MAX_ENTRIES {
@@ -66,7 +68,7 @@ impl Versions {
     }
 
     /// Records the outcome of a committed write (`None`: deleted).
-    pub fn wrote(&self, id: &str, version: Option<u64>) {
+    pub fn wrote(&self, id: &str, version: Option<Revision>) {
         let mut map = self.lock();
         if map.len() >= MAX_ENTRIES && !map.contains_key(id) {
             map.clear();
@@ -79,7 +81,7 @@ impl Versions {
         self.lock().remove(id);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<u64>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Revision>>> {
         self.map.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
@@ -88,17 +90,21 @@ impl Versions {
 mod tests {
     use super::*;
 
+    fn at(version: u64) -> Option<Revision> {
+        Some(Revision { version, enrichment_gen: 0 })
+    }
+
     #[test]
     fn a_read_that_raced_a_write_is_not_cached() {
         let v = Versions::default();
         let Known::Unknown(ticket) = v.get("p") else { panic!("empty map knows nothing") };
         v.writing();
-        v.wrote("p", Some(6));
-        v.learned("p", Some(5), ticket);
-        assert!(matches!(v.get("p"), Known::At(6)), "the writer's version stands");
+        v.wrote("p", at(6));
+        v.learned("p", at(5), ticket);
+        assert!(matches!(v.get("p"), Known::At(r) if r.version == 6), "the writer's version stands");
         let Known::Unknown(ticket) = v.get("q") else { panic!() };
         v.writing();
-        v.learned("q", Some(1), ticket);
+        v.learned("q", at(1), ticket);
         assert!(matches!(v.get("q"), Known::Unknown(_)), "a write began during the read: not cached");
         v.writing();
         v.wrote("p", None);
@@ -109,7 +115,7 @@ mod tests {
     fn a_quiet_read_is_cached() {
         let v = Versions::default();
         let Known::Unknown(ticket) = v.get("p") else { panic!() };
-        v.learned("p", Some(3), ticket);
-        assert!(matches!(v.get("p"), Known::At(3)));
+        v.learned("p", at(3), ticket);
+        assert!(matches!(v.get("p"), Known::At(r) if r.version == 3));
     }
 }

@@ -1,62 +1,89 @@
-//! Playlist history in MongoDB: one document per version, `_id` = `"{playlist}:{version}"`.
+//! Playlist history in MongoDB: one document per version in `playlist_history`
+//! (`_id` = `"{playlist}:{version}"`), plus the last few entries inside the playlist document
+//! itself, written atomically with each change. Reads merge both and file any entry the
+//! collection is missing (a crash between a commit and its copy), so no restore point is lost.
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
 use mongodb::bson::{self, doc, Document};
 
-use super::{bson_err, is_duplicate_key, mongo_err, MongoStore};
+use super::{bson_err, mongo_err, MongoStore};
 use crate::{
-    playlists::history::{HistoryEntry, HistoryStore, Snapshot},
+    playlists::history::{HistoryEntry, HistoryStore},
     storage::StoreResult,
 };
 
-#[async_trait]
-impl HistoryStore for MongoStore {
-    async fn record_version(&self, entry: &HistoryEntry) -> StoreResult<()> {
-        let mut d = bson::to_document(entry).map_err(bson_err)?;
-        d.insert("_id", format!("{}:{}", entry.playlist_id, entry.version));
-        d.insert("version", entry.version as i64);
-        match self.history().insert_one(d).await {
-            Ok(_) => Ok(()),
-            Err(e) if is_duplicate_key(&e) => Ok(()),
-            Err(e) => Err(mongo_err(e)),
+impl MongoStore {
+    /// The entries kept in the playlist document, filed into the collection if missing there.
+    async fn recent_history(&self, playlist_id: &str) -> StoreResult<Vec<HistoryEntry>> {
+        let found = self
+            .playlists()
+            .find_one(doc! {"_id": playlist_id})
+            .projection(doc! {"_id": 0, "recent_history": 1})
+            .await
+            .map_err(mongo_err)?;
+        let docs = found.and_then(|d| d.get_array("recent_history").ok().cloned()).unwrap_or_default();
+        let mut entries = Vec::with_capacity(docs.len());
+        for d in docs {
+            let Some(d) = d.as_document() else { continue };
+            let entry: HistoryEntry = bson::from_document(d.clone()).map_err(bson_err)?;
+            self.file_history(&entry).await?;
+            entries.push(entry);
         }
+        Ok(entries)
     }
 
+    async fn history_entries(&self, filter: Document, sort: i32, limit: Option<i64>) -> StoreResult<Vec<HistoryEntry>> {
+        let collection = self.history();
+        let mut find = collection.find(filter).sort(doc! {"version": sort});
+        if let Some(limit) = limit {
+            find = find.limit(limit);
+        }
+        let docs: Vec<Document> = find.await.map_err(mongo_err)?.try_collect().await.map_err(mongo_err)?;
+        docs.into_iter().map(|d| bson::from_document(d).map_err(bson_err)).collect()
+    }
+}
+
+#[async_trait]
+impl HistoryStore for MongoStore {
     async fn history(&self, playlist_id: &str, before: Option<u64>, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
+        let recent = self.recent_history(playlist_id).await?;
         let mut filter = doc! {"playlist_id": playlist_id};
         if let Some(v) = before {
             filter.insert("version", doc! {"$lt": v as i64});
         }
-        let cursor = self
-            .history()
-            .find(filter)
-            .sort(doc! {"version": -1})
-            .limit(limit as i64)
-            .projection(doc! {"snapshot": 0})
-            .await
-            .map_err(mongo_err)?;
-        let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
-        docs.into_iter().map(|d| bson::from_document(d).map_err(bson_err)).collect()
-    }
-
-    async fn snapshot(&self, playlist_id: &str, version: u64) -> StoreResult<Option<Snapshot>> {
-        let found = self
-            .history()
-            .find_one(doc! {"_id": format!("{playlist_id}:{version}")})
-            .projection(doc! {"snapshot": 1})
-            .await
-            .map_err(mongo_err)?;
-        match found.and_then(|d| d.get_document("snapshot").ok().cloned()) {
-            Some(s) => bson::from_document(s).map(Some).map_err(bson_err),
-            None => Ok(None),
+        let filed = self.history_entries(filter, -1, Some(limit as i64)).await?;
+        let mut by_version: BTreeMap<u64, HistoryEntry> = filed.into_iter().map(|e| (e.version, e)).collect();
+        for e in recent.into_iter().filter(|e| before.is_none_or(|b| e.version < b)) {
+            by_version.entry(e.version).or_insert(e);
         }
+        Ok(by_version
+            .into_values()
+            .rev()
+            .take(limit)
+            .map(|e| HistoryEntry { delta: None, snapshot: None, ..e })
+            .collect())
     }
 
-    async fn prune_snapshots(&self, playlist_id: &str, version: u64) -> StoreResult<()> {
-        let filter =
-            doc! {"playlist_id": playlist_id, "version": {"$lte": version as i64}, "snapshot": {"$exists": true}};
-        self.history().update_many(filter, doc! {"$unset": {"snapshot": ""}}).await.map(|_| ()).map_err(mongo_err)
+    async fn restore_chain(&self, playlist_id: &str, version: u64) -> StoreResult<Vec<HistoryEntry>> {
+        let recent = self.recent_history(playlist_id).await?;
+        let checkpoint = self
+            .history_entries(
+                doc! {"playlist_id": playlist_id, "version": {"$lte": version as i64}, "snapshot": {"$exists": true}},
+                -1,
+                Some(1),
+            )
+            .await?;
+        let Some(from) = checkpoint.first().map(|e| e.version) else { return Ok(Vec::new()) };
+        let range = doc! {"playlist_id": playlist_id, "version": {"$gte": from as i64, "$lte": version as i64}};
+        let mut chain: BTreeMap<u64, HistoryEntry> =
+            self.history_entries(range, 1, None).await?.into_iter().map(|e| (e.version, e)).collect();
+        for e in recent.into_iter().filter(|e| (from..=version).contains(&e.version)) {
+            chain.entry(e.version).or_insert(e);
+        }
+        Ok(chain.into_values().collect())
     }
 
     async fn delete_history(&self, playlist_id: &str) -> StoreResult<()> {

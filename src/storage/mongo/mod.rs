@@ -5,6 +5,7 @@
 
 mod history;
 mod links;
+mod playlist_update;
 mod playlists;
 mod tracks;
 mod users;

@@ -1,14 +1,22 @@
-//! Playlists in MongoDB: one document each, CAS via `replace_one({_id, version})`.
+//! Playlists in MongoDB: one document each, changed by conditional updates with operators (see
+//! `playlist_update`), never replaced.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
 use mongodb::bson::{self, doc, Document};
 
-use super::{bson_err, is_duplicate_key, mongo_err, MongoStore};
+use super::{
+    bson_err, is_duplicate_key, mongo_err,
+    playlist_update::{history_document, update_for},
+    MongoStore,
+};
 use crate::{
     playlists::{
-        model::{ListCursor, ListScope, Playlist, PlaylistMeta},
-        store::PlaylistStore,
+        history::{keep_from, HistoryEntry},
+        model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
+        store::{Commit, PlaylistStore},
     },
     storage::{StoreError, StoreResult},
 };
@@ -20,7 +28,16 @@ fn to_document(p: &Playlist) -> StoreResult<Document> {
     d.insert("_id", &p.meta.id);
     d.insert("updated_us", p.meta.updated_at.timestamp_micros());
     d.insert("version", p.meta.version as i64);
+    d.insert("enrichment_gen", p.meta.enrichment_gen as i64);
     Ok(d)
+}
+
+fn number(d: &Document, key: &str) -> u64 {
+    d.get_i64(key).ok().or_else(|| d.get_i32(key).ok().map(i64::from)).unwrap_or(0) as u64
+}
+
+fn revision_of(d: &Document) -> Revision {
+    Revision { version: number(d, "version"), enrichment_gen: number(d, "enrichment_gen") }
 }
 
 /// Escapes `s` so a `$regex` matches it literally (a plain substring, as SQLite's `instr`).
@@ -52,63 +69,122 @@ impl MongoStore {
             .find(filter)
             .sort(doc! {"updated_us": -1, "_id": -1})
             .limit(limit as i64)
-            .projection(doc! {"items": 0})
+            .projection(doc! {"items": 0, "recent_history": 0})
             .await
             .map_err(mongo_err)?;
         let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
         docs.into_iter().map(|d| bson::from_document(d).map_err(bson_err)).collect()
     }
 
-    async fn lost_race(&self, id: &str) -> StoreError {
-        let projection = doc! {"version": 1};
-        match self.playlists().find_one(doc! {"_id": id}).projection(projection).await {
-            Ok(Some(d)) => match d.get_i64("version").or_else(|_| d.get_i32("version").map(i64::from)) {
-                Ok(v) => StoreError::VersionMismatch { current: v as u64 },
-                Err(e) => bson_err(e),
-            },
+    async fn lost_race(&self, id: &str, expected: Option<Revision>) -> StoreError {
+        match self.revision(id).await {
+            Ok(Some(now)) if expected.is_some_and(|e| e.version == now.version) => StoreError::Stale,
+            Ok(Some(now)) => StoreError::VersionMismatch { current: now.version },
             Ok(None) => StoreError::NotFound,
-            Err(e) => mongo_err(e),
+            Err(e) => e,
         }
+    }
+
+    async fn revision(&self, id: &str) -> StoreResult<Option<Revision>> {
+        let found = self
+            .playlists()
+            .find_one(doc! {"_id": id})
+            .projection(doc! {"_id": 0, "version": 1, "enrichment_gen": 1})
+            .await
+            .map_err(mongo_err)?;
+        Ok(found.as_ref().map(revision_of))
+    }
+
+    /// Copies a committed change's history entry to the history collection (idempotent) and
+    /// drops payloads no longer needed to restore the last versions.
+    pub(super) async fn file_history(&self, entry: &HistoryEntry) -> StoreResult<()> {
+        match self.history().insert_one(history_document(entry)?).await {
+            Ok(_) => {}
+            Err(e) if is_duplicate_key(&e) => {}
+            Err(e) => return Err(mongo_err(e)),
+        }
+        if entry.version.is_multiple_of(10) {
+            let keep = keep_from(entry.version) as i64;
+            let newest = self
+                .history()
+                .find_one(
+                    doc! {"playlist_id": &entry.playlist_id, "version": {"$lte": keep}, "snapshot": {"$exists": true}},
+                )
+                .sort(doc! {"version": -1})
+                .projection(doc! {"version": 1})
+                .await
+                .map_err(mongo_err)?;
+            if let Some(checkpoint) = newest.map(|d| number(&d, "version") as i64) {
+                let old = doc! {"playlist_id": &entry.playlist_id, "version": {"$lt": checkpoint}};
+                let drop = doc! {"$unset": {"snapshot": "", "delta": ""}};
+                self.history().update_many(old, drop).await.map_err(mongo_err)?;
+            }
+        }
+        Ok(())
     }
 }
 
 #[async_trait]
 impl PlaylistStore for MongoStore {
-    async fn insert_playlist(&self, playlist: &Playlist) -> StoreResult<()> {
-        self.playlists().insert_one(to_document(playlist)?).await.map(|_| ()).map_err(|e| {
+    async fn insert_playlist(&self, playlist: &Playlist, history: &HistoryEntry) -> StoreResult<()> {
+        let mut d = to_document(playlist)?;
+        d.insert("recent_history", vec![history_document(&HistoryEntry { snapshot: None, ..history.clone() })?]);
+        self.playlists().insert_one(d).await.map_err(|e| {
             if is_duplicate_key(&e) {
                 StoreError::Conflict("playlist")
             } else {
                 mongo_err(e)
             }
-        })
+        })?;
+        if let Err(e) = self.file_history(history).await {
+            tracing::warn!(error = %e, playlist = %history.playlist_id, "history entry not filed yet (kept in the playlist)");
+        }
+        Ok(())
     }
 
-    async fn playlist_version(&self, id: &str) -> StoreResult<Option<u64>> {
-        let found = self
-            .playlists()
-            .find_one(doc! {"_id": id})
-            .projection(doc! {"_id": 0, "version": 1})
-            .await
-            .map_err(mongo_err)?;
-        Ok(found
-            .and_then(|d| d.get_i64("version").ok().or_else(|| d.get_i32("version").ok().map(i64::from)))
-            .map(|v| v as u64))
+    async fn playlist_revision(&self, id: &str) -> StoreResult<Option<Revision>> {
+        self.revision(id).await
     }
 
     async fn playlist(&self, id: &str) -> StoreResult<Option<Playlist>> {
-        let found = self.playlists().find_one(doc! {"_id": id}).await.map_err(mongo_err)?;
-        found.map(|d| bson::from_document(d).map_err(bson_err)).transpose()
+        let found = self
+            .playlists()
+            .find_one(doc! {"_id": id})
+            .projection(doc! {"recent_history": 0})
+            .await
+            .map_err(mongo_err)?;
+        let Some(d) = found else { return Ok(None) };
+        let mut playlist: Playlist = bson::from_document(d).map_err(bson_err)?;
+        // `$push` appends; the order is the positions' (stable, for documents without them).
+        playlist.items.sort_by_key(|i| i.pos);
+        Ok(Some(playlist))
     }
 
-    async fn replace_playlist(&self, playlist: &Playlist, expected_version: u64) -> StoreResult<()> {
-        let filter = doc! {"_id": &playlist.meta.id, "version": expected_version as i64};
-        let r = self.playlists().replace_one(filter, to_document(playlist)?).await.map_err(mongo_err)?;
-        if r.matched_count == 1 {
-            Ok(())
-        } else {
-            Err(self.lost_race(&playlist.meta.id).await)
+    async fn commit(&self, commit: Commit<'_>) -> StoreResult<()> {
+        let (filter, update) = update_for(&commit)?;
+        let r = self.playlists().update_one(filter, update).await.map_err(mongo_err)?;
+        if r.matched_count != 1 {
+            return Err(self.lost_race(&commit.meta.id, Some(commit.expected)).await);
         }
+        if let Err(e) = self.file_history(commit.history).await {
+            tracing::warn!(error = %e, playlist = %commit.meta.id, "history entry not filed yet (kept in the playlist)");
+        }
+        Ok(())
+    }
+
+    async fn apply_enrichment(&self, id: &str, items: &[Arc<Item>]) -> StoreResult<(Revision, usize)> {
+        let mut changed = 0;
+        for item in items {
+            let filter = doc! {"_id": id, "items": {"$elemMatch": {"item_id": &item.item_id, "enrichment": "pending"}}};
+            let set = doc! {
+                "items.$.enrichment": bson::to_bson(&item.enrichment).map_err(bson_err)?,
+                "items.$.meta": bson::to_bson(&item.meta).map_err(bson_err)?,
+            };
+            let update = doc! {"$set": set, "$inc": {"pending_items": -1_i64, "enrichment_gen": 1_i64}};
+            changed += self.playlists().update_one(filter, update).await.map_err(mongo_err)?.modified_count as usize;
+        }
+        let now = self.revision(id).await?.ok_or(StoreError::NotFound)?;
+        Ok((now, changed))
     }
 
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
@@ -117,11 +193,10 @@ impl PlaylistStore for MongoStore {
             filter.insert("version", v as i64);
         }
         let r = self.playlists().delete_one(filter).await.map_err(mongo_err)?;
-        if r.deleted_count == 1 {
-            Ok(())
-        } else {
-            Err(self.lost_race(id).await)
+        if r.deleted_count != 1 {
+            return Err(self.lost_race(id, None).await);
         }
+        self.history().delete_many(doc! {"playlist_id": id}).await.map(|_| ()).map_err(mongo_err)
     }
 
     async fn playlists_for_member(
