@@ -4,6 +4,8 @@
 
 mod history;
 mod links;
+#[cfg(test)]
+mod migration_tests;
 mod playlist_rows;
 mod playlists;
 mod tracks;
