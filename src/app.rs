@@ -10,13 +10,18 @@ use std::{
 use tokio::{net::TcpListener, sync::Notify};
 
 use crate::{
-    auth::{cache::CredentialCache, password::Passwords, throttle::LoginThrottle},
+    auth::{
+        cache::CredentialCache,
+        password::Passwords,
+        throttle::{LoginThrottle, SignupThrottle},
+    },
     config::Config,
     http::{build_router, rate_limit::UserRateLimiter},
     jobs,
     lastfm::LastfmClient,
     metrics::Metrics,
     playlists::{bodies::PlaylistBodies, live::LivePlaylists, write::WriteLocks},
+    quotas::replicas::Quotas,
     sharing::page_cache::SharePages,
     storage::{instrumented::InstrumentedStore, open_store, Store},
     tracks::service::TrackService,
@@ -33,6 +38,10 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
     /// Failed-login throttle.
     pub throttle: Arc<LoginThrottle>,
+    /// Sign-ups per client address.
+    pub signups: Arc<SignupThrottle>,
+    /// Limits shared across replicas: reconciliation, live replicas, job leases.
+    pub quotas: Arc<Quotas>,
     /// Per-playlist write serialisation within this process.
     pub write_locks: Arc<WriteLocks>,
     /// Set once shutdown begins (readiness turns false).
@@ -65,13 +74,21 @@ impl AppState {
             None
         });
         let tracks = Arc::new(TrackService::new(client, store.clone(), &config.lastfm, metrics.clone()));
-        let user_limiter = Arc::new(UserRateLimiter::new(config.ratelimit.per_minute, config.ratelimit.burst));
+        let quotas = Quotas::new(
+            store.backend_name() != "embedded",
+            Duration::from_millis(config.ratelimit.sync_ms),
+            metrics.clone(),
+        );
+        let user_limiter = Arc::new(UserRateLimiter::new(&quotas, config.ratelimit.per_minute, config.ratelimit.burst));
         let auth = &config.auth;
         let throttle = LoginThrottle::new(
+            &quotas,
+            store.clone(),
             Duration::from_secs(auth.failure_window_secs),
             auth.max_failures_per_user,
             auth.max_failures_per_ip,
         );
+        let signups = SignupThrottle::new(&quotas, store.clone(), auth.signups_per_hour_per_ip);
         let credentials = CredentialCache::new(
             Duration::from_secs(auth.token_cache_secs),
             Duration::from_secs(auth.basic_cache_secs),
@@ -85,6 +102,8 @@ impl AppState {
             store,
             passwords: Arc::new(Passwords::new()),
             throttle: Arc::new(throttle),
+            signups: Arc::new(signups),
+            quotas: Arc::new(quotas),
             write_locks: Arc::new(WriteLocks::default()),
             shutting_down: Arc::new(AtomicBool::new(false)),
             tracks,
@@ -143,9 +162,12 @@ impl Server {
         if !state.tracks.enabled() {
             tracing::warn!("no Last.fm API key (SHARIFY_LASTFM__API_KEY): items are saved unenriched");
         }
+        let tracks = state.tracks.clone();
+        let counters: Arc<dyn crate::quotas::store::CounterStore> = state.store.clone();
         let jobs = [
             tokio::spawn(expired_token_sweeper(state.clone())),
             tokio::spawn(jobs::pending_enrichment::run(state.clone())),
+            tokio::spawn(state.quotas.clone().run(counters, move |n| tracks.set_replicas(n))),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let delay = Duration::from_secs(state.config.shutdown.delay_secs);
@@ -207,12 +229,15 @@ fn admin_router(state: AppState) -> axum::Router {
         .with_state(state)
 }
 
-/// Deletes expired tokens every hour.
+/// Deletes expired tokens every hour (on one replica at a time).
 async fn expired_token_sweeper(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(3600));
     loop {
         every.tick().await;
         state.user_limiter.forget_idle();
+        if !state.quotas.holds_lease(&*state.store, "expired_token_sweeper", Duration::from_secs(600)).await {
+            continue;
+        }
         match state.store.delete_expired_tokens(chrono::Utc::now()).await {
             Ok(n) if n > 0 => tracing::info!(deleted = n, "expired tokens removed"),
             Ok(_) => {}

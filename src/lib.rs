@@ -20,6 +20,7 @@ pub mod legacy;
 pub mod limits;
 pub mod metrics;
 pub mod playlists;
+pub mod quotas;
 pub mod secrets;
 pub mod sharing;
 pub mod storage;

@@ -8,7 +8,7 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use prometheus::{HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
 /// The app's metrics.
 #[derive(Clone)]
@@ -31,6 +31,12 @@ pub struct Metrics {
     pub enrichment_duration: HistogramVec,
     /// Store operation durations by operation and backend.
     pub store_duration: HistogramVec,
+    /// 1 when this replica runs the background job (holds its lease), else 0.
+    pub job_leader: IntGaugeVec,
+    /// Reconciliations of the shared limits with the store.
+    pub limit_syncs: IntCounter,
+    /// Live replicas, as this one last learned.
+    pub replicas: IntGauge,
 }
 
 impl Default for Metrics {
@@ -70,7 +76,21 @@ impl Metrics {
         )
         .expect("valid metric");
         registry.register(Box::new(coalesced_waits.clone())).expect("metric registered once");
+        let job_leader = IntGaugeVec::new(Opts::new("job_leader", "1 when this replica runs the job"), &["job"])
+            .expect("valid metric");
+        registry.register(Box::new(job_leader.clone())).expect("metric registered once");
+        let limit_syncs =
+            IntCounter::new("shared_limit_syncs_total", "Reconciliations of the shared limits with the store")
+                .expect("valid metric");
+        registry.register(Box::new(limit_syncs.clone())).expect("metric registered once");
+        let replicas =
+            IntGauge::new("replicas_alive", "Live replicas, as this one last learned").expect("valid metric");
+        replicas.set(1);
+        registry.register(Box::new(replicas.clone())).expect("metric registered once");
         Self {
+            job_leader,
+            limit_syncs,
+            replicas,
             http_requests: counter(&registry, "http_requests_total", "HTTP requests", &["method", "route", "status"]),
             http_duration: histogram(
                 &registry,

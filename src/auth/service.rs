@@ -20,23 +20,22 @@ pub async fn verify_login(
     password: &str,
     addr: Option<&str>,
 ) -> Result<User, ApiError> {
-    if let Some(wait) = state.throttle.locked_for(username, addr) {
-        return Err(ApiError::too_many_requests(wait, "too many failed logins; try again later"));
-    }
     if let Some(user) = state.credentials.basic(username, password) {
+        state.throttle.known_lockout(username, addr)?;
         return Ok(user);
     }
+    let attempt = state.throttle.begin(username, addr).await?;
     let user = if username.len() <= 64 { state.store.user_by_username(username).await? } else { None };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let password_ok = state.passwords.verify(password.to_owned(), stored_hash).await;
     match user {
         Some(user) if password_ok => {
-            state.throttle.record_success(username);
+            state.throttle.succeeded(attempt).await;
             state.credentials.remember_basic(username, password, user.clone());
             Ok(user)
         }
         _ => {
-            state.throttle.record_failure(username, addr);
+            drop(attempt); // it stays counted as a failure
             tracing::info!(event = "login_failed", "failed login");
             Err(ApiError::unauthorized(BAD_CREDENTIALS))
         }

@@ -44,6 +44,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     },
     ConfigKey { env: "SHARIFY_AUTH__FAILURE_WINDOW_SECS", default: "900", help: "failed-login window in seconds" },
     ConfigKey {
+        env: "SHARIFY_AUTH__SIGNUPS_PER_HOUR_PER_IP",
+        default: "30",
+        help: "accounts one client address may create per hour (429 beyond)",
+    },
+    ConfigKey {
         env: "SHARIFY_AUTH__TOKEN_CACHE_SECS",
         default: "10",
         help: "seconds a verified token is trusted without a store read (revocation bound on other replicas)",
@@ -115,6 +120,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "requests per minute per signed-in user (RateLimit-* headers; 429 beyond)",
     },
     ConfigKey { env: "SHARIFY_RATELIMIT__BURST", default: "300", help: "requests a signed-in user may make at once" },
+    ConfigKey {
+        env: "SHARIFY_RATELIMIT__SYNC_MS",
+        default: "1000",
+        help: "how often replicas reconcile shared limits through MongoDB (their overshoot bound)",
+    },
     ConfigKey {
         env: "SHARIFY_ADMIN__BIND",
         default: "0.0.0.0:9090",

@@ -86,11 +86,15 @@ pub struct RateLimitConfig {
     pub per_minute: u32,
     /// Requests a user may make at once above that.
     pub burst: u32,
+    /// How often (ms) replicas reconcile their request, login and sign-up counts through MongoDB:
+    /// the bound on how far N replicas can overshoot a shared limit (what the other N-1 admit in
+    /// one interval).
+    pub sync_ms: u64,
 }
 
 impl Default for RateLimitConfig {
     fn default() -> Self {
-        Self { per_minute: 1200, burst: 300 }
+        Self { per_minute: 1200, burst: 300, sync_ms: 1000 }
     }
 }
 
@@ -166,6 +170,8 @@ pub struct AuthConfig {
     pub token_cache_secs: u64,
     /// How long verified HTTP Basic credentials are trusted without hashing again (0 = never).
     pub basic_cache_secs: u64,
+    /// Accounts one client address may create per hour (429 beyond).
+    pub signups_per_hour_per_ip: u32,
 }
 
 impl Default for AuthConfig {
@@ -177,6 +183,7 @@ impl Default for AuthConfig {
             failure_window_secs: 900,
             token_cache_secs: 10,
             basic_cache_secs: 60,
+            signups_per_hour_per_ip: 30,
         }
     }
 }

@@ -3,6 +3,10 @@
 //!
 //! The check happens where the caller is identified (the auth extractor, once per request); this
 //! middleware gives it a slot to report into and writes the headers on the way out.
+//!
+//! Two limits apply together: a token bucket in this replica (smooths bursts) and a per-minute
+//! window shared by every replica (at most `per_minute + burst` a minute for the user across all
+//! of them, reconciled in the background: no store write per request).
 
 use std::{
     num::NonZeroU32,
@@ -23,7 +27,10 @@ use governor::{
     Quota, RateLimiter,
 };
 
-use crate::error::ApiError;
+use crate::{
+    error::ApiError,
+    quotas::{replicas::Quotas, windows::SharedWindows},
+};
 
 /// The quota state reported for one request.
 #[derive(Debug, Clone, Copy)]
@@ -49,16 +56,18 @@ impl RateSlot {
 
 type Keyed = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
 
-/// One token bucket per user id.
+/// One token bucket per user id, and a shared per-minute window.
 pub struct UserRateLimiter {
     limiter: Keyed,
     limit: u32,
     period: Duration,
+    minute: Arc<SharedWindows>,
+    per_window: i64,
 }
 
 impl UserRateLimiter {
-    /// `per_minute` sustained, `burst` at once.
-    pub fn new(per_minute: u32, burst: u32) -> Self {
+    /// `per_minute` sustained, `burst` at once; the shared window is reconciled by `quotas`.
+    pub fn new(quotas: &Quotas, per_minute: u32, burst: u32) -> Self {
         let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
         let quota = Quota::per_minute(per_minute).allow_burst(burst);
@@ -66,6 +75,8 @@ impl UserRateLimiter {
             limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
             limit: burst.get(),
             period: quota.replenish_interval(),
+            minute: quotas.register(SharedWindows::new("requests", Duration::from_secs(60))),
+            per_window: i64::from(per_minute.get()) + i64::from(burst.get()),
         }
     }
 
@@ -73,7 +84,16 @@ impl UserRateLimiter {
     pub fn check(&self, user_id: &str) -> Result<RateInfo, (ApiError, RateInfo)> {
         match self.limiter.check_key(&user_id.to_owned()) {
             Ok(snapshot) => {
-                let remaining = snapshot.remaining_burst_capacity();
+                let now = chrono::Utc::now();
+                let Some(used) = self.minute.try_take(user_id, self.per_window, now) else {
+                    let info = RateInfo { limit: self.limit, remaining: 0, reset_secs: self.minute.seconds_left(now) };
+                    return Err((
+                        ApiError::too_many_requests(info.reset_secs, "rate limit exceeded; see Retry-After"),
+                        info,
+                    ));
+                };
+                let left_in_window = u32::try_from(self.per_window - used).unwrap_or(u32::MAX);
+                let remaining = snapshot.remaining_burst_capacity().min(left_in_window);
                 let reset = self.period.saturating_mul(self.limit - remaining);
                 Ok(RateInfo { limit: self.limit, remaining, reset_secs: reset.as_secs_f64().ceil() as u64 })
             }

@@ -47,7 +47,9 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
     Ok(resolved)
 }
 
-/// Runs passes forever: every `pending_retry_ms`, or sooner when an add leaves items pending.
+/// Runs passes forever: every `pending_retry_ms`, or sooner when an add leaves items pending; with
+/// replicas, only the one holding the job's lease runs them (another takes over within the lease
+/// time if it stops).
 pub async fn run(state: AppState) {
     let interval = Duration::from_millis(state.config.lastfm.pending_retry_ms.max(10));
     loop {
@@ -55,6 +57,12 @@ pub async fn run(state: AppState) {
             () = state.enrichment_wakeup.notified() => {}
             () = tokio::time::sleep(interval) => {}
         }
+        let lease = (interval * 3).max(Duration::from_secs(10));
+        if !state.quotas.holds_lease(&*state.store, "pending_enrichment", lease).await {
+            state.metrics.job_leader.with_label_values(&["pending_enrichment"]).set(0);
+            continue;
+        }
+        state.metrics.job_leader.with_label_values(&["pending_enrichment"]).set(1);
         match run_once(&state).await {
             Ok(n) if n > 0 => tracing::info!(resolved = n, "pending items enriched"),
             Ok(_) => {}

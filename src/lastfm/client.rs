@@ -3,7 +3,10 @@
 
 use std::{
     num::NonZeroU32,
-    sync::atomic::{AtomicBool, Ordering},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, RwLock,
+    },
     time::Duration,
 };
 
@@ -22,6 +25,15 @@ use crate::{
     metrics::Metrics,
 };
 
+/// A limiter for one replica's share of `rate_per_sec` and `burst` among `replicas`.
+fn share_of(rate_per_sec: f64, burst: u32, replicas: u64) -> Option<DefaultDirectRateLimiter> {
+    let replicas = replicas.max(1);
+    let period = Duration::from_secs_f64(replicas as f64 / rate_per_sec);
+    let burst = u32::try_from(u64::from(burst) / replicas).unwrap_or(1);
+    let quota = Quota::with_period(period)?.allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+    Some(RateLimiter::direct(quota))
+}
+
 /// Longest single backoff sleep.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -30,7 +42,10 @@ pub struct LastfmClient {
     http: reqwest::Client,
     base_url: String,
     api_key: Secret,
-    limiter: DefaultDirectRateLimiter,
+    /// This replica's share of the key's rate (rebuilt when the number of replicas changes).
+    limiter: RwLock<Arc<DefaultDirectRateLimiter>>,
+    rate_per_sec: f64,
+    burst: u32,
     in_flight: Semaphore,
     breaker: CircuitBreaker,
     max_attempts: u32,
@@ -50,15 +65,15 @@ impl LastfmClient {
             .connect_timeout(Duration::from_millis(config.connect_timeout_ms))
             .timeout(Duration::from_millis(config.timeout_ms))
             .build()?;
-        let period = Duration::from_secs_f64(1.0 / config.rate_per_sec);
-        let quota = Quota::with_period(period)
-            .ok_or_else(|| anyhow::anyhow!("lastfm.rate_per_sec is too high"))?
-            .allow_burst(NonZeroU32::new(config.burst).unwrap_or(NonZeroU32::MIN));
+        let limiter = share_of(config.rate_per_sec, config.burst, 1)
+            .ok_or_else(|| anyhow::anyhow!("lastfm.rate_per_sec is too high"))?;
         Ok(Some(Self {
             http,
             base_url: config.base_url.clone(),
             api_key,
-            limiter: RateLimiter::direct(quota),
+            limiter: RwLock::new(Arc::new(limiter)),
+            rate_per_sec: config.rate_per_sec,
+            burst: config.burst,
             in_flight: Semaphore::new(config.max_in_flight),
             breaker: CircuitBreaker::new(config.breaker_failures, Duration::from_millis(config.breaker_cooldown_ms)),
             max_attempts: config.max_attempts,
@@ -68,10 +83,20 @@ impl LastfmClient {
         }))
     }
 
+    /// Shares the key's rate among `replicas` live replicas (each gets rate ÷ replicas, burst ÷
+    /// replicas, at least 1), so together they stay within the key's budget.
+    pub fn set_replicas(&self, replicas: u64) {
+        if let Some(limiter) = share_of(self.rate_per_sec, self.burst, replicas) {
+            *self.limiter.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(limiter);
+            tracing::info!(replicas, per_replica = self.rate_per_sec / replicas.max(1) as f64, "Last.fm rate shared");
+        }
+    }
+
     /// One request, without retries: in-flight slot, then rate-limit token, then HTTP.
     async fn attempt(&self, method: &str, params: &[(&str, &str)]) -> Result<(u16, bytes::Bytes), LastfmError> {
         let _slot = self.in_flight.acquire().await.map_err(|_| LastfmError::Transport("client closed".into()))?;
-        self.limiter.until_ready().await;
+        let limiter = self.limiter.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        limiter.until_ready().await;
         let mut query: Vec<(&str, &str)> =
             vec![("method", method), ("api_key", self.api_key.expose()), ("format", "json")];
         query.extend_from_slice(params);

@@ -69,8 +69,12 @@ pub fn router(state: AppState) -> OpenApiRouter<AppState> {
     (status = 400, description = "`Username, password and name should be non-empty`, `Invalid Username` or `Invalid Password`", body = String, content_type = "text/plain"),
     (status = 409, description = "`Username already exists`", body = String, content_type = "text/plain")))]
 #[deprecated]
-async fn sign_up(State(state): State<AppState>, body: LegacyBody) -> Result<StatusCode, LegacyError> {
-    signup::sign_up(&state, &body).await.map(|()| StatusCode::OK)
+async fn sign_up(
+    State(state): State<AppState>,
+    addr: crate::auth::extractor::ClientAddr,
+    body: LegacyBody,
+) -> Result<StatusCode, LegacyError> {
+    signup::sign_up(&state, &body, addr.0.as_deref()).await.map(|()| StatusCode::OK)
 }
 
 /// Legacy create playlist. Use `POST /v1/playlists`.

@@ -26,7 +26,7 @@ fn valid_password(p: &str) -> bool {
 }
 
 /// Signs a user up under the legacy rules.
-pub async fn sign_up(state: &AppState, body: &LegacyBody) -> Result<(), LegacyError> {
+pub async fn sign_up(state: &AppState, body: &LegacyBody, addr: Option<&str>) -> Result<(), LegacyError> {
     let (username, password, name) = (body.field("username"), body.field("password"), body.field("name"));
     if username.is_empty() || password.is_empty() || name.is_empty() {
         return Err(LegacyError::bad_request("Username, password and name should be non-empty"));
@@ -43,7 +43,7 @@ pub async fn sign_up(state: &AppState, body: &LegacyBody) -> Result<(), LegacyEr
     }
     let display_name = parse_display_name(&name).map_err(|e| LegacyError::bad_request(e.message))?;
     let username = Username::parse(&username)?;
-    match create_account(state, username, password, display_name).await {
+    match create_account(state, username, password, display_name, addr).await {
         Ok(_) => Ok(()),
         Err(e) if e.status == StatusCode::CONFLICT => Err(taken()),
         Err(e) => Err(e.into()),

@@ -15,6 +15,7 @@ use crate::{
         model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
         store::{Commit, PlaylistStore},
     },
+    quotas::store::{CounterAdd, CounterStore},
     sharing::links::{ShareLink, ShareLinkStore},
     tracks::{model::CachedTrack, store::TrackCacheStore},
     users::{model::User, store::UserStore},
@@ -176,5 +177,18 @@ impl Store for InstrumentedStore {
     }
     fn backend_name(&self) -> &'static str {
         self.inner.backend_name()
+    }
+}
+
+#[async_trait]
+impl CounterStore for InstrumentedStore {
+    async fn add_to_counters(&self, adds: &[CounterAdd]) -> StoreResult<Vec<i64>> {
+        timed!(self.add_to_counters(adds))
+    }
+    async fn take_lease(&self, name: &str, holder: &str, until: DateTime<Utc>) -> StoreResult<bool> {
+        timed!(self.take_lease(name, holder, until))
+    }
+    async fn heartbeat(&self, replica: &str, until: DateTime<Utc>) -> StoreResult<u64> {
+        timed!(self.heartbeat(replica, until))
     }
 }

@@ -10,7 +10,8 @@ use async_trait::async_trait;
 
 use crate::{
     auth::store::TokenStore, config::Config, playlists::history::HistoryStore, playlists::store::PlaylistStore,
-    sharing::links::ShareLinkStore, tracks::store::TrackCacheStore, users::store::UserStore,
+    quotas::store::CounterStore, sharing::links::ShareLinkStore, tracks::store::TrackCacheStore,
+    users::store::UserStore,
 };
 
 /// What a store operation can fail with; the HTTP edge maps these to statuses.
@@ -46,7 +47,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// All feature stores plus lifecycle operations; `AppState` holds one as `Arc<dyn Store>`.
 #[async_trait]
 pub trait Store:
-    UserStore + TokenStore + PlaylistStore + HistoryStore + ShareLinkStore + TrackCacheStore + Send + Sync
+    UserStore + TokenStore + PlaylistStore + HistoryStore + ShareLinkStore + TrackCacheStore + CounterStore + Send + Sync
 {
     /// Creates tables, collections and indexes (idempotent).
     async fn migrate(&self) -> StoreResult<()>;

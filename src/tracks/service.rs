@@ -91,6 +91,13 @@ impl TrackService {
         self.client.is_some()
     }
 
+    /// Shares the Last.fm key's rate among `replicas` live replicas.
+    pub fn set_replicas(&self, replicas: u64) {
+        if let Some(client) = &self.client {
+            client.set_replicas(replicas);
+        }
+    }
+
     /// The Last.fm client, when configured.
     pub fn client(&self) -> Result<&LastfmClient, LastfmError> {
         self.client.as_deref().ok_or(LastfmError::NotConfigured)

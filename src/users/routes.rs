@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     app::AppState,
-    auth::AuthUser,
+    auth::{extractor::ClientAddr, AuthUser},
     error::{ApiError, ErrorEnvelope},
     http::api_errors::{JsonBodyErrors, NeedsAuth},
     http::extract::ApiJson,
@@ -23,12 +23,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Sign up.
 #[utoipa::path(post, path = "/v1/users", tag = "users", request_body = NewUser,
     responses((status = 201, description = "Account created", body = UserDto),
-        (status = 409, description = "Username taken (in any case)", body = ErrorEnvelope), JsonBodyErrors))]
+        (status = 409, description = "Username taken (in any case)", body = ErrorEnvelope),
+        (status = 429, description = "Too many sign-ups from this address (see `Retry-After`)", body = ErrorEnvelope),
+        JsonBodyErrors))]
 async fn create_user(
     State(state): State<AppState>,
+    addr: ClientAddr,
     ApiJson(body): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserDto>), ApiError> {
-    let user = service::sign_up(&state, &body.username, body.password, &body.display_name).await?;
+    let user = service::sign_up(&state, &body.username, body.password, &body.display_name, addr.0.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(UserDto::from(&user))))
 }
 

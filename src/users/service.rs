@@ -39,7 +39,9 @@ pub async fn create_account(
     username: Username,
     password: String,
     display_name: String,
+    addr: Option<&str>,
 ) -> Result<User, ApiError> {
+    state.signups.take(addr).await?;
     let user = User {
         id: ids::new_id(),
         username: username.0,
@@ -55,9 +57,15 @@ pub async fn create_account(
 }
 
 /// Signs a new user up under the current rules (username format, password policy).
-pub async fn sign_up(state: &AppState, username: &str, password: String, display_name: &str) -> Result<User, ApiError> {
+pub async fn sign_up(
+    state: &AppState,
+    username: &str,
+    password: String,
+    display_name: &str,
+    addr: Option<&str>,
+) -> Result<User, ApiError> {
     let username = Username::parse(username)?;
     let display_name = parse_display_name(display_name)?;
     check_password_policy(&password, username.as_str())?;
-    create_account(state, username, password, display_name).await
+    create_account(state, username, password, display_name, addr).await
 }

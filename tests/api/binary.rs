@@ -41,6 +41,8 @@ fn documented_defaults_match_the_config() {
     assert_eq!(c.mongo.database, default_of("SHARIFY_MONGO__DATABASE"));
     assert_eq!(c.http.body_limit_bytes.to_string(), default_of("SHARIFY_HTTP__BODY_LIMIT_BYTES"));
     assert_eq!(c.auth.token_ttl_days.to_string(), default_of("SHARIFY_AUTH__TOKEN_TTL_DAYS"));
+    assert_eq!(c.ratelimit.sync_ms.to_string(), default_of("SHARIFY_RATELIMIT__SYNC_MS"));
+    assert_eq!(c.auth.signups_per_hour_per_ip.to_string(), default_of("SHARIFY_AUTH__SIGNUPS_PER_HOUR_PER_IP"));
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod legacy;
 mod openapi;
 mod ops;
 mod playlists;
+mod replicas;
 mod secrets;
 mod share_links;
 mod share_page;

@@ -2,6 +2,7 @@
 //!
 //! Blocking SQLite calls run on deadpool's blocking threads via `interact`.
 
+mod counters;
 mod history;
 mod links;
 #[cfg(test)]
@@ -120,6 +121,8 @@ pub struct EmbeddedStore {
     _lock: std::fs::File,
     /// Playlist versions, known without a read (this process is the only writer).
     pub(crate) versions: Arc<versions::Versions>,
+    /// Shared-limit counters (in memory: this process is the only one).
+    counters: counters::Counters,
 }
 
 impl EmbeddedStore {
@@ -151,7 +154,7 @@ impl EmbeddedStore {
             rusqlite::Connection::open(&path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn).map_err(|e| anyhow::anyhow!("cannot migrate {}: {e}", path.display()))?;
-        Ok(Self { pool, _lock: lock, versions: Arc::default() })
+        Ok(Self { pool, _lock: lock, versions: Arc::default(), counters: Default::default() })
     }
 
     /// Runs `f` on a pooled connection on a blocking thread.

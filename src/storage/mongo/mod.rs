@@ -3,6 +3,7 @@
 //! Correctness rests on single-document atomic writes: a playlist is one document and every
 //! write is a `replace_one` conditional on `version`.
 
+mod counters;
 mod history;
 mod links;
 mod playlist_update;
@@ -57,6 +58,15 @@ impl MongoStore {
     pub(crate) fn history(&self) -> Collection<Document> {
         self.db.collection("playlist_history")
     }
+    pub(crate) fn counters(&self) -> Collection<Document> {
+        self.db.collection("counters")
+    }
+    pub(crate) fn leases(&self) -> Collection<Document> {
+        self.db.collection("leases")
+    }
+    pub(crate) fn replicas(&self) -> Collection<Document> {
+        self.db.collection("replicas")
+    }
     pub(crate) fn track_cache(&self) -> Collection<Document> {
         self.db.collection("track_cache")
     }
@@ -103,6 +113,14 @@ fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
         .build()
 }
 
+/// A TTL index: documents go once `field` (a date) is past.
+fn expiring(field: &str, name: &str) -> IndexModel {
+    IndexModel::builder()
+        .keys(doc! {field: 1})
+        .options(IndexOptions::builder().name(name.to_owned()).expire_after(Duration::ZERO).build())
+        .build()
+}
+
 #[async_trait]
 impl Store for MongoStore {
     async fn migrate(&self) -> StoreResult<()> {
@@ -129,6 +147,8 @@ impl Store for MongoStore {
         self.history().create_index(index(by_version, "by_playlist_version", false)).await.map_err(mongo_err)?;
         self.links().create_index(index(doc! {"token_hash": 1}, "token_hash_unique", true)).await.map_err(mongo_err)?;
         self.links().create_index(index(doc! {"playlist_id": 1}, "by_playlist", false)).await.map_err(mongo_err)?;
+        self.counters().create_index(expiring("expires_at", "expire")).await.map_err(mongo_err)?;
+        self.replicas().create_index(expiring("until", "expire")).await.map_err(mongo_err)?;
         Ok(())
     }
 
