@@ -12,7 +12,7 @@ use tokio::{net::TcpListener, sync::Notify};
 use crate::{
     auth::{
         cache::CredentialCache,
-        password::Passwords,
+        password::{hash_slots, Passwords},
         throttle::{LoginThrottle, SignupThrottle},
     },
     config::Config,
@@ -88,6 +88,8 @@ impl AppState {
             auth.max_failures_per_user,
             auth.max_failures_per_ip,
         );
+        let passwords =
+            Arc::new(Passwords::new(hash_slots(auth.hash_concurrency), Duration::from_millis(auth.hash_queue_ms)));
         let signups = SignupThrottle::new(&quotas, store.clone(), auth.signups_per_hour_per_ip);
         let credentials = CredentialCache::new(
             Duration::from_secs(auth.token_cache_secs),
@@ -100,7 +102,7 @@ impl AppState {
             share_pages: Arc::new(SharePages::default()),
             config: Arc::new(config),
             store,
-            passwords: Arc::new(Passwords::new()),
+            passwords,
             throttle: Arc::new(throttle),
             signups: Arc::new(signups),
             quotas: Arc::new(quotas),

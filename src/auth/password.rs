@@ -1,4 +1,11 @@
-//! Password hashing with argon2id (OWASP parameters), on blocking threads.
+//! Password hashing with argon2id (OWASP parameters), on blocking threads, a bounded number at
+//! a time: each hash holds 19 MiB, so the bound comes from the memory the process may use, and a
+//! caller that cannot get a slot within the queue time gets 503 with `Retry-After` instead of
+//! taking the pod down.
+
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString},
@@ -14,30 +21,67 @@ const LANES: u32 = 1;
 
 const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
+/// Memory one hash holds, with some slack for the rest of the work.
+const BYTES_PER_HASH: u64 = 20 * 1024 * 1024;
+
 /// Hashes and verifies passwords; holds a dummy hash so unknown users cost the same time.
 pub struct Passwords {
     argon: Argon2<'static>,
     dummy_hash: String,
+    slots: Semaphore,
+    queue: Duration,
 }
 
 impl Default for Passwords {
     fn default() -> Self {
-        Self::new()
+        Self::new(4, Duration::from_secs(2))
     }
 }
 
+/// How many hashes may run at once: `configured` when set, else a quarter of the memory limit
+/// (cgroup v2 or v1) divided by what one hash holds, at least 1 and at most twice the cores.
+pub fn hash_slots(configured: usize) -> usize {
+    if configured > 0 {
+        return configured;
+    }
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    match memory_limit_bytes() {
+        Some(limit) => usize::try_from(limit / 4 / BYTES_PER_HASH).unwrap_or(usize::MAX).clamp(1, cores * 2),
+        None => cores * 2,
+    }
+}
+
+/// The container's memory limit, when it has one.
+fn memory_limit_bytes() -> Option<u64> {
+    ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .filter_map(|text| text.trim().parse::<u64>().ok())
+        .find(|limit| *limit < (1 << 50))
+}
+
 impl Passwords {
-    /// Builds the hasher with OWASP parameters.
-    pub fn new() -> Self {
+    /// Builds the hasher with OWASP parameters, running at most `slots` hashes at once and
+    /// waiting at most `queue` for a slot.
+    pub fn new(slots: usize, queue: Duration) -> Self {
         let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None).expect("static argon2 params are valid");
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let salt = SaltString::generate(&mut OsRng);
         let dummy_hash = argon.hash_password(b"dummy password for timing", &salt).expect("hashing works").to_string();
-        Self { argon, dummy_hash }
+        Self { argon, dummy_hash, slots: Semaphore::new(slots.max(1)), queue }
+    }
+
+    /// Waits for a hashing slot; 503 with `Retry-After` when none frees up within the queue time.
+    async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        match tokio::time::timeout(self.queue, self.slots.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::unavailable("too many sign-ins at once; try again in a moment")),
+        }
     }
 
     /// Hashes a password into a PHC string (runs on a blocking thread).
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let _slot = self.slot().await?;
         let argon = self.argon.clone();
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
@@ -49,7 +93,9 @@ impl Passwords {
     }
 
     /// Verifies a password; with no stored hash it checks a dummy so timing does not reveal that.
-    pub async fn verify(&self, password: String, stored: Option<String>) -> bool {
+    /// 503 when no hashing slot frees up within the queue time.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, ApiError> {
+        let _slot = self.slot().await?;
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
         let argon = self.argon.clone();
@@ -58,7 +104,7 @@ impl Passwords {
         })
         .await
         .unwrap_or(false);
-        ok && known
+        Ok(ok && known)
     }
 }
 
@@ -86,12 +132,34 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_and_verify() {
-        let p = Passwords::new();
+        let p = Passwords::default();
         let hash = p.hash("correct horse battery".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(p.verify("correct horse battery".into(), Some(hash.clone())).await);
-        assert!(!p.verify("wrong horse battery".into(), Some(hash)).await);
-        assert!(!p.verify("dummy password for timing".into(), None).await);
+        assert!(p.verify("correct horse battery".into(), Some(hash.clone())).await.unwrap());
+        assert!(!p.verify("wrong horse battery".into(), Some(hash)).await.unwrap());
+        assert!(!p.verify("dummy password for timing".into(), None).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn at_most_the_slots_hash_at_once_and_the_rest_get_503_after_the_queue_time() {
+        let p = std::sync::Arc::new(Passwords::new(1, Duration::from_millis(1)));
+        let attempts = (0..8).map(|_| {
+            let p = p.clone();
+            tokio::spawn(async move { p.hash("correct horse battery".into()).await })
+        });
+        let results = futures::future::join_all(attempts).await;
+        let busy =
+            results.iter().filter(|r| matches!(r, Ok(Err(e)) if e.status == 503 && e.retry_after.is_some())).count();
+        assert!(busy >= 1, "a full queue answers 503 with Retry-After");
+        assert!(results.iter().any(|r| matches!(r, Ok(Ok(_)))), "one slot still hashes");
+    }
+
+    #[test]
+    fn slots_follow_the_configuration_or_the_memory_limit() {
+        assert_eq!(hash_slots(3), 3);
+        let auto = hash_slots(0);
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        assert!((1..=cores * 2).contains(&auto), "{auto}");
     }
 
     #[test]

@@ -27,7 +27,13 @@ pub async fn verify_login(
     let attempt = state.throttle.begin(username, addr).await?;
     let user = if username.len() <= 64 { state.store.user_by_username(username).await? } else { None };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-    let password_ok = state.passwords.verify(password.to_owned(), stored_hash).await;
+    let password_ok = match state.passwords.verify(password.to_owned(), stored_hash).await {
+        Ok(ok) => ok,
+        Err(busy) => {
+            state.throttle.abandon(attempt).await;
+            return Err(busy);
+        }
+    };
     match user {
         Some(user) if password_ok => {
             state.throttle.succeeded(attempt).await;

@@ -105,6 +105,23 @@ impl LoginThrottle {
         Ok(())
     }
 
+    /// The attempt was never checked (the service was too busy): both keys get it back.
+    pub async fn abandon(&self, attempt: Attempt) {
+        let now = Utc::now();
+        let Some(store) = &self.shared else {
+            self.addresses.add(&attempt.address, -1, now);
+            self.users.add(&attempt.user, -1, now);
+            return;
+        };
+        let given_back = async {
+            self.addresses.add_shared(&**store, &attempt.address, -1, now).await?;
+            self.users.add_shared(&**store, &attempt.user, -1, now).await
+        };
+        if let Err(e) = given_back.await {
+            tracing::warn!(error = %e, "an unchecked login was not given back to the throttle");
+        }
+    }
+
     /// The attempt succeeded: the address gets it back and the username's failures are forgotten.
     pub async fn succeeded(&self, attempt: Attempt) {
         let now = Utc::now();

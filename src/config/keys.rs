@@ -44,6 +44,16 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     },
     ConfigKey { env: "SHARIFY_AUTH__FAILURE_WINDOW_SECS", default: "900", help: "failed-login window in seconds" },
     ConfigKey {
+        env: "SHARIFY_AUTH__HASH_CONCURRENCY",
+        default: "0",
+        help: "password hashes (19 MiB each) at once; 0 = a quarter of the memory limit / 20 MiB",
+    },
+    ConfigKey {
+        env: "SHARIFY_AUTH__HASH_QUEUE_MS",
+        default: "2000",
+        help: "how long a login or sign-up waits for a hashing slot before 503 + Retry-After",
+    },
+    ConfigKey {
         env: "SHARIFY_AUTH__SIGNUPS_PER_HOUR_PER_IP",
         default: "30",
         help: "accounts one client address may create per hour (429 beyond)",

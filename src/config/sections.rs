@@ -172,6 +172,10 @@ pub struct AuthConfig {
     pub basic_cache_secs: u64,
     /// Accounts one client address may create per hour (429 beyond).
     pub signups_per_hour_per_ip: u32,
+    /// Password hashes (19 MiB each) run at once; 0 = from the container's memory limit.
+    pub hash_concurrency: usize,
+    /// How long a sign-in or sign-up waits for a hashing slot before 503 (milliseconds).
+    pub hash_queue_ms: u64,
 }
 
 impl Default for AuthConfig {
@@ -184,6 +188,8 @@ impl Default for AuthConfig {
             token_cache_secs: 10,
             basic_cache_secs: 60,
             signups_per_hour_per_ip: 30,
+            hash_concurrency: 0,
+            hash_queue_ms: 2000,
         }
     }
 }

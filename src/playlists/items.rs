@@ -192,6 +192,8 @@ pub async fn add_with(
     same: SameTrack,
 ) -> Result<(Arc<Playlist>, AddItemsResponse), ApiError> {
     let tracks = clean_tracks(&request.tracks)?;
+    // Access first: a caller who may not add learns nothing and costs no lookup.
+    load(state, Some(caller), id, Action::AddItems).await?;
     // Look the tracks up before the write (within the budget), so cached ones cost one write.
     let queries: Vec<TrackQuery> = tracks
         .iter()

@@ -24,6 +24,9 @@ use crate::{
 const MEMORY_CAPACITY: u64 = 20_000;
 /// How long a memory entry lives before the store is consulted again.
 const MEMORY_TTL: Duration = Duration::from_secs(600);
+/// Most tracks with an upstream lookup queued or running at once (back-pressure: beyond it a
+/// lookup answers `Pending` at once and is retried by the pending-items job).
+pub const MAX_QUEUED: usize = 1024;
 
 /// A resolved lookup.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +70,9 @@ pub struct TrackService {
     store: Arc<dyn Store>,
     memory: moka::future::Cache<String, Lookup>,
     refreshing: Mutex<HashSet<String>>,
+    /// Tracks with an upstream lookup queued or running (one per track key, at most
+    /// `MAX_QUEUED`): past it, lookups answer `Pending` and the pending job retries later.
+    queued: Mutex<HashSet<String>>,
     found_ttl: chrono::Duration,
     not_found_ttl: chrono::Duration,
     metrics: Metrics,
@@ -80,6 +86,7 @@ impl TrackService {
             store,
             memory: moka::future::Cache::builder().max_capacity(MEMORY_CAPACITY).time_to_live(MEMORY_TTL).build(),
             refreshing: Mutex::new(HashSet::new()),
+            queued: Mutex::new(HashSet::new()),
             found_ttl: chrono::Duration::days(i64::from(config.found_ttl_days)),
             not_found_ttl: chrono::Duration::hours(i64::from(config.not_found_ttl_hours)),
             metrics,
@@ -180,9 +187,13 @@ impl TrackService {
                 }
                 None => {
                     self.count("miss");
-                    let this = Arc::clone(self);
-                    let query = q.clone();
-                    fetches.push((q.key.clone(), tokio::spawn(async move { this.fetch(query).await })));
+                    match self.enqueue(q) {
+                        Some(task) => fetches.push((q.key.clone(), task)),
+                        None => {
+                            self.count("queue_full");
+                            out.insert(q.key.clone(), Err(LastfmError::Transport("lookup queue full".into())));
+                        }
+                    }
                 }
             }
         }
@@ -199,6 +210,28 @@ impl TrackService {
             out.insert(key, result);
         }
         out
+    }
+
+    /// Starts the upstream lookup of `query` unless the queue is full; a track already queued
+    /// joins that lookup instead of taking another place.
+    fn enqueue(self: &Arc<Self>, query: &TrackQuery) -> Option<tokio::task::JoinHandle<Result<Lookup, LastfmError>>> {
+        {
+            let mut queued = self.queued.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !queued.contains(&query.key) {
+                if queued.len() >= MAX_QUEUED {
+                    return None;
+                }
+                queued.insert(query.key.clone());
+            }
+        }
+        let this = Arc::clone(self);
+        let query = query.clone();
+        Some(tokio::spawn(async move {
+            let key = query.key.clone();
+            let result = Arc::clone(&this).fetch(query).await;
+            this.queued.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&key);
+            result
+        }))
     }
 
     /// Asks Last.fm (coalesced per key) and saves the answer under the key and the corrected key.

@@ -10,6 +10,7 @@ mod conditional;
 mod enrichment;
 mod enrichment_revisions;
 mod errors;
+mod hardening;
 mod health;
 mod items;
 mod lastfm_fake;
