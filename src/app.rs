@@ -42,6 +42,8 @@ pub struct AppState {
     pub signups: Arc<SignupThrottle>,
     /// Limits shared across replicas: reconciliation, live replicas, job leases.
     pub quotas: Arc<Quotas>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
     /// Per-playlist write serialisation within this process.
     pub write_locks: Arc<WriteLocks>,
     /// Set once shutdown begins (readiness turns false).
@@ -88,6 +90,7 @@ impl AppState {
             auth.max_failures_per_user,
             auth.max_failures_per_ip,
         );
+        let trusted_proxies = Arc::new(config.http.proxies().unwrap_or_default());
         let passwords =
             Arc::new(Passwords::new(hash_slots(auth.hash_concurrency), Duration::from_millis(auth.hash_queue_ms)));
         let signups = SignupThrottle::new(&quotas, store.clone(), auth.signups_per_hour_per_ip);
@@ -106,6 +109,7 @@ impl AppState {
             throttle: Arc::new(throttle),
             signups: Arc::new(signups),
             quotas: Arc::new(quotas),
+            trusted_proxies,
             write_locks: Arc::new(WriteLocks::default()),
             shutting_down: Arc::new(AtomicBool::new(false)),
             tracks,

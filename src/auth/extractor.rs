@@ -24,22 +24,63 @@ pub struct AuthUser {
 #[derive(Clone, Debug)]
 pub struct MaybeAuthUser(pub Option<AuthUser>);
 
-/// The client's address (peer, or first `X-Forwarded-For` hop when trusted).
+/// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
+/// `X-Forwarded-For` address that is not itself a trusted proxy (every proxy appends the address
+/// it saw, so the entries left of the last trusted hop can be forged by the client).
 #[derive(Clone, Debug)]
 pub struct ClientAddr(pub Option<String>);
+
+/// The client address of a request from `peer` carrying `forwarded` (`X-Forwarded-For` values).
+pub fn client_address<'a>(
+    peer: Option<std::net::IpAddr>,
+    forwarded: impl DoubleEndedIterator<Item = &'a str>,
+    trusted: &[ipnet::IpNet],
+) -> Option<std::net::IpAddr> {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let peer = peer?;
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    for hop in forwarded.rev().flat_map(|v| v.rsplit(',')).map(str::trim).filter(|h| !h.is_empty()) {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if is_trusted(&ip) => continue,
+            Ok(ip) => return Some(ip),
+            Err(_) => return Some(peer),
+        }
+    }
+    Some(peer)
+}
 
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.config.http.trust_forwarded_for {
-            let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-            if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|s| !s.is_empty()) {
-                return Ok(Self(Some(first.to_owned())));
-            }
-        }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(Self(peer))
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        let forwarded: Vec<&str> = forwarded.collect();
+        Ok(Self(client_address(peer, forwarded.into_iter(), &state.trusted_proxies).map(|ip| ip.to_string())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn only_a_trusted_peer_is_believed_and_then_the_right_most_untrusted_hop_is_the_client() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "35.191.0.0/16".parse().unwrap()];
+        let ip = |s: &str| Some(s.parse().unwrap());
+        let from = |peer: &str, xff: &[&'static str]| client_address(ip(peer), xff.iter().copied(), &trusted);
+        assert_eq!(from("203.0.113.9", &["1.2.3.4"]), ip("203.0.113.9"), "an untrusted peer's header is ignored");
+        assert_eq!(
+            from("10.1.2.3", &["6.6.6.6, 198.51.100.7, 35.191.4.4"]),
+            ip("198.51.100.7"),
+            "spoofed left part skipped"
+        );
+        assert_eq!(from("10.1.2.3", &["6.6.6.6", "198.51.100.7"]), ip("198.51.100.7"), "several headers read in order");
+        assert_eq!(from("10.1.2.3", &["35.191.4.4"]), ip("10.1.2.3"), "only proxies: the peer");
+        assert_eq!(from("10.1.2.3", &["not-an-ip"]), ip("10.1.2.3"));
+        assert_eq!(from("10.1.2.3", &[]), ip("10.1.2.3"));
     }
 }
 

@@ -20,9 +20,9 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "request handling time limit (408 beyond)",
     },
     ConfigKey {
-        env: "SHARIFY_HTTP__TRUST_FORWARDED_FOR",
-        default: "false",
-        help: "take the client address from X-Forwarded-For (behind a trusted proxy only)",
+        env: "SHARIFY_HTTP__TRUSTED_PROXIES",
+        default: "(none)",
+        help: "comma-separated CIDRs of trusted proxies; X-Forwarded-For is read only from them",
     },
     ConfigKey { env: "SHARIFY_STORE__DATA_DIR", default: "./data", help: "directory of the embedded store" },
     ConfigKey {

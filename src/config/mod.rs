@@ -71,6 +71,7 @@ impl Config {
         if config.lastfm.api_key.as_ref().is_some_and(|k| k.expose().trim().is_empty()) {
             config.lastfm.api_key = None;
         }
+        config.http.proxies().map_err(ConfigError)?;
         let l = &config.lastfm;
         if !(l.rate_per_sec > 0.0 && l.rate_per_sec.is_finite())
             || l.burst == 0
@@ -163,6 +164,13 @@ mod tests {
         Jail::expect_with(|jail| {
             let e = load(jail, &[("SHARIFY_HTTP__BINDD", "x")]).unwrap_err().0;
             assert!(e.contains("SHARIFY_HTTP__BINDD") && e.contains("unknown key `bindd`"), "{e}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            let e = load(jail, &[("SHARIFY_HTTP__TRUSTED_PROXIES", "10.0.0.0/8, 10.0.0/33")]).unwrap_err().0;
+            assert!(e.contains("SHARIFY_HTTP__TRUSTED_PROXIES") && e.contains("`10.0.0/33`"), "{e}");
+            let c = load(jail, &[("SHARIFY_HTTP__TRUSTED_PROXIES", "10.0.0.0/8, 35.191.0.0/16,::1")]).unwrap();
+            assert_eq!(c.http.proxies().unwrap().len(), 3);
             Ok(())
         });
     }

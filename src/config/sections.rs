@@ -108,8 +108,26 @@ pub struct HttpConfig {
     pub body_limit_bytes: usize,
     /// Upper bound on one request's handling time, in seconds.
     pub request_timeout_secs: u64,
-    /// Use the first `X-Forwarded-For` address as the client address (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// Comma-separated CIDRs of the proxies in front of the service (e.g. the load balancer's);
+    /// only a request arriving from one of them has its `X-Forwarded-For` believed, and then the
+    /// client is the right-most address in it that is not itself a trusted proxy.
+    pub trusted_proxies: String,
+}
+
+impl HttpConfig {
+    /// The trusted proxies, parsed (an error names the key and the bad entry).
+    pub fn proxies(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>().or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(
+                    |_| format!("http.trusted_proxies (SHARIFY_HTTP__TRUSTED_PROXIES): `{s}` is not a CIDR or address"),
+                )
+            })
+            .collect()
+    }
 }
 
 impl Default for HttpConfig {
@@ -118,7 +136,7 @@ impl Default for HttpConfig {
             bind: SocketAddr::from(([0, 0, 0, 0], 8080)),
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
-            trust_forwarded_for: false,
+            trusted_proxies: String::new(),
         }
     }
 }
