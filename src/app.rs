@@ -244,6 +244,12 @@ async fn expired_token_sweeper(state: AppState) {
         if !state.quotas.holds_lease(&*state.store, "expired_token_sweeper", Duration::from_secs(600)).await {
             continue;
         }
+        let hold = chrono::Duration::days(crate::users::account::USERNAME_HOLD_DAYS);
+        match state.store.purge_deleted_users(chrono::Utc::now() - hold).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "usernames of deleted accounts released"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "deleted-account purge failed"),
+        }
         match state.store.delete_expired_tokens(chrono::Utc::now()).await {
             Ok(n) if n > 0 => tracing::info!(deleted = n, "expired tokens removed"),
             Ok(_) => {}

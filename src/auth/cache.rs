@@ -41,10 +41,12 @@ impl CredentialCache {
     pub fn new(token_ttl: Duration, basic_ttl: Duration) -> Self {
         let mut key = [0u8; 32];
         OsRng.fill_bytes(&mut key);
-        let tokens =
-            (!token_ttl.is_zero()).then(|| Cache::builder().max_capacity(CAPACITY).time_to_live(token_ttl).build());
-        let basic =
-            (!basic_ttl.is_zero()).then(|| Cache::builder().max_capacity(CAPACITY).time_to_live(basic_ttl).build());
+        let tokens = (!token_ttl.is_zero()).then(|| {
+            Cache::builder().max_capacity(CAPACITY).time_to_live(token_ttl).support_invalidation_closures().build()
+        });
+        let basic = (!basic_ttl.is_zero()).then(|| {
+            Cache::builder().max_capacity(CAPACITY).time_to_live(basic_ttl).support_invalidation_closures().build()
+        });
         Self { tokens, basic, key }
     }
 
@@ -65,6 +67,19 @@ impl CredentialCache {
     pub fn forget_token(&self, token_hash: &str) {
         if let Some(tokens) = &self.tokens {
             tokens.invalidate(token_hash);
+        }
+    }
+
+    /// Forgets every credential of `user_id` this process remembers (password changed, account
+    /// deleted); other replicas forget within their cache lifetimes.
+    pub fn forget_user(&self, user_id: &str) {
+        let id = user_id.to_owned();
+        if let Some(tokens) = &self.tokens {
+            let id = id.clone();
+            let _ = tokens.invalidate_entries_if(move |_, t| t.user.id == id);
+        }
+        if let Some(basic) = &self.basic {
+            let _ = basic.invalidate_entries_if(move |_, u| u.id == id);
         }
     }
 

@@ -62,28 +62,6 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::client_address;
-
-    #[test]
-    fn only_a_trusted_peer_is_believed_and_then_the_right_most_untrusted_hop_is_the_client() {
-        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "35.191.0.0/16".parse().unwrap()];
-        let ip = |s: &str| Some(s.parse().unwrap());
-        let from = |peer: &str, xff: &[&'static str]| client_address(ip(peer), xff.iter().copied(), &trusted);
-        assert_eq!(from("203.0.113.9", &["1.2.3.4"]), ip("203.0.113.9"), "an untrusted peer's header is ignored");
-        assert_eq!(
-            from("10.1.2.3", &["6.6.6.6, 198.51.100.7, 35.191.4.4"]),
-            ip("198.51.100.7"),
-            "spoofed left part skipped"
-        );
-        assert_eq!(from("10.1.2.3", &["6.6.6.6", "198.51.100.7"]), ip("198.51.100.7"), "several headers read in order");
-        assert_eq!(from("10.1.2.3", &["35.191.4.4"]), ip("10.1.2.3"), "only proxies: the peer");
-        assert_eq!(from("10.1.2.3", &["not-an-ip"]), ip("10.1.2.3"));
-        assert_eq!(from("10.1.2.3", &[]), ip("10.1.2.3"));
-    }
-}
-
 impl FromRequestParts<AppState> for MaybeAuthUser {
     type Rejection = ApiError;
 
@@ -136,4 +114,26 @@ impl FromRequestParts<AppState> for AuthUser {
 
 fn malformed() -> ApiError {
     ApiError::unauthorized("malformed Authorization header")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn only_a_trusted_peer_is_believed_and_then_the_right_most_untrusted_hop_is_the_client() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "35.191.0.0/16".parse().unwrap()];
+        let ip = |s: &str| Some(s.parse().unwrap());
+        let from = |peer: &str, xff: &[&'static str]| client_address(ip(peer), xff.iter().copied(), &trusted);
+        assert_eq!(from("203.0.113.9", &["1.2.3.4"]), ip("203.0.113.9"), "an untrusted peer's header is ignored");
+        assert_eq!(
+            from("10.1.2.3", &["6.6.6.6, 198.51.100.7, 35.191.4.4"]),
+            ip("198.51.100.7"),
+            "spoofed left part skipped"
+        );
+        assert_eq!(from("10.1.2.3", &["6.6.6.6", "198.51.100.7"]), ip("198.51.100.7"), "several headers read in order");
+        assert_eq!(from("10.1.2.3", &["35.191.4.4"]), ip("10.1.2.3"), "only proxies: the peer");
+        assert_eq!(from("10.1.2.3", &["not-an-ip"]), ip("10.1.2.3"));
+        assert_eq!(from("10.1.2.3", &[]), ip("10.1.2.3"));
+    }
 }

@@ -26,6 +26,7 @@ pub async fn verify_login(
     }
     let attempt = state.throttle.begin(username, addr).await?;
     let user = if username.len() <= 64 { state.store.user_by_username(username).await? } else { None };
+    let user = user.filter(|u| !u.is_deleted());
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let password_ok = match state.passwords.verify(password.to_owned(), stored_hash).await {
         Ok(ok) => ok,
@@ -76,7 +77,7 @@ pub async fn authenticate_token(state: &AppState, token: &str) -> Result<AuthUse
     if record.expires_at <= Utc::now() {
         return Err(invalid());
     }
-    let user = state.store.user_by_id(&record.user_id).await?.ok_or_else(invalid)?;
+    let user = state.store.user_by_id(&record.user_id).await?.filter(|u| !u.is_deleted()).ok_or_else(invalid)?;
     let entry = CachedToken { user: user.clone(), expires_at: record.expires_at };
     state.credentials.remember_token(token_hash.clone(), entry);
     Ok(AuthUser { user, token_hash: Some(token_hash) })

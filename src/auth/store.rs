@@ -28,6 +28,8 @@ pub trait TokenStore: Send + Sync {
     async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>>;
     /// Deletes a token; true when it existed.
     async fn delete_token(&self, token_hash: &str) -> StoreResult<bool>;
+    /// Deletes every token of `user_id` but `except` (a token hash); returns how many.
+    async fn delete_tokens_of(&self, user_id: &str, except: Option<&str>) -> StoreResult<u64>;
     /// Deletes every token that expired before `now`; returns how many.
     async fn delete_expired_tokens(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

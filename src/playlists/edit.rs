@@ -222,6 +222,7 @@ mod tests {
             display_name: "Owner".into(),
             password_hash: String::new(),
             created_at: Utc::now(),
+            deleted_at: None,
         };
         Playlist::new("p".into(), &owner, "n".into(), String::new(), Visibility::Private)
     }

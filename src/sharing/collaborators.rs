@@ -66,6 +66,7 @@ fn members(p: &Playlist) -> Members {
 
 async fn user_named(state: &AppState, username: &str) -> Result<User, ApiError> {
     let user = if username.len() <= 64 { state.store.user_by_username(username).await? } else { None };
+    let user = user.filter(|u| !u.is_deleted());
     user.ok_or_else(|| ApiError::not_found("user_not_found", "no such user"))
 }
 

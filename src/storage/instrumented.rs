@@ -56,6 +56,12 @@ impl UserStore for InstrumentedStore {
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
         timed!(self.user_by_username(username))
     }
+    async fn update_user(&self, user: &User) -> StoreResult<()> {
+        timed!(self.update_user(user))
+    }
+    async fn purge_deleted_users(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        timed!(self.purge_deleted_users(before))
+    }
 }
 
 #[async_trait]
@@ -68,6 +74,9 @@ impl TokenStore for InstrumentedStore {
     }
     async fn delete_token(&self, token_hash: &str) -> StoreResult<bool> {
         timed!(self.delete_token(token_hash))
+    }
+    async fn delete_tokens_of(&self, user_id: &str, except: Option<&str>) -> StoreResult<u64> {
+        timed!(self.delete_tokens_of(user_id, except))
     }
     async fn delete_expired_tokens(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         timed!(self.delete_expired_tokens(now))

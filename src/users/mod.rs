@@ -1,5 +1,6 @@
 //! Accounts: sign-up and the caller's profile.
 
+pub mod account;
 pub mod dto;
 pub mod model;
 pub mod routes;

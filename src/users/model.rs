@@ -16,9 +16,18 @@ pub struct User {
     pub password_hash: String,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// Set when the account was deleted: the record stays (without a password) only to keep the
+    /// username from being taken again for a while, then is purged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 impl User {
+    /// True for the placeholder a deleted account leaves behind.
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
     /// The case-insensitive uniqueness key of a username.
     pub fn username_key(username: &str) -> String {
         username.to_ascii_lowercase()

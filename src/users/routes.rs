@@ -1,9 +1,10 @@
-//! `POST /v1/users`, `GET /v1/me`.
+//! `POST /v1/users`, `GET /v1/me`, `POST /v1/me/password`, `DELETE /v1/me`.
 
 use axum::{extract::State, http::StatusCode, Json};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
+    account::{self, AccountDeletion, PasswordChange},
     dto::{NewUser, UserDto},
     service,
 };
@@ -17,7 +18,7 @@ use crate::{
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_user)).routes(routes!(me))
+    OpenApiRouter::new().routes(routes!(create_user)).routes(routes!(me, delete_me)).routes(routes!(change_password))
 }
 
 /// Sign up.
@@ -41,4 +42,45 @@ async fn create_user(
     responses((status = 200, description = "The caller", body = UserDto), NeedsAuth))]
 async fn me(caller: AuthUser) -> Json<UserDto> {
     Json(UserDto::from(&caller.user))
+}
+
+/// What a password change did.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PasswordChanged {
+    /// Other tokens of the account that stopped working (the one used for this request stays).
+    pub revoked_tokens: u64,
+}
+
+/// Change the password (the current one confirms it); every other token of the account is revoked.
+#[utoipa::path(post, path = "/v1/me/password", tag = "users", request_body = PasswordChange,
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "Changed", body = PasswordChanged),
+        (status = 422, description = "The new password breaks the rules (`weak_password`)", body = ErrorEnvelope),
+        (status = 429, description = "Too many wrong passwords (see `Retry-After`)", body = ErrorEnvelope),
+        (status = 503, description = "Too many password checks at once (see `Retry-After`)", body = ErrorEnvelope),
+        JsonBodyErrors, NeedsAuth))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<Json<PasswordChanged>, ApiError> {
+    let revoked_tokens = account::change_password(&state, &caller, body).await?;
+    Ok(Json(PasswordChanged { revoked_tokens }))
+}
+
+/// Delete the account (the password confirms it): its tokens, playlists and share links go, it
+/// leaves every playlist shared with it, and its username stays reserved for 90 days.
+#[utoipa::path(delete, path = "/v1/me", tag = "users", request_body = AccountDeletion,
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Deleted"),
+        (status = 429, description = "Too many wrong passwords (see `Retry-After`)", body = ErrorEnvelope),
+        (status = 503, description = "Too many password checks at once (see `Retry-After`)", body = ErrorEnvelope),
+        JsonBodyErrors, NeedsAuth))]
+async fn delete_me(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<AccountDeletion>,
+) -> Result<StatusCode, ApiError> {
+    account::delete_account(&state, &caller, body).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -48,6 +48,7 @@ pub async fn create_account(
         display_name,
         password_hash: state.passwords.hash(password).await?,
         created_at: ids::now(),
+        deleted_at: None,
     };
     match state.store.insert_user(&user).await {
         Ok(()) => Ok(user),

@@ -83,6 +83,14 @@ fn rows(visibility: &str) -> Vec<Row> {
         ),
         row(Method::DELETE, "/v1/auth/tokens/current", None, signed_in(204)),
         row(Method::GET, "/v1/me", None, signed_in(200)),
+        // A wrong current password: refused for everyone (anonymous callers before looking).
+        row(
+            Method::POST,
+            "/v1/me/password",
+            Some(|| json!({"current_password": "not it at all", "new_password": "matrix password 2"})),
+            [401; 7],
+        ),
+        row(Method::DELETE, "/v1/me", Some(|| json!({"password": "not it at all"})), [401; 7]),
         row(Method::POST, "/v1/playlists", Some(|| json!({"name": "new"})), signed_in(201)),
         row(Method::GET, "/v1/playlists", None, signed_in(200)),
         row(Method::GET, "/v1/playlists/public", None, [200; 7]),

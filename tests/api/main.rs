@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account;
 mod auth;
 mod auth_matrix;
 mod binary;

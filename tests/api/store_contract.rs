@@ -24,6 +24,7 @@ fn user(name: &str) -> User {
         display_name: name.into(),
         password_hash: "$argon2id$fake".into(),
         created_at: ids::now(),
+        deleted_at: None,
     }
 }
 

@@ -37,6 +37,31 @@ impl UserStore for EmbeddedStore {
         let key = User::username_key(username);
         self.with_conn(move |c| find_doc(c, "SELECT doc FROM users WHERE username_key = ?1", key)).await
     }
+
+    async fn update_user(&self, user: &User) -> StoreResult<()> {
+        let doc = serde_json::to_string(user).map_err(json_err)?;
+        let id = user.id.clone();
+        self.with_conn(move |c| match c.execute("UPDATE users SET doc = ?2 WHERE id = ?1", params![id, doc]) {
+            Ok(1) => Ok(()),
+            Ok(_) => Err(StoreError::NotFound),
+            Err(e) => Err(sql_err(e)),
+        })
+        .await
+    }
+
+    async fn purge_deleted_users(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let before = before.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        self.with_conn(move |c| {
+            c.execute(
+                "DELETE FROM users WHERE json_extract(doc, '$.deleted_at') IS NOT NULL
+                 AND datetime(json_extract(doc, '$.deleted_at')) < datetime(?1)",
+                [before],
+            )
+            .map(|n| n as u64)
+            .map_err(sql_err)
+        })
+        .await
+    }
 }
 
 #[async_trait]
@@ -65,6 +90,16 @@ impl TokenStore for EmbeddedStore {
         let hash = token_hash.to_owned();
         self.with_conn(move |c| {
             c.execute("DELETE FROM tokens WHERE token_hash = ?1", [hash]).map(|n| n > 0).map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn delete_tokens_of(&self, user_id: &str, except: Option<&str>) -> StoreResult<u64> {
+        let (user, except) = (user_id.to_owned(), except.unwrap_or_default().to_owned());
+        self.with_conn(move |c| {
+            c.execute("DELETE FROM tokens WHERE user_id = ?1 AND token_hash <> ?2", params![user, except])
+                .map(|n| n as u64)
+                .map_err(sql_err)
         })
         .await
     }

@@ -36,6 +36,30 @@ impl UserStore for MongoStore {
             self.users().find_one(doc! {"username_key": User::username_key(username)}).await.map_err(mongo_err)?;
         found.map(|d| bson::from_document(d).map_err(bson_err)).transpose()
     }
+
+    async fn update_user(&self, user: &User) -> StoreResult<()> {
+        let mut d = bson::to_document(user).map_err(bson_err)?;
+        d.insert("_id", &user.id);
+        d.insert("username_key", User::username_key(&user.username));
+        if user.deleted_at.is_some() {
+            d.insert("deleted_us", user.deleted_at.map_or(0, |t| t.timestamp_micros()));
+        }
+        let r = self.users().replace_one(doc! {"_id": &user.id}, d).await.map_err(mongo_err)?;
+        if r.matched_count == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    async fn purge_deleted_users(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let r = self
+            .users()
+            .delete_many(doc! {"deleted_us": {"$lt": before.timestamp_micros()}})
+            .await
+            .map_err(mongo_err)?;
+        Ok(r.deleted_count)
+    }
 }
 
 #[async_trait]
@@ -61,6 +85,12 @@ impl TokenStore for MongoStore {
     async fn delete_token(&self, token_hash: &str) -> StoreResult<bool> {
         let r = self.tokens().delete_one(doc! {"_id": token_hash}).await.map_err(mongo_err)?;
         Ok(r.deleted_count > 0)
+    }
+
+    async fn delete_tokens_of(&self, user_id: &str, except: Option<&str>) -> StoreResult<u64> {
+        let filter = doc! {"user_id": user_id, "_id": {"$ne": except.unwrap_or_default()}};
+        let r = self.tokens().delete_many(filter).await.map_err(mongo_err)?;
+        Ok(r.deleted_count)
     }
 
     async fn delete_expired_tokens(&self, now: DateTime<Utc>) -> StoreResult<u64> {
