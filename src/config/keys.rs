@@ -136,6 +136,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "how often replicas reconcile shared limits through MongoDB (their overshoot bound)",
     },
     ConfigKey {
+        env: "SHARIFY_SHARING__MAX_COLLABORATORS",
+        default: "100",
+        help: "most collaborators one playlist may have (409 too_many_collaborators beyond)",
+    },
+    ConfigKey {
         env: "SHARIFY_ADMIN__BIND",
         default: "0.0.0.0:9090",
         help: "admin listener: /metrics, /healthz, /readyz (keep it private)",
@@ -185,7 +190,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

@@ -36,6 +36,8 @@ pub struct Config {
     pub shutdown: ShutdownConfig,
     /// Where secrets come from.
     pub secrets: SecretsConfig,
+    /// Sharing limits.
+    pub sharing: SharingConfig,
 }
 
 impl Config {

@@ -322,3 +322,17 @@ impl fmt::Debug for Secret {
         f.write_str("Secret([redacted])")
     }
 }
+
+/// Sharing limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SharingConfig {
+    /// Most collaborators one playlist may have (joins through links included).
+    pub max_collaborators: usize,
+}
+
+impl Default for SharingConfig {
+    fn default() -> Self {
+        Self { max_collaborators: 100 }
+    }
+}

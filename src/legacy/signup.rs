@@ -1,11 +1,12 @@
-//! `PUT /sign-up`: the old validation rules and messages, in the old order; the account is a
-//! normal sharify account (argon2id), usable on `/v1` too.
+//! `PUT /sign-up`: the old validation rules and messages, plus the service's password policy;
+//! the account is a normal sharify account (argon2id), usable on `/v1` too.
 
 use axum::http::StatusCode;
 
 use super::respond::{LegacyBody, LegacyError};
 use crate::{
     app::AppState,
+    auth::password::check_password_policy,
     users::service::{create_account, parse_display_name, Username},
 };
 
@@ -32,13 +33,13 @@ pub async fn sign_up(state: &AppState, body: &LegacyBody, addr: Option<&str>) ->
         return Err(LegacyError::bad_request("Username, password and name should be non-empty"));
     }
     let taken = || LegacyError::conflict("Username already exists");
-    if state.store.user_by_username(&username).await.map_err(crate::error::ApiError::from)?.is_some() {
-        return Err(taken());
-    }
+    // The inputs are checked before anything is looked up, so a request that could never create
+    // an account learns nothing about which usernames exist (the old service answered 409 first).
     if !valid_username(&username) {
         return Err(LegacyError::bad_request("Invalid Username"));
     }
-    if !valid_password(&password) {
+    // The old rules, and the service's own (length, not a common password), like every sign-up.
+    if !valid_password(&password) || check_password_policy(&password, &username).is_err() {
         return Err(LegacyError::bad_request("Invalid Password"));
     }
     let display_name = parse_display_name(&name).map_err(|e| LegacyError::bad_request(e.message))?;

@@ -90,11 +90,24 @@ pub async fn set_role(
         if user.id == p.meta.owner_id {
             return Err(ApiError::conflict("owner_is_not_a_collaborator", "the owner already has every permission"));
         }
-        grant(&mut p.meta, &user, role);
+        grant_within(&mut p.meta, &user, role, state.config.sharing.max_collaborators)?;
         Ok(())
     })
     .await?;
     Ok(members(&playlist))
+}
+
+/// Adds `user` with `role` (409 `too_many_collaborators` when the playlist already has `max`),
+/// or changes their role; true when something changed.
+pub fn grant_within(p: &mut PlaylistMeta, user: &User, role: Role, max: usize) -> Result<bool, ApiError> {
+    let is_new = !p.collaborators.iter().any(|c| c.user_id == user.id);
+    if is_new && p.collaborators.len() >= max {
+        return Err(ApiError::conflict(
+            "too_many_collaborators",
+            format!("a playlist has at most {max} collaborators; remove one first"),
+        ));
+    }
+    Ok(grant(p, user, role))
 }
 
 /// Adds `user` with `role`, or changes their role; true when something changed.

@@ -26,7 +26,10 @@ pub async fn fork(state: &AppState, caller: &User, id: &str) -> Result<Playlist,
         source.meta.description.clone(),
         Visibility::Private,
     );
-    copy.meta.forked_from = Some(ForkedFrom { playlist_id: source.meta.id.clone(), version: source.meta.version });
+    // A private source's id is not the fork's readers' business: it is recorded only for public
+    // and unlisted sources (whose ids are meant to be passed around).
+    copy.meta.forked_from = (source.meta.visibility != Visibility::Private)
+        .then(|| ForkedFrom { playlist_id: source.meta.id.clone(), version: source.meta.version });
     copy.items = source.items.iter().map(|i| Arc::new(Item { item_id: ids::new_id(), ..Item::clone(i) })).collect();
     copy.sync_derived();
     let entry = history::entry(None, &copy.meta, &[], &copy.items, Some(caller), "fork");

@@ -9,7 +9,7 @@ use rand::{rngs::OsRng, RngCore};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::collaborators::grant;
+use super::collaborators::grant_within;
 use crate::{
     app::AppState,
     auth::tokens::hash_token,
@@ -84,6 +84,8 @@ pub trait ShareLinkStore: Send + Sync {
     async fn count_visit(&self, link_id: &str) -> StoreResult<()>;
     /// Counts a join if the link is not revoked and has uses left (atomic); false otherwise.
     async fn use_link(&self, link_id: &str, max_uses: Option<u32>) -> StoreResult<bool>;
+    /// Gives one use back (a join that granted nothing).
+    async fn return_link_use(&self, link_id: &str) -> StoreResult<()>;
     /// Deletes a playlist's links.
     async fn delete_links_for(&self, playlist_id: &str) -> StoreResult<()>;
 }
@@ -242,6 +244,13 @@ pub async fn open(state: &AppState, token: &str) -> Result<(ShareLink, Playlist)
     Ok((link, playlist))
 }
 
+/// A join that granted nothing does not use the link up.
+async fn give_back_use(state: &AppState, link: &ShareLink) {
+    if let Err(e) = state.store.return_link_use(&link.link_id).await {
+        tracing::warn!(error = %e, "a share-link use was not given back");
+    }
+}
+
 /// Makes the caller a collaborator with the link's role (never lowering a role they have).
 pub async fn join(state: &AppState, caller: &User, token: &str) -> Result<(String, Access), ApiError> {
     let (link, playlist) = active(state, token).await?;
@@ -257,10 +266,26 @@ pub async fn join(state: &AppState, caller: &User, token: &str) -> Result<(Strin
     if !state.store.use_link(&link.link_id, link.max_uses).await? {
         return Err(not_found());
     }
-    let (playlist, ()) = write::modify_as(state, caller, &link.playlist_id, "join", |p| {
-        grant(&mut p.meta, caller, link.role);
-        Ok(())
+    let max = state.config.sharing.max_collaborators;
+    let joined = write::modify_as(state, caller, &link.playlist_id, "join", |p| {
+        // Decided on the state being changed: a role is never lowered, even by a race.
+        match access(&p.meta, Some(caller)) {
+            Access::Owner => Ok(false),
+            Access::Collaborator(role) if role >= link.role => Ok(false),
+            _ => grant_within(&mut p.meta, caller, link.role, max),
+        }
     })
-    .await?;
+    .await;
+    let playlist = match joined {
+        Ok((playlist, true)) => playlist,
+        Ok((playlist, false)) => {
+            give_back_use(state, &link).await;
+            playlist
+        }
+        Err(e) => {
+            give_back_use(state, &link).await;
+            return Err(e);
+        }
+    };
     Ok((playlist.meta.id.clone(), access(&playlist.meta, Some(caller))))
 }

@@ -161,6 +161,9 @@ impl ShareLinkStore for InstrumentedStore {
     async fn use_link(&self, link_id: &str, max_uses: Option<u32>) -> StoreResult<bool> {
         timed!(self.use_link(link_id, max_uses))
     }
+    async fn return_link_use(&self, link_id: &str) -> StoreResult<()> {
+        timed!(self.return_link_use(link_id))
+    }
     async fn delete_links_for(&self, playlist_id: &str) -> StoreResult<()> {
         timed!(self.delete_links_for(playlist_id))
     }

@@ -142,7 +142,7 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(
             Method::PUT,
             "/sign-up",
-            Some(|| json!({"username": format!("u{}", &ids::new_id()[..16]), "password": "Passw0rd1", "name": "m"})),
+            Some(|| json!({"username": format!("u{}", &ids::new_id()[..16]), "password": "Passw0rd12", "name": "m"})),
             [200; 7],
         ),
         row(Method::PUT, "/playlist", Some(|| json!({"name": "legacy new"})), signed_in(200)),

@@ -49,7 +49,7 @@ fn expect(a: &Answer, status: u16, text: &str) {
 }
 
 const USER: &str = "johnsmith1";
-const PASS: &str = "Passw0rd1";
+const PASS: &str = "Passw0rd12";
 
 async fn app_with_lastfm() -> (TestApp, FakeLastfm) {
     let fake = FakeLastfm::start().await;
@@ -65,7 +65,7 @@ async fn signed_up(app: &TestApp) -> Legacy<'_> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn sign_up_follows_the_old_rules_in_the_old_order() {
+async fn sign_up_follows_the_old_rules_and_messages_and_the_password_policy() {
     let app = TestApp::spawn(Backend::Embedded).await;
     let anon = Legacy { app: &app, auth: None };
     let empty = "Username, password and name should be non-empty";
@@ -99,17 +99,27 @@ async fn sign_up_follows_the_old_rules_in_the_old_order() {
         200,
         "",
     );
-    // Taken in any case; "taken" is checked before the format, as the old service did.
+    // Taken in any case.
     expect(
         &anon.call(Method::PUT, "/sign-up", json!({"username": "JOHNSMITH1", "password": PASS, "name": "J"})).await,
         409,
         "Username already exists",
     );
-    app.user("abc").await;
+    // Unlike the old service, a request that could never create an account learns nothing about
+    // which usernames exist: invalid inputs are refused first.
+    app.user("takenname1").await;
     expect(
-        &anon.call(Method::PUT, "/sign-up", json!({"username": "ABC", "password": "x", "name": "J"})).await,
-        409,
-        "Username already exists",
+        &anon.call(Method::PUT, "/sign-up", json!({"username": "takenname1", "password": "x", "name": "J"})).await,
+        400,
+        "Invalid Password",
+    );
+    // The service's own password rules apply too (a common password passes the old ones).
+    expect(
+        &anon
+            .call(Method::PUT, "/sign-up", json!({"username": "newperson1", "password": "Password123", "name": "J"}))
+            .await,
+        400,
+        "Invalid Password",
     );
     // The account works on the new API, with an argon2id hash.
     let r = app

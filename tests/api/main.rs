@@ -25,5 +25,6 @@ mod secrets;
 mod share_links;
 mod share_page;
 mod sharing;
+mod sharing_limits;
 mod store_changes;
 mod store_contract;

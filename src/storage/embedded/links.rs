@@ -94,6 +94,16 @@ impl ShareLinkStore for EmbeddedStore {
         .await
     }
 
+    async fn return_link_use(&self, link_id: &str) -> StoreResult<()> {
+        let id = link_id.to_owned();
+        self.with_conn(move |c| {
+            c.execute("UPDATE share_links SET uses = max(uses - 1, 0) WHERE link_id = ?1", [id])
+                .map(|_| ())
+                .map_err(sql_err)
+        })
+        .await
+    }
+
     async fn delete_links_for(&self, playlist_id: &str) -> StoreResult<()> {
         let id = playlist_id.to_owned();
         self.with_conn(move |c| {

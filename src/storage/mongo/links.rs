@@ -64,6 +64,11 @@ impl ShareLinkStore for MongoStore {
         Ok(r.modified_count == 1)
     }
 
+    async fn return_link_use(&self, link_id: &str) -> StoreResult<()> {
+        let filter = doc! {"_id": link_id, "uses": {"$gt": 0_i64}};
+        self.links().update_one(filter, doc! {"$inc": {"uses": -1_i64}}).await.map(|_| ()).map_err(mongo_err)
+    }
+
     async fn delete_links_for(&self, playlist_id: &str) -> StoreResult<()> {
         self.links().delete_many(doc! {"playlist_id": playlist_id}).await.map(|_| ()).map_err(mongo_err)
     }
