@@ -16,6 +16,10 @@ pub const PLAYLIST_DESCRIPTION_MAX_CHARS: usize = 2000;
 pub const ITEMS_BATCH_MAX: usize = 500;
 /// Most items one playlist may hold.
 pub const ITEMS_PER_PLAYLIST_MAX: usize = 10_000;
+/// Largest estimated stored size of one playlist, on every store: MongoDB refuses documents over
+/// 16 MiB, and this leaves room for the recent history the document carries and for estimation
+/// error, so whatever one store accepts the other does too.
+pub const PLAYLIST_MAX_BYTES: usize = 12 * 1024 * 1024;
 /// Longest artist, title or album, in characters.
 pub const TRACK_FIELD_MAX_CHARS: usize = 500;
 /// Largest page size for any listing.

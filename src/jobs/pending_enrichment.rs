@@ -2,7 +2,11 @@
 //! Last.fm, through the same limiter) and saves what resolved, by item id. Results are not user
 //! changes: they move the enrichment generation (and so the ETag), not the version.
 
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    sync::{Mutex, OnceLock},
+    time::{Duration, Instant},
+};
 
 use crate::{
     app::AppState,
@@ -13,6 +17,21 @@ use crate::{
 
 /// Playlists handled per pass.
 const BATCH: usize = 50;
+/// How long a playlist whose results cannot be saved (it would grow too large) is passed over.
+const SKIP_FOR: Duration = Duration::from_secs(3600);
+
+/// Playlists passed over until a time, so one that cannot take its results never stalls the job.
+fn skipped() -> &'static Mutex<HashMap<String, Instant>> {
+    static SKIPPED: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
+    SKIPPED.get_or_init(Mutex::default)
+}
+
+fn is_skipped(id: &str) -> bool {
+    let mut map = skipped().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let now = Instant::now();
+    map.retain(|_, until| *until > now);
+    map.contains_key(id)
+}
 
 /// One pass; returns how many items were resolved.
 pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
@@ -20,7 +39,8 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
         return Ok(0);
     }
     let mut resolved = 0;
-    for id in state.store.playlists_with_pending(BATCH).await? {
+    for id in state.store.playlists_with_pending(BATCH * 2).await?.into_iter().filter(|id| !is_skipped(id)).take(BATCH)
+    {
         let playlist = match write::current(state, &id).await {
             Ok(p) => p,
             Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => continue, // deleted meanwhile
@@ -41,7 +61,16 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
         match result {
             Ok(count) => resolved += count,
             Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => {} // deleted meanwhile
-            Err(e) => return Err(e),
+            Err(e) if e.code == "playlist_too_large" => {
+                tracing::warn!(playlist = %id, "enrichment results would make the playlist too large; skipped for an hour");
+                skipped()
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(id, Instant::now() + SKIP_FOR);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, playlist = %id, "pending items not saved; moving on");
+            }
         }
     }
     Ok(resolved)

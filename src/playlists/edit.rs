@@ -50,12 +50,23 @@ pub struct Edit {
     pub meta: PlaylistMeta,
     items: Vec<Arc<Item>>,
     ops: Vec<ItemOp>,
+    /// How much the items' estimated stored size grew (negative: shrank).
+    grown: i64,
+}
+
+fn bytes(items: &[Arc<Item>]) -> i64 {
+    items.iter().map(|i| super::live::item_bytes(i) as i64).sum()
 }
 
 impl Edit {
     /// Starts a change of `playlist` (cheap: items are shared).
     pub fn of(playlist: &Playlist) -> Self {
-        Self { meta: playlist.meta.clone(), items: playlist.items.clone(), ops: Vec::new() }
+        Self { meta: playlist.meta.clone(), items: playlist.items.clone(), ops: Vec::new(), grown: 0 }
+    }
+
+    /// How much the items' estimated stored size grows with this change (negative: shrinks).
+    pub fn grown_bytes(&self) -> i64 {
+        self.grown
     }
 
     /// The items as they are now, in order.
@@ -92,6 +103,7 @@ impl Edit {
         };
         let new: Vec<Arc<Item>> =
             new.into_iter().zip(positions).map(|(item, pos)| Arc::new(Item { pos, ..item })).collect();
+        self.grown += bytes(&new);
         self.items.splice(at..at, new.iter().cloned());
         self.ops.push(ItemOp::Insert { items: new });
     }
@@ -99,6 +111,7 @@ impl Edit {
     /// Removes the item at `index`.
     pub fn remove(&mut self, index: usize) -> Arc<Item> {
         let item = self.items.remove(index);
+        self.grown -= bytes(std::slice::from_ref(&item));
         self.ops.push(ItemOp::Remove { item_ids: vec![item.item_id.clone()] });
         item
     }
@@ -133,6 +146,7 @@ impl Edit {
             return;
         }
         let item = Arc::new(item);
+        self.grown += bytes(std::slice::from_ref(&item)) - bytes(&self.items[index..=index]);
         self.items[index] = item.clone();
         match self.ops.last_mut() {
             Some(ItemOp::Update { items }) => items.push(item),
@@ -144,6 +158,7 @@ impl Edit {
     pub fn replace_all(&mut self, items: Vec<Item>) {
         let items: Vec<Arc<Item>> =
             items.into_iter().zip(1..).map(|(item, n)| Arc::new(Item { pos: n * POSITION_GAP, ..item })).collect();
+        self.grown += bytes(&items) - bytes(&self.items);
         self.items.clone_from(&items);
         self.ops.clear();
         self.ops.push(ItemOp::ReplaceAll { items });

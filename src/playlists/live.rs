@@ -10,16 +10,28 @@ use std::sync::Arc;
 
 use moka::sync::Cache;
 
-use super::model::{Playlist, Revision};
+use super::model::{Item, Playlist, Revision};
 
 /// Estimated bytes held at most.
 const MAX_BYTES: u64 = 24 * 1024 * 1024;
 /// Estimated bytes per item (strings, Last.fm metadata, the `Arc`).
 const BYTES_PER_ITEM: usize = 600;
 
-/// Recently used playlists by id.
+/// Recently used playlists by id, and their estimated stored sizes.
 pub struct LivePlaylists {
     cache: Cache<String, Arc<Playlist>>,
+    sizes: Cache<String, (Revision, usize)>,
+}
+
+/// The estimated stored size of one item (its JSON plus what BSON adds per field).
+pub fn item_bytes(item: &Item) -> usize {
+    serde_json::to_vec(item).map_or(4096, |v| v.len()) + 96
+}
+
+/// The estimated stored size of a whole playlist.
+pub fn playlist_bytes(playlist: &Playlist) -> usize {
+    let meta = serde_json::to_vec(&playlist.meta).map_or(8192, |v| v.len());
+    meta + 1024 + playlist.items.iter().map(|i| item_bytes(i)).sum::<usize>()
 }
 
 impl Default for LivePlaylists {
@@ -30,7 +42,7 @@ impl Default for LivePlaylists {
                 u32::try_from(1024 + p.items.len() * BYTES_PER_ITEM).unwrap_or(u32::MAX)
             })
             .build();
-        Self { cache }
+        Self { cache, sizes: Cache::new(10_000) }
     }
 }
 
@@ -48,5 +60,24 @@ impl LivePlaylists {
     /// Drops `id` (deleted, or its state is unknown after a failed write).
     pub fn forget(&self, id: &str) {
         self.cache.invalidate(id);
+        self.sizes.invalidate(id);
+    }
+
+    /// The estimated stored size of `playlist` (computed once per revision, then kept).
+    pub fn size_of(&self, playlist: &Playlist) -> usize {
+        let revision = playlist.meta.revision();
+        if let Some((at, bytes)) = self.sizes.get(&playlist.meta.id) {
+            if at == revision {
+                return bytes;
+            }
+        }
+        let bytes = playlist_bytes(playlist);
+        self.sizes.insert(playlist.meta.id.clone(), (revision, bytes));
+        bytes
+    }
+
+    /// Records the size of a revision the caller computed incrementally.
+    pub fn set_size(&self, playlist: &Playlist, bytes: usize) {
+        self.sizes.insert(playlist.meta.id.clone(), (playlist.meta.revision(), bytes));
     }
 }

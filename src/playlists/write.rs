@@ -15,6 +15,7 @@ use std::{
 use rand::Rng;
 use tokio::sync::{Mutex, MutexGuard};
 
+use super::live::item_bytes;
 use super::{
     access::{authorize, Action},
     edit::Edit,
@@ -22,7 +23,9 @@ use super::{
     model::{Item, Playlist},
     store::Commit,
 };
-use crate::{app::AppState, error::ApiError, ids, storage::StoreError, tracks::model::Enrichment, users::model::User};
+use crate::{
+    app::AppState, error::ApiError, ids, limits, storage::StoreError, tracks::model::Enrichment, users::model::User,
+};
 
 const STRIPES: usize = 256;
 const MAX_ATTEMPTS: u32 = 64;
@@ -136,6 +139,7 @@ where
         if edit.ops().is_empty() && edit.meta == before.meta {
             return Ok((before, result));
         }
+        let bytes = within_size(state.live.size_of(&before), edit.grown_bytes())?;
         let (mut meta, items, ops) = edit.finish();
         meta.version = before.meta.version + 1;
         meta.enrichment_gen = before.meta.enrichment_gen;
@@ -148,6 +152,7 @@ where
             Ok(()) => {
                 let after = Arc::new(Playlist { meta, items });
                 state.live.put(after.clone());
+                state.live.set_size(&after, bytes);
                 return Ok((after, result));
             }
             Err(StoreError::VersionMismatch { current }) if if_match.is_some() || attempt + 1 >= MAX_ATTEMPTS => {
@@ -173,6 +178,24 @@ where
     }
 }
 
+/// The estimated size after growing `before` by `grown` bytes; 422 `playlist_too_large` when a
+/// growth would take it past what every store can hold (shrinking is always allowed).
+fn within_size(before: usize, grown: i64) -> Result<usize, ApiError> {
+    let after = usize::try_from((before as i64).saturating_add(grown).max(0)).unwrap_or(usize::MAX);
+    if grown > 0 && after > limits::PLAYLIST_MAX_BYTES {
+        return Err(ApiError::invalid(
+            "playlist_too_large",
+            format!(
+                "this change would make the playlist about {} KiB, over the {} KiB a playlist may take; \
+                 remove items or split it",
+                after / 1024,
+                limits::PLAYLIST_MAX_BYTES / 1024
+            ),
+        ));
+    }
+    Ok(after)
+}
+
 /// Saves enrichment results: `resolve` gives the new content of a pending item (or `None` to
 /// leave it pending). Not a user change: the version stays, the enrichment generation moves,
 /// no history is written. Returns how many items changed.
@@ -193,6 +216,13 @@ pub async fn save_enrichment(
     if updates.is_empty() {
         return Ok(0);
     }
+    let before_bytes = state.live.size_of(&before);
+    let grown: i64 = updates
+        .iter()
+        .filter_map(|new| before.items.iter().find(|old| old.item_id == new.item_id).map(|old| (new, old)))
+        .map(|(new, old)| item_bytes(new) as i64 - item_bytes(old) as i64)
+        .sum();
+    let after_bytes = within_size(before_bytes, grown)?;
     let (revision, changed) = state.store.apply_enrichment(id, &updates).await?;
     let only_ours = revision.version == before.meta.version
         && revision.enrichment_gen == before.meta.enrichment_gen + changed as u64
@@ -208,7 +238,9 @@ pub async fn save_enrichment(
         }
         after.meta.enrichment_gen = revision.enrichment_gen;
         after.sync_derived();
-        state.live.put(Arc::new(after));
+        let after = Arc::new(after);
+        state.live.set_size(&after, after_bytes);
+        state.live.put(after);
     } else {
         state.live.forget(id);
     }

@@ -72,7 +72,40 @@ async fn adding_to_a_playlist_one_may_not_change_costs_no_lookup(backend: Backen
     assert_eq!(fake.calls("track.getInfo"), 0, "refused adds looked nothing up");
 }
 
+async fn a_playlist_too_large_for_any_store_is_refused_up_front_and_stays_usable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let id = app.playlist(&alice, json!({"name": "huge"})).await;
+    let long = "x".repeat(490);
+    let mut accepted = 0;
+    let refused = loop {
+        let tracks: Vec<Value> = (0..500)
+            .map(|i| json!({"artist": format!("{long}{i}"), "title": format!("{long}{accepted}"), "album": long}))
+            .collect();
+        let r = app
+            .as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items"))
+            .json(&json!({"tracks": tracks, "on_duplicate": "allow"}))
+            .send()
+            .await
+            .unwrap();
+        if r.status() != 200 {
+            break r;
+        }
+        accepted += 500;
+        assert!(accepted < 10_000, "the size limit comes before the item limit for items this large");
+    };
+    assert_error(refused, 422, "playlist_too_large").await;
+    let p = app.get_playlist(&alice, &id).await;
+    assert_eq!(p["item_count"], accepted, "nothing of the refused batch was stored");
+    let first = p["items"][0]["item_id"].as_str().unwrap();
+    let r = app.as_user(&alice, Method::DELETE, &format!("/v1/playlists/{id}/items/{first}")).send().await.unwrap();
+    assert_eq!(r.status(), 204, "shrinking is always allowed");
+    let r = app.as_user(&alice, Method::PATCH, &format!("/v1/playlists/{id}")).json(&json!({"name": "still fine"}));
+    assert_eq!(r.send().await.unwrap().status(), 200);
+}
+
 crate::on_both_backends!(
+    a_playlist_too_large_for_any_store_is_refused_up_front_and_stays_usable,
     hashing_beyond_its_slots_answers_503_with_retry_after_and_locks_no_one_out,
     sign_ups_are_limited_per_client_address,
     adding_to_a_playlist_one_may_not_change_costs_no_lookup,

@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 
+import bson
 import bson.int64
 import mockupdb
 import mongomock
@@ -130,8 +131,12 @@ class Database:
                 if not any(key.startswith("$") for key in change):
                     result = coll.replace_one(query, change, upsert=upsert)
                 else:
-                    run = coll.update_many if spec.get("multi") else coll.update_one
+                    multi = spec.get("multi")
+                    before = None if multi else coll.find_one(query)
+                    run = coll.update_many if multi else coll.update_one
                     result = run(query, change, upsert=upsert, array_filters=spec.get("arrayFilters"))
+                    if before is not None and result.modified_count:
+                        self.refuse_if_too_large(coll, before)
                 matched += result.matched_count
                 modified += result.modified_count
                 if result.upserted_id is not None:
@@ -147,6 +152,16 @@ class Database:
         if errors:
             reply["writeErrors"] = errors
         return reply
+
+    @staticmethod
+    def refuse_if_too_large(coll, before):
+        """A real server refuses an update whose resulting document exceeds 16 MiB (code 17419)
+        and leaves the document as it was; so does this one."""
+        after = coll.find_one({"_id": before["_id"]})
+        if after is not None and len(bson.encode(after)) > MAX_BSON:
+            coll.replace_one({"_id": before["_id"]}, before)
+            raise CommandError(17419, "BSONObjectTooLarge",
+                               f"Resulting document after update is larger than {MAX_BSON}")
 
     def delete(self, cmd):
         coll, removed = self.collection(cmd, "delete"), 0

@@ -18,6 +18,9 @@ use crate::{
 /// How many recent history entries the playlist document itself keeps (the history collection
 /// has them all; these only bridge a crash between the commit and the copy to it).
 pub const RECENT_HISTORY: i32 = 8;
+/// Largest history entry the playlist document carries (8 of them stay well inside the room
+/// `limits::PLAYLIST_MAX_BYTES` leaves under MongoDB's 16 MiB).
+const RECENT_DELTA_MAX_BYTES: usize = 256 * 1024;
 
 /// The filter matching the playlist at `expected` (documents written before enrichment had a
 /// counter have no `enrichment_gen`, which matches 0).
@@ -46,8 +49,12 @@ pub fn update_for(commit: &Commit<'_>) -> StoreResult<(Document, Document)> {
     set.insert("updated_us", meta.updated_at.timestamp_micros());
     set.insert("version", meta.version as i64);
     set.insert("enrichment_gen", meta.enrichment_gen as i64);
-    // The in-document copy leaves out the checkpoint (it can be as large as the playlist).
-    let recent = history_document(&HistoryEntry { snapshot: None, ..commit.history.clone() })?;
+    // The in-document copy leaves out the checkpoint (it can be as large as the playlist) and a
+    // delta too large to carry (kept in the history collection only).
+    let mut recent = history_document(&HistoryEntry { snapshot: None, ..commit.history.clone() })?;
+    if bson::to_vec(&recent).map_or(usize::MAX, |v| v.len()) > RECENT_DELTA_MAX_BYTES {
+        recent = history_document(&HistoryEntry { snapshot: None, delta: None, ..commit.history.clone() })?;
+    }
     let mut push = doc! {"recent_history": {"$each": [recent], "$slice": -RECENT_HISTORY}};
     let mut update = Document::new();
     match item_change(commit.ops) {
