@@ -16,7 +16,10 @@ use crate::{
         throttle::{LoginThrottle, SignupThrottle},
     },
     config::Config,
-    http::{build_router, rate_limit::UserRateLimiter},
+    http::{
+        build_router,
+        rate_limit::{AnonymousRateLimiter, UserRateLimiter},
+    },
     jobs,
     lastfm::LastfmClient,
     metrics::Metrics,
@@ -56,6 +59,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-user request quota for authenticated routes.
     pub user_limiter: Arc<UserRateLimiter>,
+    /// Per-address request quota for requests without credentials.
+    pub anonymous_limiter: Arc<AnonymousRateLimiter>,
     /// Recently verified tokens and Basic credentials.
     pub credentials: Arc<CredentialCache>,
     /// Prebuilt playlist bodies, reused until the playlist's version changes.
@@ -82,6 +87,11 @@ impl AppState {
             metrics.clone(),
         );
         let user_limiter = Arc::new(UserRateLimiter::new(&quotas, config.ratelimit.per_minute, config.ratelimit.burst));
+        let anonymous_limiter = Arc::new(AnonymousRateLimiter::new(
+            &quotas,
+            config.ratelimit.anonymous_per_minute,
+            config.ratelimit.anonymous_burst,
+        ));
         let auth = &config.auth;
         let throttle = LoginThrottle::new(
             &quotas,
@@ -116,6 +126,7 @@ impl AppState {
             enrichment_wakeup: Arc::new(Notify::new()),
             metrics,
             user_limiter,
+            anonymous_limiter,
         }
     }
 }
@@ -241,6 +252,7 @@ async fn expired_token_sweeper(state: AppState) {
     loop {
         every.tick().await;
         state.user_limiter.forget_idle();
+        state.anonymous_limiter.forget_idle();
         if !state.quotas.holds_lease(&*state.store, "expired_token_sweeper", Duration::from_secs(600)).await {
             continue;
         }

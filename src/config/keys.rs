@@ -131,6 +131,16 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     },
     ConfigKey { env: "SHARIFY_RATELIMIT__BURST", default: "300", help: "requests a signed-in user may make at once" },
     ConfigKey {
+        env: "SHARIFY_RATELIMIT__ANONYMOUS_PER_MINUTE",
+        default: "600",
+        help: "requests per minute per client address without credentials (RateLimit-* headers; 429 beyond)",
+    },
+    ConfigKey {
+        env: "SHARIFY_RATELIMIT__ANONYMOUS_BURST",
+        default: "120",
+        help: "requests one address may make at once without credentials",
+    },
+    ConfigKey {
         env: "SHARIFY_RATELIMIT__SYNC_MS",
         default: "1000",
         help: "how often replicas reconcile shared limits through MongoDB (their overshoot bound)",

@@ -86,6 +86,11 @@ pub struct RateLimitConfig {
     pub per_minute: u32,
     /// Requests a user may make at once above that.
     pub burst: u32,
+    /// Sustained requests per minute per client address without credentials (share pages, public
+    /// reads, legacy sign-up, …).
+    pub anonymous_per_minute: u32,
+    /// Requests one address may make at once without credentials.
+    pub anonymous_burst: u32,
     /// How often (ms) replicas reconcile their request, login and sign-up counts through MongoDB:
     /// the bound on how far N replicas can overshoot a shared limit (what the other N-1 admit in
     /// one interval).
@@ -94,7 +99,7 @@ pub struct RateLimitConfig {
 
 impl Default for RateLimitConfig {
     fn default() -> Self {
-        Self { per_minute: 1200, burst: 300, sync_ms: 1000 }
+        Self { per_minute: 1200, burst: 300, anonymous_per_minute: 600, anonymous_burst: 120, sync_ms: 1000 }
     }
 }
 

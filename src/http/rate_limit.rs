@@ -15,9 +15,10 @@ use std::{
 };
 
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{HeaderMap, HeaderValue},
     middleware::Next,
+    response::IntoResponse,
     response::Response,
 };
 use governor::{
@@ -28,6 +29,8 @@ use governor::{
 };
 
 use crate::{
+    app::AppState,
+    auth::extractor::client_address,
     error::ApiError,
     quotas::{replicas::Quotas, windows::SharedWindows},
 };
@@ -63,11 +66,16 @@ pub struct UserRateLimiter {
     period: Duration,
     minute: Arc<SharedWindows>,
     per_window: i64,
+    message: &'static str,
 }
 
 impl UserRateLimiter {
     /// `per_minute` sustained, `burst` at once; the shared window is reconciled by `quotas`.
     pub fn new(quotas: &Quotas, per_minute: u32, burst: u32) -> Self {
+        Self::new_named(quotas, "requests", per_minute, burst)
+    }
+
+    fn new_named(quotas: &Quotas, name: &'static str, per_minute: u32, burst: u32) -> Self {
         let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
         let quota = Quota::per_minute(per_minute).allow_burst(burst);
@@ -75,8 +83,9 @@ impl UserRateLimiter {
             limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
             limit: burst.get(),
             period: quota.replenish_interval(),
-            minute: quotas.register(SharedWindows::new("requests", Duration::from_secs(60))),
+            minute: quotas.register(SharedWindows::new(name, Duration::from_secs(60))),
             per_window: i64::from(per_minute.get()) + i64::from(burst.get()),
+            message: "rate limit exceeded; see Retry-After",
         }
     }
 
@@ -87,10 +96,7 @@ impl UserRateLimiter {
                 let now = chrono::Utc::now();
                 let Some(used) = self.minute.try_take(user_id, self.per_window, now) else {
                     let info = RateInfo { limit: self.limit, remaining: 0, reset_secs: self.minute.seconds_left(now) };
-                    return Err((
-                        ApiError::too_many_requests(info.reset_secs, "rate limit exceeded; see Retry-After"),
-                        info,
-                    ));
+                    return Err((ApiError::too_many_requests(info.reset_secs, self.message), info));
                 };
                 let left_in_window = u32::try_from(self.per_window - used).unwrap_or(u32::MAX);
                 let remaining = snapshot.remaining_burst_capacity().min(left_in_window);
@@ -100,7 +106,7 @@ impl UserRateLimiter {
             Err(not_until) => {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
                 let info = RateInfo { limit: self.limit, remaining: 0, reset_secs: wait.as_secs_f64().ceil() as u64 };
-                Err((ApiError::too_many_requests(info.reset_secs, "rate limit exceeded; see Retry-After"), info))
+                Err((ApiError::too_many_requests(info.reset_secs, self.message), info))
             }
         }
     }
@@ -111,15 +117,52 @@ impl UserRateLimiter {
     }
 }
 
-fn write_headers(headers: &mut HeaderMap, info: RateInfo) {
-    headers.insert("ratelimit-limit", HeaderValue::from(info.limit));
-    headers.insert("ratelimit-remaining", HeaderValue::from(info.remaining));
-    headers.insert("ratelimit-reset", HeaderValue::from(info.reset_secs));
+/// The same two limits for requests without credentials, per client address.
+pub struct AnonymousRateLimiter(UserRateLimiter);
+
+impl AnonymousRateLimiter {
+    /// `per_minute` sustained, `burst` at once, per client address.
+    pub fn new(quotas: &Quotas, per_minute: u32, burst: u32) -> Self {
+        let mut inner = UserRateLimiter::new_named(quotas, "anonymous", per_minute, burst);
+        inner.message = "too many requests from this address without signing in; see Retry-After";
+        Self(inner)
+    }
+
+    /// Takes one request from `address`'s bucket; 429 (with the quota state) when it is empty.
+    pub fn check(&self, address: &str) -> Result<RateInfo, (ApiError, RateInfo)> {
+        self.0.check(address)
+    }
+
+    /// Forgets addresses whose buckets are full again (bounds memory).
+    pub fn forget_idle(&self) {
+        self.0.forget_idle();
+    }
 }
 
-/// Middleware: gives the request a `RateSlot` and writes the `RateLimit-*` headers it reports.
-pub async fn rate_limit_headers(mut request: Request, next: Next) -> Response {
+/// Requests that are never limited: probes and the share page's stylesheet.
+fn exempt(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz" | "/static/share.css")
+}
+
+/// Middleware: limits requests without credentials per client address, gives every request a
+/// `RateSlot` and writes the `RateLimit-*` headers reported into it.
+pub async fn limit_and_report(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let slot = RateSlot::default();
+    if !request.headers().contains_key(axum::http::header::AUTHORIZATION) && !exempt(request.uri().path()) {
+        let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let forwarded: Vec<&str> =
+            request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+        let address = client_address(peer, forwarded.into_iter(), &state.trusted_proxies)
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        match state.anonymous_limiter.check(&address) {
+            Ok(info) => slot.set(info),
+            Err((error, info)) => {
+                let mut response = error.into_response();
+                write_headers(response.headers_mut(), info);
+                return response;
+            }
+        }
+    }
     request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
     let reported = *slot.0.lock().unwrap_or_else(|p| p.into_inner());
@@ -127,4 +170,10 @@ pub async fn rate_limit_headers(mut request: Request, next: Next) -> Response {
         write_headers(response.headers_mut(), info);
     }
     response
+}
+
+fn write_headers(headers: &mut HeaderMap, info: RateInfo) {
+    headers.insert("ratelimit-limit", HeaderValue::from(info.limit));
+    headers.insert("ratelimit-remaining", HeaderValue::from(info.remaining));
+    headers.insert("ratelimit-reset", HeaderValue::from(info.reset_secs));
 }

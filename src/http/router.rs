@@ -41,6 +41,7 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
 pub fn build_router(state: AppState) -> Router {
     let (routes, doc) = api_routes(&state).split_for_parts();
     let metrics = state.metrics.clone();
+    let state_for_limits = state.clone();
     let body_limit = state.config.http.body_limit_bytes;
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
     let trace = TraceLayer::new_for_http()
@@ -76,7 +77,7 @@ pub fn build_router(state: AppState) -> Router {
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(middleware::from_fn_with_state(metrics, crate::metrics::track_requests))
             .layer(middleware::from_fn(errors::render_errors))
-            .layer(middleware::from_fn(rate_limit::rate_limit_headers))
+            .layer(middleware::from_fn_with_state(state_for_limits, rate_limit::limit_and_report))
             .layer(CatchPanicLayer::custom(errors::panic_response))
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
             .layer(Extension(openapi::OpenApiJson::new(&doc)))

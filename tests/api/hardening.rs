@@ -104,7 +104,34 @@ async fn a_playlist_too_large_for_any_store_is_refused_up_front_and_stays_usable
     assert_eq!(r.send().await.unwrap().status(), 200);
 }
 
+async fn requests_without_credentials_are_limited_per_address(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.ratelimit.anonymous_per_minute = 1;
+        c.ratelimit.anonymous_burst = 5;
+    })
+    .await;
+    let alice = app.user("alice").await;
+    let id = app.playlist(&alice, json!({"name": "popular", "visibility": "public"})).await;
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let r = app.request(Method::GET, &format!("/p/{id}")).send().await.unwrap();
+        statuses.push(r.status().as_u16());
+        if r.status() == 429 {
+            assert!(r.headers().contains_key(header::RETRY_AFTER) && r.headers().contains_key("ratelimit-limit"));
+            assert_error(r, 429, "too_many_requests").await;
+            break;
+        }
+        assert!(r.headers().contains_key("ratelimit-remaining"), "anonymous answers carry the quota");
+    }
+    // sign-up and login of alice took 2 of the 5 (no credentials either).
+    assert_eq!(statuses, [200, 200, 200, 429]);
+    assert_eq!(app.request(Method::GET, "/healthz").send().await.unwrap().status(), 200, "probes are exempt");
+    let r = app.as_user(&alice, Method::GET, &format!("/v1/playlists/{id}")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "signed-in callers have their own quota");
+}
+
 crate::on_both_backends!(
+    requests_without_credentials_are_limited_per_address,
     a_playlist_too_large_for_any_store_is_refused_up_front_and_stays_usable,
     hashing_beyond_its_slots_answers_503_with_retry_after_and_locks_no_one_out,
     sign_ups_are_limited_per_client_address,
