@@ -25,7 +25,7 @@ use crate::{
     metrics::Metrics,
     playlists::{bodies::PlaylistBodies, live::LivePlaylists, write::WriteLocks},
     quotas::replicas::Quotas,
-    sharing::page_cache::SharePages,
+    sharing::{page_cache::SharePages, visits::VisitCounts},
     storage::{instrumented::InstrumentedStore, open_store, Store},
     tracks::service::TrackService,
 };
@@ -59,6 +59,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-user request quota for authenticated routes.
     pub user_limiter: Arc<UserRateLimiter>,
+    /// Share-link visits not yet added to the store.
+    pub visits: Arc<VisitCounts>,
     /// Per-address request quota for requests without credentials.
     pub anonymous_limiter: Arc<AnonymousRateLimiter>,
     /// Recently verified tokens and Basic credentials.
@@ -127,6 +129,7 @@ impl AppState {
             metrics,
             user_limiter,
             anonymous_limiter,
+            visits: Arc::default(),
         }
     }
 }
@@ -180,11 +183,13 @@ impl Server {
             tracing::warn!("no Last.fm API key (SHARIFY_LASTFM__API_KEY): items are saved unenriched");
         }
         let tracks = state.tracks.clone();
+        let state_after = state.clone();
         let counters: Arc<dyn crate::quotas::store::CounterStore> = state.store.clone();
         let jobs = [
             tokio::spawn(expired_token_sweeper(state.clone())),
             tokio::spawn(jobs::pending_enrichment::run(state.clone())),
             tokio::spawn(state.quotas.clone().run(counters, move |n| tracks.set_replicas(n))),
+            tokio::spawn(visit_flusher(state.clone())),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let delay = Duration::from_secs(state.config.shutdown.delay_secs);
@@ -226,6 +231,7 @@ impl Server {
         for job in jobs {
             job.abort();
         }
+        state_after.visits.flush(&*state_after.store).await;
         admin.abort();
         tracing::info!("sharify stopped");
         Ok(())
@@ -244,6 +250,15 @@ fn admin_router(state: AppState) -> axum::Router {
         )
         .merge(crate::http::health::probe_routes())
         .with_state(state)
+}
+
+/// Adds share-link visit counts to the store every few seconds.
+async fn visit_flusher(state: AppState) {
+    let mut every = tokio::time::interval(crate::sharing::visits::FLUSH_EVERY);
+    loop {
+        every.tick().await;
+        state.visits.flush(&*state.store).await;
+    }
 }
 
 /// Deletes expired tokens every hour (on one replica at a time).

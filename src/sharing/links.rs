@@ -80,8 +80,8 @@ pub trait ShareLinkStore: Send + Sync {
     async fn link_by_token(&self, token_hash: &str) -> StoreResult<Option<ShareLink>>;
     /// Revokes a link of this playlist; false when there is none.
     async fn revoke_link(&self, playlist_id: &str, link_id: &str) -> StoreResult<bool>;
-    /// Counts a read.
-    async fn count_visit(&self, link_id: &str) -> StoreResult<()>;
+    /// Adds `visits` reads to a link's count (batched: see `sharing::visits`).
+    async fn count_visits(&self, link_id: &str, visits: u64) -> StoreResult<()>;
     /// Counts a join if the link is not revoked and has uses left (atomic); false otherwise.
     async fn use_link(&self, link_id: &str, max_uses: Option<u32>) -> StoreResult<bool>;
     /// Gives one use back (a join that granted nothing).
@@ -210,7 +210,12 @@ pub async fn create(
 /// Lists a playlist's links (owner only).
 pub async fn list(state: &AppState, caller: &User, id: &str) -> Result<Vec<ShareLinkDto>, ApiError> {
     load(state, Some(caller), id, Action::Manage).await?;
-    Ok(state.store.links_for(id).await?.iter().map(ShareLinkDto::from).collect())
+    let mut links: Vec<ShareLinkDto> = state.store.links_for(id).await?.iter().map(ShareLinkDto::from).collect();
+    for link in &mut links {
+        // Visits this replica has not written yet count too.
+        link.visits += state.visits.pending(&link.link_id);
+    }
+    Ok(links)
 }
 
 /// Revokes a link at once (owner only).
@@ -238,9 +243,7 @@ async fn active(state: &AppState, token: &str) -> Result<(ShareLink, Playlist), 
 /// Reads the playlist a link opens (no account needed); counts the visit.
 pub async fn open(state: &AppState, token: &str) -> Result<(ShareLink, Playlist), ApiError> {
     let (link, playlist) = active(state, token).await?;
-    if let Err(e) = state.store.count_visit(&link.link_id).await {
-        tracing::warn!(error = %e, "share-link visit not counted");
-    }
+    state.visits.count(&link.link_id);
     Ok((link, playlist))
 }
 

@@ -10,3 +10,4 @@ pub mod page;
 pub mod page_cache;
 pub mod sync;
 pub mod sync_routes;
+pub mod visits;

@@ -155,8 +155,8 @@ impl ShareLinkStore for InstrumentedStore {
     async fn revoke_link(&self, playlist_id: &str, link_id: &str) -> StoreResult<bool> {
         timed!(self.revoke_link(playlist_id, link_id))
     }
-    async fn count_visit(&self, link_id: &str) -> StoreResult<()> {
-        timed!(self.count_visit(link_id))
+    async fn count_visits(&self, link_id: &str, visits: u64) -> StoreResult<()> {
+        timed!(self.count_visits(link_id, visits))
     }
     async fn use_link(&self, link_id: &str, max_uses: Option<u32>) -> StoreResult<bool> {
         timed!(self.use_link(link_id, max_uses))

@@ -4,7 +4,7 @@ use reqwest::{header, Method};
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{assert_error, use_fake_lastfm, Backend, TestApp},
+    helpers::{assert_error, eventually, use_fake_lastfm, Backend, TestApp},
     lastfm_fake::FakeLastfm,
 };
 
@@ -130,7 +130,34 @@ async fn requests_without_credentials_are_limited_per_address(backend: Backend) 
     assert_eq!(r.status(), 200, "signed-in callers have their own quota");
 }
 
+async fn share_link_visits_are_counted_without_a_write_each(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let id = app.playlist(&alice, json!({"name": "shared"})).await;
+    let r =
+        app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/share-links")).json(&json!({"role": "viewer"}));
+    let token = r.send().await.unwrap().json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    for _ in 0..20 {
+        assert_eq!(app.request(Method::GET, &format!("/v1/shared/{token}")).send().await.unwrap().status(), 200);
+    }
+    let listed = || async {
+        let r = app.as_user(&alice, Method::GET, &format!("/v1/playlists/{id}/share-links")).send().await.unwrap();
+        r.json::<Value>().await.unwrap()["links"][0]["visits"].as_u64().unwrap()
+    };
+    assert_eq!(listed().await, 20, "the owner sees every visit at once");
+    eventually(15, "the visits reach the store", || async {
+        let stored = app.store.store.links_for(&id).await.unwrap();
+        (stored[0].visits == 20).then_some(())
+    })
+    .await;
+    let backend_name = app.store.store.backend_name();
+    let writes = app.metrics.store_duration.with_label_values(&["count_visits", backend_name]).get_sample_count();
+    assert!((1..=2).contains(&writes), "20 visits, {writes} writes");
+    assert_eq!(listed().await, 20);
+}
+
 crate::on_both_backends!(
+    share_link_visits_are_counted_without_a_write_each,
     requests_without_credentials_are_limited_per_address,
     a_playlist_too_large_for_any_store_is_refused_up_front_and_stays_usable,
     hashing_beyond_its_slots_answers_503_with_retry_after_and_locks_no_one_out,

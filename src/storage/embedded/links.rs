@@ -70,10 +70,10 @@ impl ShareLinkStore for EmbeddedStore {
         .await
     }
 
-    async fn count_visit(&self, link_id: &str) -> StoreResult<()> {
+    async fn count_visits(&self, link_id: &str, visits: u64) -> StoreResult<()> {
         let id = link_id.to_owned();
         self.with_conn(move |c| {
-            c.execute("UPDATE share_links SET visits = visits + 1 WHERE link_id = ?1", [id])
+            c.execute("UPDATE share_links SET visits = visits + ?2 WHERE link_id = ?1", params![id, visits as i64])
                 .map(|_| ())
                 .map_err(sql_err)
         })

@@ -50,8 +50,8 @@ impl ShareLinkStore for MongoStore {
         Ok(r.matched_count == 1)
     }
 
-    async fn count_visit(&self, link_id: &str) -> StoreResult<()> {
-        let inc = doc! {"$inc": {"visits": 1_i64}};
+    async fn count_visits(&self, link_id: &str, visits: u64) -> StoreResult<()> {
+        let inc = doc! {"$inc": {"visits": visits as i64}};
         self.links().update_one(doc! {"_id": link_id}, inc).await.map(|_| ()).map_err(mongo_err)
     }
 
