@@ -2,7 +2,7 @@
 
 use axum::{extract::State, http::StatusCode, Json};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::links::{self, CreatedShareLink, NewShareLink, ShareLinkDto};
@@ -11,11 +11,13 @@ use crate::{
     auth::AuthUser,
     error::{ApiError, ErrorEnvelope},
     http::{
+        api_errors::PageErrors,
         api_errors::{JsonBodyErrors, NeedsAuth, PlaylistErrors},
-        extract::{ApiJson, ApiPath},
+        extract::{ApiJson, ApiPath, ApiQuery},
     },
     playlists::{
         dto::PlaylistDto,
+        item_pages::{self, embedded_limit},
         model::{Access, Role},
     },
 };
@@ -95,20 +97,34 @@ async fn revoke_link(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Read the playlist a link opens (no account needed).
+/// Which items of a shared playlist to embed.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SharedQuery {
+    /// Items per page, 1–1,000 (default 100).
+    pub items_limit: Option<u32>,
+    /// `items_next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Read the playlist a link opens (no account needed), a page of items at a time.
 #[utoipa::path(get, path = "/v1/shared/{token}", tag = "sharing",
-    params(("token" = String, Path, description = "Share token")),
+    params(("token" = String, Path, description = "Share token"), SharedQuery),
     responses(
         (status = 200, description = "The playlist", body = SharedPlaylist),
-        (status = 404, description = "Unknown, expired, revoked or used-up link (`share_link_not_found`)", body = ErrorEnvelope)))]
+        (status = 404, description = "Unknown, expired, revoked or used-up link (`share_link_not_found`)", body = ErrorEnvelope),
+        PageErrors))]
 async fn open_shared(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
+    ApiQuery(query): ApiQuery<SharedQuery>,
 ) -> Result<Json<SharedPlaylist>, ApiError> {
+    let limit = embedded_limit(query.items_limit)?;
     let (link, playlist) = links::open(&state, &token).await?;
-    // Complete: someone holding only a link cannot page through the items routes of a
-    // private playlist, so nothing is left for a next page.
-    let playlist = PlaylistDto::with_first_items(&playlist, usize::MAX);
+    // Someone holding only a link pages through this same route (`cursor`), not the items routes.
+    let page = item_pages::page(&playlist.items, query.cursor.as_deref(), limit)?;
+    let playlist =
+        PlaylistDto { summary: (&playlist.meta).into(), items: page.items, items_next_cursor: page.next_cursor };
     Ok(Json(SharedPlaylist { role: link.role, playlist }))
 }
 

@@ -59,6 +59,9 @@ pub struct TrackRow {
     pub links: Vec<OpenLink>,
 }
 
+/// Most tracks a page shows (bounds what one anonymous view costs; the JSPF is complete).
+pub const PAGE_ROWS: usize = 500;
+
 /// The page.
 #[derive(Template)]
 #[template(path = "share.html")]
@@ -71,6 +74,8 @@ pub struct SharePage {
     pub owner: String,
     /// Number of tracks.
     pub count: usize,
+    /// Tracks not shown (beyond the first `PAGE_ROWS`; the JSPF has them all).
+    pub more: usize,
     /// Total duration of the tracks whose duration is known.
     pub total: String,
     /// The rows.
@@ -107,6 +112,7 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String) -> SharePage {
     let rows: Vec<TrackRow> = playlist
         .items
         .iter()
+        .take(PAGE_ROWS)
         .enumerate()
         .map(|(i, item)| {
             let meta = item.meta.as_ref();
@@ -137,7 +143,8 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String) -> SharePage {
         title: playlist.meta.name.clone(),
         description: playlist.meta.description.clone(),
         owner,
-        count: rows.len(),
+        count: playlist.items.len(),
+        more: playlist.items.len().saturating_sub(rows.len()),
         total: total(total_ms),
         rows,
         jspf_url,

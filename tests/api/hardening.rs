@@ -156,7 +156,46 @@ async fn share_link_visits_are_counted_without_a_write_each(backend: Backend) {
     assert_eq!(listed().await, 20);
 }
 
+async fn anonymous_views_are_paged(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let id = app.playlist(&alice, json!({"name": "long"})).await;
+    for batch in 0..2 {
+        let n = if batch == 0 { 500 } else { 100 };
+        let tracks: Vec<Value> = (0..n).map(|i| json!({"artist": "A", "title": format!("t{batch}-{i}")})).collect();
+        let r =
+            app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items")).json(&json!({"tracks": tracks}));
+        assert_eq!(r.send().await.unwrap().status(), 200);
+    }
+    let r =
+        app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/share-links")).json(&json!({"role": "viewer"}));
+    let token = r.send().await.unwrap().json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let (mut seen, mut cursor) = (0, None::<String>);
+    loop {
+        let mut path = format!("/v1/shared/{token}?items_limit=250");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page: Value = app.request(Method::GET, &path).send().await.unwrap().json().await.unwrap();
+        let items = page["playlist"]["items"].as_array().unwrap().len();
+        assert!(items <= 250);
+        seen += items;
+        match page["playlist"]["items_next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 600, "every item, a page at a time");
+    let html = app.request(Method::GET, &format!("/s/{token}")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches("data-track-row").count(), 500, "the page shows at most 500 tracks");
+    assert!(html.contains("100 more tracks"), "and says how many more the JSPF has");
+    let jspf: Value =
+        app.request(Method::GET, &format!("/s/{token}/playlist.jspf")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(jspf["playlist"]["track"].as_array().unwrap().len(), 600, "the JSPF is complete");
+}
+
 crate::on_both_backends!(
+    anonymous_views_are_paged,
     share_link_visits_are_counted_without_a_write_each,
     requests_without_credentials_are_limited_per_address,
     a_playlist_too_large_for_any_store_is_refused_up_front_and_stays_usable,
