@@ -134,6 +134,12 @@ impl AppState {
     }
 }
 
+impl axum::extract::FromRef<AppState> for crate::http::health::Readiness {
+    fn from_ref(state: &AppState) -> Self {
+        Self { shutting_down: state.shutting_down.clone(), store: state.store.clone() }
+    }
+}
+
 /// A bound, not yet serving, server.
 pub struct Server {
     listener: TcpListener,

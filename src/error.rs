@@ -9,7 +9,7 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{lastfm::LastfmError, storage::StoreError};
+use crate::{lastfm::LastfmError, store_error::StoreError};
 
 /// An error answered to a client: status, stable machine code and human message.
 #[derive(Debug, Clone)]

@@ -24,6 +24,7 @@ pub mod quotas;
 pub mod secrets;
 pub mod sharing;
 pub mod storage;
+pub mod store_error;
 pub mod telemetry;
 pub mod tls;
 pub mod tracks;

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::storage::StoreResult;
+use crate::store_error::StoreResult;
 
 /// A stored token: the hash of the secret, never the secret.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

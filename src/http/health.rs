@@ -1,16 +1,35 @@
 //! `/healthz` (process alive) and `/readyz` (store reachable within 1 s, not shutting down).
 
-use std::{sync::atomic::Ordering, time::Duration};
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
-use axum::{extract::State, Json};
+use axum::{
+    extract::{FromRef, State},
+    Json,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    app::AppState,
     error::{ApiError, ErrorEnvelope},
+    storage::Store,
 };
+
+/// What readiness looks at (taken from the application state with `FromRef`, so the probes do
+/// not depend on the application module).
+#[derive(Clone)]
+pub struct Readiness {
+    /// Set once shutdown begins.
+    pub shutting_down: Arc<AtomicBool>,
+    /// The store to ping.
+    pub store: Arc<dyn Store>,
+}
 
 /// Time the store has to answer a readiness ping.
 pub const READY_BUDGET: Duration = Duration::from_secs(1);
@@ -23,12 +42,20 @@ pub struct ProbeStatus {
 }
 
 /// Routes of this feature.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Readiness: FromRef<S>,
+{
     OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz))
 }
 
 /// The probes as a plain router (for the admin listener).
-pub fn probe_routes() -> axum::Router<AppState> {
+pub fn probe_routes<S>() -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Readiness: FromRef<S>,
+{
     axum::Router::new().route("/healthz", axum::routing::get(healthz)).route("/readyz", axum::routing::get(readyz))
 }
 
@@ -42,7 +69,7 @@ async fn healthz() -> Json<ProbeStatus> {
 #[utoipa::path(get, path = "/readyz", tag = "probes", responses(
     (status = 200, description = "Ready", body = ProbeStatus),
     (status = 503, description = "Not ready", body = ErrorEnvelope)))]
-async fn readyz(State(state): State<AppState>) -> Result<Json<ProbeStatus>, ApiError> {
+async fn readyz(State(state): State<Readiness>) -> Result<Json<ProbeStatus>, ApiError> {
     if state.shutting_down.load(Ordering::Relaxed) {
         return Err(ApiError::unavailable("shutting down"));
     }

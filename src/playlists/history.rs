@@ -17,7 +17,7 @@ use super::{
     edit::{replay, ItemOp},
     model::{Item, Playlist, PlaylistMeta},
 };
-use crate::storage::StoreResult;
+use crate::store_error::StoreResult;
 
 /// How many most recent versions stay restorable (at least).
 pub const RESTORABLE_VERSIONS: u64 = 100;

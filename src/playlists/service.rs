@@ -13,7 +13,7 @@ use super::{
     normalize::normalize_field,
     write::{self, load},
 };
-use crate::{app::AppState, error::ApiError, ids, limits, storage::StoreError, users::model::User};
+use crate::{app::AppState, error::ApiError, ids, limits, store_error::StoreError, users::model::User};
 
 /// Validates a playlist name: trimmed, 1–200 characters, no control characters.
 pub fn parse_name(raw: &str) -> Result<String, ApiError> {

@@ -10,7 +10,7 @@ use super::{
     history::HistoryEntry,
     model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
 };
-use crate::storage::StoreResult;
+use crate::store_error::StoreResult;
 
 /// One user change, as the store commits it.
 pub struct Commit<'a> {

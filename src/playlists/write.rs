@@ -24,7 +24,7 @@ use super::{
     store::Commit,
 };
 use crate::{
-    app::AppState, error::ApiError, ids, limits, storage::StoreError, tracks::model::Enrichment, users::model::User,
+    app::AppState, error::ApiError, ids, limits, store_error::StoreError, tracks::model::Enrichment, users::model::User,
 };
 
 const STRIPES: usize = 256;

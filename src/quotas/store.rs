@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::storage::StoreResult;
+use crate::store_error::StoreResult;
 
 /// One increment of a shared counter.
 #[derive(Debug, Clone, PartialEq)]

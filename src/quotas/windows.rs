@@ -9,7 +9,7 @@ use std::{collections::HashMap, sync::Mutex, time::Duration};
 use chrono::{DateTime, Utc};
 
 use super::store::{CounterAdd, CounterStore};
-use crate::storage::StoreResult;
+use crate::store_error::StoreResult;
 
 /// Most keys tracked at once; past it, keys of earlier windows are dropped first.
 const MAX_KEYS: usize = 100_000;

@@ -20,7 +20,7 @@ use crate::{
         model::{Access, Playlist, Role},
         write::{self, load},
     },
-    storage::StoreResult,
+    store_error::StoreResult,
     users::model::User,
 };
 

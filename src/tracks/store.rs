@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::model::CachedTrack;
-use crate::storage::StoreResult;
+use crate::store_error::StoreResult;
 
 /// Stores cache entries keyed by normalised artist + title.
 #[async_trait]

@@ -1,7 +1,9 @@
 //! Account creation with validated username, display name and password policy.
 
 use super::model::User;
-use crate::{app::AppState, auth::password::check_password_policy, error::ApiError, ids, limits, storage::StoreError};
+use crate::{
+    app::AppState, auth::password::check_password_policy, error::ApiError, ids, limits, store_error::StoreError,
+};
 
 /// A username that passed validation: 3–32 of `[A-Za-z0-9_.-]`.
 pub struct Username(String);

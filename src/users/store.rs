@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::model::User;
-use crate::storage::StoreResult;
+use crate::store_error::StoreResult;
 
 /// Stores accounts; usernames are unique ignoring ASCII case.
 #[async_trait]
