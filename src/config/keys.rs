@@ -146,6 +146,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "how often replicas reconcile shared limits through MongoDB (their overshoot bound)",
     },
     ConfigKey {
+        env: "SHARIFY_HISTORY__MAX_BYTES_PER_PLAYLIST",
+        default: "33554432",
+        help: "bytes one playlist's history may take; the oldest entries before the last 100 versions go first",
+    },
+    ConfigKey {
         env: "SHARIFY_SHARING__MAX_COLLABORATORS",
         default: "100",
         help: "most collaborators one playlist may have (409 too_many_collaborators beyond)",
@@ -200,7 +205,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

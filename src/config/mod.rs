@@ -38,6 +38,8 @@ pub struct Config {
     pub secrets: SecretsConfig,
     /// Sharing limits.
     pub sharing: SharingConfig,
+    /// History limits.
+    pub history: HistoryConfig,
 }
 
 impl Config {

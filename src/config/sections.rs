@@ -341,3 +341,18 @@ impl Default for SharingConfig {
         Self { max_collaborators: 100 }
     }
 }
+
+/// History limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistoryConfig {
+    /// Most bytes one playlist's history may take; beyond it the oldest entries before the last
+    /// 100 versions are deleted (those 100 always stay restorable).
+    pub max_bytes_per_playlist: u64,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        Self { max_bytes_per_playlist: 32 * 1024 * 1024 }
+    }
+}

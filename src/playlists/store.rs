@@ -24,6 +24,9 @@ pub struct Commit<'a> {
     pub expected: Revision,
     /// The change's history entry, stored in the same atomic step.
     pub history: &'a HistoryEntry,
+    /// Most bytes the playlist's history may take; beyond it the oldest entries before the last
+    /// `RESTORABLE_VERSIONS` go (entries within them always stay).
+    pub history_budget: u64,
 }
 
 /// Stores playlists; every change is one atomic conditional update.

@@ -146,8 +146,14 @@ where
         meta.updated_at = ids::now().max(before.meta.updated_at + chrono::Duration::microseconds(1));
         meta.sync_derived(&items);
         let entry = history::entry(Some(&before), &meta, &ops, &items, actor, op);
-        let commit =
-            Commit { meta: &meta, items: &items, ops: &ops, expected: before.meta.revision(), history: &entry };
+        let commit = Commit {
+            meta: &meta,
+            items: &items,
+            ops: &ops,
+            expected: before.meta.revision(),
+            history: &entry,
+            history_budget: state.config.history.max_bytes_per_playlist,
+        };
         match state.store.commit(commit).await {
             Ok(()) => {
                 let after = Arc::new(Playlist { meta, items });

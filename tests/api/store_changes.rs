@@ -30,6 +30,16 @@ async fn commit_from(
     expected: Revision,
     change: impl FnOnce(&mut Edit),
 ) -> StoreResult<Playlist> {
+    commit_within(store, before, expected, u64::MAX, change).await
+}
+
+async fn commit_within(
+    store: &Arc<dyn Store>,
+    before: &Playlist,
+    expected: Revision,
+    history_budget: u64,
+    change: impl FnOnce(&mut Edit),
+) -> StoreResult<Playlist> {
     let mut edit = Edit::of(before);
     change(&mut edit);
     let (mut meta, items, ops) = edit.finish();
@@ -37,7 +47,7 @@ async fn commit_from(
     meta.updated_at = before.meta.updated_at + chrono::Duration::microseconds(1);
     meta.sync_derived(&items);
     let entry = history::entry(Some(before), &meta, &ops, &items, None, "test");
-    store.commit(Commit { meta: &meta, items: &items, ops: &ops, expected, history: &entry }).await?;
+    store.commit(Commit { meta: &meta, items: &items, ops: &ops, expected, history: &entry, history_budget }).await?;
     Ok(Playlist { meta, items })
 }
 
@@ -152,7 +162,29 @@ async fn the_last_hundred_versions_stay_restorable_and_older_payloads_go(backend
     assert_eq!(s.store.history(&p.meta.id, Some(3), 10).await.unwrap().len(), 2, "entries themselves stay");
 }
 
+async fn a_history_over_its_byte_budget_loses_its_oldest_entries_never_the_last_hundred(backend: Backend) {
+    let s = TestStore::new(backend).await;
+    let mut p = playlist("o1", "A", 0);
+    insert(&s.store, &p).await.unwrap();
+    for n in 0..159 {
+        let rev = p.meta.revision();
+        p = commit_within(&s.store, &p, rev, 64 * 1024, |e| {
+            e.insert(e.items().len(), vec![item("a", &format!("t{n}"))])
+        })
+        .await
+        .unwrap();
+    }
+    let all = s.store.history(&p.meta.id, None, 1000).await.unwrap();
+    assert!(all.len() < 159, "old entries went ({} left)", all.len());
+    assert!(all.iter().any(|e| e.version == 60), "the last 100 versions stay listed");
+    for version in [60, 110, 160] {
+        let chain = s.store.restore_chain(&p.meta.id, version).await.unwrap();
+        assert!(history::rebuild(&chain, version).is_some(), "version {version} stays restorable");
+    }
+}
+
 crate::on_both_backends!(
+    a_history_over_its_byte_budget_loses_its_oldest_entries_never_the_last_hundred,
     commits_are_conditional_on_the_revision_and_enrichment_is_not_a_version,
     concurrent_commits_of_one_revision_have_one_winner,
     every_operation_reads_back_and_history_rebuilds_each_version,

@@ -131,7 +131,7 @@ pub(super) fn apply_ops(c: &Connection, playlist_id: &str, ops: &[ItemOp]) -> St
 }
 
 /// Saves a history entry and drops payloads no longer needed to restore the last versions.
-pub(super) fn insert_history(c: &Connection, entry: &HistoryEntry) -> StoreResult<()> {
+pub(super) fn insert_history(c: &Connection, entry: &HistoryEntry, budget: u64) -> StoreResult<()> {
     let snapshot = entry.snapshot.as_ref().map(serde_json::to_string).transpose().map_err(json_err)?;
     let delta = entry.delta.as_ref().map(serde_json::to_string).transpose().map_err(json_err)?;
     let doc =
@@ -142,13 +142,32 @@ pub(super) fn insert_history(c: &Connection, entry: &HistoryEntry) -> StoreResul
     .and_then(|mut st| st.execute(params![entry.playlist_id, entry.version as i64, doc, snapshot, delta]))
     .map_err(sql_err)?;
     if entry.version.is_multiple_of(10) {
-        prune_history(c, &entry.playlist_id, keep_from(entry.version))?;
+        if let Some(checkpoint) = prune_history(c, &entry.playlist_id, keep_from(entry.version))? {
+            trim_to_budget(c, &entry.playlist_id, checkpoint as u64, budget)?;
+        }
     }
     Ok(())
 }
 
-/// Drops the payloads older than the newest checkpoint at or before `keep_from`.
-fn prune_history(c: &Connection, playlist_id: &str, keep_from: u64) -> StoreResult<()> {
+/// Deletes the oldest entries before `keep_from` (the checkpoint the kept versions start from) while the playlist's history is over `budget`
+/// bytes (counting newest first, so the entries that must stay are counted first).
+fn trim_to_budget(c: &Connection, playlist_id: &str, keep_from: u64, budget: u64) -> StoreResult<()> {
+    c.execute(
+        "DELETE FROM playlist_history WHERE playlist_id = ?1 AND version < ?2 AND version <= (
+           SELECT max(version) FROM (
+             SELECT version, sum(length(doc) + ifnull(length(delta), 0) + ifnull(length(snapshot), 0))
+               OVER (ORDER BY version DESC) AS total
+             FROM playlist_history WHERE playlist_id = ?1)
+           WHERE total > ?3)",
+        params![playlist_id, keep_from as i64, i64::try_from(budget).unwrap_or(i64::MAX)],
+    )
+    .map(|_| ())
+    .map_err(sql_err)
+}
+
+/// Drops the payloads older than the newest checkpoint at or before `keep_from`; returns that
+/// checkpoint (what restoring the oldest kept version starts from).
+fn prune_history(c: &Connection, playlist_id: &str, keep_from: u64) -> StoreResult<Option<i64>> {
     let checkpoint: Option<i64> = c
         .query_row(
             "SELECT max(version) FROM playlist_history WHERE playlist_id = ?1 AND version <= ?2 AND snapshot IS NOT NULL",
@@ -164,7 +183,7 @@ fn prune_history(c: &Connection, playlist_id: &str, keep_from: u64) -> StoreResu
         )
         .map_err(sql_err)?;
     }
-    Ok(())
+    Ok(checkpoint)
 }
 
 /// Reads a playlist's items in order.

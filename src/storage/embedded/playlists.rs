@@ -83,7 +83,7 @@ impl PlaylistStore for EmbeddedStore {
             })?;
             insert_items(&tx, &row.id, &playlist.items)?;
             write_members(&tx, &row)?;
-            insert_history(&tx, &history)?;
+            insert_history(&tx, &history, u64::MAX)?;
             tx.commit().map_err(sql_err)?;
             versions.wrote(&row.id, Some(playlist.meta.revision()));
             Ok(())
@@ -123,6 +123,7 @@ impl PlaylistStore for EmbeddedStore {
         let row = MetaRow::of(commit.meta)?;
         let ops = commit.ops.to_vec();
         let history = commit.history.clone();
+        let budget = commit.history_budget;
         let expected = commit.expected;
         let after = commit.meta.revision();
         let versions = self.versions.clone();
@@ -155,7 +156,7 @@ impl PlaylistStore for EmbeddedStore {
             }
             apply_ops(&tx, &row.id, &ops)?;
             write_members(&tx, &row)?;
-            insert_history(&tx, &history)?;
+            insert_history(&tx, &history, budget)?;
             tx.commit().map_err(sql_err)?;
             versions.wrote(&row.id, Some(after));
             Ok(())

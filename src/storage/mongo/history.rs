@@ -29,7 +29,7 @@ impl MongoStore {
         for d in docs {
             let Some(d) = d.as_document() else { continue };
             let entry: HistoryEntry = bson::from_document(d.clone()).map_err(bson_err)?;
-            self.file_history(&entry).await?;
+            self.file_history(&entry, u64::MAX).await?;
             entries.push(entry);
         }
         Ok(entries)

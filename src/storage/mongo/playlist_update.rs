@@ -38,6 +38,8 @@ pub fn history_document(entry: &HistoryEntry) -> StoreResult<Document> {
     let mut d = bson::to_document(entry).map_err(bson_err)?;
     d.insert("_id", format!("{}:{}", entry.playlist_id, entry.version));
     d.insert("version", entry.version as i64);
+    let bytes = bson::to_vec(&d).map_or(0, |v| v.len());
+    d.insert("bytes", bytes as i64);
     Ok(d)
 }
 

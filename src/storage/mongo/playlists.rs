@@ -97,7 +97,7 @@ impl MongoStore {
 
     /// Copies a committed change's history entry to the history collection (idempotent) and
     /// drops payloads no longer needed to restore the last versions.
-    pub(super) async fn file_history(&self, entry: &HistoryEntry) -> StoreResult<()> {
+    pub(super) async fn file_history(&self, entry: &HistoryEntry, budget: u64) -> StoreResult<()> {
         match self.history().insert_one(history_document(entry)?).await {
             Ok(_) => {}
             Err(e) if is_duplicate_key(&e) => {}
@@ -118,7 +118,33 @@ impl MongoStore {
                 let old = doc! {"playlist_id": &entry.playlist_id, "version": {"$lt": checkpoint}};
                 let drop = doc! {"$unset": {"snapshot": "", "delta": ""}};
                 self.history().update_many(old, drop).await.map_err(mongo_err)?;
+                self.trim_history_to_budget(&entry.playlist_id, checkpoint, budget).await?;
             }
+        }
+        Ok(())
+    }
+
+    /// Deletes the oldest entries before `keep` (the checkpoint the kept versions start from) while the playlist's history is over `budget`
+    /// bytes (counting newest first, so the entries that must stay are counted first).
+    async fn trim_history_to_budget(&self, playlist_id: &str, keep: i64, budget: u64) -> StoreResult<()> {
+        let sizes: Vec<Document> = self
+            .history()
+            .find(doc! {"playlist_id": playlist_id})
+            .sort(doc! {"version": -1})
+            .projection(doc! {"version": 1, "bytes": 1})
+            .await
+            .map_err(mongo_err)?
+            .try_collect()
+            .await
+            .map_err(mongo_err)?;
+        let mut total = 0u64;
+        let over = sizes.iter().find_map(|d| {
+            total += number(d, "bytes");
+            (total > budget).then(|| number(d, "version") as i64)
+        });
+        if let Some(cut) = over {
+            let old = doc! {"playlist_id": playlist_id, "version": {"$lt": keep, "$lte": cut}};
+            self.history().delete_many(old).await.map_err(mongo_err)?;
         }
         Ok(())
     }
@@ -136,7 +162,7 @@ impl PlaylistStore for MongoStore {
                 mongo_err(e)
             }
         })?;
-        if let Err(e) = self.file_history(history).await {
+        if let Err(e) = self.file_history(history, u64::MAX).await {
             tracing::warn!(error = %e, playlist = %history.playlist_id, "history entry not filed yet (kept in the playlist)");
         }
         Ok(())
@@ -166,7 +192,7 @@ impl PlaylistStore for MongoStore {
         if r.matched_count != 1 {
             return Err(self.lost_race(&commit.meta.id, Some(commit.expected)).await);
         }
-        if let Err(e) = self.file_history(commit.history).await {
+        if let Err(e) = self.file_history(commit.history, commit.history_budget).await {
             tracing::warn!(error = %e, playlist = %commit.meta.id, "history entry not filed yet (kept in the playlist)");
         }
         Ok(())
