@@ -27,7 +27,7 @@ use crate::{
     quotas::replicas::Quotas,
     sharing::{page_cache::SharePages, visits::VisitCounts},
     storage::{instrumented::InstrumentedStore, open_store, Store},
-    tracks::service::TrackService,
+    tracks::{budget::UpstreamBudget, service::TrackService},
 };
 
 /// Shared state handed to every handler. Cheap to clone.
@@ -59,6 +59,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-user request quota for authenticated routes.
     pub user_limiter: Arc<UserRateLimiter>,
+    /// Each user's share of direct Last.fm calls, and those answers' cache.
+    pub upstream_budget: Arc<UpstreamBudget>,
     /// Share-link visits not yet added to the store.
     pub visits: Arc<VisitCounts>,
     /// Per-address request quota for requests without credentials.
@@ -94,6 +96,7 @@ impl AppState {
             config.ratelimit.anonymous_per_minute,
             config.ratelimit.anonymous_burst,
         ));
+        let upstream_budget = Arc::new(UpstreamBudget::new(&quotas, config.lastfm.per_user_per_minute));
         let auth = &config.auth;
         let throttle = LoginThrottle::new(
             &quotas,
@@ -130,6 +133,7 @@ impl AppState {
             user_limiter,
             anonymous_limiter,
             visits: Arc::default(),
+            upstream_budget,
         }
     }
 }

@@ -120,6 +120,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "how often pending items are retried",
     },
     ConfigKey {
+        env: "SHARIFY_LASTFM__PER_USER_PER_MINUTE",
+        default: "30",
+        help: "Last.fm calls one user may cause per minute directly (search, legacy /song); repeats are cached",
+    },
+    ConfigKey {
         env: "SHARIFY_LASTFM__CONTACT_URL",
         default: "https://github.com/sharify/sharify",
         help: "contact URL in the User-Agent",

@@ -225,8 +225,11 @@ pub struct LastfmConfig {
     pub api_key: Option<Secret>,
     /// Web API root.
     pub base_url: String,
-    /// Sustained requests per second for the whole process (all Last.fm calls share it).
+    /// Sustained requests per second for the API key (the replicas share it).
     pub rate_per_sec: f64,
+    /// Last.fm calls one user may cause per minute directly (track search, legacy `/song`);
+    /// repeated questions are answered from memory for an hour and cost nothing.
+    pub per_user_per_minute: u32,
     /// Requests allowed in a burst above the sustained rate.
     pub burst: u32,
     /// Most Last.fm requests in flight at once.
@@ -261,6 +264,7 @@ impl Default for LastfmConfig {
             api_key: None,
             base_url: "https://ws.audioscrobbler.com/2.0/".into(),
             rate_per_sec: 5.0,
+            per_user_per_minute: 30,
             burst: 5,
             max_in_flight: 8,
             enrich_budget_ms: 3000,

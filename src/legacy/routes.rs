@@ -145,8 +145,8 @@ async fn delete_playlist(
 #[deprecated]
 async fn get_song(
     State(state): State<AppState>,
-    _user: LegacyUser,
+    user: LegacyUser,
     body: LegacyBody,
 ) -> Result<Json<Value>, LegacyError> {
-    song::show(&state, &body).await.map(Json)
+    song::show(&state, &user.0.user.id, &body).await.map(Json)
 }

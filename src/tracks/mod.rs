@@ -1,5 +1,6 @@
 //! Tracks: Last.fm metadata, its cache, lookups with coalescing, and fan-out enrichment.
 
+pub mod budget;
 pub mod enrich;
 pub mod model;
 pub mod routes;

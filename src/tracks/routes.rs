@@ -2,6 +2,7 @@
 
 use axum::{extract::State, Json};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -101,12 +102,13 @@ async fn lookup(
     responses(
         (status = 200, description = "Matches, best first", body = SearchResults),
         (status = 400, description = "Missing q or bad limit", body = ErrorEnvelope),
+        (status = 429, description = "The caller's share of Last.fm calls is spent (cached answers still work)", body = ErrorEnvelope),
         (status = 502, description = "Last.fm gave an unexpected answer", body = ErrorEnvelope),
         (status = 503, description = "No API key, or Last.fm unavailable", body = ErrorEnvelope),
         NeedsAuth))]
 async fn search(
     State(state): State<AppState>,
-    _caller: AuthUser,
+    caller: AuthUser,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<SearchResults>, ApiError> {
     let q = field(&query.q, "q")?;
@@ -114,7 +116,15 @@ async fn search(
         n @ 1..=50 => n,
         _ => return Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 50")),
     };
-    let page = state.tracks.client()?.track_search(&q, limit).await?;
+    let question = format!("search\u{1f}{}\u{1f}{limit}", crate::playlists::normalize::normalize_field(&q));
+    if let Some(answer) = state.upstream_budget.cached(&question) {
+        if let Ok(results) = serde_json::from_value::<SearchResults>(Value::clone(&answer)) {
+            return Ok(Json(results));
+        }
+    }
+    let client = state.tracks.client()?;
+    state.upstream_budget.take(&caller.user.id)?;
+    let page = client.track_search(&q, limit).await?;
     let tracks = page
         .items
         .into_iter()
@@ -127,5 +137,9 @@ async fn search(
             image: t.image,
         })
         .collect();
-    Ok(Json(SearchResults { tracks, total: page.total }))
+    let results = SearchResults { tracks, total: page.total };
+    if let Ok(answer) = serde_json::to_value(&results) {
+        state.upstream_budget.remember(question, answer);
+    }
+    Ok(Json(results))
 }

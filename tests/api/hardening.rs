@@ -194,7 +194,30 @@ async fn anonymous_views_are_paged(backend: Backend) {
     assert_eq!(jspf["playlist"]["track"].as_array().unwrap().len(), 600, "the JSPF is complete");
 }
 
+async fn each_user_has_a_share_of_direct_lastfm_calls_and_repeats_are_free(backend: Backend) {
+    let fake = FakeLastfm::start().await;
+    let app = TestApp::spawn_with(backend, |c| {
+        use_fake_lastfm(c, &fake);
+        c.lastfm.per_user_per_minute = 2;
+    })
+    .await;
+    let (alice, bob) = (app.user("alice").await, app.user("bob").await);
+    let search = |who: &crate::helpers::TestUser, q: &str| {
+        app.as_user(who, Method::GET, &format!("/v1/tracks/search?q={q}&limit=5")).send()
+    };
+    assert_eq!(search(&alice, "kvelertak").await.unwrap().status(), 200);
+    assert_eq!(search(&alice, "Kvelertak").await.unwrap().status(), 200, "the same question, answered from memory");
+    assert_eq!(search(&alice, "mastodon").await.unwrap().status(), 200);
+    let spent = search(&alice, "gojira").await.unwrap();
+    assert!(spent.headers().contains_key(header::RETRY_AFTER));
+    assert_error(spent, 429, "too_many_requests").await;
+    assert_eq!(search(&alice, "kvelertak").await.unwrap().status(), 200, "cached answers still work");
+    assert_eq!(search(&bob, "gojira").await.unwrap().status(), 200, "another user has their own share");
+    assert_eq!(fake.calls("track.search"), 3);
+}
+
 crate::on_both_backends!(
+    each_user_has_a_share_of_direct_lastfm_calls_and_repeats_are_free,
     anonymous_views_are_paged,
     share_link_visits_are_counted_without_a_write_each,
     requests_without_credentials_are_limited_per_address,
