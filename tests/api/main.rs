@@ -11,6 +11,7 @@ mod conditional;
 mod enrichment;
 mod enrichment_revisions;
 mod errors;
+mod faults;
 mod hardening;
 mod health;
 mod items;
