@@ -7,6 +7,9 @@
 #   whatever the exit (success, failure, Ctrl-C).
 # - Browser test: runs when Chromium and Node 20+ are installed (SHARIFY_TEST_BROWSER may name the
 #   Chromium binary).
+# - API fuzzing: when the whole suite is asked for (no extra arguments), Schemathesis then runs
+#   against the real binary on both stores (tools/fuzz/schemathesis.sh, 40 s each); any 5xx or
+#   answer that breaks the OpenAPI document fails the run. SHARIFY_TEST_FUZZ_SECS changes the time.
 # - What cannot run is reported as skipped, with the reason, on the last line. In CI (CI=true) a
 #   skipped MongoDB half or browser test makes the run fail: CI never passes with half the suite.
 # Extra arguments go to the test runner, e.g. `tools/test.sh store_contract`.
@@ -65,6 +68,20 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   echo "tools/test.sh: cargo-nextest not found; using cargo test" >&2
   cargo test --no-fail-fast "$@" || status=$?
+fi
+
+if [ $# -eq 0 ]; then
+  fuzz_secs="${SHARIFY_TEST_FUZZ_SECS:-40}"
+  if [ ! -x target/debug/sharify ]; then
+    cargo build --quiet --locked
+  fi
+  if tools/fuzz/schemathesis.sh target/debug/sharify "${SHARIFY_TEST_MONGO_URI:-}" "$fuzz_secs"; then
+    ran+=("schemathesis (${fuzz_secs} s a store)")
+  else
+    echo "tools/test.sh: schemathesis found problems (see above)" >&2
+    ran+=("schemathesis (FAILED)")
+    [ "$status" -eq 0 ] && status=1
+  fi
 fi
 
 summary="ran: $(IFS=,; echo "${ran[*]}" | sed 's/,/, /g')"

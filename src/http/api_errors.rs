@@ -34,6 +34,9 @@ pub enum JsonBodyErrors {
 /// Errors of actions on an existing playlist.
 #[derive(IntoResponses)]
 pub enum PlaylistErrors {
+    /// A malformed `If-Match` or path parameter.
+    #[response(status = 400)]
+    BadRequest(ErrorEnvelope),
     /// The caller may read the playlist but not do this.
     #[response(status = 403)]
     Forbidden(ErrorEnvelope),

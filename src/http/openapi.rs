@@ -19,6 +19,8 @@ use crate::app::AppState;
 #[openapi(
     info(title = "sharify", description = "Create, organise and share music playlists, enriched from Last.fm."),
     modifiers(&SecuritySchemes),
+    // Schemas referenced only from query parameters (utoipa registers body schemas itself).
+    components(schemas(crate::playlists::model::ListScope)),
     tags(
         (name = "users", description = "Accounts"),
         (name = "auth", description = "Tokens"),

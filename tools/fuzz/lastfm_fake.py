@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""A Last.fm-shaped server for the fuzz run: answers every `track.getInfo` and `track.search` with
+the recorded bodies in tests/data/lastfm, so the service's Last.fm routes answer as they do in
+production instead of 503 (no API key). Prints its base URL, then serves until killed.
+
+usage: tools/fuzz/lastfm_fake.py
+"""
+import json
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+DATA = Path(__file__).resolve().parents[2] / "tests/data/lastfm"
+BODIES = {
+    "track.getInfo": (DATA / "track.getInfo__marble-coast-tidal-lines.json").read_bytes(),
+    "track.search": (DATA / "track.search__no-results.json").read_bytes(),
+}
+UNKNOWN = json.dumps({"error": 3, "message": "Invalid Method - No method with that name in this package"}).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        method = parse_qs(urlparse(self.path).query).get("method", [""])[0]
+        body = BODIES.get(method, UNKNOWN)
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        self.wfile.write(head.encode() + body)
+        self.wfile.flush()
+
+    def log_message(self, *args):
+        pass
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+print(f"http://127.0.0.1:{server.server_address[1]}/2.0/", flush=True)
+try:
+    server.serve_forever()
+except KeyboardInterrupt:
+    sys.exit(0)
