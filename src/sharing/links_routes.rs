@@ -16,9 +16,9 @@ use crate::{
         extract::{ApiJson, ApiPath, ApiQuery},
     },
     playlists::{
-        dto::PlaylistDto,
+        dto::{ItemDto, OwnerDto, PlaylistSummaryDto},
         item_pages::{self, embedded_limit},
-        model::{Access, Role},
+        model::{Access, Role, Visibility},
     },
 };
 
@@ -28,7 +28,32 @@ pub struct SharedPlaylist {
     /// The role the link grants on join.
     pub role: Role,
     /// The playlist.
-    pub playlist: PlaylistDto,
+    pub playlist: SharedPlaylistView,
+}
+
+/// A playlist as a link shows it. Its id is shown only when the playlist is public: an id opens
+/// an unlisted playlist to anyone, so a link must not hand it out, or revoking the link would not
+/// end the access it gave.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SharedPlaylistView {
+    /// Id, for public playlists only.
+    pub id: Option<String>,
+    /// Owner.
+    pub owner: OwnerDto,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Visibility.
+    pub visibility: Visibility,
+    /// Version.
+    pub version: u64,
+    /// Number of items.
+    pub item_count: usize,
+    /// A page of items, in order.
+    pub items: Vec<ItemDto>,
+    /// Pass as `cursor` to this route for the next page.
+    pub items_next_cursor: Option<String>,
 }
 
 /// The result of joining.
@@ -123,8 +148,18 @@ async fn open_shared(
     let (link, playlist) = links::open(&state, &token).await?;
     // Someone holding only a link pages through this same route (`cursor`), not the items routes.
     let page = item_pages::page(&playlist.items, query.cursor.as_deref(), limit)?;
-    let playlist =
-        PlaylistDto { summary: (&playlist.meta).into(), items: page.items, items_next_cursor: page.next_cursor };
+    let summary = PlaylistSummaryDto::from(&playlist.meta);
+    let playlist = SharedPlaylistView {
+        id: (summary.visibility == Visibility::Public).then_some(summary.id),
+        owner: summary.owner,
+        name: summary.name,
+        description: summary.description,
+        visibility: summary.visibility,
+        version: summary.version,
+        item_count: summary.item_count,
+        items: page.items,
+        items_next_cursor: page.next_cursor,
+    };
     Ok(Json(SharedPlaylist { role: link.role, playlist }))
 }
 

@@ -78,7 +78,30 @@ async fn delete_honours_if_match(backend: Backend) {
     assert_eq!(delete("\"2\"").await.unwrap().status(), 204);
 }
 
+async fn revoking_a_link_to_an_unlisted_playlist_ends_the_access_it_gave(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.user("owner").await;
+    let id = app.playlist(&owner, json!({"name": "unlisted", "visibility": "unlisted"})).await;
+    let r =
+        app.as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links")).json(&json!({"role": "viewer"}));
+    let created: Value = r.send().await.unwrap().json().await.unwrap();
+    let token = created["token"].as_str().unwrap();
+    let mut seen = String::new();
+    for path in [format!("/v1/shared/{token}"), format!("/s/{token}"), format!("/s/{token}/playlist.jspf")] {
+        let r = app.request(Method::GET, &path).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        seen.push_str(&r.text().await.unwrap());
+    }
+    assert!(!seen.contains(&id), "what the link shows never includes the playlist id");
+    let link_id = created["link_id"].as_str().unwrap();
+    let r =
+        app.as_user(&owner, Method::DELETE, &format!("/v1/playlists/{id}/share-links/{link_id}")).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(app.request(Method::GET, &format!("/v1/shared/{token}")).send().await.unwrap().status(), 404);
+}
+
 crate::on_both_backends!(
+    revoking_a_link_to_an_unlisted_playlist_ends_the_access_it_gave,
     joins_never_lower_a_role_nor_use_a_link_up_for_nothing,
     the_collaborator_cap_holds_for_grants_and_links,
     forks_of_private_playlists_do_not_reveal_the_source,
