@@ -71,4 +71,39 @@ async fn enrichment_moves_the_etag_but_not_the_version_history_or_if_match(backe
     assert_eq!(ops, ["update", "add_items", "create"], "no history entry for enrichment");
 }
 
-crate::on_both_backends!(enrichment_moves_the_etag_but_not_the_version_history_or_if_match);
+/// Last.fm slow, failing with 5xx, or rate-limiting (429 / code 29): adds still succeed at once
+/// with the items pending, and they end enriched once Last.fm is back.
+async fn adds_succeed_through_every_lastfm_fault_and_items_finish_later(backend: Backend) {
+    let fake = FakeLastfm::start().await;
+    let app = TestApp::spawn_with(backend, |c| {
+        use_fake_lastfm(c, &fake);
+        c.lastfm.enrich_budget_ms = 200;
+    })
+    .await;
+    let alice = app.user("alice").await;
+    let id = app.playlist(&alice, json!({"name": "faulty"})).await;
+    let faults = [(Some(Fault::Hang), 0), (Some(Fault::Http500), 0), (Some(Fault::Always { code: 29 }), 0), (None, 3000)];
+    for (n, (fault, latency_ms)) in faults.into_iter().enumerate() {
+        fake.set_fault(fault.unwrap_or(Fault::None));
+        fake.set_latency(std::time::Duration::from_millis(latency_ms));
+        let tracks = json!({"tracks": [{"artist": format!("Fault Artist {n}"), "title": "song"}]});
+        let started = std::time::Instant::now();
+        let r = app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items")).json(&tracks).send().await.unwrap();
+        assert_eq!(r.status(), 200, "fault {n}: the write succeeds");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "fault {n}: within the enrichment budget");
+        let added: Value = r.json().await.unwrap();
+        assert_eq!(added["added"][0]["enrichment"], "pending", "fault {n}");
+    }
+    fake.set_fault(Fault::None);
+    fake.set_latency(std::time::Duration::ZERO);
+    eventually(30, "every item enriched once Last.fm is back", || async {
+        let p = app.get_playlist(&alice, &id).await;
+        states(&p).iter().all(|s| s == "enriched").then_some(())
+    })
+    .await;
+}
+
+crate::on_both_backends!(
+    enrichment_moves_the_etag_but_not_the_version_history_or_if_match,
+    adds_succeed_through_every_lastfm_fault_and_items_finish_later,
+);
