@@ -82,13 +82,15 @@ async fn adds_succeed_through_every_lastfm_fault_and_items_finish_later(backend:
     .await;
     let alice = app.user("alice").await;
     let id = app.playlist(&alice, json!({"name": "faulty"})).await;
-    let faults = [(Some(Fault::Hang), 0), (Some(Fault::Http500), 0), (Some(Fault::Always { code: 29 }), 0), (None, 3000)];
+    let faults =
+        [(Some(Fault::Hang), 0), (Some(Fault::Http500), 0), (Some(Fault::Always { code: 29 }), 0), (None, 3000)];
     for (n, (fault, latency_ms)) in faults.into_iter().enumerate() {
         fake.set_fault(fault.unwrap_or(Fault::None));
         fake.set_latency(std::time::Duration::from_millis(latency_ms));
         let tracks = json!({"tracks": [{"artist": format!("Fault Artist {n}"), "title": "song"}]});
         let started = std::time::Instant::now();
-        let r = app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items")).json(&tracks).send().await.unwrap();
+        let r =
+            app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/items")).json(&tracks).send().await.unwrap();
         assert_eq!(r.status(), 200, "fault {n}: the write succeeds");
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "fault {n}: within the enrichment budget");
         let added: Value = r.json().await.unwrap();
