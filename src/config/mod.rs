@@ -175,6 +175,10 @@ mod tests {
             assert!(e.contains("SHARIFY_HTTP__TRUSTED_PROXIES") && e.contains("`10.0.0/33`"), "{e}");
             let c = load(jail, &[("SHARIFY_HTTP__TRUSTED_PROXIES", "10.0.0.0/8, 35.191.0.0/16,::1")]).unwrap();
             assert_eq!(c.http.proxies().unwrap().len(), 3);
+            jail.create_file("list.toml", "[http]\ntrusted_proxies = [\"10.0.0.0/8\", \"130.211.0.0/22\"]\n")?;
+            let file = Some(std::path::Path::new("list.toml"));
+            let c = Config::from_figment(Config::figment(file, Env::prefixed("SHARIFY_NONE_"))).unwrap();
+            assert_eq!(c.http.proxies().unwrap().len(), 2, "a TOML list works too");
             Ok(())
         });
     }

@@ -113,10 +113,26 @@ pub struct HttpConfig {
     pub body_limit_bytes: usize,
     /// Upper bound on one request's handling time, in seconds.
     pub request_timeout_secs: u64,
-    /// Comma-separated CIDRs of the proxies in front of the service (e.g. the load balancer's);
-    /// only a request arriving from one of them has its `X-Forwarded-For` believed, and then the
-    /// client is the right-most address in it that is not itself a trusted proxy.
+    /// CIDRs of the proxies in front of the service (e.g. the load balancer's): a TOML list, or
+    /// one comma-separated string (as an environment variable gives it). Only a request arriving
+    /// from one of them has its `X-Forwarded-For` believed, and then the client is the right-most
+    /// address in it that is not itself a trusted proxy.
+    #[serde(deserialize_with = "list_or_commas")]
     pub trusted_proxies: String,
+}
+
+/// Reads a list of strings, or one comma-separated string, as one comma-separated string.
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrString {
+        List(Vec<String>),
+        One(String),
+    }
+    Ok(match ListOrString::deserialize(d)? {
+        ListOrString::List(items) => items.join(","),
+        ListOrString::One(s) => s,
+    })
 }
 
 impl HttpConfig {
