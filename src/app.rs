@@ -196,10 +196,10 @@ impl Server {
         let state_after = state.clone();
         let counters: Arc<dyn crate::quotas::store::CounterStore> = state.store.clone();
         let jobs = [
-            tokio::spawn(expired_token_sweeper(state.clone())),
+            tokio::spawn(jobs::housekeeping::expired_token_sweeper(state.clone())),
             tokio::spawn(jobs::pending_enrichment::run(state.clone())),
             tokio::spawn(state.quotas.clone().run(counters, move |n| tracks.set_replicas(n))),
-            tokio::spawn(visit_flusher(state.clone())),
+            tokio::spawn(jobs::housekeeping::visit_flusher(state.clone())),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let delay = Duration::from_secs(state.config.shutdown.delay_secs);
@@ -260,39 +260,6 @@ fn admin_router(state: AppState) -> axum::Router {
         )
         .merge(crate::http::health::probe_routes())
         .with_state(state)
-}
-
-/// Adds share-link visit counts to the store every few seconds.
-async fn visit_flusher(state: AppState) {
-    let mut every = tokio::time::interval(crate::sharing::visits::FLUSH_EVERY);
-    loop {
-        every.tick().await;
-        state.visits.flush(&*state.store).await;
-    }
-}
-
-/// Deletes expired tokens every hour (on one replica at a time).
-async fn expired_token_sweeper(state: AppState) {
-    let mut every = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        every.tick().await;
-        state.user_limiter.forget_idle();
-        state.anonymous_limiter.forget_idle();
-        if !state.quotas.holds_lease(&*state.store, "expired_token_sweeper", Duration::from_secs(600)).await {
-            continue;
-        }
-        let hold = chrono::Duration::days(crate::users::account::USERNAME_HOLD_DAYS);
-        match state.store.purge_deleted_users(chrono::Utc::now() - hold).await {
-            Ok(n) if n > 0 => tracing::info!(purged = n, "usernames of deleted accounts released"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "deleted-account purge failed"),
-        }
-        match state.store.delete_expired_tokens(chrono::Utc::now()).await {
-            Ok(n) if n > 0 => tracing::info!(deleted = n, "expired tokens removed"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "expired-token sweep failed"),
-        }
-    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -1,6 +1,8 @@
 //! Typed configuration: built-in defaults → optional TOML file → `SHARIFY_<SECTION>__<KEY>` env vars.
 
 mod keys;
+mod limit_sections;
+mod proxies;
 mod sections;
 
 use figment::{
@@ -9,6 +11,7 @@ use figment::{
     Figment, Source,
 };
 pub use keys::{config_help, ConfigKey, CONFIG_KEYS};
+pub use limit_sections::*;
 pub use sections::*;
 use serde::{Deserialize, Serialize};
 

@@ -78,31 +78,6 @@ impl Default for ShutdownConfig {
     }
 }
 
-/// Per-user request quota on authenticated routes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RateLimitConfig {
-    /// Sustained requests per minute per user.
-    pub per_minute: u32,
-    /// Requests a user may make at once above that.
-    pub burst: u32,
-    /// Sustained requests per minute per client address without credentials (share pages, public
-    /// reads, legacy sign-up, …).
-    pub anonymous_per_minute: u32,
-    /// Requests one address may make at once without credentials.
-    pub anonymous_burst: u32,
-    /// How often (ms) replicas reconcile their request, login and sign-up counts through MongoDB:
-    /// the bound on how far N replicas can overshoot a shared limit (what the other N-1 admit in
-    /// one interval).
-    pub sync_ms: u64,
-}
-
-impl Default for RateLimitConfig {
-    fn default() -> Self {
-        Self { per_minute: 1200, burst: 300, anonymous_per_minute: 600, anonymous_burst: 120, sync_ms: 1000 }
-    }
-}
-
 /// Public HTTP listener settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -117,38 +92,8 @@ pub struct HttpConfig {
     /// one comma-separated string (as an environment variable gives it). Only a request arriving
     /// from one of them has its `X-Forwarded-For` believed, and then the client is the right-most
     /// address in it that is not itself a trusted proxy.
-    #[serde(deserialize_with = "list_or_commas")]
+    #[serde(deserialize_with = "super::proxies::list_or_commas")]
     pub trusted_proxies: String,
-}
-
-/// Reads a list of strings, or one comma-separated string, as one comma-separated string.
-fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum ListOrString {
-        List(Vec<String>),
-        One(String),
-    }
-    Ok(match ListOrString::deserialize(d)? {
-        ListOrString::List(items) => items.join(","),
-        ListOrString::One(s) => s,
-    })
-}
-
-impl HttpConfig {
-    /// The trusted proxies, parsed (an error names the key and the bad entry).
-    pub fn proxies(&self) -> Result<Vec<ipnet::IpNet>, String> {
-        self.trusted_proxies
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse::<ipnet::IpNet>().or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(
-                    |_| format!("http.trusted_proxies (SHARIFY_HTTP__TRUSTED_PROXIES): `{s}` is not a CIDR or address"),
-                )
-            })
-            .collect()
-    }
 }
 
 impl Default for HttpConfig {
@@ -345,34 +290,5 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret([redacted])")
-    }
-}
-
-/// Sharing limits.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SharingConfig {
-    /// Most collaborators one playlist may have (joins through links included).
-    pub max_collaborators: usize,
-}
-
-impl Default for SharingConfig {
-    fn default() -> Self {
-        Self { max_collaborators: 100 }
-    }
-}
-
-/// History limits.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct HistoryConfig {
-    /// Most bytes one playlist's history may take; beyond it the oldest entries before the last
-    /// 100 versions are deleted (those 100 always stay restorable).
-    pub max_bytes_per_playlist: u64,
-}
-
-impl Default for HistoryConfig {
-    fn default() -> Self {
-        Self { max_bytes_per_playlist: 32 * 1024 * 1024 }
     }
 }

@@ -27,5 +27,6 @@ mod share_links;
 mod share_page;
 mod sharing;
 mod sharing_limits;
+mod shutdown;
 mod store_changes;
 mod store_contract;

@@ -66,7 +66,7 @@ run_on() {
   "$venv/bin/st" --config-file tools/fuzz/schemathesis.toml run "$base/openapi.json" \
     --auth "$auth" --exclude-deprecated \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
-    --phases examples,coverage,fuzzing --max-time "$secs" --workers 2 --seed 20261129 || status=$?
+    --phases examples,coverage,fuzzing --max-time "$secs" --workers 1 --seed 20261129 || status=$?
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   if [ "$status" -ne 0 ]; then
