@@ -1,44 +1,91 @@
-//! JSPF (XSPF in JSON, <https://www.xspf.org/jspf>) export of a playlist.
+//! JSPF (XSPF in JSON, <https://www.xspf.org/jspf>) in the form ListenBrainz writes: tracks with
+//! `identifier` URLs, and our own ids in an `extension` block under our namespace.
 
 use serde_json::{json, Map, Value};
 
+use super::export::TrackOut;
 use crate::playlists::model::Playlist;
 
-/// The playlist as a JSPF document; `creator` is the owner's display name, `location` the
-/// playlist's page.
-pub fn to_jspf(playlist: &Playlist, creator: &str, location: &str) -> Value {
-    let tracks: Vec<Value> = playlist
-        .items
-        .iter()
-        .map(|item| {
-            let meta = item.meta.as_ref();
-            let mut t = Map::new();
-            t.insert("title".into(), json!(meta.map_or(&item.title, |m| &m.title)));
-            t.insert("creator".into(), json!(meta.map_or(&item.artist, |m| &m.artist)));
-            if let Some(album) = meta.and_then(|m| m.album.as_ref()).or(item.album.as_ref()) {
-                t.insert("album".into(), json!(album));
-            }
-            if let Some(ms) = meta.and_then(|m| m.duration_ms) {
-                t.insert("duration".into(), json!(ms));
-            }
-            if let Some(mbid) = meta.and_then(|m| m.mbid.as_ref()) {
-                t.insert("identifier".into(), json!([format!("https://musicbrainz.org/recording/{mbid}")]));
-            }
-            if let Some(image) = meta.and_then(|m| m.image.as_ref()) {
-                t.insert("image".into(), json!(image));
-            }
-            if let Some(url) = meta.and_then(|m| m.url.as_ref()) {
-                t.insert("info".into(), json!(url));
-            }
-            Value::Object(t)
-        })
-        .collect();
-    json!({"playlist": {
+/// The namespace of sharify's `extension` blocks.
+pub const EXTENSION: &str = "https://sharify.dev/jspf";
+
+/// What closes a document opened by [`head`].
+pub const END: &str = "]}}\n";
+
+/// One track as a JSPF object.
+pub fn track(t: &TrackOut<'_>) -> Value {
+    let mut o = Map::new();
+    o.insert("title".into(), json!(t.title));
+    o.insert("creator".into(), json!(t.artist));
+    if let Some(album) = t.album {
+        o.insert("album".into(), json!(album));
+    }
+    if let Some(ms) = t.duration_ms {
+        o.insert("duration".into(), json!(ms));
+    }
+    let mut identifiers = Vec::new();
+    if let Some(mbid) = t.mbid {
+        identifiers.push(json!(format!("https://musicbrainz.org/recording/{mbid}")));
+    }
+    if !identifiers.is_empty() {
+        o.insert("identifier".into(), Value::Array(identifiers));
+    }
+    o.insert("location".into(), json!([t.best_url()]));
+    if let Some(image) = t.image {
+        o.insert("image".into(), json!(image));
+    }
+    if let Some(url) = t.lastfm_url {
+        o.insert("info".into(), json!(url));
+    }
+    let ours = json!({
+        "item_id": t.item.item_id,
+        "artist_as_added": t.item.artist,
+        "title_as_added": t.item.title,
+        "added_at": t.item.added_at.to_rfc3339(),
+        "lastfm_url": t.lastfm_url,
+    });
+    o.insert("extension".into(), json!({ EXTENSION: ours }));
+    Value::Object(o)
+}
+
+/// The document up to its first track: `{"playlist": {…, "track": [`.
+pub fn head(playlist: &Playlist, creator: &str, location: &str) -> String {
+    let meta = json!({
         "title": playlist.meta.name,
         "creator": creator,
         "annotation": playlist.meta.description,
         "location": location,
+        "identifier": location,
         "date": playlist.meta.updated_at.to_rfc3339(),
-        "track": tracks,
-    }})
+        // No playlist id here: a share link's JSPF must not hand it out (`location` says where it lives).
+        "extension": { EXTENSION: { "version": playlist.meta.version } },
+    });
+    let mut text = json!({ "playlist": meta }).to_string();
+    // Reopen the object to append the track list: `…}}` becomes `…,"track":[`.
+    text.truncate(text.len() - 2);
+    text.push_str(",\"track\":[");
+    text
+}
+
+/// A block of tracks, comma-separated (preceded by a comma unless it is the first block).
+pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>, first_block: bool) -> String {
+    let mut out = String::new();
+    for (i, t) in tracks.enumerate() {
+        if i > 0 || !first_block {
+            out.push(',');
+        }
+        out.push_str(&track(&t).to_string());
+    }
+    out
+}
+
+/// The whole document at once (the share page's JSPF, which is cached per revision).
+pub fn to_jspf(playlist: &Playlist, creator: &str, location: &str) -> Value {
+    let text = format!(
+        "{}{}{}",
+        head(playlist, creator, location),
+        tracks(playlist.items.iter().map(|i| TrackOut::of(i)), true),
+        END
+    );
+    serde_json::from_str(&text).unwrap_or(Value::Null)
 }

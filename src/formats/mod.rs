@@ -1,3 +1,8 @@
-//! Pure import/export codecs (no I/O, no state).
+//! Import/export codecs (no I/O, no state) and the streamed export.
 
+pub mod csv_format;
+pub mod export;
 pub mod jspf;
+pub mod m3u;
+pub mod routes;
+pub mod xspf;

@@ -20,7 +20,7 @@ use crate::app::AppState;
     info(title = "sharify", description = "Create, organise and share music playlists, enriched from Last.fm."),
     modifiers(&SecuritySchemes),
     // Schemas referenced only from query parameters (utoipa registers body schemas itself).
-    components(schemas(crate::playlists::model::ListScope)),
+    components(schemas(crate::playlists::model::ListScope, crate::formats::export::ExportFormat)),
     tags(
         (name = "users", description = "Accounts"),
         (name = "auth", description = "Tokens"),

@@ -195,7 +195,8 @@ fn policy_by_id(playlist: &Playlist) -> CachePolicy {
     }
 }
 
-async fn owner_name(state: &AppState, playlist: &Playlist) -> String {
+/// The display name of the playlist's owner (their username when the account is gone).
+pub async fn owner_name(state: &AppState, playlist: &Playlist) -> String {
     match state.store.user_by_id(&playlist.meta.owner_id).await {
         Ok(Some(user)) => user.display_name,
         _ => playlist.meta.owner_username.clone(),

@@ -104,6 +104,7 @@ fn rows(visibility: &str) -> Vec<Row> {
             (c.add)(200),
         ),
         row(Method::GET, "/v1/playlists/{id}/items", None, c.read),
+        row(Method::GET, "/v1/playlists/{id}/export?format=csv", None, c.read),
         // The owner's item: a contributor may not remove it.
         row(Method::DELETE, "/v1/playlists/{id}/items/{item_id}", None, (c.edit)(204)),
         row(Method::POST, "/v1/playlists/{id}/items/{item_id}/move", Some(|| json!({"position": 1})), (c.edit)(200)),

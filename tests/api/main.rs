@@ -11,6 +11,7 @@ mod conditional;
 mod enrichment;
 mod enrichment_revisions;
 mod errors;
+mod export;
 mod faults;
 mod hardening;
 mod health;
