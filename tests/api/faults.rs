@@ -76,6 +76,19 @@ fn mongo_target() -> String {
     rest.split(['/', '?']).next().unwrap().to_owned()
 }
 
+/// Signs a user up and in on the service at `base` and creates a playlist: (token, playlist id).
+pub async fn signed_in_with_playlist(client: &Client, base: &str) -> (String, String) {
+    let body = json!({"username": "loader", "password": "correct horse battery", "display_name": "L"});
+    assert_eq!(client.post(format!("{base}/v1/users")).json(&body).send().await.unwrap().status(), 201);
+    let login = client
+        .post(format!("{base}/v1/auth/tokens"))
+        .json(&json!({"username": "loader", "password": "correct horse battery"}));
+    let token = login.send().await.unwrap().json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let r = client.post(format!("{base}/v1/playlists")).bearer_auth(&token).json(&json!({"name": "load"}));
+    let id = r.send().await.unwrap().json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    (token, id)
+}
+
 /// The status of a GET, if anything answered.
 pub async fn status(client: &Client, url: &str) -> Option<u16> {
     client.get(url).send().await.ok().map(|r| r.status().as_u16())
@@ -99,14 +112,7 @@ async fn mongodb_cut_and_restored_mid_load_loses_no_acknowledged_write() {
     let ready = format!("http://{}/readyz", server.admin_addr().unwrap());
     tokio::spawn(server.run(std::future::pending()));
     let client = http_client();
-    let body = json!({"username": "loader", "password": "correct horse battery", "display_name": "L"});
-    assert_eq!(client.post(format!("{base}/v1/users")).json(&body).send().await.unwrap().status(), 201);
-    let login = client
-        .post(format!("{base}/v1/auth/tokens"))
-        .json(&json!({"username": "loader", "password": "correct horse battery"}));
-    let token = login.send().await.unwrap().json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
-    let r = client.post(format!("{base}/v1/playlists")).bearer_auth(&token).json(&json!({"name": "load"}));
-    let id = r.send().await.unwrap().json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let (token, id) = signed_in_with_playlist(&client, &base).await;
 
     // Writers add tracks one at a time and remember what was acknowledged.
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -205,14 +211,7 @@ async fn killed_mid_load_on_the_embedded_store_loses_no_acknowledged_write() {
     };
     let mut child = start();
     eventually(30, "the service answers", || async { status(&client, &format!("{base}/healthz")).await }).await;
-    let body = json!({"username": "loader", "password": "correct horse battery", "display_name": "L"});
-    assert_eq!(client.post(format!("{base}/v1/users")).json(&body).send().await.unwrap().status(), 201);
-    let login = client
-        .post(format!("{base}/v1/auth/tokens"))
-        .json(&json!({"username": "loader", "password": "correct horse battery"}));
-    let token = login.send().await.unwrap().json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
-    let r = client.post(format!("{base}/v1/playlists")).bearer_auth(&token).json(&json!({"name": "load"}));
-    let id = r.send().await.unwrap().json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let (token, id) = signed_in_with_playlist(&client, &base).await;
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let writers: Vec<_> = (0..4)
         .map(|w| {

@@ -9,10 +9,10 @@ use std::{
     time::Duration,
 };
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::{
-    faults::status,
+    faults::{signed_in_with_playlist, status},
     helpers::{eventually, free_port, http_client, sharify_binary},
 };
 
@@ -32,14 +32,7 @@ async fn sigterm_under_load_fails_no_request_in_flight() {
         .unwrap();
     let client = http_client();
     eventually(30, "the service answers", || async { status(&client, &format!("{base}/healthz")).await }).await;
-    let body = json!({"username": "loader", "password": "correct horse battery", "display_name": "L"});
-    assert_eq!(client.post(format!("{base}/v1/users")).json(&body).send().await.unwrap().status(), 201);
-    let login = client
-        .post(format!("{base}/v1/auth/tokens"))
-        .json(&json!({"username": "loader", "password": "correct horse battery"}));
-    let token = login.send().await.unwrap().json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
-    let r = client.post(format!("{base}/v1/playlists")).bearer_auth(&token).json(&json!({"name": "load"}));
-    let id = r.send().await.unwrap().json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let (token, id) = signed_in_with_playlist(&client, &base).await;
     // A new connection per request: a refused connection then means "after the listener closed",
     // never a request the service had accepted.
     let fresh = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
