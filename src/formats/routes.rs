@@ -17,7 +17,7 @@ use crate::{
     error::{ApiError, ErrorEnvelope},
     http::{
         conditional::{self, CachePolicy},
-        extract::{etag, ApiPath, ApiQuery},
+        extract::{etag_of, ApiPath, ApiQuery},
     },
     playlists::{access::Action, write::load},
     sharing::page::owner_name,
@@ -57,8 +57,7 @@ async fn export(
 ) -> Result<Response, ApiError> {
     let playlist = load(&state, caller.0.as_ref().map(|c| &c.user), &id, Action::Read).await?;
     let format = query.format;
-    let tag = etag(playlist.meta.revision());
-    let tag = format!("{}-{}\"", tag.trim_end_matches('"'), format.extension());
+    let tag = etag_of(playlist.meta.revision(), format.extension());
     let head = ExportHead { creator: owner_name(&state, &playlist).await, location: format!("/p/{id}") };
     let disposition = content_disposition(&playlist.meta.name, format);
     let body = Body::from_stream(stream_body(playlist, head, format));

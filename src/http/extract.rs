@@ -97,6 +97,12 @@ fn bad_if_match() -> ApiError {
     ApiError::bad_request("invalid_if_match", "If-Match must be an ETag previously returned, e.g. \"3\"")
 }
 
+/// The ETag of one representation of a playlist revision (e.g. an export format): `"3.2-csv"`.
+pub fn etag_of(revision: crate::playlists::model::Revision, representation: &str) -> String {
+    let tag = etag(revision);
+    format!("{}-{representation}\"", &tag[..tag.len() - 1])
+}
+
 /// The ETag of a playlist revision: `"3"` until enrichment results land, then `"3.2"` (version
 /// 3, enrichment generation 2). It changes whenever the body does.
 pub fn etag(revision: crate::playlists::model::Revision) -> String {

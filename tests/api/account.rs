@@ -71,14 +71,7 @@ async fn deleting_an_account_removes_its_playlists_and_memberships_and_holds_its
     assert_eq!(r.status(), 404, "her playlists are deleted, collaborators included");
     let token = link["token"].as_str().unwrap();
     assert_eq!(app.request(Method::GET, &format!("/v1/shared/{token}")).send().await.unwrap().status(), 404);
-    let members: Value = app
-        .as_user(&bob, Method::GET, &format!("/v1/playlists/{his}/collaborators"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let members = app.get_json(&bob, &format!("/v1/playlists/{his}/collaborators")).await;
     assert!(members["collaborators"].as_array().unwrap().is_empty(), "she left what was shared with her: {members}");
     assert_eq!(app.get_playlist(&bob, &fork).await["owner"]["username"], "bob", "forks others made stay theirs");
     let again = app.request(Method::POST, "/v1/users").json(&json!({

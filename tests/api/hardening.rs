@@ -141,8 +141,8 @@ async fn share_link_visits_are_counted_without_a_write_each(backend: Backend) {
         assert_eq!(app.request(Method::GET, &format!("/v1/shared/{token}")).send().await.unwrap().status(), 200);
     }
     let listed = || async {
-        let r = app.as_user(&alice, Method::GET, &format!("/v1/playlists/{id}/share-links")).send().await.unwrap();
-        r.json::<Value>().await.unwrap()["links"][0]["visits"].as_u64().unwrap()
+        let links = app.get_json(&alice, &format!("/v1/playlists/{id}/share-links")).await;
+        links["links"][0]["visits"].as_u64().unwrap()
     };
     assert_eq!(listed().await, 20, "the owner sees every visit at once");
     eventually(15, "the visits reach the store", || async {

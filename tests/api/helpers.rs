@@ -178,8 +178,13 @@ impl TestApp {
 
     /// Reads a playlist as its owner.
     pub async fn get_playlist(&self, user: &TestUser, playlist: &str) -> Value {
-        let r = self.as_user(user, Method::GET, &format!("/v1/playlists/{playlist}")).send().await.unwrap();
-        assert_eq!(r.status(), 200);
+        self.get_json(user, &format!("/v1/playlists/{playlist}")).await
+    }
+
+    /// A GET as `user` that must answer 200, as JSON.
+    pub async fn get_json(&self, user: &TestUser, path: &str) -> Value {
+        let r = self.as_user(user, Method::GET, path).send().await.unwrap();
+        assert_eq!(r.status(), 200, "GET {path}");
         r.json().await.unwrap()
     }
 }
