@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod lastfm;
 pub mod legacy;
 pub mod limits;
+pub mod matching;
 pub mod metrics;
 pub mod playlists;
 pub mod quotas;

@@ -6,7 +6,10 @@ use std::{sync::Arc, time::Instant};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreResult};
+use super::{
+    records::{RecordKey, RecordStore},
+    Store, StoreResult,
+};
 use crate::{
     auth::store::{TokenRecord, TokenStore},
     metrics::Metrics,
@@ -202,5 +205,29 @@ impl CounterStore for InstrumentedStore {
     }
     async fn heartbeat(&self, replica: &str, until: DateTime<Utc>) -> StoreResult<u64> {
         timed!(self.heartbeat(replica, until))
+    }
+}
+
+#[async_trait]
+impl RecordStore for InstrumentedStore {
+    async fn claim_record(
+        &self,
+        at: RecordKey<'_>,
+        value: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<Option<String>> {
+        timed!(self.claim_record(at, value, expires_at))
+    }
+    async fn put_record(&self, at: RecordKey<'_>, value: &str, expires_at: Option<DateTime<Utc>>) -> StoreResult<()> {
+        timed!(self.put_record(at, value, expires_at))
+    }
+    async fn records(&self, kind: &str, keys: &[String]) -> StoreResult<Vec<(String, String)>> {
+        timed!(self.records(kind, keys))
+    }
+    async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()> {
+        timed!(self.delete_record(kind, key))
+    }
+    async fn delete_records_of(&self, owner: &str) -> StoreResult<()> {
+        timed!(self.delete_records_of(owner))
     }
 }

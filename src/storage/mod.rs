@@ -3,6 +3,7 @@
 pub mod embedded;
 pub mod instrumented;
 pub mod mongo;
+pub mod records;
 
 use std::sync::Arc;
 
@@ -19,7 +20,16 @@ pub use crate::store_error::{StoreError, StoreResult};
 /// All feature stores plus lifecycle operations; `AppState` holds one as `Arc<dyn Store>`.
 #[async_trait]
 pub trait Store:
-    UserStore + TokenStore + PlaylistStore + HistoryStore + ShareLinkStore + TrackCacheStore + CounterStore + Send + Sync
+    UserStore
+    + TokenStore
+    + PlaylistStore
+    + HistoryStore
+    + ShareLinkStore
+    + TrackCacheStore
+    + CounterStore
+    + records::RecordStore
+    + Send
+    + Sync
 {
     /// Creates tables, collections and indexes (idempotent).
     async fn migrate(&self) -> StoreResult<()>;

@@ -9,6 +9,7 @@ mod links;
 mod migration_tests;
 mod playlist_rows;
 mod playlists;
+mod records;
 mod tracks;
 mod users;
 mod versions;
@@ -96,6 +97,16 @@ const MIGRATIONS: &[&str] = &[
      UPDATE playlists SET items = '[]';
      ALTER TABLE playlists ADD COLUMN enrichment_gen INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE playlist_history ADD COLUMN delta TEXT;",
+    // Idempotency keys and remembered match decisions (`storage::records`).
+    "CREATE TABLE records (
+       kind TEXT NOT NULL,
+       key TEXT NOT NULL,
+       owner TEXT NOT NULL,
+       value TEXT NOT NULL,
+       expires_us INTEGER,
+       PRIMARY KEY (kind, key)
+     ) WITHOUT ROWID;
+     CREATE INDEX records_by_owner ON records (owner);",
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction.

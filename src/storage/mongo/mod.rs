@@ -8,6 +8,7 @@ mod history;
 mod links;
 mod playlist_update;
 mod playlists;
+mod records;
 mod tracks;
 mod users;
 
@@ -54,6 +55,9 @@ impl MongoStore {
     }
     pub(crate) fn links(&self) -> Collection<Document> {
         self.db.collection("share_links")
+    }
+    pub(crate) fn records(&self) -> Collection<Document> {
+        self.db.collection("records")
     }
     pub(crate) fn history(&self) -> Collection<Document> {
         self.db.collection("playlist_history")
@@ -149,6 +153,8 @@ impl Store for MongoStore {
         self.links().create_index(index(doc! {"playlist_id": 1}, "by_playlist", false)).await.map_err(mongo_err)?;
         self.counters().create_index(expiring("expires_at", "expire")).await.map_err(mongo_err)?;
         self.replicas().create_index(expiring("until", "expire")).await.map_err(mongo_err)?;
+        self.records().create_index(expiring("expires_at", "expire")).await.map_err(mongo_err)?;
+        self.records().create_index(index(doc! {"owner": 1}, "by_owner", false)).await.map_err(mongo_err)?;
         Ok(())
     }
 

@@ -1,0 +1,5 @@
+//! Track matching: how sure we are that a canonical track is the one a line means, and what the
+//! user decided when we were not sure.
+
+pub mod names;
+pub mod score;

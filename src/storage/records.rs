@@ -1,0 +1,35 @@
+//! Small keyed records that belong to a user and may expire: idempotency keys (the first answer
+//! to a request) and remembered match decisions. One table or collection for both, by `kind`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::store_error::StoreResult;
+
+/// Where a record lives: its kind, its owner and its key (unique per kind).
+#[derive(Debug, Clone, Copy)]
+pub struct RecordKey<'a> {
+    /// What the record is (`idempotency`, `match_decision`).
+    pub kind: &'a str,
+    /// The user it belongs to (deleted with them).
+    pub owner: &'a str,
+    /// Its key within the kind (includes the owner, so owners never share a record).
+    pub key: &'a str,
+}
+
+/// Keyed, optionally expiring records; an expired record reads as absent.
+#[async_trait]
+pub trait RecordStore: Send + Sync {
+    /// Stores `value` under `at` unless a live record is there; returns that record's value
+    /// when there is one (and then writes nothing).
+    async fn claim_record(&self, at: RecordKey<'_>, value: &str, expires_at: DateTime<Utc>)
+        -> StoreResult<Option<String>>;
+    /// Stores `value` under `at`, replacing any record there.
+    async fn put_record(&self, at: RecordKey<'_>, value: &str, expires_at: Option<DateTime<Utc>>) -> StoreResult<()>;
+    /// The live records of `kind` among `keys`, as `(key, value)`.
+    async fn records(&self, kind: &str, keys: &[String]) -> StoreResult<Vec<(String, String)>>;
+    /// Removes the record at `kind`/`key`, if any.
+    async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()>;
+    /// Removes every record `owner` has (account deletion).
+    async fn delete_records_of(&self, owner: &str) -> StoreResult<()>;
+}
