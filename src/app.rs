@@ -84,7 +84,13 @@ impl AppState {
             tracing::error!(error = %e, "cannot build the Last.fm client; enrichment is off");
             None
         });
-        let tracks = Arc::new(TrackService::new(client, store.clone(), &config.lastfm, metrics.clone()));
+        let tracks = Arc::new(TrackService::with_accept_threshold(
+            client,
+            store.clone(),
+            &config.lastfm,
+            metrics.clone(),
+            config.matching.accept_threshold,
+        ));
         let quotas = Quotas::new(
             store.backend_name() != "embedded",
             Duration::from_millis(config.ratelimit.sync_ms),

@@ -161,6 +161,21 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "most collaborators one playlist may have (409 too_many_collaborators beyond)",
     },
     ConfigKey {
+        env: "SHARIFY_MATCHING__ACCEPT_THRESHOLD",
+        default: "0.85",
+        help: "confidence (0-1) at or above which a track match is taken without review",
+    },
+    ConfigKey {
+        env: "SHARIFY_MATCHING__REVIEW_THRESHOLD",
+        default: "0.5",
+        help: "confidence (0-1) at or above which a doubtful match goes to the review queue (below: unmatched)",
+    },
+    ConfigKey {
+        env: "SHARIFY_IMPORT__MAX_BYTES",
+        default: "10485760",
+        help: "largest playlist file an import accepts, in bytes (413 beyond)",
+    },
+    ConfigKey {
         env: "SHARIFY_ADMIN__BIND",
         default: "0.0.0.0:9090",
         help: "admin listener: /metrics, /healthz, /readyz (keep it private)",
@@ -210,7 +225,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

@@ -55,3 +55,34 @@ impl Default for HistoryConfig {
         Self { max_bytes_per_playlist: 32 * 1024 * 1024 }
     }
 }
+
+/// Track matching thresholds (see the README's "How tracks are matched").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatchingConfig {
+    /// Confidence at or above which a candidate is taken without asking (`matched`).
+    pub accept_threshold: f64,
+    /// Confidence at or above which the best candidate is offered for review (`review`); below
+    /// it the line is `unmatched`.
+    pub review_threshold: f64,
+}
+
+impl Default for MatchingConfig {
+    fn default() -> Self {
+        Self { accept_threshold: 0.85, review_threshold: 0.5 }
+    }
+}
+
+/// Playlist file imports.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportConfig {
+    /// Largest file accepted, in bytes (413 beyond, before the rest is read).
+    pub max_bytes: usize,
+}
+
+impl Default for ImportConfig {
+    fn default() -> Self {
+        Self { max_bytes: 10 * 1024 * 1024 }
+    }
+}

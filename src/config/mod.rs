@@ -43,6 +43,10 @@ pub struct Config {
     pub sharing: SharingConfig,
     /// History limits.
     pub history: HistoryConfig,
+    /// Track matching thresholds.
+    pub matching: MatchingConfig,
+    /// Playlist file imports.
+    pub import: ImportConfig,
 }
 
 impl Config {
@@ -79,6 +83,20 @@ impl Config {
             config.lastfm.api_key = None;
         }
         config.http.proxies().map_err(ConfigError)?;
+        let m = &config.matching;
+        if !(0.0..=1.0).contains(&m.review_threshold)
+            || !(0.0..=1.0).contains(&m.accept_threshold)
+            || m.review_threshold > m.accept_threshold
+        {
+            return Err(ConfigError(
+                "matching.review_threshold and matching.accept_threshold must be within 0..1, review <= accept \
+                 (SHARIFY_MATCHING__REVIEW_THRESHOLD, SHARIFY_MATCHING__ACCEPT_THRESHOLD)"
+                    .into(),
+            ));
+        }
+        if config.import.max_bytes == 0 {
+            return Err(ConfigError("import.max_bytes must be at least 1 (SHARIFY_IMPORT__MAX_BYTES)".into()));
+        }
         let l = &config.lastfm;
         if !(l.rate_per_sec > 0.0 && l.rate_per_sec.is_finite())
             || l.burst == 0

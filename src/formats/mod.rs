@@ -2,6 +2,7 @@
 
 pub mod csv_format;
 pub mod export;
+pub mod import;
 pub mod jspf;
 pub mod m3u;
 pub mod routes;

@@ -55,7 +55,10 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
         let outcomes = enrich::lookup_within_budget(state, &queries).await;
         let result = write::save_enrichment(state, &id, |item| {
             let mut item = item.clone();
-            outcomes.get(&item.track_key).is_some_and(|o| enrich::apply(&mut item, o)).then_some(item)
+            outcomes
+                .get(&item.track_key)
+                .is_some_and(|o| enrich::settle(&mut item, Some(o), true, &state.config.matching))
+                .then_some(item)
         })
         .await;
         match result {

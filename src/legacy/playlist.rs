@@ -91,15 +91,15 @@ pub async fn edit(state: &AppState, user: &User, body: &LegacyBody) -> Result<()
         _ => return Err(LegacyError::bad_request("op_type should be ADD or DELETE")),
     };
     match state.tracks.lookup(&artist, &track).await {
-        Ok(Lookup::Found(_)) => {}
-        Ok(Lookup::NotFound) => return Err(LegacyError::bad_request("Track not found")),
+        Ok(Lookup::Found(..)) => {}
+        Ok(Lookup::NotFound(_)) => return Err(LegacyError::bad_request("Track not found")),
         Err(LastfmError::NotFound(message)) => return Err(LegacyError::bad_request(message)),
         Err(e) => return Err(ApiError::from(e).into()),
     }
     let id = find(state, user, name.trim()).await?.ok_or_else(|| LegacyError::bad_request(INVALID_NAME))?;
     if add {
         let request = AddItems {
-            tracks: vec![TrackInput { artist, title: track, album: None }],
+            tracks: vec![TrackInput::named(&artist, &track)],
             position: None,
             on_duplicate: OnDuplicate::Reject,
         };

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 /// What kind of recording a title names, when it is not the plain studio track.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// A live recording.
     Live,

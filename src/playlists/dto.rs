@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{ForkedFrom, Item, ListScope, Playlist, PlaylistMeta, Visibility};
-use crate::tracks::model::{Enrichment, TrackMeta};
+use crate::{
+    matching::model::TrackMatch,
+    tracks::model::{Enrichment, TrackMeta},
+};
 
 /// Create-playlist request.
 #[derive(Deserialize, ToSchema)]
@@ -106,6 +109,21 @@ pub struct ItemDto {
     pub enrichment: Enrichment,
     /// Last.fm metadata, when enriched.
     pub meta: Option<TrackMeta>,
+    /// Duration in milliseconds, as given when added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// MusicBrainz recording id, as given when added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mbid: Option<String>,
+    /// ISRC, as given when added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isrc: Option<String>,
+    /// Links to the track on music platforms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+    /// Which canonical track this is and how sure we are (absent on items added before matching).
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub matching: Option<TrackMatch>,
 }
 
 /// A page of playlists.
@@ -187,6 +205,11 @@ impl From<&Item> for ItemDto {
             added_at: i.added_at,
             enrichment: i.enrichment,
             meta: i.meta.clone(),
+            duration_ms: i.duration_ms,
+            mbid: i.mbid.clone(),
+            isrc: i.isrc.clone(),
+            links: i.links.clone(),
+            matching: i.matching.clone(),
         }
     }
 }

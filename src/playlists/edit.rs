@@ -227,6 +227,11 @@ mod tests {
             track_key: id.into(),
             enrichment: Enrichment::Unenriched,
             meta: None,
+            duration_ms: None,
+            mbid: None,
+            isrc: None,
+            links: Vec::new(),
+            matching: None,
         }
     }
 

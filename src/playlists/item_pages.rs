@@ -108,6 +108,11 @@ mod tests {
                     track_key: (*id).to_owned(),
                     enrichment: Enrichment::Unenriched,
                     meta: None,
+                    duration_ms: None,
+                    mbid: None,
+                    isrc: None,
+                    links: Vec::new(),
+                    matching: None,
                 })
             })
             .collect()

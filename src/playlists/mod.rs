@@ -1,6 +1,7 @@
 //! Playlists and their ordered items: CRUD, optimistic concurrency, duplicate detection.
 
 pub mod access;
+pub mod add;
 pub mod bodies;
 pub mod dto;
 pub mod edit;

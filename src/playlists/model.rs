@@ -6,7 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::tracks::model::{Enrichment, TrackMeta};
+use crate::{
+    matching::model::TrackMatch,
+    tracks::model::{Enrichment, TrackMeta},
+};
 
 /// Who may read a playlist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
@@ -83,6 +86,50 @@ pub struct Item {
     /// Last.fm metadata, once enriched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<TrackMeta>,
+    /// Duration in milliseconds, as the file or client gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// MusicBrainz recording id, as the file or client gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mbid: Option<String>,
+    /// ISRC, as the file or client gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isrc: Option<String>,
+    /// Links to the track on music platforms (Spotify, Deezer, YouTube, Apple Music, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+    /// Which canonical track this item is, and how sure we are.
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub matching: Option<TrackMatch>,
+}
+
+impl Item {
+    /// A new item for `artist` / `title`, added by `added_by` now, not yet looked up.
+    pub fn new(artist: String, title: String, added_by: &str) -> Self {
+        Self {
+            item_id: crate::ids::new_id(),
+            pos: 0,
+            track_key: super::normalize::track_key(&artist, &title),
+            artist,
+            title,
+            album: None,
+            added_by: added_by.to_owned(),
+            added_at: crate::ids::now(),
+            enrichment: Enrichment::Unenriched,
+            meta: None,
+            duration_ms: None,
+            mbid: None,
+            isrc: None,
+            links: Vec::new(),
+            matching: None,
+        }
+    }
+
+    /// Last.fm's metadata when it is a match to trust (matched, or from before matching existed).
+    pub fn trusted_meta(&self) -> Option<&TrackMeta> {
+        let trusted = self.matching.as_ref().is_none_or(|m| m.status == crate::matching::model::MatchStatus::Matched);
+        self.meta.as_ref().filter(|_| trusted)
+    }
 }
 
 /// Playlist fields without its items (what listings carry).

@@ -1,5 +1,6 @@
 //! Enrichment of playlist items: look new tracks up within the budget before the write, save
-//! what is not resolved as `pending`, and let the background job finish those.
+//! what is not resolved as `pending`, and let the background job finish those. Every resolved
+//! lookup also decides the item's match.
 
 use std::{collections::HashMap, time::Duration};
 
@@ -7,7 +8,16 @@ use super::{
     model::{Enrichment, TrackMeta},
     service::{Lookup, Outcome, TrackQuery},
 };
-use crate::{app::AppState, playlists::model::Item};
+use crate::{
+    app::AppState,
+    config::MatchingConfig,
+    matching::{
+        decide::decide,
+        model::{DecidedBy, TrackMatch},
+        score::TrackFacts,
+    },
+    playlists::model::Item,
+};
 
 /// Looks tracks up within the configured budget; empty when enrichment is off.
 pub async fn lookup_within_budget(state: &AppState, queries: &[TrackQuery]) -> HashMap<String, Outcome> {
@@ -22,27 +32,40 @@ pub async fn lookup_within_budget(state: &AppState, queries: &[TrackQuery]) -> H
     outcomes
 }
 
-/// The state a new item starts in, given its lookup outcome.
-pub fn initial_state(outcome: Option<&Outcome>, enabled: bool) -> (Enrichment, Option<TrackMeta>) {
-    match outcome {
-        Some(Outcome::Done(Lookup::Found(meta))) => (Enrichment::Enriched, Some(TrackMeta::clone(meta))),
-        Some(Outcome::Done(Lookup::NotFound)) => (Enrichment::NotFound, None),
-        Some(Outcome::Pending) => (Enrichment::Pending, None),
-        None if enabled => (Enrichment::Pending, None),
-        None => (Enrichment::Unenriched, None),
+/// What a line says about its track, for scoring.
+pub fn facts_of_item(item: &Item) -> TrackFacts<'_> {
+    TrackFacts {
+        artist: &item.artist,
+        title: &item.title,
+        duration_ms: item.duration_ms,
+        mbid: item.mbid.as_deref(),
+        isrc: item.isrc.as_deref(),
     }
 }
 
-/// Applies a resolved outcome to an item; false when there is nothing to change.
-pub fn apply(item: &mut Item, outcome: &Outcome) -> bool {
-    let (enrichment, meta) = match outcome {
-        Outcome::Pending => return false,
-        other => initial_state(Some(other), true),
+/// Sets an item's enrichment, metadata and match from its lookup outcome (`None`: not looked
+/// up). A match you decided stays. Returns false when nothing changed (or it is still pending).
+pub fn settle(item: &mut Item, outcome: Option<&Outcome>, enabled: bool, thresholds: &MatchingConfig) -> bool {
+    let (enrichment, meta, matching) = match outcome {
+        Some(Outcome::Done(Lookup::Found(meta, alternatives))) => (
+            Enrichment::Enriched,
+            Some(TrackMeta::clone(meta)),
+            decide(&facts_of_item(item), Some(meta), alternatives, thresholds),
+        ),
+        Some(Outcome::Done(Lookup::NotFound(alternatives))) => {
+            (Enrichment::NotFound, None, decide(&facts_of_item(item), None, alternatives, thresholds))
+        }
+        Some(Outcome::Pending) if item.enrichment == Enrichment::Pending => return false,
+        Some(Outcome::Pending) => (Enrichment::Pending, None, TrackMatch::pending()),
+        None if enabled => (Enrichment::Pending, None, TrackMatch::pending()),
+        None => (Enrichment::Unenriched, None, TrackMatch::unmatched(Vec::new())),
     };
-    if item.enrichment == enrichment && item.meta == meta {
-        return false;
+    let user_decided = item.matching.as_ref().is_some_and(|m| m.decided_by == DecidedBy::User);
+    let before = (item.enrichment, item.meta.clone(), item.matching.clone());
+    item.enrichment = if user_decided && item.meta.is_some() { Enrichment::Enriched } else { enrichment };
+    if !user_decided {
+        item.meta = meta;
+        item.matching = Some(matching);
     }
-    item.enrichment = enrichment;
-    item.meta = meta;
-    true
+    before != (item.enrichment, item.meta.clone(), item.matching.clone())
 }

@@ -66,6 +66,9 @@ pub struct CachedTrack {
     pub key: String,
     /// `None` when Last.fm does not know the track.
     pub meta: Option<TrackMeta>,
+    /// Last.fm's search hits, kept when its answer was not a sure match for the names asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<TrackMeta>,
     /// When Last.fm was asked.
     pub fetched_at: DateTime<Utc>,
 }

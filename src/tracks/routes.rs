@@ -91,8 +91,8 @@ async fn lookup(
 ) -> Result<Json<TrackMeta>, ApiError> {
     let (artist, title) = (field(&query.artist, "artist")?, field(&query.title, "title")?);
     match state.tracks.lookup(&artist, &title).await? {
-        Lookup::Found(meta) => Ok(Json(TrackMeta::clone(&meta))),
-        Lookup::NotFound => Err(ApiError::not_found("track_not_found", "Last.fm does not know this track")),
+        Lookup::Found(meta, _) => Ok(Json(TrackMeta::clone(&meta))),
+        Lookup::NotFound(_) => Err(ApiError::not_found("track_not_found", "Last.fm does not know this track")),
     }
 }
 

@@ -12,7 +12,11 @@ use chrono::{DateTime, Utc};
 
 use super::model::{CachedTrack, TrackMeta};
 use crate::{
-    config::LastfmConfig,
+    config::{LastfmConfig, MatchingConfig},
+    matching::{
+        decide::{facts_of, MAX_CANDIDATES},
+        score::{confidence, TrackFacts},
+    },
     ids,
     lastfm::{LastfmClient, LastfmError},
     metrics::Metrics,
@@ -28,13 +32,27 @@ const MEMORY_TTL: Duration = Duration::from_secs(600);
 /// lookup answers `Pending` at once and is retried by the pending-items job).
 pub const MAX_QUEUED: usize = 1024;
 
+/// Other tracks a doubtful lookup may mean (Last.fm search hits), for matching.
+pub type Alternatives = Arc<[TrackMeta]>;
+
 /// A resolved lookup.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup {
-    /// Last.fm knows the track.
-    Found(Arc<TrackMeta>),
-    /// Last.fm does not know it.
-    NotFound,
+    /// Last.fm knows the track (its autocorrected answer), with search hits when that answer
+    /// is not a sure match for the names asked.
+    Found(Arc<TrackMeta>, Alternatives),
+    /// Last.fm does not know it; what its search offered instead.
+    NotFound(Alternatives),
+}
+
+impl Lookup {
+    fn of(entry: &CachedTrack) -> Self {
+        let alternatives: Alternatives = entry.alternatives.clone().into();
+        match &entry.meta {
+            Some(m) => Lookup::Found(Arc::new(m.clone()), alternatives),
+            None => Lookup::NotFound(alternatives),
+        }
+    }
 }
 
 /// A lookup's state when a budget ran out.
@@ -75,12 +93,26 @@ pub struct TrackService {
     queued: Mutex<HashSet<String>>,
     found_ttl: chrono::Duration,
     not_found_ttl: chrono::Duration,
+    /// Below this confidence Last.fm's answer is doubtful and its search is asked too.
+    accept_threshold: f64,
     metrics: Metrics,
 }
 
 impl TrackService {
     /// Builds the service; without a client every lookup is `NotConfigured`.
     pub fn new(client: Option<LastfmClient>, store: Arc<dyn Store>, config: &LastfmConfig, metrics: Metrics) -> Self {
+        Self::with_accept_threshold(client, store, config, metrics, MatchingConfig::default().accept_threshold)
+    }
+
+    /// Builds the service; answers below `accept_threshold` (a match confidence) are doubtful and
+    /// also get Last.fm's search hits.
+    pub fn with_accept_threshold(
+        client: Option<LastfmClient>,
+        store: Arc<dyn Store>,
+        config: &LastfmConfig,
+        metrics: Metrics,
+        accept_threshold: f64,
+    ) -> Self {
         Self {
             client: client.map(Arc::new),
             store,
@@ -89,6 +121,7 @@ impl TrackService {
             queued: Mutex::new(HashSet::new()),
             found_ttl: chrono::Duration::days(i64::from(config.found_ttl_days)),
             not_found_ttl: chrono::Duration::hours(i64::from(config.not_found_ttl_hours)),
+            accept_threshold,
             metrics,
         }
     }
@@ -172,7 +205,7 @@ impl TrackService {
         for q in misses {
             match by_key.get(q.key.as_str()) {
                 Some(entry) => {
-                    let lookup = entry.meta.clone().map_or(Lookup::NotFound, |m| Lookup::Found(Arc::new(m)));
+                    let lookup = Lookup::of(entry);
                     if self.is_fresh(entry, now) {
                         self.count("store_hit");
                         self.memory.insert(q.key.clone(), lookup.clone()).await;
@@ -238,6 +271,7 @@ impl TrackService {
     async fn fetch(self: Arc<Self>, query: TrackQuery) -> Result<Lookup, LastfmError> {
         let client = self.client.clone().ok_or(LastfmError::NotConfigured)?;
         let store = Arc::clone(&self.store);
+        let accept_threshold = self.accept_threshold;
         let key = query.key.clone();
         let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let ran_here = Arc::clone(&ran);
@@ -246,21 +280,21 @@ impl TrackService {
             .try_get_with(key, async move {
                 ran_here.store(true, std::sync::atomic::Ordering::Relaxed);
                 let now = ids::now();
-                let (lookup, mut keys) = match client.track_info(&query.artist, &query.title).await {
+                let (meta, mut keys) = match client.track_info(&query.artist, &query.title).await {
                     Ok(info) => {
                         let meta = TrackMeta::from_info(info, now);
                         let corrected = track_key(&meta.artist, &meta.title);
-                        (Lookup::Found(Arc::new(meta)), vec![query.key.clone(), corrected])
+                        (Some(meta), vec![query.key.clone(), corrected])
                     }
-                    Err(LastfmError::NotFound(_)) => (Lookup::NotFound, vec![query.key.clone()]),
+                    Err(LastfmError::NotFound(_)) => (None, vec![query.key.clone()]),
                     Err(e) => return Err(e),
                 };
                 keys.dedup();
-                let meta = match &lookup {
-                    Lookup::Found(m) => Some(TrackMeta::clone(m)),
-                    Lookup::NotFound => None,
-                };
-                let entry = CachedTrack { key: query.key.clone(), meta, fetched_at: now };
+                let line = TrackFacts { artist: &query.artist, title: &query.title, ..TrackFacts::default() };
+                let sure = meta.as_ref().is_some_and(|m| confidence(&line, &facts_of(m)) >= accept_threshold);
+                let alternatives = if sure { Vec::new() } else { search_hits(&client, &query, now).await };
+                let entry = CachedTrack { key: query.key.clone(), meta, alternatives, fetched_at: now };
+                let lookup = Lookup::of(&entry);
                 if let Err(e) = store.put_cached_track(&keys, &entry).await {
                     tracing::warn!(error = %e, "track cache write failed");
                 }
@@ -293,5 +327,33 @@ impl TrackService {
             }
             this.refreshing.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
         });
+    }
+}
+
+/// Last.fm's search hits for a doubtful lookup (none when the search fails: matching then works
+/// with the autocorrected answer alone).
+async fn search_hits(client: &LastfmClient, query: &TrackQuery, now: DateTime<Utc>) -> Vec<TrackMeta> {
+    match client.track_search(&format!("{} {}", query.artist, query.title), MAX_CANDIDATES as u32).await {
+        Ok(page) => page
+            .items
+            .into_iter()
+            .map(|hit| TrackMeta {
+                artist: hit.artist,
+                title: hit.name,
+                album: None,
+                duration_ms: hit.duration_ms,
+                mbid: hit.mbid,
+                url: hit.url,
+                tags: Vec::new(),
+                listeners: hit.listeners,
+                playcount: hit.playcount,
+                image: hit.image,
+                enriched_at: now,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::debug!(error = %e, "track.search failed; matching with the autocorrected answer only");
+            Vec::new()
+        }
     }
 }

@@ -204,6 +204,11 @@ fn item(by: &User, title: &str, n: i64) -> Arc<Item> {
         track_key: sharify::playlists::normalize::track_key("Artist", title),
         enrichment: Enrichment::Unenriched,
         meta: None,
+        duration_ms: None,
+        mbid: None,
+        isrc: None,
+        links: Vec::new(),
+        matching: None,
     })
 }
 

@@ -18,6 +18,7 @@ mod health;
 mod items;
 mod lastfm_fake;
 mod lastfm_recorded;
+mod matching_quality;
 mod legacy;
 mod openapi;
 mod ops;

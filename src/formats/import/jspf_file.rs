@@ -1,0 +1,107 @@
+//! JSPF as ListenBrainz exports it: `playlist.title`, `annotation`, and per `track` its
+//! `creator`, `title`, `album`, `duration`, `identifier` (MusicBrainz recording URLs),
+//! `location`s, and sharify's own `extension` (ISRC, links).
+
+use serde::Deserialize;
+use serde_json::{value::RawValue, Value};
+
+use super::{keep_link, mbid_of, ParsedFile};
+use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::add::TrackInput};
+
+#[derive(Deserialize)]
+struct Document<'a> {
+    #[serde(borrow)]
+    playlist: Option<PlaylistPart<'a>>,
+}
+
+#[derive(Deserialize)]
+struct PlaylistPart<'a> {
+    title: Option<Value>,
+    annotation: Option<Value>,
+    #[serde(borrow, default)]
+    track: Option<Vec<&'a RawValue>>,
+}
+
+/// A string field, or `None` for anything else.
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// A field that may be one string or a list of them.
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn track(v: &Value) -> Result<TrackInput, &'static str> {
+    let o = v.as_object().ok_or("the track is not an object")?;
+    let artist = o.get("creator").and_then(text).ok_or("the track has no creator (artist)")?;
+    let title = o.get("title").and_then(text).ok_or("the track has no title")?;
+    let mut t = TrackInput::named(&artist, &title);
+    t.album = o.get("album").and_then(text);
+    t.duration_ms = o.get("duration").and_then(Value::as_u64).filter(|ms| *ms > 0);
+    t.mbid = o.get("identifier").map(strings).unwrap_or_default().iter().find_map(|i| mbid_of(i));
+    t.links = o.get("location").map(strings).unwrap_or_default().into_iter().filter(|l| keep_link(l)).collect();
+    if let Some(ours) = o.get("extension").and_then(|e| e.get(EXTENSION)) {
+        t.isrc = ours.get("isrc").and_then(text);
+        for link in ours.get("links").map(strings).unwrap_or_default() {
+            if keep_link(&link) && !t.links.contains(&link) {
+                t.links.push(link);
+            }
+        }
+    }
+    Ok(t)
+}
+
+/// Reads a JSPF file.
+pub fn parse(body: &str) -> Result<ParsedFile, ApiError> {
+    let doc: Document<'_> = serde_json::from_str(body).map_err(|e| {
+        ApiError::invalid(
+            "malformed_json",
+            format!("the JSON is malformed at line {}, column {}: {e}", e.line(), e.column()),
+        )
+    })?;
+    let playlist = doc
+        .playlist
+        .ok_or_else(|| ApiError::invalid("not_a_playlist", "this JSON is not a JSPF playlist (no \"playlist\" object)"))?;
+    let mut file = ParsedFile {
+        name: playlist.title.as_ref().and_then(text),
+        description: playlist.annotation.as_ref().and_then(text),
+        ..ParsedFile::default()
+    };
+    for raw in playlist.track.unwrap_or_default() {
+        // The track's physical line: where its text starts in the body.
+        let offset = raw.get().as_ptr() as usize - body.as_ptr() as usize;
+        let line = body[..offset].matches('\n').count() + 1;
+        let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+        match track(&value) {
+            Ok(t) => file.tracks.push((line, t)),
+            Err(reason) => file.reject(line, reason),
+        }
+    }
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listenbrainz_jspf() {
+        let body = r#"{"playlist": {"title": "Weekly Jams", "track": [
+  {"title": "Hoppípolla", "creator": "Sigur Rós",
+   "identifier": ["https://musicbrainz.org/recording/0b8e90e9-f646-4d5f-9ae8-5d0928398f9f"]},
+  {"title": "orphan"}
+]}}"#;
+        let file = parse(body).unwrap();
+        assert_eq!(file.name.as_deref(), Some("Weekly Jams"));
+        assert_eq!(file.tracks[0].0, 2);
+        assert_eq!(file.tracks[0].1.mbid.as_deref(), Some("0b8e90e9-f646-4d5f-9ae8-5d0928398f9f"));
+        assert_eq!(file.rejected[0].line, 4);
+        let err = parse("{\"playlist\": [").unwrap_err();
+        assert!(err.message.contains("line 1"), "{}", err.message);
+    }
+}

@@ -1,0 +1,145 @@
+//! Reading playlist files: the format from the media type, `?format=` or the body itself, then
+//! one parser per format. Parsers keep going past lines that cannot become a track and report
+//! them by physical line; anything that makes the whole file unreadable is an error.
+
+mod csv_file;
+mod jspf_file;
+mod m3u_file;
+mod text;
+mod xspf_file;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::export::ExportFormat;
+use crate::{error::ApiError, playlists::add::TrackInput};
+
+/// A line of the file that did not become a track, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Rejected {
+    /// Physical line number in the file (a header is line 1).
+    pub line: usize,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+/// What a playlist file holds.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    /// The playlist's name, when the file has one.
+    pub name: Option<String>,
+    /// Its description, when the file has one.
+    pub description: Option<String>,
+    /// The tracks, each with the physical line it starts on.
+    pub tracks: Vec<(usize, TrackInput)>,
+    /// Lines that could not become a track.
+    pub rejected: Vec<Rejected>,
+}
+
+impl ParsedFile {
+    fn reject(&mut self, line: usize, reason: impl Into<String>) {
+        self.rejected.push(Rejected { line, reason: reason.into() });
+    }
+}
+
+/// The format named by a media type, when it names one.
+fn format_of_media_type(content_type: &str) -> Result<Option<ExportFormat>, ApiError> {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    Ok(match essence.as_str() {
+        "text/csv" | "application/csv" | "text/tab-separated-values" | "text/x-csv" => Some(ExportFormat::Csv),
+        "audio/x-mpegurl" | "audio/mpegurl" | "application/x-mpegurl" | "application/vnd.apple.mpegurl" => {
+            Some(ExportFormat::M3u8)
+        }
+        "application/xspf+xml" | "application/xml" | "text/xml" => Some(ExportFormat::Xspf),
+        "application/jspf+json" | "application/json" => Some(ExportFormat::Jspf),
+        "" | "text/plain" | "application/octet-stream" | "multipart/form-data" => None,
+        other => {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!(
+                    "cannot import {other}: send CSV (text/csv), M3U/M3U8 (audio/x-mpegurl), XSPF \
+                     (application/xspf+xml) or JSPF (application/jspf+json), or text/plain to let the \
+                     format be recognised"
+                ),
+            ))
+        }
+    })
+}
+
+/// Recognises the format from the text itself.
+fn sniff(text: &str) -> ExportFormat {
+    let start = text.trim_start();
+    if start.starts_with('{') {
+        ExportFormat::Jspf
+    } else if start.starts_with('<') {
+        ExportFormat::Xspf
+    } else if start.starts_with("#EXTM3U") || start.starts_with("#EXTINF") {
+        ExportFormat::M3u8
+    } else {
+        let first = start.lines().next().unwrap_or("");
+        let looks_like_path = first.contains('/') || first.contains('\\');
+        let delimited = first.contains(',') || first.contains(';') || first.contains('\t');
+        if looks_like_path && !delimited {
+            ExportFormat::M3u8
+        } else {
+            ExportFormat::Csv
+        }
+    }
+}
+
+/// Reads a playlist file: `format` (from `?format=`) wins, then the media type, then sniffing.
+pub fn parse(body: &[u8], format: Option<ExportFormat>, content_type: Option<&str>) -> Result<ParsedFile, ApiError> {
+    let text = text::decode(body)?;
+    let from_type = content_type.map(format_of_media_type).transpose()?.flatten();
+    let format = format.or(from_type).unwrap_or_else(|| sniff(&text));
+    let parsed = match format {
+        ExportFormat::Csv => csv_file::parse(&text)?,
+        ExportFormat::M3u8 => m3u_file::parse(&text)?,
+        ExportFormat::Xspf => xspf_file::parse(&text)?,
+        ExportFormat::Jspf => jspf_file::parse(&text)?,
+    };
+    if parsed.tracks.is_empty() && parsed.rejected.is_empty() {
+        return Err(ApiError::invalid("empty_playlist", "the file holds no tracks"));
+    }
+    Ok(parsed)
+}
+
+/// Splits "Artist - Title" (the first " - ", or an en/em dash with spaces).
+pub(crate) fn split_artist_title(s: &str) -> Option<(String, String)> {
+    for sep in [" - ", " \u{2013} ", " \u{2014} "] {
+        if let Some((a, t)) = s.split_once(sep) {
+            let (a, t) = (a.trim(), t.trim());
+            if !a.is_empty() && !t.is_empty() {
+                return Some((a.to_owned(), t.to_owned()));
+            }
+        }
+    }
+    None
+}
+
+/// A link worth keeping on a track: a platform or web page for it, not a Last.fm page or search
+/// (those come back from enrichment).
+pub(crate) fn keep_link(url: &str) -> bool {
+    crate::playlists::add::is_link(url) && !url.contains("://www.last.fm/") && !url.contains("://last.fm/")
+}
+
+/// The MusicBrainz recording id of an identifier URL.
+pub(crate) fn mbid_of(identifier: &str) -> Option<String> {
+    let id = identifier.strip_prefix("https://musicbrainz.org/recording/").or_else(|| identifier.strip_prefix("http://musicbrainz.org/recording/"))?;
+    uuid::Uuid::parse_str(id.trim_end_matches('/')).ok().map(|u| u.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_recognised_from_the_body() {
+        assert_eq!(sniff("  {\"playlist\":{}}"), ExportFormat::Jspf);
+        assert_eq!(sniff("<?xml version=\"1.0\"?><playlist/>"), ExportFormat::Xspf);
+        assert_eq!(sniff("#EXTM3U\n"), ExportFormat::M3u8);
+        assert_eq!(sniff("C:\\Music\\A - B.mp3\n"), ExportFormat::M3u8);
+        assert_eq!(sniff("artist,title\nA,B\n"), ExportFormat::Csv);
+    }
+}
