@@ -4,7 +4,7 @@ use super::export::TrackOut;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 9] =
-    ["artist", "title", "album", "duration_ms", "mbid", "isrc", "lastfm_url", "url", "item_id"];
+    ["artist", "title", "album", "duration_ms", "mbid", "isrc", "links", "lastfm_url", "item_id"];
 
 fn row(fields: &[&str]) -> String {
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
@@ -23,16 +23,15 @@ pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>) -> String {
     tracks
         .map(|t| {
             let duration = t.duration_ms.map(|d| d.to_string()).unwrap_or_default();
-            let url = t.best_url();
             row(&[
                 t.artist,
                 t.title,
                 t.album.unwrap_or_default(),
                 &duration,
                 t.mbid.unwrap_or_default(),
-                "",
+                t.isrc.unwrap_or_default(),
+                &t.links.join(" "),
                 t.lastfm_url.unwrap_or_default(),
-                &url,
                 &t.item.item_id,
             ])
         })

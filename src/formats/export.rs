@@ -65,6 +65,10 @@ pub struct TrackOut<'a> {
     pub duration_ms: Option<u64>,
     /// MusicBrainz recording id.
     pub mbid: Option<&'a str>,
+    /// ISRC.
+    pub isrc: Option<&'a str>,
+    /// Platform links.
+    pub links: &'a [String],
     /// Last.fm page.
     pub lastfm_url: Option<&'a str>,
     /// Cover art.
@@ -73,23 +77,26 @@ pub struct TrackOut<'a> {
 
 impl<'a> TrackOut<'a> {
     /// What we know of `item`.
+    /// Last.fm's names and facts are used only for a trusted match; otherwise the item's own.
     pub fn of(item: &'a Item) -> Self {
-        let meta = item.meta.as_ref();
+        let meta = item.trusted_meta();
         Self {
             item,
             artist: meta.map_or(item.artist.as_str(), |m| m.artist.as_str()),
             title: meta.map_or(item.title.as_str(), |m| m.title.as_str()),
-            album: meta.and_then(|m| m.album.as_deref()).or(item.album.as_deref()),
-            duration_ms: meta.and_then(|m| m.duration_ms),
-            mbid: meta.and_then(|m| m.mbid.as_deref()),
+            album: item.album.as_deref().or(meta.and_then(|m| m.album.as_deref())),
+            duration_ms: item.duration_ms.or(meta.and_then(|m| m.duration_ms)),
+            mbid: item.mbid.as_deref().or(meta.and_then(|m| m.mbid.as_deref())),
+            isrc: item.isrc.as_deref(),
+            links: &item.links,
             lastfm_url: meta.and_then(|m| m.url.as_deref()),
             image: meta.and_then(|m| m.image.as_deref()),
         }
     }
 
-    /// The best link to the track: its Last.fm page, else a Last.fm search for it.
+    /// The best link to the track: a platform link, else its Last.fm page, else a Last.fm search.
     pub fn best_url(&self) -> String {
-        match self.lastfm_url {
+        match self.links.first().map(String::as_str).or(self.lastfm_url) {
             Some(url) => url.to_owned(),
             None => {
                 let q: String = byte_serialize(format!("{} {}", self.artist, self.title).as_bytes()).collect();

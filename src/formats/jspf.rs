@@ -30,7 +30,11 @@ pub fn track(t: &TrackOut<'_>) -> Value {
     if !identifiers.is_empty() {
         o.insert("identifier".into(), Value::Array(identifiers));
     }
-    o.insert("location".into(), json!([t.best_url()]));
+    let mut locations: Vec<String> = t.links.to_vec();
+    if locations.is_empty() {
+        locations.push(t.best_url());
+    }
+    o.insert("location".into(), json!(locations));
     if let Some(image) = t.image {
         o.insert("image".into(), json!(image));
     }
@@ -43,6 +47,9 @@ pub fn track(t: &TrackOut<'_>) -> Value {
         "title_as_added": t.item.title,
         "added_at": t.item.added_at.to_rfc3339(),
         "lastfm_url": t.lastfm_url,
+        "isrc": t.isrc,
+        "links": t.links,
+        "match": t.item.matching.as_ref().map(|m| json!({"status": m.status, "confidence": m.confidence})),
     });
     o.insert("extension".into(), json!({ EXTENSION: ours }));
     Value::Object(o)

@@ -3,6 +3,8 @@
 pub mod csv_format;
 pub mod export;
 pub mod import;
+pub mod import_routes;
+pub mod importer;
 pub mod jspf;
 pub mod m3u;
 pub mod routes;

@@ -10,7 +10,17 @@ use crate::playlists::model::Playlist;
 pub const END: &str = "  </trackList>\n</playlist>\n";
 
 fn element(out: &mut String, indent: &str, name: &str, value: &str) {
-    out.push_str(&format!("{indent}<{name}>{}</{name}>\n", escape(value)));
+    out.push_str(&format!("{indent}<{name}>{}</{name}>\n", escape(xml_chars(value).as_ref())));
+}
+
+/// Drops the characters XML 1.0 cannot hold at all (most C0 controls).
+fn xml_chars(value: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r') || u32::from(c) >= 0x7f;
+    if value.chars().all(allowed) {
+        value.into()
+    } else {
+        value.chars().filter(|c| allowed(*c)).collect::<String>().into()
+    }
 }
 
 /// The document up to its first track.
@@ -33,7 +43,12 @@ pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>) -> String {
     let mut out = String::new();
     for t in tracks {
         out.push_str("    <track>\n");
-        element(&mut out, "      ", "location", &t.best_url());
+        if t.links.is_empty() {
+            element(&mut out, "      ", "location", &t.best_url());
+        }
+        for link in t.links {
+            element(&mut out, "      ", "location", link);
+        }
         if let Some(mbid) = t.mbid {
             element(&mut out, "      ", "identifier", &format!("https://musicbrainz.org/recording/{mbid}"));
         }
@@ -51,10 +66,14 @@ pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>) -> String {
         if let Some(ms) = t.duration_ms {
             element(&mut out, "      ", "duration", &ms.to_string());
         }
-        out.push_str(&format!("      <extension application=\"{EXTENSION}\">\n"));
-        element(&mut out, "        ", "item_id", &t.item.item_id);
-        element(&mut out, "        ", "artist_as_added", &t.item.artist);
-        element(&mut out, "        ", "title_as_added", &t.item.title);
+        // Our fields live in our own namespace: XSPF extensions hold XML of other namespaces.
+        out.push_str(&format!("      <extension application=\"{EXTENSION}\" xmlns:s=\"{EXTENSION}\">\n"));
+        element(&mut out, "        ", "s:item_id", &t.item.item_id);
+        element(&mut out, "        ", "s:artist_as_added", &t.item.artist);
+        element(&mut out, "        ", "s:title_as_added", &t.item.title);
+        if let Some(isrc) = t.isrc {
+            element(&mut out, "        ", "s:isrc", isrc);
+        }
         out.push_str("      </extension>\n    </track>\n");
     }
     out

@@ -4,6 +4,7 @@ pub mod api_errors;
 pub mod conditional;
 pub mod errors;
 pub mod extract;
+pub mod idempotency;
 pub mod health;
 pub mod openapi;
 pub mod rate_limit;

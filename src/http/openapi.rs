@@ -20,12 +20,19 @@ use crate::app::AppState;
     info(title = "sharify", description = "Create, organise and share music playlists, enriched from Last.fm."),
     modifiers(&SecuritySchemes),
     // Schemas referenced only from query parameters (utoipa registers body schemas itself).
-    components(schemas(crate::playlists::model::ListScope, crate::formats::export::ExportFormat)),
+    components(schemas(
+        crate::playlists::model::ListScope,
+        crate::formats::export::ExportFormat,
+        crate::playlists::model::Visibility,
+        crate::playlists::add::OnDuplicate
+    )),
     tags(
         (name = "users", description = "Accounts"),
         (name = "auth", description = "Tokens"),
         (name = "playlists", description = "Playlists"),
         (name = "items", description = "Playlist items"),
+        (name = "import", description = "Playlists in and out as files (JSPF, XSPF, M3U8, CSV)"),
+        (name = "matching", description = "Which canonical track each item is, and the review queue"),
         (name = "tracks", description = "Track data from Last.fm"),
         (name = "sharing", description = "Collaborators, share links, forks, sync and history"),
         (name = "probes", description = "Health and readiness"),

@@ -17,7 +17,7 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::{errors, health, openapi, rate_limit};
-use crate::{app::AppState, auth, formats, legacy, playlists, sharing, tracks, users};
+use crate::{app::AppState, auth, formats, legacy, matching, playlists, sharing, tracks, users};
 
 /// Every feature's routes with their OpenAPI operations (one source for both).
 pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
@@ -27,6 +27,8 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(playlists::routes::router())
         .merge(playlists::items_routes::router())
         .merge(formats::routes::router())
+        .merge(formats::import_routes::router())
+        .merge(matching::routes::router())
         .merge(tracks::routes::router())
         .merge(sharing::collaborators_routes::router())
         .merge(sharing::links_routes::router())

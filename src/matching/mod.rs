@@ -6,3 +6,5 @@ pub mod decisions;
 pub mod model;
 pub mod names;
 pub mod score;
+pub mod review;
+pub mod routes;

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// Create-playlist request.
-#[derive(Deserialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPlaylist {
     /// 1–200 characters.

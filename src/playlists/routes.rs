@@ -21,6 +21,7 @@ use crate::{
     http::api_errors::{JsonBodyErrors, NeedsAuth, PageErrors, PlaylistErrors},
     http::conditional::{self, CachePolicy},
     http::extract::{etag, ApiJson, ApiPath, ApiQuery, IfMatch},
+    http::idempotency,
 };
 
 /// Routes of this feature.
@@ -40,17 +41,26 @@ pub fn playlist_response(status: StatusCode, playlist: &super::model::Playlist) 
 #[utoipa::path(post, path = "/v1/playlists", tag = "playlists", request_body = NewPlaylist,
     security(("bearer" = []), ("basic" = [])),
     responses((status = 201, description = "Created; `Location` names it", body = PlaylistDto,
-            headers(("Location" = String), ("ETag" = String))), JsonBodyErrors, NeedsAuth))]
+            headers(("Location" = String), ("ETag" = String))), JsonBodyErrors, NeedsAuth,
+        (status = 409, description = "A request with this `Idempotency-Key` is still running", body = ErrorEnvelope)),
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Retrying with the same key returns the first answer and creates nothing again (24 h)")))]
 async fn create_playlist(
     State(state): State<AppState>,
     caller: AuthUser,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<NewPlaylist>,
 ) -> Result<Response, ApiError> {
-    let playlist = service::create(&state, &caller.user, body).await?;
-    let mut response = playlist_response(StatusCode::CREATED, &playlist);
-    let location = format!("/v1/playlists/{}", playlist.meta.id);
-    response.headers_mut().insert(header::LOCATION, location.parse().map_err(ApiError::internal)?);
-    Ok(response)
+    let key = idempotency::key_of(&headers)?;
+    let print = idempotency::fingerprint("POST /v1/playlists", &serde_json::to_vec(&body).unwrap_or_default());
+    idempotency::once(&state, &caller.user.id, key, print, || async {
+        let playlist = service::create(&state, &caller.user, body).await?;
+        let mut response = playlist_response(StatusCode::CREATED, &playlist);
+        let location = format!("/v1/playlists/{}", playlist.meta.id);
+        response.headers_mut().insert(header::LOCATION, location.parse().map_err(ApiError::internal)?);
+        Ok(response)
+    })
+    .await
 }
 
 /// The caller's playlists (`scope`: owned, shared with them, or all), most recently updated first.

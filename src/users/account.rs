@@ -78,6 +78,8 @@ pub async fn delete_account(state: &AppState, caller: &AuthUser, confirm: Accoun
     state.store.update_user(&placeholder).await?;
     state.store.delete_tokens_of(&user.id, None).await?;
     state.credentials.forget_user(&user.id);
+    // Remembered match decisions and idempotency keys.
+    state.store.delete_records_of(&user.id).await?;
     loop {
         let page = state.store.playlists_for_member(&user.id, ListScope::All, None, 100).await?;
         if page.is_empty() {

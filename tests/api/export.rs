@@ -111,6 +111,7 @@ fn check(format: &str, text: &str) {
             assert_eq!(tracks, 3);
             assert!(text.contains("<title>Ünïcödé – “curly” &amp; &lt;xml&gt;</title>"), "escaped, not lost");
             assert!(text.contains("<duration>243000</duration>"));
+            assert_valid_xspf(text);
         }
         "m3u8" => {
             let lines: Vec<&str> = text.lines().collect();
@@ -148,3 +149,17 @@ async fn export_follows_the_read_rules(backend: Backend) {
 }
 
 crate::on_both_backends!(every_format_carries_every_field_with_the_right_media_type, export_follows_the_read_rules);
+
+/// Validates an XSPF document against the XSPF version 1 schema with xmllint (libxml2).
+pub fn assert_valid_xspf(text: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.xspf");
+    std::fs::write(&file, text).unwrap();
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/xspf/xspf-1.xsd");
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", schema])
+        .arg(&file)
+        .output()
+        .expect("xmllint runs (apt-get install libxml2-utils; .ci/run installs it)");
+    assert!(out.status.success(), "the export is not valid XSPF: {}", String::from_utf8_lossy(&out.stderr));
+}

@@ -1,0 +1,142 @@
+//! `POST /v1/playlists/import` and `POST /v1/playlists/{id}/import`: a playlist file in, an
+//! import report out.
+
+use axum::{
+    body::{Body, Bytes},
+    extract::State,
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    import,
+    importer::{import_into, import_new, ImportQuery, ImportReport},
+};
+use crate::{
+    app::AppState,
+    auth::AuthUser,
+    error::{ApiError, ErrorEnvelope},
+    http::{
+        extract::{etag, ApiPath, ApiQuery, IfMatch},
+        idempotency,
+    },
+    playlists::{access::Action, write::load},
+};
+
+/// Routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(import_playlist)).routes(routes!(import_into_playlist))
+}
+
+/// Reads the body up to `import.max_bytes`: 413 at once when `Content-Length` says it is larger,
+/// else as soon as more arrives.
+async fn read_body(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let max = state.config.import.max_bytes;
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            format!("the file is larger than the import limit of {max} bytes (import.max_bytes)"),
+        )
+    };
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, max).await.map_err(|_| too_large())
+}
+
+fn content_type(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+}
+
+fn answer(status: StatusCode, playlist: &crate::playlists::model::Playlist, report: &ImportReport) -> Response {
+    let location = format!("/v1/playlists/{}", playlist.meta.id);
+    (status, [(header::ETAG, etag(playlist.meta.revision())), (header::LOCATION, location)], Json(report))
+        .into_response()
+}
+
+/// Create a playlist from a file: CSV (Exportify, TuneMyMusic, Soundiiz or plain
+/// `artist,title[,album]`), M3U/M3U8, XSPF or JSPF. The format comes from `?format=`, else
+/// `Content-Type`, else the body. Every track is matched (see `match` on items); lines that
+/// cannot become a track are reported and the rest is imported. Nothing is created when the
+/// import stops (empty, binary or malformed file, too large, no usable line).
+#[utoipa::path(post, path = "/v1/playlists/import", tag = "import", params(ImportQuery,
+        ("Idempotency-Key" = Option<String>, Header, description = "Retrying with the same key returns the first report and imports nothing again (24 h)")),
+    request_body(content(
+        (String = "text/csv"), (String = "audio/x-mpegurl"), (String = "application/xspf+xml"),
+        (Object = "application/jspf+json"), (String = "text/plain")),
+        description = "The playlist file (at most `import.max_bytes`, 10 MiB by default)"),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 201, description = "Imported; `Location` names the new playlist", body = ImportReport),
+        (status = 400, description = "Bad query or `Idempotency-Key`", body = ErrorEnvelope),
+        (status = 401, description = "No or invalid credentials", body = ErrorEnvelope),
+        (status = 409, description = "A duplicate under `on_duplicate=reject`, or the same `Idempotency-Key` still running", body = ErrorEnvelope),
+        (status = 413, description = "The file is over the import limit", body = ErrorEnvelope),
+        (status = 415, description = "A media type that is not a playlist format", body = ErrorEnvelope),
+        (status = 422, description = "Empty, binary or malformed file, unrecognised CSV columns, no usable line, too many tracks", body = ErrorEnvelope)))]
+async fn import_playlist(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiQuery(query): ApiQuery<ImportQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let key = idempotency::key_of(&headers)?;
+    let bytes = read_body(&state, &headers, body).await?;
+    let print = idempotency::fingerprint(&format!("POST /v1/playlists/import?{query:?}"), &bytes);
+    idempotency::once(&state, &caller.user.id, key, print, || async {
+        let file = import::parse(&bytes, query.format, content_type(&headers))?;
+        let (playlist, report) = import_new(&state, &caller.user, file, &query).await?;
+        Ok(answer(StatusCode::CREATED, &playlist, &report))
+    })
+    .await
+}
+
+/// Append a file's tracks to a playlist you may add to (contributor or better), as one change
+/// (`If-Match` honoured). Formats and report as for `POST /v1/playlists/import`; the name and
+/// description parameters are ignored.
+#[utoipa::path(post, path = "/v1/playlists/{id}/import", tag = "import",
+    params(("id" = String, Path, description = "Playlist id"), ImportQuery,
+        ("If-Match" = Option<String>, Header, description = "Import only if the playlist is still at this ETag"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retrying with the same key returns the first report and imports nothing again (24 h)")),
+    request_body(content(
+        (String = "text/csv"), (String = "audio/x-mpegurl"), (String = "application/xspf+xml"),
+        (Object = "application/jspf+json"), (String = "text/plain")),
+        description = "The playlist file"),
+    security(("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 200, description = "Imported", body = ImportReport),
+        (status = 400, description = "Bad query, `If-Match` or `Idempotency-Key`", body = ErrorEnvelope),
+        (status = 401, description = "No or invalid credentials", body = ErrorEnvelope),
+        (status = 403, description = "You may read but not add to this playlist", body = ErrorEnvelope),
+        (status = 404, description = "No such playlist, or you may not read it", body = ErrorEnvelope),
+        (status = 409, description = "A duplicate under `on_duplicate=reject`, or the same `Idempotency-Key` still running", body = ErrorEnvelope),
+        (status = 412, description = "`If-Match` does not match", body = ErrorEnvelope),
+        (status = 413, description = "The file is over the import limit", body = ErrorEnvelope),
+        (status = 415, description = "A media type that is not a playlist format", body = ErrorEnvelope),
+        (status = 422, description = "Empty, binary or malformed file, unrecognised CSV columns, no usable line, the playlist would be too large", body = ErrorEnvelope)))]
+async fn import_into_playlist(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ImportQuery>,
+    IfMatch(if_match): IfMatch,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    // Who may add is known before the file is read.
+    load(&state, Some(&caller.user), &id, Action::AddItems).await?;
+    let key = idempotency::key_of(&headers)?;
+    let bytes = read_body(&state, &headers, body).await?;
+    let print = idempotency::fingerprint(&format!("POST /v1/playlists/{id}/import?{query:?}"), &bytes);
+    idempotency::once(&state, &caller.user.id, key, print, || async {
+        let file = import::parse(&bytes, query.format, content_type(&headers))?;
+        let (playlist, report) = import_into(&state, &caller.user, &id, if_match, file, &query).await?;
+        Ok(answer(StatusCode::OK, &playlist, &report))
+    })
+    .await
+}

@@ -1,0 +1,201 @@
+//! Importing a parsed file: into a new playlist or appended to one you may add to, in one write
+//! (nothing is written when the import stops), with a report of what happened to every line.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    export::ExportFormat,
+    import::{ParsedFile, Rejected},
+};
+use crate::{
+    app::AppState,
+    error::ApiError,
+    ids, limits,
+    matching::model::MatchStatus,
+    playlists::{
+        access::Action,
+        add::{look_up, plan_add, AddContext, CleanTrack, OnDuplicate, SameTrack},
+        dto::PlaylistSummaryDto,
+        history,
+        model::{Item, Playlist, Visibility, POSITION_GAP},
+        service::{parse_description, parse_name},
+        write,
+    },
+    users::model::User,
+};
+
+/// Most rejected lines listed in a report (all are counted).
+pub const MAX_LISTED_REJECTIONS: usize = 1000;
+
+/// Parameters of an import.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// `csv`, `m3u8` (also M3U), `xspf` or `jspf`; default: from `Content-Type`, else recognised
+    /// from the body.
+    pub format: Option<ExportFormat>,
+    /// Name of the new playlist (default: the file's, else "Imported playlist").
+    pub name: Option<String>,
+    /// Description of the new playlist (default: the file's).
+    pub description: Option<String>,
+    /// Visibility of the new playlist (default `private`).
+    pub visibility: Option<Visibility>,
+    /// Tracks already in the playlist or earlier in the file: `skip` (default, counted as
+    /// duplicates), `allow`, or `reject` (409, nothing imported).
+    pub on_duplicate: Option<OnDuplicate>,
+}
+
+/// How many lines went where.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportCounts {
+    /// Tracks read from the file (added + duplicates + rejected).
+    pub read: usize,
+    /// Items added.
+    pub added: usize,
+    /// Tracks left out as already present.
+    pub duplicates: usize,
+    /// Added items matched to a canonical track.
+    pub matched: usize,
+    /// Added items waiting for your review (`GET /v1/playlists/{id}/review`).
+    pub review: usize,
+    /// Added items with no good candidate.
+    pub unmatched: usize,
+    /// Added items not looked up yet (matching continues in the background).
+    pub pending: usize,
+    /// Lines that could not become a track.
+    pub rejected: usize,
+}
+
+/// The answer to an import.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ImportReport {
+    /// The playlist after the import.
+    pub playlist: PlaylistSummaryDto,
+    /// How many lines went where.
+    pub counts: ImportCounts,
+    /// The lines left out and why (the first 1,000).
+    pub rejected: Vec<Rejected>,
+}
+
+/// Validates every track of the file; returns the clean ones and adds the others to `rejected`.
+fn clean(file: ParsedFile) -> (Vec<CleanTrack>, Vec<Rejected>) {
+    let mut rejected = file.rejected;
+    let mut tracks = Vec::with_capacity(file.tracks.len());
+    for (line, input) in file.tracks {
+        match CleanTrack::from_input(&input) {
+            Ok(t) => tracks.push(t),
+            Err(e) => rejected.push(Rejected { line, reason: e.message }),
+        }
+    }
+    rejected.sort_by_key(|r| r.line);
+    (tracks, rejected)
+}
+
+fn report(playlist: &Playlist, added: &[Arc<Item>], duplicates: usize, rejected: Vec<Rejected>) -> ImportReport {
+    let status = |s: MatchStatus| added.iter().filter(|i| i.matching.as_ref().is_some_and(|m| m.status == s)).count();
+    let counts = ImportCounts {
+        read: added.len() + duplicates + rejected.len(),
+        added: added.len(),
+        duplicates,
+        matched: status(MatchStatus::Matched),
+        review: status(MatchStatus::Review),
+        unmatched: status(MatchStatus::Unmatched),
+        pending: status(MatchStatus::Pending),
+        rejected: rejected.len(),
+    };
+    let rejected = rejected.into_iter().take(MAX_LISTED_REJECTIONS).collect();
+    ImportReport { playlist: (&playlist.meta).into(), counts, rejected }
+}
+
+fn nothing_to_import(rejected: &[Rejected]) -> ApiError {
+    let first = rejected.first().map(|r| format!(" (line {}: {})", r.line, r.reason)).unwrap_or_default();
+    ApiError::invalid("no_importable_tracks", format!("no line of the file could become a track{first}"))
+}
+
+fn too_many(n: usize) -> ApiError {
+    ApiError::invalid(
+        "playlist_full",
+        format!("the file has {n} tracks; a playlist holds at most {}", limits::ITEMS_PER_PLAYLIST_MAX),
+    )
+}
+
+/// Imports `file` into a new playlist owned by `caller`.
+pub async fn import_new(
+    state: &AppState,
+    caller: &User,
+    file: ParsedFile,
+    query: &ImportQuery,
+) -> Result<(Arc<Playlist>, ImportReport), ApiError> {
+    let name = query.name.clone().or_else(|| file.name.clone()).unwrap_or_else(|| "Imported playlist".into());
+    let name = parse_name(&name.chars().take(limits::PLAYLIST_NAME_CHARS.end().to_owned()).collect::<String>())?;
+    let description = query.description.clone().or_else(|| file.description.clone()).unwrap_or_default();
+    let description =
+        parse_description(&description.chars().take(limits::PLAYLIST_DESCRIPTION_MAX_CHARS).collect::<String>())?;
+    let (tracks, rejected) = clean(file);
+    if tracks.is_empty() {
+        return Err(nothing_to_import(&rejected));
+    }
+    if tracks.len() > limits::ITEMS_PER_PLAYLIST_MAX {
+        return Err(too_many(tracks.len()));
+    }
+    let looked_up = look_up(state, caller, &tracks).await?;
+    let policy = query.on_duplicate.unwrap_or_default();
+    let context = AddContext { policy, same: SameTrack::Normalised, caller_id: &caller.id, looked_up: &looked_up };
+    let (items, skipped) = plan_add(&[], &tracks, &context)?;
+    let mut playlist = Playlist::new(ids::new_id(), caller, name, description, query.visibility.unwrap_or_default());
+    playlist.items = items.into_iter().zip(1..).map(|(item, n)| Arc::new(Item { pos: n * POSITION_GAP, ..item })).collect();
+    let bytes: usize = playlist.items.iter().map(|i| serde_json::to_vec(&**i).map_or(0, |v| v.len())).sum();
+    if bytes > limits::PLAYLIST_MAX_BYTES {
+        return Err(ApiError::invalid(
+            "playlist_too_large",
+            format!("the imported playlist would take {bytes} bytes; at most {} fit", limits::PLAYLIST_MAX_BYTES),
+        ));
+    }
+    playlist.sync_derived();
+    let entry = history::entry(None, &playlist.meta, &[], &playlist.items, Some(caller), "import");
+    state.store.insert_playlist(&playlist, &entry).await?;
+    if playlist.meta.pending_items > 0 {
+        state.enrichment_wakeup.notify_one();
+    }
+    let report = report(&playlist, &playlist.items, skipped.len(), rejected);
+    Ok((Arc::new(playlist), report))
+}
+
+/// Appends `file` to playlist `id` (contributor or better).
+pub async fn import_into(
+    state: &AppState,
+    caller: &User,
+    id: &str,
+    if_match: Option<u64>,
+    file: ParsedFile,
+    query: &ImportQuery,
+) -> Result<(Arc<Playlist>, ImportReport), ApiError> {
+    let (tracks, rejected) = clean(file);
+    if tracks.is_empty() {
+        return Err(nothing_to_import(&rejected));
+    }
+    if tracks.len() > limits::ITEMS_PER_PLAYLIST_MAX {
+        return Err(too_many(tracks.len()));
+    }
+    let looked_up = look_up(state, caller, &tracks).await?;
+    let policy = query.on_duplicate.unwrap_or_default();
+    let (playlist, (added, duplicates)) = write::modify(state, caller, id, if_match, Action::AddItems, "import", |p| {
+        let context = AddContext { policy, same: SameTrack::Normalised, caller_id: &caller.id, looked_up: &looked_up };
+        let (items, skipped) = plan_add(p.items(), &tracks, &context)?;
+        if p.items().len() + items.len() > limits::ITEMS_PER_PLAYLIST_MAX {
+            return Err(too_many(p.items().len() + items.len()));
+        }
+        let (at, count) = (p.items().len(), items.len());
+        p.insert(at, items);
+        Ok((p.items()[at..at + count].to_vec(), skipped.len()))
+    })
+    .await?;
+    if playlist.meta.pending_items > 0 {
+        state.enrichment_wakeup.notify_one();
+    }
+    let report = report(&playlist, &added, duplicates, rejected);
+    Ok((playlist, report))
+}
