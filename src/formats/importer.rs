@@ -84,7 +84,16 @@ pub struct ImportReport {
 fn clean(file: ParsedFile) -> (Vec<CleanTrack>, Vec<Rejected>) {
     let mut rejected = file.rejected;
     let mut tracks = Vec::with_capacity(file.tracks.len());
-    for (line, input) in file.tracks {
+    for (line, mut input) in file.tracks {
+        // A line break or tab inside a cell is layout, not part of a name.
+        for field in [&mut input.artist, &mut input.title] {
+            if field.contains(['\n', '\r', '\t']) {
+                *field = field.split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+        }
+        if let Some(album) = input.album.as_mut().filter(|a| a.contains(['\n', '\r', '\t'])) {
+            *album = album.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
         match CleanTrack::from_input(&input) {
             Ok(t) => tracks.push(t),
             Err(e) => rejected.push(Rejected { line, reason: e.message }),

@@ -43,8 +43,13 @@ pub enum Fault {
     Hang,
 }
 
+/// What the fake's `track.getInfo` answers for one (artist, title) asked: Last.fm's
+/// autocorrected track, with its duration in milliseconds.
+pub type Catalog = HashMap<(String, String), (String, String, Option<u64>)>;
+
 #[derive(Default)]
 struct Shared {
+    catalog: Mutex<Catalog>,
     calls: Mutex<Vec<(String, Instant)>>,
     latency: Mutex<Duration>,
     fault: Mutex<Option<Fault>>,
@@ -72,6 +77,16 @@ impl FakeLastfm {
     /// Adds latency to every answer.
     pub fn set_latency(&self, latency: Duration) {
         *self.shared.latency.lock().unwrap() = latency;
+    }
+
+    /// Answers `track.getInfo` for these (artist, title) pairs (matched ignoring case and
+    /// surrounding spaces) with the given track, as Last.fm's autocorrection would.
+    pub fn set_catalog(&self, catalog: Catalog) {
+        let normalised = catalog
+            .into_iter()
+            .map(|((a, t), v)| ((a.trim().to_lowercase(), t.trim().to_lowercase()), v))
+            .collect();
+        *self.shared.catalog.lock().unwrap() = normalised;
     }
 
     /// Injects a fault (or clears it with `Fault::None`).
@@ -150,7 +165,14 @@ async fn handle(State(shared): State<Arc<Shared>>, Query(q): Query<HashMap<Strin
     }
     let param = |k: &str| q.get(k).cloned().unwrap_or_default();
     match method.as_str() {
-        "track.getinfo" => track_info(&param("artist"), &param("track")),
+        "track.getinfo" => {
+            let asked = (param("artist").trim().to_lowercase(), param("track").trim().to_lowercase());
+            let known = shared.catalog.lock().unwrap().get(&asked).cloned();
+            match known {
+                Some((artist, title, ms)) => json_response(StatusCode::OK, track_body(&artist, &title, ms, false)),
+                None => track_info(&param("artist"), &param("track")),
+            }
+        }
         "track.search" if param("track").eq_ignore_ascii_case("kvelertak") => {
             json_response(StatusCode::OK, recorded("track.search__kvelertak-streamable-FIXME"))
         }
@@ -211,7 +233,13 @@ fn track_info(artist: &str, track: &str) -> Response {
         return lastfm_error(6, "Track not found");
     }
     let bare = a.contains("no album");
-    let (artist, track) = (canonical(artist), canonical(track));
+    json_response(StatusCode::OK, track_body(&canonical(artist), &canonical(track), Some(215_000), bare))
+}
+
+/// A `track.getInfo` body for `artist` / `track` (already spelled canonically).
+fn track_body(artist: &str, track: &str, duration_ms: Option<u64>, bare: bool) -> Value {
+    let (artist, track) = (artist.to_owned(), track.to_owned());
+    let duration = duration_ms.map_or("0".to_owned(), |d| d.to_string());
     let url_artist = artist.replace(' ', "+");
     let tags: Vec<Value> = ["rock", "indie", "alternative", "pop", "electronic", "seen live"]
         .iter()
@@ -220,7 +248,7 @@ fn track_info(artist: &str, track: &str) -> Response {
     let body = json!({"track": {
         "name": track, "mbid": fake_id(&format!("{artist}/{track}")),
         "url": format!("https://www.last.fm/music/{url_artist}/_/{}", track.replace(' ', "+")),
-        "duration": "215000", "streamable": {"#text": "0", "fulltrack": "0"},
+        "duration": duration, "streamable": {"#text": "0", "fulltrack": "0"},
         "listeners": "12345", "playcount": "67890",
         "artist": {"name": artist, "mbid": fake_id(&artist), "url": format!("https://www.last.fm/music/{url_artist}")},
         "album": {"artist": artist, "title": format!("{track} (Album)"), "mbid": fake_id(&track),
@@ -235,7 +263,7 @@ fn track_info(artist: &str, track: &str) -> Response {
         t.remove("album");
         t.remove("wiki");
     }
-    json_response(StatusCode::OK, body)
+    body
 }
 
 fn track_search(query: &str) -> Response {

@@ -15,6 +15,7 @@ mod export;
 mod faults;
 mod hardening;
 mod health;
+mod import;
 mod items;
 mod lastfm_fake;
 mod lastfm_recorded;
