@@ -60,6 +60,11 @@ fn classes(private: bool) -> Classes {
     }
 }
 
+/// A one-track JSPF file (sent as JSON, so imported as JSPF).
+fn jspf() -> Value {
+    json!({"playlist": {"title": "imported", "track": [{"creator": "Someone", "title": ids::new_id()}]}})
+}
+
 fn rows(visibility: &str) -> Vec<Row> {
     let private = visibility == "private";
     let c = classes(private);
@@ -105,6 +110,11 @@ fn rows(visibility: &str) -> Vec<Row> {
         ),
         row(Method::GET, "/v1/playlists/{id}/items", None, c.read),
         row(Method::GET, "/v1/playlists/{id}/export?format=csv", None, c.read),
+        row(Method::POST, "/v1/playlists/import", Some(jspf), signed_in(201)),
+        row(Method::POST, "/v1/playlists/{id}/import", Some(jspf), (c.add)(200)),
+        row(Method::GET, "/v1/playlists/{id}/review", None, c.read),
+        // The owner's item: a contributor may decide only on the items they added.
+        row(Method::POST, "/v1/playlists/{id}/items/{item_id}/match", Some(|| json!({"reject": true})), (c.edit)(200)),
         // The owner's item: a contributor may not remove it.
         row(Method::DELETE, "/v1/playlists/{id}/items/{item_id}", None, (c.edit)(204)),
         row(Method::POST, "/v1/playlists/{id}/items/{item_id}/move", Some(|| json!({"position": 1})), (c.edit)(200)),
