@@ -25,6 +25,7 @@ mod openapi;
 mod ops;
 mod playlists;
 mod replicas;
+mod review;
 mod secrets;
 mod share_links;
 mod share_page;

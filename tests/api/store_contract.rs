@@ -208,9 +208,16 @@ async fn playlists_with_pending_items_are_found(backend: Backend) {
     insert(&s.store, &pending).await.unwrap();
     insert(&s.store, &playlist("o1", "done", 0)).await.unwrap();
     assert_eq!(s.store.playlists_with_pending(10).await.unwrap(), vec![pending.meta.id.clone()]);
-    let done = Arc::new(Item { enrichment: Enrichment::Enriched, ..Item::clone(&pending.items[1]) });
+    let matched = sharify::matching::model::TrackMatch::unmatched(Vec::new());
+    let done = Arc::new(Item {
+        enrichment: Enrichment::Enriched,
+        matching: Some(matched.clone()),
+        ..Item::clone(&pending.items[1])
+    });
     s.store.apply_enrichment(&pending.meta.id, &[done]).await.unwrap();
     assert!(s.store.playlists_with_pending(10).await.unwrap().is_empty());
+    let stored = s.store.playlist(&pending.meta.id).await.unwrap().unwrap();
+    assert_eq!(stored.items[1].matching, Some(matched), "the match is saved with the enrichment");
 }
 
 async fn playlists_are_found_by_exact_name_oldest_first(backend: Backend) {

@@ -205,6 +205,7 @@ impl PlaylistStore for MongoStore {
             let set = doc! {
                 "items.$.enrichment": bson::to_bson(&item.enrichment).map_err(bson_err)?,
                 "items.$.meta": bson::to_bson(&item.meta).map_err(bson_err)?,
+                "items.$.match": bson::to_bson(&item.matching).map_err(bson_err)?,
             };
             let update = doc! {"$set": set, "$inc": {"pending_items": -1_i64, "enrichment_gen": 1_i64}};
             changed += self.playlists().update_one(filter, update).await.map_err(mongo_err)?.modified_count as usize;
