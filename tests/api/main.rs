@@ -26,6 +26,7 @@ mod ops;
 mod playlists;
 mod replicas;
 mod review;
+mod round_trip;
 mod secrets;
 mod share_links;
 mod share_page;
