@@ -1,6 +1,11 @@
-//! `POST /v1/users`, `GET /v1/me`, `POST /v1/me/password`, `DELETE /v1/me`.
+//! `POST /v1/users`, `GET /v1/me`, `POST /v1/me/password`, `DELETE /v1/me`, `GET /v1/me/export`.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
@@ -18,7 +23,11 @@ use crate::{
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_user)).routes(routes!(me, delete_me)).routes(routes!(change_password))
+    OpenApiRouter::new()
+        .routes(routes!(create_user))
+        .routes(routes!(me, delete_me))
+        .routes(routes!(change_password))
+        .routes(routes!(export_everything))
 }
 
 /// Sign up.
@@ -83,4 +92,17 @@ async fn delete_me(
 ) -> Result<StatusCode, ApiError> {
     account::delete_account(&state, &caller, body).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Everything you have, to take with you: a zip with each playlist you own as JSPF and CSV, and
+/// `account.json` (your account, your playlists, the playlists shared with you and your role
+/// in each, your settings). No password hash or token is included.
+#[utoipa::path(get, path = "/v1/me/export", tag = "users",
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "The zip (`Content-Disposition: attachment`)", content_type = "application/zip"),
+        NeedsAuth))]
+async fn export_everything(State(state): State<AppState>, caller: AuthUser) -> Result<Response, ApiError> {
+    let zip = super::takeout::archive(&state, &caller.user).await?;
+    let disposition = format!("attachment; filename=\"sharify-{}.zip\"", caller.user.username);
+    Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], zip).into_response())
 }

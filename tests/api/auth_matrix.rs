@@ -88,6 +88,7 @@ fn rows(visibility: &str) -> Vec<Row> {
         ),
         row(Method::DELETE, "/v1/auth/tokens/current", None, signed_in(204)),
         row(Method::GET, "/v1/me", None, signed_in(200)),
+        row(Method::GET, "/v1/me/export", None, signed_in(200)),
         // A wrong current password: refused for everyone (anonymous callers before looking).
         row(
             Method::POST,

@@ -35,3 +35,4 @@ mod sharing_limits;
 mod shutdown;
 mod store_changes;
 mod store_contract;
+mod takeout;

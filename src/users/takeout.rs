@@ -1,0 +1,93 @@
+//! `GET /v1/me/export`: everything a user has, in one zip: each playlist they own as JSPF and
+//! CSV, and a JSON of their account, their collaborations and their settings.
+
+use std::io::Write;
+
+use serde_json::json;
+use zip::{write::SimpleFileOptions, CompressionMethod, ZipWriter};
+
+use crate::{
+    app::AppState,
+    error::ApiError,
+    formats::{
+        csv_format,
+        export::{file_name, ExportFormat, TrackOut},
+        jspf,
+    },
+    playlists::model::{ListCursor, ListScope, Playlist, PlaylistMeta},
+    users::model::User,
+};
+
+/// Every playlist `user` is a member of in `scope`, a page at a time.
+async fn all_playlists(state: &AppState, user: &User, scope: ListScope) -> Result<Vec<PlaylistMeta>, ApiError> {
+    let mut all = Vec::new();
+    let mut after: Option<ListCursor> = None;
+    loop {
+        let page = state.store.playlists_for_member(&user.id, scope, after.as_ref(), 100).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(ListCursor { updated_us: last.updated_at.timestamp_micros(), id: last.id.clone() });
+        let full = page.len() == 100;
+        all.extend(page);
+        if !full {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+fn csv_of(playlist: &Playlist) -> String {
+    let mut out = csv_format::head();
+    out.push_str(&csv_format::tracks(playlist.items.iter().map(|i| TrackOut::of(i))));
+    out
+}
+
+fn add(zip: &mut ZipWriter<std::io::Cursor<Vec<u8>>>, name: &str, bytes: &[u8]) -> Result<(), ApiError> {
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    zip.start_file(name, options).map_err(ApiError::internal)?;
+    zip.write_all(bytes).map_err(ApiError::internal)
+}
+
+/// The zip of `user`'s data.
+pub async fn archive(state: &AppState, user: &User) -> Result<Vec<u8>, ApiError> {
+    let owned = all_playlists(state, user, ListScope::Owned).await?;
+    let shared = all_playlists(state, user, ListScope::Shared).await?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for meta in &owned {
+        let Some(playlist) = state.store.playlist(&meta.id).await? else { continue }; // deleted meanwhile
+        let stem = file_name(&playlist.meta.name, ExportFormat::Csv);
+        let stem = stem.trim_end_matches(".csv");
+        let location = format!("/p/{}", playlist.meta.id);
+        let doc = jspf::to_jspf(&playlist, &user.display_name, &location);
+        files.push((format!("playlists/{stem} ({}).jspf", playlist.meta.id), doc.to_string().into_bytes()));
+        files.push((format!("playlists/{stem} ({}).csv", playlist.meta.id), csv_of(&playlist).into_bytes()));
+    }
+    let collaborations: Vec<_> = shared
+        .iter()
+        .map(|m| {
+            let role = m.collaborators.iter().find(|c| c.user_id == user.id).map(|c| c.role);
+            json!({"playlist_id": m.id, "name": m.name, "owner": m.owner_username, "role": role})
+        })
+        .collect();
+    let owned_list: Vec<_> = owned
+        .iter()
+        .map(|m| json!({"id": m.id, "name": m.name, "visibility": m.visibility, "items": m.item_count, "version": m.version}))
+        .collect();
+    let account = json!({
+        "exported_at": crate::ids::now(),
+        "account": {"id": user.id, "username": user.username, "display_name": user.display_name, "created_at": user.created_at},
+        "playlists": owned_list,
+        "collaborations": collaborations,
+        "settings": {},
+    });
+    let account = serde_json::to_vec_pretty(&account).map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        add(&mut zip, "account.json", &account)?;
+        for (name, bytes) in &files {
+            add(&mut zip, name, bytes)?;
+        }
+        Ok(zip.finish().map_err(ApiError::internal)?.into_inner())
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
