@@ -82,6 +82,9 @@ pub struct SharePage {
     pub rows: Vec<TrackRow>,
     /// The JSPF download.
     pub jspf_url: String,
+    /// Downloads in the other formats (public and unlisted pages only: a share link's page
+    /// does not reveal the playlist's id).
+    pub other_formats: Vec<OpenLink>,
 }
 
 /// The page for links that do not work.
@@ -108,14 +111,14 @@ fn total(ms: u64) -> String {
 }
 
 /// Builds the page's content from a playlist.
-pub fn page(playlist: &Playlist, owner: String, jspf_url: String) -> SharePage {
+pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats: Vec<OpenLink>) -> SharePage {
     let rows: Vec<TrackRow> = playlist
         .items
         .iter()
         .take(PAGE_ROWS)
         .enumerate()
         .map(|(i, item)| {
-            let meta = item.meta.as_ref();
+            let meta = item.trusted_meta();
             let artist = meta.map_or(&item.artist, |m| &m.artist).clone();
             let title = meta.map_or(&item.title, |m| &m.title).clone();
             let q = encode(&format!("{artist} {title}"));
@@ -127,10 +130,10 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String) -> SharePage {
                 image: meta.and_then(|m| m.image.clone()),
                 duration: meta.and_then(|m| m.duration_ms).map(clock),
                 links: vec![
-                    OpenLink { label: "Spotify", href: format!("https://open.spotify.com/search/{q}") },
-                    OpenLink { label: "YouTube Music", href: format!("https://music.youtube.com/search?q={q}") },
-                    OpenLink { label: "Apple Music", href: format!("https://music.apple.com/search?term={q}") },
-                    OpenLink { label: "Deezer", href: format!("https://www.deezer.com/search/{q}") },
+                    platform_link(item, "Spotify", &["open.spotify.com/", "spotify:"], format!("https://open.spotify.com/search/{q}")),
+                    platform_link(item, "YouTube Music", &["youtube.com/", "youtu.be/"], format!("https://music.youtube.com/search?q={q}")),
+                    platform_link(item, "Apple Music", &["music.apple.com/"], format!("https://music.apple.com/search?term={q}")),
+                    platform_link(item, "Deezer", &["deezer.com/"], format!("https://www.deezer.com/search/{q}")),
                     OpenLink { label: "Last.fm", href: lastfm },
                 ],
                 artist,
@@ -148,7 +151,14 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String) -> SharePage {
         total: total(total_ms),
         rows,
         jspf_url,
+        other_formats,
     }
+}
+
+/// The item's own link on a platform (an `open.spotify.com` or `https:` link), else a search there.
+fn platform_link(item: &crate::playlists::model::Item, label: &'static str, hosts: &[&str], search: String) -> OpenLink {
+    let own = item.links.iter().find(|l| l.starts_with("https://") && hosts.iter().any(|h| l.contains(h)));
+    OpenLink { label, href: own.cloned().unwrap_or(search) }
 }
 
 /// A 200 (or 304) answer of a rendered page: its strong `ETag` is a hash of the bytes, so a
@@ -213,7 +223,17 @@ async fn render(
 ) -> Result<RenderedPage, askama::Error> {
     let owner = owner_name(state, playlist).await;
     let body = match kind {
-        PageKind::Html => page(playlist, owner, format!("{base}/playlist.jspf")).render()?,
+        PageKind::Html => {
+            // By id, the export route serves the other formats to anyone who may read the page.
+            let others = match base.strip_prefix("/p/") {
+                Some(id) => [("XSPF", "xspf"), ("M3U8", "m3u8"), ("CSV", "csv")]
+                    .into_iter()
+                    .map(|(label, format)| OpenLink { label, href: format!("/v1/playlists/{id}/export?format={format}") })
+                    .collect(),
+                None => Vec::new(),
+            };
+            page(playlist, owner, format!("{base}/playlist.jspf"), others).render()?
+        }
         PageKind::Jspf => jspf::to_jspf(playlist, &owner, base).to_string(),
     };
     Ok(RenderedPage::new(body, policy))

@@ -62,7 +62,15 @@ async fn the_share_page_escapes_everything_and_sends_a_strict_csp() {
         .send()
         .await
         .unwrap();
-    assert_eq!(app.request(Method::GET, &format!("/p/{id}")).send().await.unwrap().status(), 200);
+    let public = app.request(Method::GET, &format!("/p/{id}")).send().await.unwrap();
+    assert_eq!(public.status(), 200);
+    let public = public.text().await.unwrap();
+    for format in ["xspf", "m3u8", "csv"] {
+        let link = format!("/v1/playlists/{id}/export?format={format}");
+        assert!(public.contains(&link), "the public page links its {format} export");
+        assert_eq!(app.request(Method::GET, &link).send().await.unwrap().status(), 200, "and anyone may follow it");
+    }
+    assert!(html.matches("/export?format=").count() == 0, "a share link's page does not reveal the playlist id");
     // A bad token gets the HTML not-found page, not JSON.
     let r = app.request(Method::GET, "/s/nope").send().await.unwrap();
     assert_eq!(r.status(), 404);
