@@ -64,7 +64,7 @@ async fn every_format_and_dialect_imports(backend: Backend) {
             b"Track name,Artist name,Album,Playlist name,Type,ISRC\nHey Ya!,Outkast,Speakerboxxx,Road trip,Playlist,USAR10300924\n".to_vec(),
             vec![("Outkast", "Hey Ya!")],
         ),
-        ("soundiiz", None, b"title;artist;album;isrc\nJolene;Dolly Parton;Jolene;USRC17300366\n".to_vec(), vec![("Dolly Parton", "Jolene")]),
+        ("soundiiz", Some("application/x-www-form-urlencoded"), b"title;artist;album;isrc\nJolene;Dolly Parton;Jolene;USRC17300366\n".to_vec(), vec![("Dolly Parton", "Jolene")]),
         ("plain", None, b"\xEF\xBB\xBFQueen,Bohemian Rhapsody,A Night at the Opera\nA-ha,Take On Me\n".to_vec(), vec![("Queen", "Bohemian Rhapsody"), ("A-ha", "Take On Me")]),
         ("excel utf-16", Some("text/csv"), utf16, vec![("Sigur Rós", "Hoppípolla")]),
         (

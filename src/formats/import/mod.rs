@@ -52,7 +52,15 @@ fn format_of_media_type(content_type: &str) -> Result<Option<ExportFormat>, ApiE
         }
         "application/xspf+xml" | "application/xml" | "text/xml" => Some(ExportFormat::Xspf),
         "application/jspf+json" | "application/json" => Some(ExportFormat::Jspf),
-        "" | "text/plain" | "application/octet-stream" | "multipart/form-data" => None,
+        // What clients send when nobody said (curl's `--data-binary` sends form encoding).
+        "" | "text/plain" | "application/octet-stream" | "application/x-www-form-urlencoded" => None,
+        "multipart/form-data" => {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the file itself as the request body (curl --data-binary @playlist.csv), not as a form upload",
+            ))
+        }
         other => {
             return Err(ApiError::new(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
