@@ -155,7 +155,8 @@ pub async fn import_new(
     let context = AddContext { policy, same: SameTrack::Normalised, caller_id: &caller.id, looked_up: &looked_up };
     let (items, skipped) = plan_add(&[], &tracks, &context)?;
     let mut playlist = Playlist::new(ids::new_id(), caller, name, description, query.visibility.unwrap_or_default());
-    playlist.items = items.into_iter().zip(1..).map(|(item, n)| Arc::new(Item { pos: n * POSITION_GAP, ..item })).collect();
+    playlist.items =
+        items.into_iter().zip(1..).map(|(item, n)| Arc::new(Item { pos: n * POSITION_GAP, ..item })).collect();
     let bytes: usize = playlist.items.iter().map(|i| serde_json::to_vec(&**i).map_or(0, |v| v.len())).sum();
     if bytes > limits::PLAYLIST_MAX_BYTES {
         return Err(ApiError::invalid(

@@ -43,7 +43,10 @@ pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get(HEADER) else { return Ok(None) };
     match value.to_str() {
         Ok(k) if (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(k.to_owned())),
-        _ => Err(ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters")),
+        _ => Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 1-255 visible ASCII characters",
+        )),
     }
 }
 
@@ -57,15 +60,13 @@ pub fn fingerprint(route: &str, body: &[u8]) -> String {
 }
 
 fn replay(stored: Stored) -> Result<Response, ApiError> {
-    let status = stored.status.and_then(|s| StatusCode::from_u16(s).ok()).ok_or_else(|| ApiError::internal("bad record"))?;
+    let status =
+        stored.status.and_then(|s| StatusCode::from_u16(s).ok()).ok_or_else(|| ApiError::internal("bad record"))?;
     let mut response = Response::builder().status(status);
     for (name, value) in &stored.headers {
         response = response.header(name, value);
     }
-    response
-        .header("idempotent-replayed", "true")
-        .body(Body::from(stored.body))
-        .map_err(ApiError::internal)
+    response.header("idempotent-replayed", "true").body(Body::from(stored.body)).map_err(ApiError::internal)
 }
 
 /// Runs `handler` once per `(user, key)`: without a key it just runs; with one, a repeat
@@ -96,7 +97,8 @@ where
             ));
         }
         if stored.status.is_none() {
-            let mut e = ApiError::conflict("idempotency_in_progress", "a request with this Idempotency-Key is still running");
+            let mut e =
+                ApiError::conflict("idempotency_in_progress", "a request with this Idempotency-Key is still running");
             e.retry_after = Some(1);
             return Err(e);
         }

@@ -38,7 +38,8 @@ pub fn decide(
     // Best first; the autocorrected answer wins ties (it came first and the sort is stable).
     candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     let mut seen = std::collections::HashSet::new();
-    candidates.retain(|c| seen.insert((names::artist(&c.artist), names::title(&c.title).core, names::title(&c.title).kinds)));
+    candidates
+        .retain(|c| seen.insert((names::artist(&c.artist), names::title(&c.title).core, names::title(&c.title).kinds)));
     candidates.truncate(MAX_CANDIDATES);
     let best = candidates.first().map_or(0.0, |c| c.confidence);
     let status = if best >= thresholds.accept_threshold {

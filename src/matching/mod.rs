@@ -5,6 +5,6 @@ pub mod decide;
 pub mod decisions;
 pub mod model;
 pub mod names;
-pub mod score;
 pub mod review;
 pub mod routes;
+pub mod score;

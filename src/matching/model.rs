@@ -87,7 +87,13 @@ pub struct TrackMatch {
 impl TrackMatch {
     /// Not looked up yet.
     pub fn pending() -> Self {
-        Self { status: MatchStatus::Pending, confidence: 0.0, track: None, candidates: vec![], decided_by: DecidedBy::Auto }
+        Self {
+            status: MatchStatus::Pending,
+            confidence: 0.0,
+            track: None,
+            candidates: vec![],
+            decided_by: DecidedBy::Auto,
+        }
     }
 
     /// Nothing to match against.

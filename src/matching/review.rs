@@ -88,10 +88,15 @@ pub async fn queue(
 async fn decision_of(state: &AppState, request: &MatchRequest, candidates: &[Candidate]) -> Result<Decision, ApiError> {
     let form = |msg: &str| ApiError::invalid("invalid_decision", msg.to_owned());
     match (request.candidate, request.artist.as_deref(), request.title.as_deref(), request.reject) {
-        (Some(n), None, None, None | Some(false)) => candidates
-            .get(n)
-            .map(|c| Decision::Chose { track: c.clone() })
-            .ok_or_else(|| form(&format!("candidate must be 0-{} (the item has {} candidates)", candidates.len().saturating_sub(1), candidates.len()))),
+        (Some(n), None, None, None | Some(false)) => {
+            candidates.get(n).map(|c| Decision::Chose { track: c.clone() }).ok_or_else(|| {
+                form(&format!(
+                    "candidate must be 0-{} (the item has {} candidates)",
+                    candidates.len().saturating_sub(1),
+                    candidates.len()
+                ))
+            })
+        }
         (None, Some(artist), Some(title), None | Some(false)) => {
             let (artist, title) = (artist.trim(), title.trim());
             if artist.is_empty() || title.is_empty() || artist.len() > 500 || title.len() > 500 {
@@ -136,7 +141,9 @@ pub async fn decide(
     let candidates = item.matching.as_ref().map(|m| m.candidates.clone()).unwrap_or_default();
     let decision = decision_of(state, &request, &candidates).await?;
     let (playlist, (dto, key)) = write::modify(state, caller, id, if_match, Action::AddItems, "match", |p| {
-        let at = p.index_of(item_id).ok_or_else(|| ApiError::not_found("item_not_found", "no such item in this playlist"))?;
+        let at = p
+            .index_of(item_id)
+            .ok_or_else(|| ApiError::not_found("item_not_found", "no such item in this playlist"))?;
         if p.items()[at].added_by != caller.id && !allows(access(&p.meta, Some(caller)), Action::Edit) {
             return Err(ApiError::forbidden("contributors may decide only on the items they added"));
         }

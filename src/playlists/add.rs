@@ -174,7 +174,8 @@ impl CleanTrack {
     pub fn from_input(t: &TrackInput) -> Result<Self, ApiError> {
         let artist = clean_field(&t.artist, "artist")?;
         let title = clean_field(&t.title, "title")?;
-        let album = t.album.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(|a| clean_field(a, "album")).transpose()?;
+        let album =
+            t.album.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(|a| clean_field(a, "album")).transpose()?;
         if t.links.len() > MAX_LINKS || !t.links.iter().all(|l| is_link(l)) {
             return Err(ApiError::invalid(
                 "invalid_track",

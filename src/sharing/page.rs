@@ -130,9 +130,24 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
                 image: meta.and_then(|m| m.image.clone()),
                 duration: meta.and_then(|m| m.duration_ms).map(clock),
                 links: vec![
-                    platform_link(item, "Spotify", &["open.spotify.com/", "spotify:"], format!("https://open.spotify.com/search/{q}")),
-                    platform_link(item, "YouTube Music", &["youtube.com/", "youtu.be/"], format!("https://music.youtube.com/search?q={q}")),
-                    platform_link(item, "Apple Music", &["music.apple.com/"], format!("https://music.apple.com/search?term={q}")),
+                    platform_link(
+                        item,
+                        "Spotify",
+                        &["open.spotify.com/", "spotify:"],
+                        format!("https://open.spotify.com/search/{q}"),
+                    ),
+                    platform_link(
+                        item,
+                        "YouTube Music",
+                        &["youtube.com/", "youtu.be/"],
+                        format!("https://music.youtube.com/search?q={q}"),
+                    ),
+                    platform_link(
+                        item,
+                        "Apple Music",
+                        &["music.apple.com/"],
+                        format!("https://music.apple.com/search?term={q}"),
+                    ),
                     platform_link(item, "Deezer", &["deezer.com/"], format!("https://www.deezer.com/search/{q}")),
                     OpenLink { label: "Last.fm", href: lastfm },
                 ],
@@ -156,7 +171,12 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
 }
 
 /// The item's own link on a platform (an `open.spotify.com` or `https:` link), else a search there.
-fn platform_link(item: &crate::playlists::model::Item, label: &'static str, hosts: &[&str], search: String) -> OpenLink {
+fn platform_link(
+    item: &crate::playlists::model::Item,
+    label: &'static str,
+    hosts: &[&str],
+    search: String,
+) -> OpenLink {
     let own = item.links.iter().find(|l| l.starts_with("https://") && hosts.iter().any(|h| l.contains(h)));
     OpenLink { label, href: own.cloned().unwrap_or(search) }
 }
@@ -228,7 +248,10 @@ async fn render(
             let others = match base.strip_prefix("/p/") {
                 Some(id) => [("XSPF", "xspf"), ("M3U8", "m3u8"), ("CSV", "csv")]
                     .into_iter()
-                    .map(|(label, format)| OpenLink { label, href: format!("/v1/playlists/{id}/export?format={format}") })
+                    .map(|(label, format)| OpenLink {
+                        label,
+                        href: format!("/v1/playlists/{id}/export?format={format}"),
+                    })
                     .collect(),
                 None => Vec::new(),
             };

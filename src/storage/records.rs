@@ -22,8 +22,12 @@ pub struct RecordKey<'a> {
 pub trait RecordStore: Send + Sync {
     /// Stores `value` under `at` unless a live record is there; returns that record's value
     /// when there is one (and then writes nothing).
-    async fn claim_record(&self, at: RecordKey<'_>, value: &str, expires_at: DateTime<Utc>)
-        -> StoreResult<Option<String>>;
+    async fn claim_record(
+        &self,
+        at: RecordKey<'_>,
+        value: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<Option<String>>;
     /// Stores `value` under `at`, replacing any record there.
     async fn put_record(&self, at: RecordKey<'_>, value: &str, expires_at: Option<DateTime<Utc>>) -> StoreResult<()>;
     /// The live records of `kind` among `keys`, as `(key, value)`.

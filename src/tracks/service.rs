@@ -13,12 +13,12 @@ use chrono::{DateTime, Utc};
 use super::model::{CachedTrack, TrackMeta};
 use crate::{
     config::{LastfmConfig, MatchingConfig},
+    ids,
+    lastfm::{LastfmClient, LastfmError},
     matching::{
         decide::{facts_of, MAX_CANDIDATES},
         score::{confidence, TrackFacts},
     },
-    ids,
-    lastfm::{LastfmClient, LastfmError},
     metrics::Metrics,
     playlists::normalize::track_key,
     storage::Store,

@@ -104,5 +104,6 @@ async fn delete_me(
 async fn export_everything(State(state): State<AppState>, caller: AuthUser) -> Result<Response, ApiError> {
     let zip = super::takeout::archive(&state, &caller.user).await?;
     let disposition = format!("attachment; filename=\"sharify-{}.zip\"", caller.user.username);
-    Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], zip).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], zip)
+        .into_response())
 }

@@ -238,7 +238,12 @@ async fn stale_entries_are_served_then_refreshed_in_the_background() {
         "tags": [], "listeners": 1, "playcount": 1, "image": null, "enriched_at": stale_at}))
     .unwrap();
     meta.listeners = Some(1);
-    let entry = sharify::tracks::model::CachedTrack { key: key.clone(), meta: Some(meta), alternatives: vec![], fetched_at: stale_at };
+    let entry = sharify::tracks::model::CachedTrack {
+        key: key.clone(),
+        meta: Some(meta),
+        alternatives: vec![],
+        fetched_at: stale_at,
+    };
     app.store.store.put_cached_track(std::slice::from_ref(&key), &entry).await.unwrap();
     let r =
         app.as_user(&alice, Method::GET, "/v1/tracks/lookup?artist=Old%20Band&title=Old%20Song").send().await.unwrap();

@@ -8,7 +8,13 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_error, Backend, TestApp, TestUser};
 
 /// POSTs a file to `path` as `user` with an optional content type.
-pub async fn post_file(app: &TestApp, user: &TestUser, path: &str, content_type: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+pub async fn post_file(
+    app: &TestApp,
+    user: &TestUser,
+    path: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> reqwest::Response {
     let mut r = app.as_user(user, Method::POST, path).body(body);
     if let Some(t) = content_type {
         r = r.header(header::CONTENT_TYPE, t);
@@ -42,14 +48,15 @@ async fn playlist_count(app: &TestApp, user: &TestUser) -> usize {
     app.get_json(user, "/v1/playlists?limit=100").await["playlists"].as_array().unwrap().len()
 }
 
+/// A file to import: what it is, its media type, its bytes and the (artist, title) it holds.
+type Case<'a> = (&'a str, Option<&'a str>, Vec<u8>, Vec<(&'a str, &'a str)>);
+
 async fn every_format_and_dialect_imports(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let alice = app.user("alice").await;
-    let utf16: Vec<u8> = "\u{feff}Artist\tTitle\r\nSigur Rós\tHoppípolla\r\n"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    let cases: Vec<(&str, Option<&str>, Vec<u8>, Vec<(&str, &str)>)> = vec![
+    let utf16: Vec<u8> =
+        "\u{feff}Artist\tTitle\r\nSigur Rós\tHoppípolla\r\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let cases: Vec<Case> = vec![
         (
             "exportify",
             Some("text/csv"),
@@ -121,8 +128,18 @@ async fn every_format_and_dialect_imports(backend: Backend) {
         }
     }
     // The query overrides the file's name; ?format= overrides a wrong Content-Type.
-    let report = import_ok(&app, &alice, "?format=csv&name=Mine&visibility=unlisted", Some("application/json"), b"artist,title\nA,B\n").await;
-    assert_eq!((report["playlist"]["name"].as_str(), report["playlist"]["visibility"].as_str()), (Some("Mine"), Some("unlisted")));
+    let report = import_ok(
+        &app,
+        &alice,
+        "?format=csv&name=Mine&visibility=unlisted",
+        Some("application/json"),
+        b"artist,title\nA,B\n",
+    )
+    .await;
+    assert_eq!(
+        (report["playlist"]["name"].as_str(), report["playlist"]["visibility"].as_str()),
+        (Some("Mine"), Some("unlisted"))
+    );
 }
 
 async fn the_report_counts_every_line_by_its_physical_number(backend: Backend) {
@@ -143,7 +160,11 @@ async fn the_report_counts_every_line_by_its_physical_number(backend: Backend) {
     );
     assert_eq!(counts["unmatched"], 2, "no Last.fm configured: nothing to match against, said plainly");
     let playlist = app.get_playlist(&alice, report["playlist"]["id"].as_str().unwrap()).await;
-    assert_eq!(names(&playlist), pairs(&[("Band", "Two Lines"), ("Other", "Song")]), "a line break in a cell is a space");
+    assert_eq!(
+        names(&playlist),
+        pairs(&[("Band", "Two Lines"), ("Other", "Song")]),
+        "a line break in a cell is a space"
+    );
     assert_eq!(report["rejected"], json!([{"line": 4, "reason": "no artist"}, {"line": 8, "reason": "no title"}]));
 }
 
@@ -154,7 +175,12 @@ async fn bad_files_get_clear_errors_and_leave_nothing_behind(backend: Backend) {
     let cases: Vec<(Option<&str>, Vec<u8>, u16, &str)> = vec![
         (Some("text/csv"), b"".to_vec(), 422, "empty_file"),
         (None, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0".to_vec(), 422, "not_a_text_file"),
-        (Some("application/xspf+xml"), b"<playlist>\n  <trackList>\n    <track><title>x</titel>".to_vec(), 422, "malformed_xml"),
+        (
+            Some("application/xspf+xml"),
+            b"<playlist>\n  <trackList>\n    <track><title>x</titel>".to_vec(),
+            422,
+            "malformed_xml",
+        ),
         (Some("application/jspf+json"), b"{\"playlist\": {\"track\": [}".to_vec(), 422, "malformed_json"),
         (None, b"<html><body>hello</body></html>".to_vec(), 422, "not_a_playlist"),
         (Some("text/csv"), b"when,where,why,who\n1,2,3,4\n".to_vec(), 422, "unrecognised_columns"),
@@ -172,7 +198,12 @@ async fn bad_files_get_clear_errors_and_leave_nothing_behind(backend: Backend) {
     let status = chunked_upload_status(&app, &alice, path).await;
     assert!(status.starts_with("HTTP/1.1 413"), "{status:?}");
     assert_eq!(playlist_count(&app, &alice).await, 0, "no failed import created a playlist");
-    assert_error(app.request(Method::POST, path).body("artist,title\nA,B\n").send().await.unwrap(), 401, "unauthorized").await;
+    assert_error(
+        app.request(Method::POST, path).body("artist,title\nA,B\n").send().await.unwrap(),
+        401,
+        "unauthorized",
+    )
+    .await;
 }
 
 /// Sends 200 chunks of 13 bytes (2,600 bytes) with `Transfer-Encoding: chunked` (no length) and returns the
@@ -222,17 +253,24 @@ async fn an_idempotency_key_returns_the_first_answer_and_writes_nothing_again(ba
     assert_eq!(send("import-2", "artist,title\nE,F\n").await.unwrap().status(), 201);
     // Another user's same key is theirs alone.
     let bob = app.user("bob").await;
-    let r = app.as_user(&bob, Method::POST, "/v1/playlists/import").header("Idempotency-Key", "import-1").body("artist,title\nA,B\n");
+    let r = app
+        .as_user(&bob, Method::POST, "/v1/playlists/import")
+        .header("Idempotency-Key", "import-1")
+        .body("artist,title\nA,B\n");
     assert_eq!(r.send().await.unwrap().status(), 201);
     // POST /v1/playlists takes a key too.
     let create = || {
-        app.as_user(&alice, Method::POST, "/v1/playlists").header("Idempotency-Key", "create-1").json(&json!({"name": "Made once"})).send()
+        app.as_user(&alice, Method::POST, "/v1/playlists")
+            .header("Idempotency-Key", "create-1")
+            .json(&json!({"name": "Made once"}))
+            .send()
     };
     let (a, b) = (create().await.unwrap(), create().await.unwrap());
     assert_eq!((a.status(), b.status()), (reqwest::StatusCode::CREATED, reqwest::StatusCode::CREATED));
     assert_eq!(a.headers()[header::LOCATION], b.headers()[header::LOCATION]);
     assert_eq!(playlist_count(&app, &alice).await, 3);
-    let bad = app.as_user(&alice, Method::POST, "/v1/playlists").header("Idempotency-Key", "").json(&json!({"name": "x"}));
+    let bad =
+        app.as_user(&alice, Method::POST, "/v1/playlists").header("Idempotency-Key", "").json(&json!({"name": "x"}));
     assert_error(bad.send().await.unwrap(), 400, "invalid_idempotency_key").await;
 }
 
@@ -244,13 +282,18 @@ async fn appending_follows_the_roles_and_if_match(backend: Backend) {
     app.add(&owner, &id, &[("A", "One")]).await;
     for (who, role) in [(&viewer, "viewer"), (&contributor, "contributor")] {
         let path = format!("/v1/playlists/{id}/collaborators/{}", who.username);
-        assert_eq!(app.as_user(&owner, Method::PUT, &path).json(&json!({ "role": role })).send().await.unwrap().status(), 200);
+        assert_eq!(
+            app.as_user(&owner, Method::PUT, &path).json(&json!({ "role": role })).send().await.unwrap().status(),
+            200
+        );
     }
     let path = format!("/v1/playlists/{id}/import");
     let file = b"artist,title\nA,One\nB,Two\n".to_vec();
-    assert_error(post_file(&app, &stranger, &path, Some("text/csv"), file.clone()).await, 404, "playlist_not_found").await;
+    assert_error(post_file(&app, &stranger, &path, Some("text/csv"), file.clone()).await, 404, "playlist_not_found")
+        .await;
     assert_error(post_file(&app, &viewer, &path, Some("text/csv"), file.clone()).await, 403, "forbidden").await;
-    let export = app.as_user(&viewer, Method::GET, &format!("/v1/playlists/{id}/export?format=csv")).send().await.unwrap();
+    let export =
+        app.as_user(&viewer, Method::GET, &format!("/v1/playlists/{id}/export?format=csv")).send().await.unwrap();
     assert_eq!(export.status(), 200, "a viewer may export");
     let stale = app
         .as_user(&contributor, Method::POST, &path)
@@ -282,7 +325,11 @@ async fn every_format_survives_export_then_import(backend: Backend) {
     assert_eq!(r.status(), 200);
     let original = app.get_playlist(&alice, &id).await;
     for format in ["jspf", "xspf", "m3u8", "csv"] {
-        let file = app.as_user(&alice, Method::GET, &format!("/v1/playlists/{id}/export?format={format}")).send().await.unwrap();
+        let file = app
+            .as_user(&alice, Method::GET, &format!("/v1/playlists/{id}/export?format={format}"))
+            .send()
+            .await
+            .unwrap();
         let media = file.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
         let body = file.bytes().await.unwrap();
         let report = import_ok(&app, &alice, "", Some(&media), &body).await;

@@ -82,10 +82,8 @@ impl FakeLastfm {
     /// Answers `track.getInfo` for these (artist, title) pairs (matched ignoring case and
     /// surrounding spaces) with the given track, as Last.fm's autocorrection would.
     pub fn set_catalog(&self, catalog: Catalog) {
-        let normalised = catalog
-            .into_iter()
-            .map(|((a, t), v)| ((a.trim().to_lowercase(), t.trim().to_lowercase()), v))
-            .collect();
+        let normalised =
+            catalog.into_iter().map(|((a, t), v)| ((a.trim().to_lowercase(), t.trim().to_lowercase()), v)).collect();
         *self.shared.catalog.lock().unwrap() = normalised;
     }
 

@@ -50,8 +50,12 @@ fn the_tune_part_scores_above_the_targets() {
     let mut results = Vec::new();
     for p in pairs("tune") {
         let line = TrackFacts { artist: &p.line.0, title: &p.line.1, duration_ms: p.line.2, ..Default::default() };
-        let candidate =
-            TrackFacts { artist: &p.candidate.0, title: &p.candidate.1, duration_ms: p.candidate.2, ..Default::default() };
+        let candidate = TrackFacts {
+            artist: &p.candidate.0,
+            title: &p.candidate.1,
+            duration_ms: p.candidate.2,
+            ..Default::default()
+        };
         let score = confidence(&line, &candidate);
         let predicted = score >= accept;
         if predicted != p.same {

@@ -12,10 +12,15 @@ use crate::{
     matching_quality::{pairs, precision_recall},
 };
 
-fn catalog(entries: &[((&str, &str), (&str, &str, u64))]) -> Catalog {
+/// A line asked (artist, title) and Last.fm's answer (artist, title, duration in ms).
+type Answer<'a> = ((&'a str, &'a str), (&'a str, &'a str, u64));
+
+fn catalog(entries: &[Answer<'_>]) -> Catalog {
     entries
         .iter()
-        .map(|((a, t), (ca, ct, ms))| (((*a).to_owned(), (*t).to_owned()), ((*ca).to_owned(), (*ct).to_owned(), Some(*ms))))
+        .map(|((a, t), (ca, ct, ms))| {
+            (((*a).to_owned(), (*t).to_owned()), ((*ca).to_owned(), (*ct).to_owned(), Some(*ms)))
+        })
         .collect()
 }
 
@@ -42,7 +47,11 @@ async fn doubtful_matches_wait_for_a_decision_that_is_remembered(backend: Backen
                 Karaoke Stars,Jolene (Karaoke Version),\n";
     let report = import_ok(&app, &alice, "?name=Mixed", Some("text/csv"), file.as_bytes()).await;
     assert_eq!(
-        (report["counts"]["matched"].as_u64(), report["counts"]["review"].as_u64(), report["counts"]["unmatched"].as_u64()),
+        (
+            report["counts"]["matched"].as_u64(),
+            report["counts"]["review"].as_u64(),
+            report["counts"]["unmatched"].as_u64()
+        ),
         (Some(1), Some(1), Some(1)),
         "{report}"
     );
@@ -81,10 +90,24 @@ async fn doubtful_matches_wait_for_a_decision_that_is_remembered(backend: Backen
     assert!(csv.text().await.unwrap().contains("Queen,Bohemian Rhapsody,"), "the export uses the chosen track");
 
     // The same messy line, imported again, resolves the same way; another user is asked again.
-    let again = import_ok(&app, &alice, "?name=Again", Some("text/csv"), b"artist,title\nQueen,Bohemian Rhapsody (Live Aid 1985)\n").await;
+    let again = import_ok(
+        &app,
+        &alice,
+        "?name=Again",
+        Some("text/csv"),
+        b"artist,title\nQueen,Bohemian Rhapsody (Live Aid 1985)\n",
+    )
+    .await;
     assert_eq!(again["counts"]["matched"], 1, "{again}");
     let bob = app.user("bob").await;
-    let theirs = import_ok(&app, &bob, "?name=Bob", Some("text/csv"), b"artist,title\nQueen,Bohemian Rhapsody (Live Aid 1985)\n").await;
+    let theirs = import_ok(
+        &app,
+        &bob,
+        "?name=Bob",
+        Some("text/csv"),
+        b"artist,title\nQueen,Bohemian Rhapsody (Live Aid 1985)\n",
+    )
+    .await;
     assert_eq!(theirs["counts"]["review"], 1, "decisions are per user");
 
     // Reject, and name the right track by hand.
@@ -92,7 +115,12 @@ async fn doubtful_matches_wait_for_a_decision_that_is_remembered(backend: Backen
     let path = format!("/v1/playlists/{id}/items/{karaoke}/match");
     let r = app.as_user(&alice, Method::POST, &path).json(&json!({"reject": true})).send().await.unwrap();
     assert_eq!(status(&r.json::<Value>().await.unwrap()), "unmatched");
-    let r = app.as_user(&alice, Method::POST, &path).json(&json!({"artist": "Dolly Parton", "title": "Jolene"})).send().await.unwrap();
+    let r = app
+        .as_user(&alice, Method::POST, &path)
+        .json(&json!({"artist": "Dolly Parton", "title": "Jolene"}))
+        .send()
+        .await
+        .unwrap();
     let manual: Value = r.json().await.unwrap();
     assert_eq!((status(&manual), manual["match"]["track"]["artist"].as_str()), ("matched", Some("Dolly Parton")));
     // Only someone who may add may decide; a stranger does not learn the playlist exists.
@@ -110,7 +138,8 @@ async fn matching_continues_in_the_background_past_the_budget(backend: Backend) 
     })
     .await;
     let alice = app.user("alice").await;
-    let file: String = std::iter::once("artist,title\n".to_owned()).chain((0..30).map(|n| format!("Band {n},Song {n}\n"))).collect();
+    let file: String =
+        std::iter::once("artist,title\n".to_owned()).chain((0..30).map(|n| format!("Band {n},Song {n}\n"))).collect();
     let report = import_ok(&app, &alice, "", Some("text/csv"), file.as_bytes()).await;
     assert_eq!(report["counts"]["added"], 30);
     assert!(report["counts"]["pending"].as_u64().unwrap() > 0, "the import answered before Last.fm did: {report}");
@@ -130,7 +159,12 @@ async fn the_frozen_test_part_meets_the_precision_and_recall_targets(backend: Ba
     fake.set_catalog(
         test_part
             .iter()
-            .map(|p| ((p.line.0.trim().to_owned(), p.line.1.trim().to_owned()), (p.candidate.0.clone(), p.candidate.1.clone(), p.candidate.2)))
+            .map(|p| {
+                (
+                    (p.line.0.trim().to_owned(), p.line.1.trim().to_owned()),
+                    (p.candidate.0.clone(), p.candidate.1.clone(), p.candidate.2),
+                )
+            })
             .collect(),
     );
     let app = TestApp::spawn_with(backend, |c| use_fake_lastfm(c, &fake)).await;
@@ -138,7 +172,9 @@ async fn the_frozen_test_part_meets_the_precision_and_recall_targets(backend: Ba
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(["artist", "title", "duration_ms"]).unwrap();
     for p in &test_part {
-        writer.write_record([p.line.0.as_str(), p.line.1.as_str(), &p.line.2.map(|d| d.to_string()).unwrap_or_default()]).unwrap();
+        writer
+            .write_record([p.line.0.as_str(), p.line.1.as_str(), &p.line.2.map(|d| d.to_string()).unwrap_or_default()])
+            .unwrap();
     }
     let file = writer.into_inner().unwrap();
     let report = import_ok(&app, &alice, "?on_duplicate=allow", Some("text/csv"), &file).await;
@@ -153,7 +189,10 @@ async fn the_frozen_test_part_meets_the_precision_and_recall_targets(backend: Ba
     for (p, item) in test_part.iter().zip(&decided) {
         let predicted = status(item) == "matched";
         if predicted != p.same {
-            println!("miss {} [{}] {:?} -> {:?}: {}", p.id, p.category, p.line, p.candidate, item["match"]["confidence"]);
+            println!(
+                "miss {} [{}] {:?} -> {:?}: {}",
+                p.id, p.category, p.line, p.candidate, item["match"]["confidence"]
+            );
         }
         results.push((predicted, p.same));
     }

@@ -175,9 +175,11 @@ fn meta(title: &str, listeners: u64) -> TrackMeta {
 async fn track_cache_stores_under_every_key_and_upserts(backend: Backend) {
     let s = TestStore::new(backend).await;
     let keys = vec!["artist\u{1f}song".to_owned(), "artist\u{1f}song (remastered)".to_owned()];
-    let entry = CachedTrack { key: keys[0].clone(), meta: Some(meta("Song", 1)), alternatives: vec![], fetched_at: ids::now() };
+    let entry =
+        CachedTrack { key: keys[0].clone(), meta: Some(meta("Song", 1)), alternatives: vec![], fetched_at: ids::now() };
     s.store.put_cached_track(&keys, &entry).await.unwrap();
-    let missing = CachedTrack { key: "nobody\u{1f}nothing".into(), meta: None, alternatives: vec![], fetched_at: ids::now() };
+    let missing =
+        CachedTrack { key: "nobody\u{1f}nothing".into(), meta: None, alternatives: vec![], fetched_at: ids::now() };
     s.store.put_cached_track(std::slice::from_ref(&missing.key), &missing).await.unwrap();
     let mut asked = keys.clone();
     asked.extend(["nobody\u{1f}nothing".to_owned(), "never\u{1f}cached".to_owned()]);

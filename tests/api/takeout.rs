@@ -14,7 +14,9 @@ async fn the_export_holds_every_owned_playlist_and_the_account(backend: Backend)
     app.add(&alice, &mix, &[("Queen", "Bohemian Rhapsody"), ("Quote \"Band\", Inc.", "Comma, title")]).await;
     let empty = app.playlist(&alice, json!({"name": "Empty"})).await;
     let theirs = app.playlist(&bob, json!({"name": "Bob's"})).await;
-    let share = app.as_user(&bob, Method::PUT, &format!("/v1/playlists/{theirs}/collaborators/alice")).json(&json!({"role": "contributor"}));
+    let share = app
+        .as_user(&bob, Method::PUT, &format!("/v1/playlists/{theirs}/collaborators/alice"))
+        .json(&json!({"role": "contributor"}));
     assert_eq!(share.send().await.unwrap().status(), 200);
 
     let r = app.as_user(&alice, Method::GET, "/v1/me/export").send().await.unwrap();
@@ -42,7 +44,10 @@ async fn the_export_holds_every_owned_playlist_and_the_account(backend: Backend)
     };
     let account: Value = serde_json::from_str(&read("account.json")).unwrap();
     assert_eq!(account["account"]["username"], "alice");
-    assert_eq!(account["collaborations"], json!([{"playlist_id": theirs, "name": "Bob's", "owner": "bob", "role": "contributor"}]));
+    assert_eq!(
+        account["collaborations"],
+        json!([{"playlist_id": theirs, "name": "Bob's", "owner": "bob", "role": "contributor"}])
+    );
     assert_eq!(account["playlists"].as_array().unwrap().len(), 2);
     let all_text = format!("{account}");
     assert!(!all_text.contains("password") && !all_text.contains("argon2"), "no secret leaves");

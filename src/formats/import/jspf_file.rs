@@ -64,9 +64,9 @@ pub fn parse(body: &str) -> Result<ParsedFile, ApiError> {
             format!("the JSON is malformed at line {}, column {}: {e}", e.line(), e.column()),
         )
     })?;
-    let playlist = doc
-        .playlist
-        .ok_or_else(|| ApiError::invalid("not_a_playlist", "this JSON is not a JSPF playlist (no \"playlist\" object)"))?;
+    let playlist = doc.playlist.ok_or_else(|| {
+        ApiError::invalid("not_a_playlist", "this JSON is not a JSPF playlist (no \"playlist\" object)")
+    })?;
     let mut file = ParsedFile {
         name: playlist.title.as_ref().and_then(text),
         description: playlist.annotation.as_ref().and_then(text),

@@ -134,7 +134,9 @@ pub(crate) fn keep_link(url: &str) -> bool {
 
 /// The MusicBrainz recording id of an identifier URL.
 pub(crate) fn mbid_of(identifier: &str) -> Option<String> {
-    let id = identifier.strip_prefix("https://musicbrainz.org/recording/").or_else(|| identifier.strip_prefix("http://musicbrainz.org/recording/"))?;
+    let id = identifier
+        .strip_prefix("https://musicbrainz.org/recording/")
+        .or_else(|| identifier.strip_prefix("http://musicbrainz.org/recording/"))?;
     uuid::Uuid::parse_str(id.trim_end_matches('/')).ok().map(|u| u.to_string())
 }
 

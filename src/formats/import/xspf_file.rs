@@ -59,7 +59,9 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
                         .try_get_attribute("application")
                         .ok()
                         .flatten()
-                        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v == EXTENSION))
+                        .and_then(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v == EXTENSION)
+                        })
                         .unwrap_or(false);
                 }
                 path.push(name);
@@ -81,7 +83,9 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
                     Some(c) => value.push(c),
                     None => match quick_xml::escape::resolve_predefined_entity(&name) {
                         Some(s) => value.push_str(s),
-                        None => return Err(malformed(text, reader.buffer_position(), format!("unknown entity &{name};"))),
+                        None => {
+                            return Err(malformed(text, reader.buffer_position(), format!("unknown entity &{name};")))
+                        }
                     },
                 }
             }

@@ -87,7 +87,9 @@ impl RecordStore for EmbeddedStore {
     async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()> {
         let (kind, key) = (kind.to_owned(), key.to_owned());
         self.with_conn(move |c| {
-            c.execute("DELETE FROM records WHERE kind = ?1 AND key = ?2", params![kind, key]).map(|_| ()).map_err(sql_err)
+            c.execute("DELETE FROM records WHERE kind = ?1 AND key = ?2", params![kind, key])
+                .map(|_| ())
+                .map_err(sql_err)
         })
         .await
     }
