@@ -15,4 +15,5 @@ pub mod normalize;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod track_input;
 pub mod write;

@@ -4,5 +4,6 @@ pub mod budget;
 pub mod enrich;
 pub mod model;
 pub mod routes;
+pub mod search_hits;
 pub mod service;
 pub mod store;

@@ -10,13 +10,16 @@ use std::{
 
 use chrono::{DateTime, Utc};
 
-use super::model::{CachedTrack, TrackMeta};
+use super::{
+    model::{CachedTrack, TrackMeta},
+    search_hits::search_hits,
+};
 use crate::{
     config::{LastfmConfig, MatchingConfig},
     ids,
     lastfm::{LastfmClient, LastfmError},
     matching::{
-        decide::{facts_of, MAX_CANDIDATES},
+        decide::facts_of,
         score::{confidence, TrackFacts},
     },
     metrics::Metrics,
@@ -327,33 +330,5 @@ impl TrackService {
             }
             this.refreshing.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
         });
-    }
-}
-
-/// Last.fm's search hits for a doubtful lookup (none when the search fails: matching then works
-/// with the autocorrected answer alone).
-async fn search_hits(client: &LastfmClient, query: &TrackQuery, now: DateTime<Utc>) -> Vec<TrackMeta> {
-    match client.track_search(&format!("{} {}", query.artist, query.title), MAX_CANDIDATES as u32).await {
-        Ok(page) => page
-            .items
-            .into_iter()
-            .map(|hit| TrackMeta {
-                artist: hit.artist,
-                title: hit.name,
-                album: None,
-                duration_ms: hit.duration_ms,
-                mbid: hit.mbid,
-                url: hit.url,
-                tags: Vec::new(),
-                listeners: hit.listeners,
-                playcount: hit.playcount,
-                image: hit.image,
-                enriched_at: now,
-            })
-            .collect(),
-        Err(e) => {
-            tracing::debug!(error = %e, "track.search failed; matching with the autocorrected answer only");
-            Vec::new()
-        }
     }
 }

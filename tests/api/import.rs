@@ -310,6 +310,18 @@ async fn appending_follows_the_roles_and_if_match(backend: Backend) {
     assert_eq!(playlist["items"][1]["added_by"], contributor.id.as_str());
     let history = app.get_json(&owner, &format!("/v1/playlists/{id}/history?limit=1")).await;
     assert_eq!(history["entries"][0]["op"], "import", "an import is one change in the history");
+    // Appending with an Idempotency-Key: a retry answers the first report and appends nothing.
+    let append = || {
+        app.as_user(&owner, Method::POST, &format!("{path}?on_duplicate=allow"))
+            .header("Idempotency-Key", "append-1")
+            .body("artist,title\nC,Three\n")
+            .send()
+    };
+    let (first, again) = (append().await.unwrap(), append().await.unwrap());
+    assert_eq!((first.status().as_u16(), again.status().as_u16()), (200, 200));
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(first.json::<Value>().await.unwrap(), again.json::<Value>().await.unwrap());
+    assert_eq!(app.get_playlist(&owner, &id).await["item_count"], 3, "appended once");
 }
 
 async fn every_format_survives_export_then_import(backend: Backend) {
