@@ -73,6 +73,8 @@ pub struct AppState {
     pub live: Arc<LivePlaylists>,
     /// Rendered public pages, reused until the playlist's version changes.
     pub share_pages: Arc<SharePages>,
+    /// Music platform connectors (import by link).
+    pub platforms: Arc<crate::platforms::import::Platforms>,
 }
 
 impl AppState {
@@ -119,7 +121,9 @@ impl AppState {
             Duration::from_secs(auth.token_cache_secs),
             Duration::from_secs(auth.basic_cache_secs),
         );
+        let platforms = Arc::new(crate::platforms::import::Platforms::from_config(&config, store.clone()));
         Self {
+            platforms,
             credentials: Arc::new(credentials),
             playlist_bodies: Arc::new(PlaylistBodies::default()),
             live: Arc::new(LivePlaylists::default()),

@@ -20,6 +20,7 @@ pub mod legacy;
 pub mod limits;
 pub mod matching;
 pub mod metrics;
+pub mod platforms;
 pub mod playlists;
 pub mod quotas;
 pub mod secrets;

@@ -176,6 +176,65 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "largest playlist file an import accepts, in bytes (413 beyond)",
     },
     ConfigKey {
+        env: "SHARIFY_DEEZER__BASE_URL",
+        default: "https://api.deezer.com",
+        help: "Deezer API root (public playlists need no credentials)",
+    },
+    ConfigKey { env: "SHARIFY_DEEZER__ENABLED", default: "true", help: "import Deezer playlists by link" },
+    ConfigKey {
+        env: "SHARIFY_DEEZER__REQUESTS_PER_5S",
+        default: "40",
+        help: "Deezer requests per 5 s from this process (Deezer allows 50 per address)",
+    },
+    ConfigKey {
+        env: "SHARIFY_DEEZER__QUOTA_WAIT_MS",
+        default: "5000",
+        help: "how long Deezer's quota error (no Retry-After) is waited out before a retry",
+    },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__BASE_URL",
+        default: "https://www.googleapis.com/youtube/v3",
+        help: "YouTube Data API root",
+    },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__API_KEY",
+        default: "(unset)",
+        help: "YouTube Data API key (secret youtube-api-key); unset = YouTube links refused with a clear error",
+    },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__DAILY_QUOTA_UNITS",
+        default: "10000",
+        help: "YouTube quota units per Pacific day this deployment may spend (1 per 50 playlist items read)",
+    },
+    ConfigKey { env: "SHARIFY_SPOTIFY__BASE_URL", default: "https://api.spotify.com/v1", help: "Spotify Web API root" },
+    ConfigKey {
+        env: "SHARIFY_SPOTIFY__ACCOUNTS_URL",
+        default: "https://accounts.spotify.com",
+        help: "Spotify accounts service root",
+    },
+    ConfigKey {
+        env: "SHARIFY_SPOTIFY__CLIENT_ID",
+        default: "(unset)",
+        help: "Spotify app client id (secret spotify-client-id)",
+    },
+    ConfigKey {
+        env: "SHARIFY_SPOTIFY__CLIENT_SECRET",
+        default: "(unset)",
+        help: "Spotify app client secret (secret spotify-client-secret)",
+    },
+    ConfigKey {
+        env: "SHARIFY_APPLEMUSIC__BASE_URL",
+        default: "https://api.music.apple.com/v1",
+        help: "Apple Music API root",
+    },
+    ConfigKey { env: "SHARIFY_APPLEMUSIC__TEAM_ID", default: "(unset)", help: "Apple developer team id" },
+    ConfigKey { env: "SHARIFY_APPLEMUSIC__KEY_ID", default: "(unset)", help: "MusicKit key id" },
+    ConfigKey {
+        env: "SHARIFY_APPLEMUSIC__PRIVATE_KEY",
+        default: "(unset)",
+        help: "MusicKit private key, .p8 PEM (secret applemusic-private-key)",
+    },
+    ConfigKey {
         env: "SHARIFY_ADMIN__BIND",
         default: "0.0.0.0:9090",
         help: "admin listener: /metrics, /healthz, /readyz (keep it private)",
@@ -225,7 +284,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [spotify] [deezer] [youtube] [applemusic] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

@@ -2,6 +2,7 @@
 
 mod keys;
 mod limit_sections;
+mod platform_sections;
 mod proxies;
 mod sections;
 
@@ -12,6 +13,7 @@ use figment::{
 };
 pub use keys::{config_help, ConfigKey, CONFIG_KEYS};
 pub use limit_sections::*;
+pub use platform_sections::*;
 pub use sections::*;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +49,14 @@ pub struct Config {
     pub matching: MatchingConfig,
     /// Playlist file imports.
     pub import: ImportConfig,
+    /// Spotify.
+    pub spotify: SpotifyConfig,
+    /// Deezer.
+    pub deezer: DeezerConfig,
+    /// YouTube.
+    pub youtube: YoutubeConfig,
+    /// Apple Music.
+    pub applemusic: AppleMusicConfig,
 }
 
 impl Config {
@@ -79,8 +89,16 @@ impl Config {
         if config.mongo.uri.as_ref().is_some_and(|u| u.expose().trim().is_empty()) {
             config.mongo.uri = None;
         }
-        if config.lastfm.api_key.as_ref().is_some_and(|k| k.expose().trim().is_empty()) {
-            config.lastfm.api_key = None;
+        for secret in [
+            &mut config.lastfm.api_key,
+            &mut config.youtube.api_key,
+            &mut config.spotify.client_id,
+            &mut config.spotify.client_secret,
+            &mut config.applemusic.private_key,
+        ] {
+            if secret.as_ref().is_some_and(|k| k.expose().trim().is_empty()) {
+                *secret = None;
+            }
         }
         config.http.proxies().map_err(ConfigError)?;
         let m = &config.matching;

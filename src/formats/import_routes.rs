@@ -8,6 +8,8 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use serde::Deserialize;
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
@@ -48,6 +50,30 @@ async fn read_body(state: &AppState, headers: &HeaderMap, body: Body) -> Result<
     axum::body::to_bytes(body, max).await.map_err(|_| too_large())
 }
 
+/// Import a playlist from a music platform by its link.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LinkImport {
+    /// A playlist link: Deezer, YouTube / YouTube Music, Spotify (needs a linked account) or Apple
+    /// Music (recognised, not yet importable).
+    pub url: String,
+}
+
+/// The file, or the playlist a `{"url": …}` body links to.
+async fn read_playlist(
+    state: &AppState,
+    bytes: &[u8],
+    format: Option<super::export::ExportFormat>,
+    headers: &HeaderMap,
+) -> Result<import::ParsedFile, ApiError> {
+    let looks_like_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if format.is_none() && looks_like_json {
+        if let Ok(link) = serde_json::from_slice::<LinkImport>(bytes) {
+            return state.platforms.fetch(&link.url).await;
+        }
+    }
+    import::parse(bytes, format, content_type(headers))
+}
+
 fn content_type(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
 }
@@ -59,7 +85,9 @@ fn answer(status: StatusCode, playlist: &crate::playlists::model::Playlist, repo
 }
 
 /// Create a playlist from a file: CSV (Exportify, TuneMyMusic, Soundiiz or plain
-/// `artist,title[,album]`), M3U/M3U8, XSPF or JSPF. The format comes from `?format=`, else
+/// `artist,title[,album]`), M3U/M3U8, XSPF or JSPF; or from a platform playlist by its link
+/// (`{"url": "https://www.deezer.com/playlist/…"}`: Deezer, YouTube; every page is read first,
+/// so the import is all or nothing). The format comes from `?format=`, else
 /// `Content-Type`, else the body. Every track is matched (see `match` on items); lines that
 /// cannot become a track are reported and the rest is imported. Nothing is created when the
 /// import stops (empty, binary or malformed file, too large, no usable line).
@@ -67,7 +95,7 @@ fn answer(status: StatusCode, playlist: &crate::playlists::model::Playlist, repo
         ("Idempotency-Key" = Option<String>, Header, description = "Retrying with the same key returns the first report and imports nothing again (24 h)")),
     request_body(content(
         (String = "text/csv"), (String = "audio/x-mpegurl"), (String = "application/xspf+xml"),
-        (Object = "application/jspf+json"), (String = "text/plain")),
+        (Object = "application/jspf+json"), (LinkImport = "application/json"), (String = "text/plain")),
         description = "The playlist file (at most `import.max_bytes`, 10 MiB by default)"),
     security(("bearer" = []), ("basic" = [])),
     responses(
@@ -77,7 +105,10 @@ fn answer(status: StatusCode, playlist: &crate::playlists::model::Playlist, repo
         (status = 409, description = "A duplicate under `on_duplicate=reject`, or the same `Idempotency-Key` still running", body = ErrorEnvelope),
         (status = 413, description = "The file is over the import limit", body = ErrorEnvelope),
         (status = 415, description = "A media type that is not a playlist format", body = ErrorEnvelope),
-        (status = 422, description = "Empty, binary or malformed file, unrecognised CSV columns, no usable line, too many tracks", body = ErrorEnvelope)))]
+        (status = 422, description = "Empty, binary or malformed file, unrecognised CSV columns, no usable line, too many tracks; an unsupported or unreadable platform link (the code says why)", body = ErrorEnvelope),
+        (status = 429, description = "A platform's quota is used up for now (`Retry-After`)", body = ErrorEnvelope),
+        (status = 502, description = "The platform failed; nothing was imported", body = ErrorEnvelope),
+        (status = 503, description = "The link's platform is not configured here", body = ErrorEnvelope)))]
 async fn import_playlist(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -89,7 +120,7 @@ async fn import_playlist(
     let bytes = read_body(&state, &headers, body).await?;
     let print = idempotency::fingerprint(&format!("POST /v1/playlists/import?{query:?}"), &bytes);
     idempotency::once(&state, &caller.user.id, key, print, || async {
-        let file = import::parse(&bytes, query.format, content_type(&headers))?;
+        let file = read_playlist(&state, &bytes, query.format, &headers).await?;
         let (playlist, report) = import_new(&state, &caller.user, file, &query).await?;
         Ok(answer(StatusCode::CREATED, &playlist, &report))
     })
@@ -105,7 +136,7 @@ async fn import_playlist(
         ("Idempotency-Key" = Option<String>, Header, description = "Retrying with the same key returns the first report and imports nothing again (24 h)")),
     request_body(content(
         (String = "text/csv"), (String = "audio/x-mpegurl"), (String = "application/xspf+xml"),
-        (Object = "application/jspf+json"), (String = "text/plain")),
+        (Object = "application/jspf+json"), (LinkImport = "application/json"), (String = "text/plain")),
         description = "The playlist file"),
     security(("bearer" = []), ("basic" = [])),
     responses(
@@ -134,7 +165,7 @@ async fn import_into_playlist(
     let bytes = read_body(&state, &headers, body).await?;
     let print = idempotency::fingerprint(&format!("POST /v1/playlists/{id}/import?{query:?}"), &bytes);
     idempotency::once(&state, &caller.user.id, key, print, || async {
-        let file = import::parse(&bytes, query.format, content_type(&headers))?;
+        let file = read_playlist(&state, &bytes, query.format, &headers).await?;
         let (playlist, report) = import_into(&state, &caller.user, &id, if_match, file, &query).await?;
         Ok(answer(StatusCode::OK, &playlist, &report))
     })

@@ -29,7 +29,7 @@ pub enum SecretError {
         reason: String,
     },
     /// The configuration names a secret sharify does not use.
-    #[error("unknown secret `{0}` in SHARIFY_SECRETS__LOAD (known: mongo-uri, lastfm-api-key)")]
+    #[error("unknown secret `{0}` in SHARIFY_SECRETS__LOAD (known: mongo-uri, lastfm-api-key, youtube-api-key, spotify-client-id, spotify-client-secret, applemusic-private-key)")]
     Unknown(String),
 }
 
@@ -41,12 +41,23 @@ pub trait SecretSource: Send + Sync {
 }
 
 /// The secrets sharify knows, by name.
-pub const KNOWN: [&str; 2] = ["mongo-uri", "lastfm-api-key"];
+pub const KNOWN: [&str; 6] = [
+    "mongo-uri",
+    "lastfm-api-key",
+    "youtube-api-key",
+    "spotify-client-id",
+    "spotify-client-secret",
+    "applemusic-private-key",
+];
 
 fn slot<'a>(config: &'a mut Config, name: &str) -> Result<&'a mut Option<Secret>, SecretError> {
     match name {
         "mongo-uri" => Ok(&mut config.mongo.uri),
         "lastfm-api-key" => Ok(&mut config.lastfm.api_key),
+        "youtube-api-key" => Ok(&mut config.youtube.api_key),
+        "spotify-client-id" => Ok(&mut config.spotify.client_id),
+        "spotify-client-secret" => Ok(&mut config.spotify.client_secret),
+        "applemusic-private-key" => Ok(&mut config.applemusic.private_key),
         other => Err(SecretError::Unknown(other.to_owned())),
     }
 }

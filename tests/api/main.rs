@@ -23,6 +23,8 @@ mod legacy;
 mod matching_quality;
 mod openapi;
 mod ops;
+mod platform_fakes;
+mod platforms;
 mod playlists;
 mod replicas;
 mod review;

@@ -1,0 +1,170 @@
+//! Deezer's public API: public playlists need no credentials. `/playlist/{id}` gives the
+//! metadata; the tracks are read from `/playlist/{id}/tracks` in pages of 100 by offset, several
+//! at once within Deezer's quota (50 requests per 5 s per address). Errors arrive as HTTP 200 with
+//! an `error` object: 800 is "no such playlist", 4 is the quota (waited out, then retried).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::{stream, StreamExt, TryStreamExt};
+use reqwest::Method;
+use serde::Deserialize;
+
+use super::{http::PlatformHttp, Platform, PlatformError, PlaylistSource, RemotePlaylist, RemoteTrack};
+
+/// Tracks per page.
+const PAGE: usize = 100;
+/// Pages fetched at once.
+const CONCURRENT_PAGES: usize = 4;
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: DeezerError,
+}
+
+#[derive(Deserialize)]
+struct DeezerError {
+    code: i64,
+    #[serde(default)]
+    message: String,
+}
+
+#[derive(Deserialize)]
+struct PlaylistBody {
+    title: Option<String>,
+    description: Option<String>,
+    nb_tracks: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct TracksPage {
+    #[serde(default)]
+    data: Vec<Track>,
+    total: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct Track {
+    title: Option<String>,
+    link: Option<String>,
+    duration: Option<u64>,
+    artist: Option<Named>,
+    album: Option<Titled>,
+}
+
+#[derive(Deserialize)]
+struct Named {
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Titled {
+    title: Option<String>,
+}
+
+/// Reads Deezer playlists.
+pub struct Deezer {
+    base_url: String,
+    http: PlatformHttp,
+    /// How long a quota error (code 4) is waited out before the call is tried again.
+    quota_wait: Duration,
+}
+
+impl Deezer {
+    /// A client for the API at `base_url` (e.g. `https://api.deezer.com`).
+    pub fn new(base_url: &str, requests_per_5s: u32, quota_wait: Duration) -> anyhow::Result<Self> {
+        let http =
+            PlatformHttp::new(Platform::Deezer, requests_per_5s, Duration::from_secs(5), Duration::from_secs(10))?;
+        Ok(Self { base_url: base_url.trim_end_matches('/').to_owned(), http, quota_wait })
+    }
+
+    /// GETs `path`, mapping Deezer's in-body errors; a quota error is waited out and retried.
+    async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, PlatformError> {
+        let url = format!("{}{path}", self.base_url);
+        for _ in 0..3 {
+            let answer = self.http.send(&|| self.http.request(Method::GET, &url)).await?;
+            if let Ok(e) = serde_json::from_slice::<ErrorBody>(&answer.body) {
+                match e.error.code {
+                    4 | 700 => {
+                        tokio::time::sleep(self.quota_wait).await;
+                        continue;
+                    }
+                    800 => return Err(PlatformError::NotFound(Platform::Deezer)),
+                    200 | 300 => {
+                        return Err(PlatformError::Refused {
+                            platform: Platform::Deezer,
+                            code: "deezer_playlist_private",
+                            message:
+                                "this Deezer playlist is private: make it public on Deezer, then paste the link again"
+                                    .into(),
+                        })
+                    }
+                    code => {
+                        return Err(PlatformError::upstream(
+                            Platform::Deezer,
+                            format!("error {code}: {}", e.error.message),
+                        ))
+                    }
+                }
+            }
+            if !answer.status.is_success() {
+                return Err(PlatformError::upstream(Platform::Deezer, format!("HTTP {}", answer.status)));
+            }
+            return serde_json::from_slice(&answer.body)
+                .map_err(|e| PlatformError::upstream(Platform::Deezer, format!("unreadable answer: {e}")));
+        }
+        Err(PlatformError::Quota { platform: Platform::Deezer, retry_after_secs: self.quota_wait.as_secs().max(5) })
+    }
+}
+
+fn remote(t: Track) -> Result<RemoteTrack, &'static str> {
+    let artist = t.artist.and_then(|a| a.name).filter(|a| !a.trim().is_empty()).ok_or("Deezer gives no artist")?;
+    let title = t.title.filter(|a| !a.trim().is_empty()).ok_or("Deezer gives no title")?;
+    Ok(RemoteTrack {
+        artist,
+        title,
+        album: t.album.and_then(|a| a.title).filter(|a| !a.is_empty()),
+        duration_ms: t.duration.filter(|d| *d > 0).map(|d| d * 1000),
+        isrc: None, // Deezer's playlist tracks carry none
+        url: t.link,
+    })
+}
+
+#[async_trait]
+impl PlaylistSource for Deezer {
+    fn platform(&self) -> Platform {
+        Platform::Deezer
+    }
+
+    async fn playlist(&self, id: &str) -> Result<RemotePlaylist, PlatformError> {
+        let meta: PlaylistBody = self.get(&format!("/playlist/{id}")).await?;
+        let first: TracksPage = self.get(&format!("/playlist/{id}/tracks?index=0&limit={PAGE}")).await?;
+        let total = first.total.or(meta.nb_tracks).unwrap_or(first.data.len());
+        let rest: Vec<(usize, TracksPage)> = stream::iter((PAGE..total).step_by(PAGE))
+            .map(|index| async move {
+                let page: TracksPage = self.get(&format!("/playlist/{id}/tracks?index={index}&limit={PAGE}")).await?;
+                Ok::<_, PlatformError>((index, page))
+            })
+            .buffer_unordered(CONCURRENT_PAGES)
+            .try_collect()
+            .await?;
+        let mut pages = vec![(0, first)];
+        pages.extend(rest);
+        pages.sort_by_key(|(index, _)| *index);
+        let mut playlist = RemotePlaylist {
+            name: meta.title,
+            description: meta.description.filter(|d| !d.is_empty()),
+            ..RemotePlaylist::default()
+        };
+        for (index, page) in pages {
+            for (n, track) in page.data.into_iter().enumerate() {
+                let position = index + n + 1;
+                match remote(track) {
+                    Ok(t) => playlist.tracks.push((position, t)),
+                    Err(reason) => playlist.skipped.push(super::SkippedTrack { position, reason: reason.into() }),
+                }
+            }
+        }
+        Ok(playlist)
+    }
+}

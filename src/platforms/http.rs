@@ -1,0 +1,139 @@
+//! The HTTP discipline every connector shares: one rate limiter per platform and process, a
+//! circuit breaker, retries of transient failures with full-jitter back-off, and `Retry-After`
+//! honoured (within a bound) on 429.
+
+use std::{num::NonZeroU32, time::Duration};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use rand::Rng;
+use reqwest::{header, Method, StatusCode};
+
+use super::{Platform, PlatformError};
+use crate::lastfm::breaker::CircuitBreaker;
+
+/// Longest `Retry-After` waited for inside one request; longer ones become a quota error.
+const MAX_WAIT: Duration = Duration::from_secs(10);
+/// Attempts per call.
+const ATTEMPTS: u32 = 4;
+/// Back-off base.
+const BASE: Duration = Duration::from_millis(200);
+
+/// An answer: status and body.
+pub struct Answer {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Body bytes.
+    pub body: bytes::Bytes,
+}
+
+/// A platform's HTTP client.
+pub struct PlatformHttp {
+    platform: Platform,
+    http: reqwest::Client,
+    limiter: DefaultDirectRateLimiter,
+    breaker: CircuitBreaker,
+}
+
+/// What one attempt came to.
+enum Attempt {
+    Done(Answer),
+    Retry(Duration),
+    Fail(PlatformError),
+}
+
+impl PlatformHttp {
+    /// `requests` per `per` for this process.
+    pub fn new(platform: Platform, requests: u32, per: Duration, timeout: Duration) -> anyhow::Result<Self> {
+        let n = NonZeroU32::new(requests.max(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(per / n.get()).ok_or_else(|| anyhow::anyhow!("bad rate"))?.allow_burst(n);
+        crate::tls::install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(3))
+            .user_agent(concat!("sharify/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            platform,
+            http,
+            limiter: RateLimiter::direct(quota),
+            breaker: CircuitBreaker::new(5, Duration::from_secs(30)),
+        })
+    }
+
+    fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+        let value = response.headers().get(header::RETRY_AFTER)?.to_str().ok()?;
+        value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    }
+
+    async fn attempt(&self, build: &(dyn Fn() -> reqwest::RequestBuilder + Sync)) -> Attempt {
+        self.limiter.until_ready().await;
+        let response = match build().send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::Retry(Duration::ZERO).or_fail(self.platform, &e.to_string()),
+        };
+        let status = response.status();
+        let wait = Self::retry_after(&response);
+        let body = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => return Attempt::Retry(Duration::ZERO).or_fail(self.platform, &e.to_string()),
+        };
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let wait = wait.unwrap_or(Duration::from_secs(1));
+            if wait > MAX_WAIT || String::from_utf8_lossy(&body).contains("QUOTA_EXCEEDED") {
+                return Attempt::Fail(PlatformError::Quota {
+                    platform: self.platform,
+                    retry_after_secs: wait.as_secs().max(1),
+                });
+            }
+            return Attempt::Retry(wait);
+        }
+        if status.is_server_error() {
+            return Attempt::Retry(Duration::ZERO);
+        }
+        Attempt::Done(Answer { status, body })
+    }
+
+    /// Sends the request `build` makes (again for each attempt) until it gets an answer that is
+    /// not a transient failure.
+    pub async fn send(&self, build: &(dyn Fn() -> reqwest::RequestBuilder + Sync)) -> Result<Answer, PlatformError> {
+        let mut last = String::new();
+        for attempt in 1..=ATTEMPTS {
+            if !self.breaker.allow() {
+                return Err(PlatformError::upstream(self.platform, "circuit open after repeated failures"));
+            }
+            match self.attempt(build).await {
+                Attempt::Done(answer) => {
+                    self.breaker.on_success();
+                    return Ok(answer);
+                }
+                Attempt::Fail(e) => {
+                    self.breaker.on_success();
+                    return Err(e);
+                }
+                Attempt::Retry(wait) => {
+                    self.breaker.on_failure();
+                    last = format!("transient failure on attempt {attempt}");
+                    let cap = BASE.saturating_mul(1 << attempt.min(10));
+                    let jitter = rand::thread_rng().gen_range(Duration::ZERO..=cap);
+                    if attempt < ATTEMPTS {
+                        tokio::time::sleep(wait.max(jitter)).await;
+                    }
+                }
+            }
+        }
+        Err(PlatformError::upstream(self.platform, last))
+    }
+
+    /// A request builder for `method` `url`.
+    pub fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, url)
+    }
+}
+
+impl Attempt {
+    /// Transport errors are retried; the detail is kept for the last one.
+    fn or_fail(self, platform: Platform, detail: &str) -> Self {
+        tracing::debug!(?platform, detail, "platform request failed; retrying");
+        self
+    }
+}

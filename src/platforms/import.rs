@@ -1,0 +1,98 @@
+//! Importing by link: the configured connectors, and a platform playlist turned into what a file
+//! import reads (each track with its platform link, ISRC, duration and album; what the platform
+//! listed but could not be imported reported by position).
+
+use std::{sync::Arc, time::Duration};
+
+use super::{
+    deezer::Deezer,
+    links::{self, PlaylistLink},
+    spotify::{Spotify, NEEDS_ACCOUNT},
+    youtube::Youtube,
+    Platform, PlatformError, PlaylistSource, RemotePlaylist,
+};
+use crate::{
+    config::Config,
+    error::ApiError,
+    formats::import::{ParsedFile, Rejected},
+    playlists::add::TrackInput,
+    quotas::store::CounterStore,
+};
+
+/// The configured platform connectors.
+pub struct Platforms {
+    deezer: Option<Deezer>,
+    youtube: Option<Youtube>,
+    /// Spotify's client (its read path needs a user's token).
+    pub spotify: Option<Spotify>,
+}
+
+/// A client, or `None` (logged) when it cannot be built.
+fn built<T>(name: &str, r: anyhow::Result<T>) -> Option<T> {
+    r.map_err(|e| tracing::error!(platform = name, error = %e, "cannot build the client; the platform is off")).ok()
+}
+
+impl Platforms {
+    /// The connectors `config` enables (a platform without credentials is off).
+    pub fn from_config(config: &Config, counters: Arc<dyn CounterStore>) -> Self {
+        let deezer = config
+            .deezer
+            .enabled
+            .then(|| {
+                let d = &config.deezer;
+                built("deezer", Deezer::new(&d.base_url, d.requests_per_5s, Duration::from_millis(d.quota_wait_ms)))
+            })
+            .flatten();
+        let youtube = config.youtube.api_key.as_ref().and_then(|key| {
+            let y = &config.youtube;
+            built("youtube", Youtube::new(&y.base_url, key.expose().to_owned(), counters, y.daily_quota_units))
+        });
+        let spotify = built("spotify", Spotify::new(&config.spotify.base_url));
+        Self { deezer, youtube, spotify }
+    }
+
+    fn source(&self, platform: Platform) -> Result<&dyn PlaylistSource, PlatformError> {
+        let source: Option<&dyn PlaylistSource> = match platform {
+            Platform::Deezer => self.deezer.as_ref().map(|d| d as &dyn PlaylistSource),
+            Platform::Youtube => self.youtube.as_ref().map(|y| y as &dyn PlaylistSource),
+            _ => None,
+        };
+        source.ok_or(PlatformError::NotConfigured(platform))
+    }
+
+    /// Reads the playlist a link names, every page, as a parsed file.
+    pub async fn fetch(&self, link: &str) -> Result<ParsedFile, ApiError> {
+        let PlaylistLink { platform, id, .. } = links::parse(link)?;
+        let remote = match platform {
+            Platform::Spotify => return Err(ApiError::invalid("spotify_account_required", NEEDS_ACCOUNT)),
+            Platform::Applemusic => {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "platform_not_supported_yet",
+                    "Apple Music links are recognised but cannot be imported yet; export the playlist as a file \
+                     and import that",
+                ))
+            }
+            other => self.source(other)?.playlist(&id).await?,
+        };
+        Ok(parsed(remote))
+    }
+}
+
+/// A platform playlist as a parsed file; `line` is the track's position in the playlist.
+pub fn parsed(remote: RemotePlaylist) -> ParsedFile {
+    let tracks = remote
+        .tracks
+        .into_iter()
+        .map(|(position, t)| {
+            let mut input = TrackInput::named(&t.artist, &t.title);
+            input.album = t.album;
+            input.duration_ms = t.duration_ms;
+            input.isrc = t.isrc.filter(|i| i.len() == 12 && i.chars().all(|c| c.is_ascii_alphanumeric()));
+            input.links = t.url.into_iter().filter(|u| crate::playlists::add::is_link(u)).collect();
+            (position, input)
+        })
+        .collect();
+    let rejected = remote.skipped.into_iter().map(|s| Rejected { line: s.position, reason: s.reason }).collect();
+    ParsedFile { name: remote.name, description: remote.description, tracks, rejected }
+}

@@ -1,0 +1,149 @@
+//! Spotify. An app in Development Mode may read a playlist's items only for the Spotify user who
+//! owns it or collaborates on it, and a client-credentials token has no user: importing a Spotify
+//! link needs the user's linked account. The read path is here, against both the legacy
+//! (`tracks`/`track`) and the 2026 (`items`/`item`) shapes, following `next` links; local files
+//! and podcast episodes are reported, not imported.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{http::PlatformHttp, Platform, PlatformError, RemotePlaylist, RemoteTrack, SkippedTrack};
+
+/// What a user is told when a Spotify link cannot be read for want of a linked account.
+pub const NEEDS_ACCOUNT: &str = "Spotify lets an app read a playlist only for the Spotify account that owns it or \
+    collaborates on it, so importing a Spotify link needs your Spotify account linked to sharify, which this \
+    server does not offer yet. Meanwhile: export the playlist as CSV (for example with Exportify) and import \
+    the file, or import the same playlist from Deezer, YouTube or Apple Music.";
+
+/// Spotify's API client.
+pub struct Spotify {
+    base_url: String,
+    http: PlatformHttp,
+}
+
+#[derive(Deserialize)]
+struct PlaylistBody {
+    name: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    items: Option<ItemsPage>,
+    #[serde(default)]
+    tracks: Option<ItemsPage>,
+}
+
+#[derive(Deserialize)]
+struct ItemsPage {
+    #[serde(default)]
+    items: Vec<Value>,
+    next: Option<String>,
+}
+
+fn refused(code: &'static str, message: &str) -> PlatformError {
+    PlatformError::Refused { platform: Platform::Spotify, code, message: message.to_owned() }
+}
+
+/// One playlist entry: the track (`item` or `track`), or why it is left out.
+fn entry(e: &Value) -> Result<RemoteTrack, &'static str> {
+    if e.get("is_local").and_then(Value::as_bool) == Some(true) {
+        return Err("a local file on the owner's device");
+    }
+    let t = e.get("item").filter(|v| !v.is_null()).or_else(|| e.get("track").filter(|v| !v.is_null()));
+    let t = t.ok_or("no longer available on Spotify")?;
+    if t.get("type").and_then(Value::as_str) == Some("episode")
+        || t.get("episode").and_then(Value::as_bool) == Some(true)
+    {
+        return Err("a podcast episode");
+    }
+    let text =
+        |v: Option<&Value>| v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let artists: Vec<String> = t
+        .get("artists")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|x| text(x.get("name"))).collect())
+        .unwrap_or_default();
+    let title = text(t.get("name")).ok_or("no title")?;
+    if artists.is_empty() {
+        return Err("no artist");
+    }
+    Ok(RemoteTrack {
+        artist: artists.join(", "),
+        title,
+        album: text(t.get("album").and_then(|a| a.get("name"))),
+        duration_ms: t.get("duration_ms").and_then(Value::as_u64).filter(|d| *d > 0),
+        isrc: text(t.get("external_ids").and_then(|x| x.get("isrc"))),
+        url: text(t.get("external_urls").and_then(|x| x.get("spotify"))),
+    })
+}
+
+impl Spotify {
+    /// A client for the API at `base_url` (e.g. `https://api.spotify.com/v1`).
+    pub fn new(base_url: &str) -> anyhow::Result<Self> {
+        let http = PlatformHttp::new(Platform::Spotify, 10, Duration::from_secs(1), Duration::from_secs(10))?;
+        Ok(Self { base_url: base_url.trim_end_matches('/').to_owned(), http })
+    }
+
+    async fn get(&self, url: &str, token: &str, playlist_id: &str) -> Result<Vec<u8>, PlatformError> {
+        let answer = self.http.send(&|| self.http.request(Method::GET, url).bearer_auth(token)).await?;
+        match answer.status.as_u16() {
+            200 => Ok(answer.body.to_vec()),
+            401 => {
+                Err(refused("spotify_token_expired", "your Spotify link has expired: link your Spotify account again"))
+            }
+            403 => Err(refused(
+                "spotify_playlist_not_readable",
+                "Spotify lets apps read only playlists you own or collaborate on: copy this playlist to your own \
+                 Spotify library (Add to other playlist → New playlist), then import that copy",
+            )),
+            404 if playlist_id.starts_with("37i9") => Err(refused(
+                "spotify_algorithmic_playlist",
+                "this is one of Spotify's own or personalised playlists (Discover Weekly, Release Radar, editorial), \
+                 which Spotify no longer lets apps read: save its tracks to a playlist of your own and import that",
+            )),
+            404 => Err(PlatformError::NotFound(Platform::Spotify)),
+            status => Err(PlatformError::upstream(Platform::Spotify, format!("HTTP {status}"))),
+        }
+    }
+
+    /// Reads playlist `id` with a user's access `token`, every page.
+    pub async fn playlist_with_token(&self, token: &str, id: &str) -> Result<RemotePlaylist, PlatformError> {
+        let body = self.get(&format!("{}/playlists/{id}", self.base_url), token, id).await?;
+        let meta: PlaylistBody =
+            serde_json::from_slice(&body).map_err(|e| PlatformError::upstream(Platform::Spotify, e.to_string()))?;
+        // 2026 shape first; no items at all means Spotify withheld them (not an empty playlist).
+        let first = meta.items.or(meta.tracks).ok_or_else(|| {
+            refused(
+                "spotify_playlist_not_readable",
+                "Spotify gave this playlist's name but not its tracks: it lets apps read only playlists you own or \
+                 collaborate on",
+            )
+        })?;
+        let mut playlist = RemotePlaylist {
+            name: meta.name,
+            description: meta.description.filter(|d| !d.is_empty()),
+            ..RemotePlaylist::default()
+        };
+        let mut position = 0;
+        let mut page = first;
+        loop {
+            for e in &page.items {
+                position += 1;
+                match entry(e) {
+                    Ok(t) => playlist.tracks.push((position, t)),
+                    Err(reason) => playlist.skipped.push(SkippedTrack { position, reason: reason.into() }),
+                }
+            }
+            let Some(next) = page.next.take() else { break };
+            // The token goes only to Spotify's API, whatever a page says.
+            if !next.starts_with(&format!("{}/", self.base_url)) {
+                return Err(PlatformError::upstream(Platform::Spotify, format!("a next link off the API: {next}")));
+            }
+            let body = self.get(&next, token, id).await?;
+            page =
+                serde_json::from_slice(&body).map_err(|e| PlatformError::upstream(Platform::Spotify, e.to_string()))?;
+        }
+        Ok(playlist)
+    }
+}
