@@ -5,6 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use super::{
+    applemusic::AppleMusic,
     deezer::Deezer,
     links::{self, PlaylistLink},
     spotify::{Spotify, NEEDS_ACCOUNT},
@@ -21,6 +22,7 @@ use crate::{
 
 /// The configured platform connectors.
 pub struct Platforms {
+    applemusic: Option<AppleMusic>,
     deezer: Option<Deezer>,
     youtube: Option<Youtube>,
     /// Spotify's client (its read path needs a user's token).
@@ -48,7 +50,14 @@ impl Platforms {
             built("youtube", Youtube::new(&y.base_url, key.expose().to_owned(), counters, y.daily_quota_units))
         });
         let spotify = built("spotify", Spotify::new(&config.spotify.base_url));
-        Self { deezer, youtube, spotify }
+        let a = &config.applemusic;
+        let applemusic = match (&a.team_id, &a.key_id, &a.private_key) {
+            (Some(team), Some(key_id), Some(key)) => {
+                built("applemusic", AppleMusic::new(&a.base_url, team, key_id, key.expose()))
+            }
+            _ => None,
+        };
+        Self { applemusic, deezer, youtube, spotify }
     }
 
     fn source(&self, platform: Platform) -> Result<&dyn PlaylistSource, PlatformError> {
@@ -62,16 +71,12 @@ impl Platforms {
 
     /// Reads the playlist a link names, every page, as a parsed file.
     pub async fn fetch(&self, link: &str) -> Result<ParsedFile, ApiError> {
-        let PlaylistLink { platform, id, .. } = links::parse(link)?;
+        let PlaylistLink { platform, id, storefront } = links::parse(link)?;
         let remote = match platform {
             Platform::Spotify => return Err(ApiError::invalid("spotify_account_required", NEEDS_ACCOUNT)),
             Platform::Applemusic => {
-                return Err(ApiError::new(
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    "platform_not_supported_yet",
-                    "Apple Music links are recognised but cannot be imported yet; export the playlist as a file \
-                     and import that",
-                ))
+                let apple = self.applemusic.as_ref().ok_or(PlatformError::NotConfigured(Platform::Applemusic))?;
+                apple.playlist_in(storefront.as_deref().unwrap_or("us"), &id).await?
             }
             other => self.source(other)?.playlist(&id).await?,
         };

@@ -3,6 +3,7 @@
 //! as the Last.fm client. What each platform allows an app in 2026 decides what each connector
 //! does; every refusal becomes an error a user can act on.
 
+pub mod applemusic;
 pub mod deezer;
 pub mod error;
 pub mod http;

@@ -18,6 +18,10 @@ pub fn use_fake_platforms(c: &mut sharify::config::Config, fake: &FakePlatforms)
     c.youtube.base_url = format!("{}/youtube/v3", fake.base);
     c.youtube.api_key = Some(Secret::new(fakes::YOUTUBE_KEY));
     c.spotify.base_url = format!("{}/spotify/v1", fake.base);
+    c.applemusic.base_url = format!("{}/applemusic/v1", fake.base);
+    c.applemusic.team_id = Some(fakes::APPLE_TEAM.into());
+    c.applemusic.key_id = Some(fakes::APPLE_KEY_ID.into());
+    c.applemusic.private_key = Some(Secret::new(fakes::apple_private_key()));
 }
 
 async fn import_link(app: &TestApp, user: &TestUser, url: &str) -> reqwest::Response {
@@ -122,6 +126,7 @@ async fn links_that_cannot_be_imported_say_why(backend: Backend) {
     let app = TestApp::spawn_with(backend, |c| {
         use_fake_platforms(c, &fake);
         c.youtube.api_key = None;
+        c.applemusic.private_key = None;
     })
     .await;
     let alice = app.user("alice").await;
@@ -132,7 +137,7 @@ async fn links_that_cannot_be_imported_say_why(backend: Backend) {
         ("https://soundcloud.com/a/sets/b", 422, "unsupported_link"),
         ("https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC", 422, "unsupported_link"),
         ("https://www.youtube.com/playlist?list=PLx", 503, "platform_not_configured"),
-        ("https://music.apple.com/us/playlist/x/pl.u-76oNkGxIv9vP1z", 422, "platform_not_supported_yet"),
+        ("https://music.apple.com/us/playlist/x/pl.u-76oNkGxIv9vP1z", 503, "platform_not_configured"),
     ] {
         let body = assert_error(import_link(&app, &alice, url).await, status, code).await;
         if code == "spotify_account_required" {
@@ -172,7 +177,33 @@ async fn the_spotify_read_path_takes_every_shape_and_says_why_it_cannot() {
     assert_eq!(code(err), "platform_playlist_not_found");
 }
 
+async fn an_apple_music_link_reads_every_page_with_a_signed_developer_token(backend: Backend) {
+    let fake = FakePlatforms::start().await;
+    let app = TestApp::spawn_with(backend, |c| use_fake_platforms(c, &fake)).await;
+    let alice = app.user("alice").await;
+    let r =
+        import_link(&app, &alice, "https://music.apple.com/us/playlist/the-hits/pl.acc464c750b94302b8806e5fcbe56e17")
+            .await;
+    assert_eq!(r.status(), 201);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(report["counts"]["added"], 1, "{report}");
+    let id = report["playlist"]["id"].as_str().unwrap();
+    let item = &app.get_playlist(&alice, id).await["items"][0];
+    assert_eq!((item["artist"].as_str(), item["isrc"].as_str()), (Some("Janet Jackson"), Some("USVI29700014")));
+    // A shared library playlist of 230 songs, over three pages by Apple's relative next links.
+    let r = import_link(&app, &alice, "https://music.apple.com/fr/playlist/mine/pl.u-threepages").await;
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(
+        (report["counts"]["read"].as_u64(), report["counts"]["rejected"].as_u64()),
+        (Some(230), Some(1)),
+        "{report}"
+    );
+    assert_eq!(report["rejected"][0]["reason"], "not a song (a music video or an unavailable item)");
+    assert_eq!(fake.calls("/applemusic/"), 4, "every call carried a token the fake verified");
+}
+
 crate::on_both_backends!(
+    an_apple_music_link_reads_every_page_with_a_signed_developer_token,
     a_deezer_link_brings_every_page_once,
     a_youtube_link_reads_page_after_page_within_the_quota,
     youtube_is_refused_before_the_daily_budget_is_passed,
