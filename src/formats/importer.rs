@@ -143,6 +143,7 @@ pub async fn import_new(
     let description = query.description.clone().or_else(|| file.description.clone()).unwrap_or_default();
     let description =
         parse_description(&description.chars().take(limits::PLAYLIST_DESCRIPTION_MAX_CHARS).collect::<String>())?;
+    let source_url = file.source_url.clone();
     let (tracks, rejected) = clean(file);
     if tracks.is_empty() {
         return Err(nothing_to_import(&rejected));
@@ -155,6 +156,7 @@ pub async fn import_new(
     let context = AddContext { policy, same: SameTrack::Normalised, caller_id: &caller.id, looked_up: &looked_up };
     let (items, skipped) = plan_add(&[], &tracks, &context)?;
     let mut playlist = Playlist::new(ids::new_id(), caller, name, description, query.visibility.unwrap_or_default());
+    playlist.meta.source_url = source_url;
     playlist.items =
         items.into_iter().zip(1..).map(|(item, n)| Arc::new(Item { pos: n * POSITION_GAP, ..item })).collect();
     let bytes: usize = playlist.items.iter().map(|i| serde_json::to_vec(&**i).map_or(0, |v| v.len())).sum();

@@ -80,7 +80,9 @@ impl Platforms {
             }
             other => self.source(other)?.playlist(&id).await?,
         };
-        Ok(parsed(remote))
+        let mut file = parsed(remote);
+        file.source_url = Some(link.trim().to_owned());
+        Ok(file)
     }
 }
 
@@ -99,5 +101,5 @@ pub fn parsed(remote: RemotePlaylist) -> ParsedFile {
         })
         .collect();
     let rejected = remote.skipped.into_iter().map(|s| Rejected { line: s.position, reason: s.reason }).collect();
-    ParsedFile { name: remote.name, description: remote.description, tracks, rejected }
+    ParsedFile { name: remote.name, description: remote.description, tracks, rejected, source_url: None }
 }

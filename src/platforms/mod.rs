@@ -8,6 +8,7 @@ pub mod deezer;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod item_links;
 pub mod links;
 pub mod spotify;
 pub mod youtube;

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{ForkedFrom, Item, ListScope, Playlist, PlaylistMeta, Visibility};
 use crate::{
     matching::model::TrackMatch,
+    platforms::item_links::ItemLinks,
     tracks::model::{Enrichment, TrackMeta},
 };
 
@@ -68,6 +69,9 @@ pub struct PlaylistSummaryDto {
     pub item_count: usize,
     /// Set on forks: the source and its version when forked.
     pub forked_from: Option<ForkedFrom>,
+    /// The platform playlist it was imported from, when imported by link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
 }
 
 /// A whole playlist.
@@ -118,9 +122,10 @@ pub struct ItemDto {
     /// ISRC, as given when added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isrc: Option<String>,
-    /// Links to the track on music platforms.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<String>,
+    /// Where the track can be opened: `{spotify, deezer, youtube, applemusic, lastfm}` where
+    /// known (and `other` links it came with).
+    #[serde(default)]
+    pub links: ItemLinks,
     /// Which canonical track this is and how sure we are (absent on items added before matching).
     #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
     pub matching: Option<TrackMatch>,
@@ -190,6 +195,7 @@ impl From<&PlaylistMeta> for PlaylistSummaryDto {
             updated_at: m.updated_at,
             item_count: m.item_count,
             forked_from: m.forked_from.clone(),
+            source_url: m.source_url.clone(),
         }
     }
 }
@@ -208,7 +214,7 @@ impl From<&Item> for ItemDto {
             duration_ms: i.duration_ms,
             mbid: i.mbid.clone(),
             isrc: i.isrc.clone(),
-            links: i.links.clone(),
+            links: ItemLinks::of(i),
             matching: i.matching.clone(),
         }
     }

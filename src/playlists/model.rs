@@ -174,6 +174,9 @@ pub struct PlaylistMeta {
     /// Set on forks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forked_from: Option<ForkedFrom>,
+    /// The platform playlist it was imported from, by link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
 }
 
 /// Spacing of item positions when items are appended or renumbered.
@@ -267,6 +270,7 @@ impl Playlist {
                 member_ids: Vec::new(),
                 search_text: String::new(),
                 forked_from: None,
+                source_url: None,
             },
             items: Vec::new(),
         };

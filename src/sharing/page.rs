@@ -26,6 +26,7 @@ use crate::{
         extract::ApiPath,
     },
     ids,
+    platforms::{item_links::ItemLinks, Platform},
     playlists::model::{Playlist, Visibility},
 };
 
@@ -85,6 +86,8 @@ pub struct SharePage {
     /// Downloads in the other formats (public and unlisted pages only: a share link's page
     /// does not reveal the playlist's id).
     pub other_formats: Vec<OpenLink>,
+    /// The whole playlist on the platform it was imported from.
+    pub source: Option<OpenLink>,
 }
 
 /// The page for links that do not work.
@@ -129,28 +132,21 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
                 number: i + 1,
                 image: meta.and_then(|m| m.image.clone()),
                 duration: meta.and_then(|m| m.duration_ms).map(clock),
-                links: vec![
-                    platform_link(
-                        item,
-                        "Spotify",
-                        &["open.spotify.com/", "spotify:"],
-                        format!("https://open.spotify.com/search/{q}"),
-                    ),
-                    platform_link(
-                        item,
-                        "YouTube Music",
-                        &["youtube.com/", "youtu.be/"],
-                        format!("https://music.youtube.com/search?q={q}"),
-                    ),
-                    platform_link(
-                        item,
-                        "Apple Music",
-                        &["music.apple.com/"],
-                        format!("https://music.apple.com/search?term={q}"),
-                    ),
-                    platform_link(item, "Deezer", &["deezer.com/"], format!("https://www.deezer.com/search/{q}")),
-                    OpenLink { label: "Last.fm", href: lastfm },
-                ],
+                links: {
+                    let own = ItemLinks::of(item);
+                    let link = |platform: Platform, label: &'static str, search: String| OpenLink {
+                        label,
+                        // The track's own page there (web links only: an app URI opens nothing in a browser).
+                        href: own.get(platform).filter(|l| l.starts_with("https://")).map_or(search, str::to_owned),
+                    };
+                    vec![
+                        link(Platform::Spotify, "Spotify", format!("https://open.spotify.com/search/{q}")),
+                        link(Platform::Youtube, "YouTube Music", format!("https://music.youtube.com/search?q={q}")),
+                        link(Platform::Applemusic, "Apple Music", format!("https://music.apple.com/search?term={q}")),
+                        link(Platform::Deezer, "Deezer", format!("https://www.deezer.com/search/{q}")),
+                        OpenLink { label: "Last.fm", href: lastfm },
+                    ]
+                },
                 artist,
                 title,
             }
@@ -167,18 +163,11 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
         rows,
         jspf_url,
         other_formats,
+        source: playlist.meta.source_url.as_deref().and_then(|url| {
+            let platform = crate::platforms::links::parse(url).ok()?.platform;
+            url.starts_with("https://").then(|| OpenLink { label: platform.label(), href: url.to_owned() })
+        }),
     }
-}
-
-/// The item's own link on a platform (an `open.spotify.com` or `https:` link), else a search there.
-fn platform_link(
-    item: &crate::playlists::model::Item,
-    label: &'static str,
-    hosts: &[&str],
-    search: String,
-) -> OpenLink {
-    let own = item.links.iter().find(|l| l.starts_with("https://") && hosts.iter().any(|h| l.contains(h)));
-    OpenLink { label, href: own.cloned().unwrap_or(search) }
 }
 
 /// A 200 (or 304) answer of a rendered page: its strong `ETag` is a hash of the bytes, so a

@@ -113,7 +113,7 @@ async fn every_format_and_dialect_imports(backend: Backend) {
             "exportify" => {
                 let item = &playlist["items"][0];
                 assert_eq!((item["duration_ms"].as_u64(), item["isrc"].as_str()), (Some(213573), Some("GBARL9300135")));
-                assert_eq!(item["links"][0], "spotify:track:4uLU6hMCjMI75M1A2tKUQC");
+                assert_eq!(item["links"]["spotify"], "spotify:track:4uLU6hMCjMI75M1A2tKUQC");
             }
             "tunemymusic" => assert_eq!(playlist["name"], "Road trip", "the name comes from the file"),
             "m3u8" => {

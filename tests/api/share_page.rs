@@ -77,22 +77,26 @@ async fn the_share_page_escapes_everything_and_sends_a_strict_csp() {
     assert!(r.text().await.unwrap().contains("not available"));
 }
 
+/// Loads `url` in headless Chromium (tools/browser/check-page.mjs) and returns what it saw.
+async fn in_browser(url: &str) -> Value {
+    let chromium = std::env::var("SHARIFY_TEST_BROWSER").expect("SHARIFY_TEST_BROWSER names Chromium");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/browser/check-page.mjs");
+    let out = tokio::process::Command::new("node")
+        .args(["--experimental-websocket", "--no-warnings", script, url, &chromium])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "browser check failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(not(browser_tests), ignore = "SHARIFY_TEST_BROWSER is not set: headless-Chromium test skipped")]
 async fn the_share_page_works_in_headless_chromium_on_a_phone_without_running_scripts() {
     let app = TestApp::spawn(Backend::Embedded).await;
     let owner = app.user("owner").await;
     let (_, token) = shared_playlist(&app, &owner).await;
-    let chromium = std::env::var("SHARIFY_TEST_BROWSER").expect("SHARIFY_TEST_BROWSER names Chromium");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/browser/check-page.mjs");
-    let url = app.url(&format!("/s/{token}"));
-    let out = tokio::process::Command::new("node")
-        .args(["--experimental-websocket", "--no-warnings", script, &url, &chromium])
-        .output()
-        .await
-        .unwrap();
-    assert!(out.status.success(), "browser check failed: {}", String::from_utf8_lossy(&out.stderr));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = in_browser(&app.url(&format!("/s/{token}"))).await;
     let rows = report["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3, "{report}");
     assert!(rows.iter().all(|r| r["visible"] == true && r["height"].as_f64().unwrap() > 20.0), "{report}");
@@ -101,4 +105,26 @@ async fn the_share_page_works_in_headless_chromium_on_a_phone_without_running_sc
     assert_eq!(report["dialogs"], json!([]), "no script ran");
     assert_eq!(report["overflowsPhone"], false, "fits a 390 px wide phone");
     assert_eq!(report["stylesheetApplied"], true, "the stylesheet loads under the CSP");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(not(browser_tests), ignore = "SHARIFY_TEST_BROWSER is not set: headless-Chromium test skipped")]
+async fn platform_buttons_open_each_track_where_it_is_known() {
+    let fake = crate::platform_fakes::FakePlatforms::start().await;
+    let app = TestApp::spawn_with(Backend::Embedded, |c| crate::platforms::use_fake_platforms(c, &fake)).await;
+    let owner = app.user("owner").await;
+    let source = "https://www.deezer.com/playlist/908622995";
+    let r = app.as_user(&owner, Method::POST, "/v1/playlists/import?visibility=public").json(&json!({"url": source}));
+    let report: Value = r.send().await.unwrap().json().await.unwrap();
+    let id = report["playlist"]["id"].as_str().unwrap().to_owned();
+    let first = app.get_playlist(&owner, &id).await["items"][0].clone();
+    let page = in_browser(&app.url(&format!("/p/{id}"))).await;
+    assert_eq!(page["openPlaylist"], source, "the whole playlist opens where it came from");
+    let buttons = page["rows"][0]["buttons"].as_array().unwrap();
+    let href =
+        |label: &str| buttons.iter().find(|b| b["label"] == label).map(|b| b["href"].as_str().unwrap().to_owned());
+    assert_eq!(href("Deezer"), first["links"]["deezer"].as_str().map(str::to_owned), "the track's own Deezer page");
+    assert!(href("Spotify").unwrap().starts_with("https://open.spotify.com/search/"), "elsewhere, a search for it");
+    assert!(href("Apple Music").unwrap().starts_with("https://music.apple.com/search?term="));
+    assert!(buttons.iter().all(|b| b["visible"] == true), "{buttons:?}");
 }

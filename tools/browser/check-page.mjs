@@ -96,9 +96,14 @@ const probe = `JSON.stringify({
   rows: [...document.querySelectorAll("[data-track-row]")].map((r) => {
     const box = r.getBoundingClientRect();
     const style = getComputedStyle(r);
-    return { text: r.innerText, width: box.width, height: box.height,
+    const buttons = [...r.querySelectorAll(".open a")].map((a) => {
+      const b = a.getBoundingClientRect();
+      return { label: a.innerText, href: a.href, visible: b.width > 0 && b.height > 0 };
+    });
+    return { text: r.innerText, width: box.width, height: box.height, buttons,
              visible: style.display !== "none" && style.visibility !== "hidden" && box.width > 0 && box.height > 0 };
   }),
+  openPlaylist: document.querySelector("[data-open-playlist]")?.href ?? null,
   scripts: document.scripts.length,
   overflowsPhone: document.documentElement.scrollWidth > window.innerWidth,
   stylesheetApplied: getComputedStyle(document.body).backgroundColor !== "rgba(0, 0, 0, 0)",

@@ -34,6 +34,8 @@ pub struct ParsedFile {
     pub tracks: Vec<(usize, TrackInput)>,
     /// Lines that could not become a track.
     pub rejected: Vec<Rejected>,
+    /// The platform playlist it came from (imports by link).
+    pub source_url: Option<String>,
 }
 
 impl ParsedFile {
