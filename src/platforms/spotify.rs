@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use futures::{stream, StreamExt, TryStreamExt};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
@@ -39,6 +40,29 @@ struct ItemsPage {
     #[serde(default)]
     items: Vec<Value>,
     next: Option<String>,
+    total: Option<usize>,
+}
+
+/// Pages fetched at once (Spotify pages by offset, so all of them can be asked for together).
+const CONCURRENT_PAGES: usize = 4;
+
+/// `next` with its `offset` set to `offset`.
+fn at_offset(next: &str, offset: usize) -> Option<String> {
+    let mut url = url::Url::parse(next).ok()?;
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(
+            |(k, v)| {
+                if k == "offset" {
+                    (k.into_owned(), offset.to_string())
+                } else {
+                    (k.into_owned(), v.into_owned())
+                }
+            },
+        )
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    Some(url.into())
 }
 
 fn refused(code: &'static str, message: &str) -> PlatformError {
@@ -125,24 +149,44 @@ impl Spotify {
             description: meta.description.filter(|d| !d.is_empty()),
             ..RemotePlaylist::default()
         };
-        let mut position = 0;
-        let mut page = first;
-        loop {
-            for e in &page.items {
-                position += 1;
+        // The first page says how many there are and where the next one is: the rest are asked
+        // for by offset, several at once, and put back in order.
+        let first_len = first.items.len();
+        let mut pages = vec![(0, first.items)];
+        if let (Some(next), Some(total)) = (first.next.as_deref(), first.total) {
+            if !next.starts_with(&format!("{}/", self.base_url)) {
+                return Err(PlatformError::upstream(Platform::Spotify, format!("a next link off the API: {next}")));
+            }
+            // The page size: the first page's, else the `limit` its next link asks for.
+            let limit = url::Url::parse(next)
+                .ok()
+                .and_then(|u| u.query_pairs().find(|(k, _)| k == "limit").and_then(|(_, v)| v.parse::<usize>().ok()));
+            let size = if first_len > 0 { first_len } else { limit.unwrap_or(100).max(1) };
+            let urls: Vec<(usize, String)> = (first_len..total)
+                .step_by(size)
+                .filter_map(|offset| Some((offset, at_offset(next, offset)?)))
+                .collect();
+            let rest: Vec<(usize, Vec<Value>)> = stream::iter(urls)
+                .map(|(offset, url)| async move {
+                    let body = self.get(&url, token, id).await?;
+                    let page: ItemsPage = serde_json::from_slice(&body)
+                        .map_err(|e| PlatformError::upstream(Platform::Spotify, e.to_string()))?;
+                    Ok::<_, PlatformError>((offset, page.items))
+                })
+                .buffer_unordered(CONCURRENT_PAGES)
+                .try_collect()
+                .await?;
+            pages.extend(rest);
+            pages.sort_by_key(|(offset, _)| *offset);
+        }
+        for (offset, items) in pages {
+            for (n, e) in items.iter().enumerate() {
+                let position = offset + n + 1;
                 match entry(e) {
                     Ok(t) => playlist.tracks.push((position, t)),
                     Err(reason) => playlist.skipped.push(SkippedTrack { position, reason: reason.into() }),
                 }
             }
-            let Some(next) = page.next.take() else { break };
-            // The token goes only to Spotify's API, whatever a page says.
-            if !next.starts_with(&format!("{}/", self.base_url)) {
-                return Err(PlatformError::upstream(Platform::Spotify, format!("a next link off the API: {next}")));
-            }
-            let body = self.get(&next, token, id).await?;
-            page =
-                serde_json::from_slice(&body).map_err(|e| PlatformError::upstream(Platform::Spotify, e.to_string()))?;
         }
         Ok(playlist)
     }
