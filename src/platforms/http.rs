@@ -42,10 +42,12 @@ enum Attempt {
 }
 
 impl PlatformHttp {
-    /// `requests` per `per` for this process.
+    /// At most `requests` in any `per` from this process.
     pub fn new(platform: Platform, requests: u32, per: Duration, timeout: Duration) -> anyhow::Result<Self> {
-        let n = NonZeroU32::new(requests.max(1)).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::with_period(per / n.get()).ok_or_else(|| anyhow::anyhow!("bad rate"))?.allow_burst(n);
+        // Half as a burst, half spread over the period: no window of length `per` ever holds
+        // more than `requests` (a full burst plus a full period's refill would be twice that).
+        let half = NonZeroU32::new((requests / 2).max(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(per / half.get()).ok_or_else(|| anyhow::anyhow!("bad rate"))?.allow_burst(half);
         crate::tls::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(timeout)

@@ -119,6 +119,13 @@ fn youtube(url: &Url) -> Result<PlaylistLink, ApiError> {
 
 fn apple(url: &Url) -> Result<PlaylistLink, ApiError> {
     let path = segments(url);
+    if path.last().is_some_and(|id| id.starts_with("p.")) {
+        return Err(ApiError::invalid(
+            "applemusic_library_playlist",
+            "this is a private Apple Music library playlist, readable only with your own Apple account: share it \
+             publicly in Apple Music (Share Playlist) and paste the music.apple.com/…/pl.u-… link it gives",
+        ));
+    }
     let at = path.iter().position(|s| s == "playlist");
     let id = path.last().filter(|id| id.starts_with("pl."));
     match (at, id) {
@@ -208,6 +215,7 @@ mod tests {
             ("not a link at all", "unsupported_link"),
             ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=RDdQw4w9WgXcQ", "youtube_mix"),
             ("ftp://deezer.com/playlist/1", "unsupported_link"),
+            ("https://music.apple.com/library/playlist/p.AbCdEf123", "applemusic_library_playlist"),
         ] {
             assert_eq!(parse(raw).unwrap_err().code, code, "{raw}");
         }
