@@ -67,8 +67,13 @@ async fn read_playlist(
 ) -> Result<import::ParsedFile, ApiError> {
     let looks_like_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     if format.is_none() && looks_like_json {
-        if let Ok(link) = serde_json::from_slice::<LinkImport>(bytes) {
-            return state.platforms.fetch(&link.url).await;
+        if let Ok(serde_json::Value::Object(body)) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(url) = body.get("url") {
+                let url = url.as_str().ok_or_else(|| {
+                    ApiError::invalid("invalid_link", "url must be a string: the playlist's link on its platform")
+                })?;
+                return state.platforms.fetch(url).await;
+            }
         }
     }
     import::parse(bytes, format, content_type(headers))

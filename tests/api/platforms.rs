@@ -144,6 +144,8 @@ async fn links_that_cannot_be_imported_say_why(backend: Backend) {
             assert!(body["error"]["message"].as_str().unwrap().contains("CSV"), "it says what to do instead");
         }
     }
+    let r = app.as_user(&alice, Method::POST, "/v1/playlists/import").json(&json!({"url": 42})).send().await.unwrap();
+    assert_error(r, 422, "invalid_link").await;
     assert_eq!(fake.calls("/"), 0, "no platform was asked");
     assert_eq!(playlists(&app, &alice).await, 0);
     let ready = app.client.get(format!("http://{}/readyz", app.admin_addr)).send().await.unwrap();
