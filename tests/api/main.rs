@@ -3,6 +3,7 @@
 mod helpers;
 
 mod account;
+mod apple_fake;
 mod auth;
 mod auth_matrix;
 mod binary;

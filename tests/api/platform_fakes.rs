@@ -24,13 +24,16 @@ use axum::{
 };
 use serde_json::{json, Value};
 
+use crate::apple_fake;
+pub use crate::apple_fake::{apple_private_key, APPLE_KEY_ID, APPLE_TEAM};
+
 /// The YouTube API key the fake accepts.
 pub const YOUTUBE_KEY: &str = "yt-key";
 /// The recorded two-page YouTube playlist.
 pub const YOUTUBE_PLAYLIST: &str = "PLOU2XLYxmsIKpaV8h0AGE05so0fAwwfTw";
 
 #[derive(Default)]
-struct Shared {
+pub(crate) struct Shared {
     base: String,
     calls: Mutex<Vec<(String, Instant)>>,
     deezer_quota_errors: AtomicU32,
@@ -46,12 +49,12 @@ pub struct FakePlatforms {
     shared: Arc<Shared>,
 }
 
-fn file(name: &str) -> String {
+pub(crate) fn file(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/platforms").join(name);
     std::fs::read_to_string(path).unwrap()
 }
 
-fn json_body(status: StatusCode, body: String) -> Response {
+pub(crate) fn json_body(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response()
 }
 
@@ -67,8 +70,8 @@ impl FakePlatforms {
             .route("/youtube/v3/playlistItems", get(youtube_items))
             .route("/spotify/v1/playlists/{id}", get(spotify_playlist))
             .route("/spotify/v1/playlists/{id}/{kind}", get(spotify_page))
-            .route("/applemusic/v1/catalog/{storefront}/playlists/{id}", get(apple_playlist))
-            .route("/applemusic/v1/catalog/{storefront}/playlists/{id}/tracks", get(apple_tracks))
+            .route("/applemusic/v1/catalog/{storefront}/playlists/{id}", get(apple_fake::apple_playlist))
+            .route("/applemusic/v1/catalog/{storefront}/playlists/{id}/tracks", get(apple_fake::apple_tracks))
             .with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self { base, shared }
@@ -100,7 +103,7 @@ impl FakePlatforms {
     }
 }
 
-fn record(shared: &Shared, path: String) {
+pub(crate) fn record(shared: &Shared, path: String) {
     shared.calls.lock().unwrap().push((path, Instant::now()));
 }
 
@@ -311,105 +314,4 @@ async fn spotify_page(
         (SPOTIFY_NOT_OURS, _, _) => spotify_error(StatusCode::FORBIDDEN, "Forbidden"),
         _ => json_body(StatusCode::NOT_FOUND, file("spotify__error-404-not-found.json")),
     }
-}
-
-// ---- Apple Music ----
-
-/// The developer team the fake expects in tokens.
-pub const APPLE_TEAM: &str = "TEAM123456";
-/// The key id the fake expects in tokens.
-pub const APPLE_KEY_ID: &str = "KEY1234567";
-
-/// The test MusicKit key (a throwaway P-256 key made for these tests).
-pub fn apple_private_key() -> String {
-    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/applemusic/test-key.p8"))
-        .unwrap()
-}
-
-/// Checks the developer token: ES256, our key id, our team, not expired.
-fn apple_token_ok(headers: &axum::http::HeaderMap) -> bool {
-    let Some(token) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()?.strip_prefix("Bearer ")) else {
-        return false;
-    };
-    let public =
-        std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/applemusic/test-key.pub.pem"))
-            .unwrap();
-    let key = jsonwebtoken::DecodingKey::from_ec_pem(&public).unwrap();
-    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
-    validation.set_issuer(&[APPLE_TEAM]);
-    validation.set_required_spec_claims(&["exp", "iss"]);
-    let header_ok = jsonwebtoken::decode_header(token).is_ok_and(|h| h.kid.as_deref() == Some(APPLE_KEY_ID));
-    header_ok && jsonwebtoken::decode::<Value>(token, &key, &validation).is_ok()
-}
-
-fn apple_song(n: usize) -> Value {
-    json!({"id": format!("{}", 1_500_000_000 + n), "type": "songs", "href": format!("/v1/catalog/fr/songs/{n}"),
-           "attributes": {"artistName": format!("Artiste {}", n % 9), "name": format!("Chanson {n}"), "albumName": "Album",
-                          "durationInMillis": 180_000 + n, "isrc": format!("FRZ03{n:07}"),
-                          "url": format!("https://music.apple.com/fr/album/x/1?i={n}")}})
-}
-
-/// One page (100 items, offset `from`) of the 230-item shared playlist; item 150 is a music video.
-fn apple_page(from: usize) -> Value {
-    let data: Vec<Value> = (from..(from + 100).min(230))
-        .map(|n| {
-            if n == 150 {
-                json!({"id": "mv1", "type": "music-videos", "attributes": {"name": "A video"}})
-            } else {
-                apple_song(n)
-            }
-        })
-        .collect();
-    let mut page = json!({"data": data});
-    if from + 100 < 230 {
-        page["next"] = json!(format!("/v1/catalog/fr/playlists/pl.u-threepages/tracks?offset={}", from + 100));
-    }
-    page
-}
-
-async fn apple_playlist(
-    State(s): State<Arc<Shared>>,
-    Path((storefront, id)): Path<(String, String)>,
-    headers: axum::http::HeaderMap,
-) -> Response {
-    record(&s, format!("/applemusic/v1/catalog/{storefront}/playlists/{id}"));
-    if !apple_token_ok(&headers) {
-        return json_body(
-            StatusCode::UNAUTHORIZED,
-            json!({"errors": [{"status": "401", "title": "Unauthorized"}]}).to_string(),
-        );
-    }
-    match id.as_str() {
-        "pl.acc464c750b94302b8806e5fcbe56e17" => json_body(StatusCode::OK, file("applemusic__catalog-playlist.json")),
-        "pl.u-threepages" => {
-            let first = apple_page(0);
-            json_body(
-                StatusCode::OK,
-                json!({"data": [{"id": id, "type": "playlists", "attributes": {"name": "Trois pages", "description": {"standard": "Long"}},
-                                 "relationships": {"tracks": first}}]})
-                .to_string(),
-            )
-        }
-        _ => json_body(
-            StatusCode::NOT_FOUND,
-            json!({"errors": [{"status": "404", "title": "Resource Not Found"}]}).to_string(),
-        ),
-    }
-}
-
-async fn apple_tracks(
-    State(s): State<Arc<Shared>>,
-    Path((storefront, id)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: axum::http::HeaderMap,
-) -> Response {
-    record(&s, format!("/applemusic/v1/catalog/{storefront}/playlists/{id}/tracks"));
-    if !apple_token_ok(&headers) {
-        return json_body(
-            StatusCode::UNAUTHORIZED,
-            json!({"errors": [{"status": "401", "title": "Unauthorized"}]}).to_string(),
-        );
-    }
-    let from: usize = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
-    json_body(StatusCode::OK, apple_page(from).to_string())
 }
