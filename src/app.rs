@@ -202,13 +202,16 @@ impl Server {
         if !state.tracks.enabled() {
             tracing::warn!("no Last.fm API key (SHARIFY_LASTFM__API_KEY): items are saved unenriched");
         }
-        let tracks = state.tracks.clone();
+        let (tracks, platforms) = (state.tracks.clone(), state.platforms.clone());
         let state_after = state.clone();
         let counters: Arc<dyn crate::quotas::store::CounterStore> = state.store.clone();
         let jobs = [
             tokio::spawn(jobs::housekeeping::expired_token_sweeper(state.clone())),
             tokio::spawn(jobs::pending_enrichment::run(state.clone())),
-            tokio::spawn(state.quotas.clone().run(counters, move |n| tracks.set_replicas(n))),
+            tokio::spawn(state.quotas.clone().run(counters, move |n| {
+                tracks.set_replicas(n);
+                platforms.set_replicas(n);
+            })),
             tokio::spawn(jobs::housekeeping::visit_flusher(state.clone())),
         ];
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

@@ -63,6 +63,11 @@ fn song(v: &Value) -> Result<RemoteTrack, &'static str> {
 }
 
 impl AppleMusic {
+    /// Its HTTP client (limits are shared among replicas through it).
+    pub fn http(&self) -> &PlatformHttp {
+        &self.http
+    }
+
     /// A client for `base_url` (e.g. `https://api.music.apple.com/v1`) signing with the PEM
     /// (PKCS#8 `.p8`) `private_key` of MusicKit key `key_id` of team `team_id`.
     pub fn new(base_url: &str, team_id: &str, key_id: &str, private_key: &str) -> anyhow::Result<Self> {

@@ -71,6 +71,11 @@ pub struct Deezer {
 }
 
 impl Deezer {
+    /// Its HTTP client (limits are shared among replicas through it).
+    pub fn http(&self) -> &PlatformHttp {
+        &self.http
+    }
+
     /// A client for the API at `base_url` (e.g. `https://api.deezer.com`).
     pub fn new(base_url: &str, requests_per_5s: u32, quota_wait: Duration) -> anyhow::Result<Self> {
         let http =

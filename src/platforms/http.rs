@@ -2,7 +2,11 @@
 //! circuit breaker, retries of transient failures with full-jitter back-off, and `Retry-After`
 //! honoured (within a bound) on 429.
 
-use std::{num::NonZeroU32, time::Duration};
+use std::{
+    num::NonZeroU32,
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use rand::Rng;
@@ -30,8 +34,18 @@ pub struct Answer {
 pub struct PlatformHttp {
     platform: Platform,
     http: reqwest::Client,
-    limiter: DefaultDirectRateLimiter,
+    requests: u32,
+    per: Duration,
+    limiter: RwLock<Arc<DefaultDirectRateLimiter>>,
     breaker: CircuitBreaker,
+}
+
+/// A limiter letting at most `requests` into any window of length `per`: half as a burst, half
+/// spread over the period (a full burst plus a full period's refill would be twice that).
+fn limiter(requests: u32, per: Duration) -> anyhow::Result<DefaultDirectRateLimiter> {
+    let half = NonZeroU32::new((requests / 2).max(1)).unwrap_or(NonZeroU32::MIN);
+    let quota = Quota::with_period(per / half.get()).ok_or_else(|| anyhow::anyhow!("bad rate"))?.allow_burst(half);
+    Ok(RateLimiter::direct(quota))
 }
 
 /// What one attempt came to.
@@ -44,10 +58,6 @@ enum Attempt {
 impl PlatformHttp {
     /// At most `requests` in any `per` from this process.
     pub fn new(platform: Platform, requests: u32, per: Duration, timeout: Duration) -> anyhow::Result<Self> {
-        // Half as a burst, half spread over the period: no window of length `per` ever holds
-        // more than `requests` (a full burst plus a full period's refill would be twice that).
-        let half = NonZeroU32::new((requests / 2).max(1)).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::with_period(per / half.get()).ok_or_else(|| anyhow::anyhow!("bad rate"))?.allow_burst(half);
         crate::tls::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(timeout)
@@ -57,7 +67,9 @@ impl PlatformHttp {
         Ok(Self {
             platform,
             http,
-            limiter: RateLimiter::direct(quota),
+            requests,
+            per,
+            limiter: RwLock::new(Arc::new(limiter(requests, per)?)),
             breaker: CircuitBreaker::new(5, Duration::from_secs(30)),
         })
     }
@@ -68,7 +80,8 @@ impl PlatformHttp {
     }
 
     async fn attempt(&self, build: &(dyn Fn() -> reqwest::RequestBuilder + Sync)) -> Attempt {
-        self.limiter.until_ready().await;
+        let limiter = self.limiter.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        limiter.until_ready().await;
         let response = match build().send().await {
             Ok(r) => r,
             Err(e) => return Attempt::Retry(Duration::ZERO).or_fail(self.platform, &e.to_string()),
@@ -126,6 +139,21 @@ impl PlatformHttp {
         Err(PlatformError::upstream(self.platform, last))
     }
 
+    /// Shares the platform's limit among `replicas` live replicas (the limit is per app or per
+    /// address, and replicas may share both), at least one request per window each.
+    pub fn set_replicas(&self, replicas: u64) {
+        let share = u32::try_from(u64::from(self.requests) / replicas.max(1)).unwrap_or(1).max(1);
+        if let Ok(l) = limiter(share, self.per) {
+            *self.limiter.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(l);
+        }
+    }
+
+    /// Takes a request slot now if one is free (tests).
+    #[cfg(test)]
+    fn try_take(&self) -> bool {
+        self.limiter.read().unwrap_or_else(std::sync::PoisonError::into_inner).check().is_ok()
+    }
+
     /// A request builder for `method` `url`.
     pub fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
         self.http.request(method, url)
@@ -137,5 +165,19 @@ impl Attempt {
     fn or_fail(self, platform: Platform, detail: &str) -> Self {
         tracing::debug!(?platform, detail, "platform request failed; retrying");
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicas_share_the_limit() {
+        let http = PlatformHttp::new(Platform::Deezer, 40, Duration::from_secs(5), Duration::from_secs(1)).unwrap();
+        let burst = |h: &PlatformHttp| (0..100).take_while(|_| h.try_take()).count();
+        assert_eq!(burst(&http), 20, "alone: half of 40 at once");
+        http.set_replicas(4);
+        assert_eq!(burst(&http), 5, "one of four: half of 10 at once");
     }
 }

@@ -60,6 +60,22 @@ impl Platforms {
         Self { applemusic, deezer, youtube, spotify }
     }
 
+    /// Shares every platform's limit among `replicas` live replicas.
+    pub fn set_replicas(&self, replicas: u64) {
+        if let Some(d) = &self.deezer {
+            d.http().set_replicas(replicas);
+        }
+        if let Some(y) = &self.youtube {
+            y.http().set_replicas(replicas);
+        }
+        if let Some(a) = &self.applemusic {
+            a.http().set_replicas(replicas);
+        }
+        if let Some(s) = &self.spotify {
+            s.http().set_replicas(replicas);
+        }
+    }
+
     fn source(&self, platform: Platform) -> Result<&dyn PlaylistSource, PlatformError> {
         let source: Option<&dyn PlaylistSource> = match platform {
             Platform::Deezer => self.deezer.as_ref().map(|d| d as &dyn PlaylistSource),

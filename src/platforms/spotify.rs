@@ -103,6 +103,11 @@ fn entry(e: &Value) -> Result<RemoteTrack, &'static str> {
 }
 
 impl Spotify {
+    /// Its HTTP client (limits are shared among replicas through it).
+    pub fn http(&self) -> &PlatformHttp {
+        &self.http
+    }
+
     /// A client for the API at `base_url` (e.g. `https://api.spotify.com/v1`).
     pub fn new(base_url: &str) -> anyhow::Result<Self> {
         let http = PlatformHttp::new(Platform::Spotify, 10, Duration::from_secs(1), Duration::from_secs(10))?;

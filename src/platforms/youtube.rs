@@ -127,6 +127,11 @@ pub fn split_video_title(title: &str, channel: Option<&str>) -> Option<(String, 
 }
 
 impl Youtube {
+    /// Its HTTP client (limits are shared among replicas through it).
+    pub fn http(&self) -> &PlatformHttp {
+        &self.http
+    }
+
     /// A client for the API at `base_url` (e.g. `https://www.googleapis.com/youtube/v3`).
     pub fn new(
         base_url: &str,
