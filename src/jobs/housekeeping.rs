@@ -35,5 +35,10 @@ pub async fn expired_token_sweeper(state: AppState) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "expired-token sweep failed"),
         }
+        match state.store.purge_expired_records(chrono::Utc::now()).await {
+            Ok(n) if n > 0 => tracing::info!(deleted = n, "expired idempotency keys removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "expired-record sweep failed"),
+        }
     }
 }

@@ -230,4 +230,7 @@ impl RecordStore for InstrumentedStore {
     async fn delete_records_of(&self, owner: &str) -> StoreResult<()> {
         timed!(self.delete_records_of(owner))
     }
+    async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        timed!(self.purge_expired_records(now))
+    }
 }

@@ -36,4 +36,6 @@ pub trait RecordStore: Send + Sync {
     async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()>;
     /// Removes every record `owner` has (account deletion).
     async fn delete_records_of(&self, owner: &str) -> StoreResult<()>;
+    /// Removes the records that expired before `now`; returns how many.
+    async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -235,7 +235,29 @@ async fn playlists_are_found_by_exact_name_oldest_first(backend: Backend) {
     assert!(s.store.playlist_ids_named("o1", "Nope").await.unwrap().is_empty());
 }
 
+async fn records_claim_once_expire_and_go_with_their_owner(backend: Backend) {
+    use sharify::storage::records::RecordKey;
+    let s = TestStore::new(backend).await;
+    let later = Utc::now() + Duration::hours(1);
+    let at = |owner: &'static str, key: &'static str| RecordKey { kind: "test", owner, key };
+    assert_eq!(s.store.claim_record(at("u1", "a"), "first", later).await.unwrap(), None);
+    assert_eq!(s.store.claim_record(at("u1", "a"), "second", later).await.unwrap().as_deref(), Some("first"));
+    // An expired record reads as absent and can be claimed again; the purge removes it.
+    s.store.put_record(at("u1", "old"), "stale", Some(Utc::now() - Duration::seconds(1))).await.unwrap();
+    assert!(s.store.records("test", &["old".into()]).await.unwrap().is_empty());
+    let purged = s.store.purge_expired_records(Utc::now()).await.unwrap();
+    if backend == Backend::Embedded {
+        assert_eq!(purged, 1, "SQLite keeps expired rows until the purge");
+    } // MongoDB's TTL index may have removed it already
+    assert_eq!(s.store.claim_record(at("u1", "old"), "fresh", later).await.unwrap(), None, "free again");
+    s.store.put_record(at("u2", "b"), "kept", None).await.unwrap();
+    s.store.delete_records_of("u1").await.unwrap();
+    let left = s.store.records("test", &["a".into(), "b".into()]).await.unwrap();
+    assert_eq!(left, vec![("b".to_owned(), "kept".to_owned())]);
+}
+
 crate::on_both_backends!(
+    records_claim_once_expire_and_go_with_their_owner,
     playlists_are_found_by_exact_name_oldest_first,
     track_cache_stores_under_every_key_and_upserts,
     playlists_with_pending_items_are_found,

@@ -94,6 +94,16 @@ impl RecordStore for EmbeddedStore {
         .await
     }
 
+    async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        let now = now.timestamp_micros();
+        self.with_conn(move |c| {
+            c.execute("DELETE FROM records WHERE expires_us IS NOT NULL AND expires_us <= ?1", [now])
+                .map(|n| n as u64)
+                .map_err(sql_err)
+        })
+        .await
+    }
+
     async fn delete_records_of(&self, owner: &str) -> StoreResult<()> {
         let owner = owner.to_owned();
         self.with_conn(move |c| c.execute("DELETE FROM records WHERE owner = ?1", [owner]).map(|_| ()).map_err(sql_err))

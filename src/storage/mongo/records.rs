@@ -79,6 +79,12 @@ impl RecordStore for MongoStore {
         self.records().delete_one(doc! {"_id": id(kind, key)}).await.map(|_| ()).map_err(mongo_err)
     }
 
+    async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        // The TTL index does this too, within a minute or so; this makes it exact.
+        let r = self.records().delete_many(doc! {"expires_at": {"$lte": when(now)}}).await.map_err(mongo_err)?;
+        Ok(r.deleted_count)
+    }
+
     async fn delete_records_of(&self, owner: &str) -> StoreResult<()> {
         self.records().delete_many(doc! {"owner": owner}).await.map(|_| ()).map_err(mongo_err)
     }
