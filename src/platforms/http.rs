@@ -4,7 +4,7 @@
 
 use std::{
     num::NonZeroU32,
-    sync::{Arc, RwLock},
+    sync::{Arc, OnceLock, RwLock},
     time::Duration,
 };
 
@@ -22,6 +22,20 @@ const ATTEMPTS: u32 = 4;
 /// Back-off base.
 const BASE: Duration = Duration::from_millis(200);
 
+/// One HTTP client for every platform, built on first use: a service that never imports by link
+/// pays nothing for it at startup or in memory.
+fn shared_client() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        crate::tls::install_crypto_provider();
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .user_agent(concat!("sharify/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default()
+    })
+}
+
 /// An answer: status and body.
 pub struct Answer {
     /// HTTP status.
@@ -33,7 +47,7 @@ pub struct Answer {
 /// A platform's HTTP client.
 pub struct PlatformHttp {
     platform: Platform,
-    http: reqwest::Client,
+    timeout: Duration,
     requests: u32,
     per: Duration,
     limiter: RwLock<Arc<DefaultDirectRateLimiter>>,
@@ -58,15 +72,9 @@ enum Attempt {
 impl PlatformHttp {
     /// At most `requests` in any `per` from this process.
     pub fn new(platform: Platform, requests: u32, per: Duration, timeout: Duration) -> anyhow::Result<Self> {
-        crate::tls::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(Duration::from_secs(3))
-            .user_agent(concat!("sharify/", env!("CARGO_PKG_VERSION")))
-            .build()?;
         Ok(Self {
             platform,
-            http,
+            timeout,
             requests,
             per,
             limiter: RwLock::new(Arc::new(limiter(requests, per)?)),
@@ -156,7 +164,7 @@ impl PlatformHttp {
 
     /// A request builder for `method` `url`.
     pub fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
-        self.http.request(method, url)
+        shared_client().request(method, url).timeout(self.timeout)
     }
 }
 
