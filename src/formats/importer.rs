@@ -103,6 +103,19 @@ fn clean(file: ParsedFile) -> (Vec<CleanTrack>, Vec<Rejected>) {
     (tracks, rejected)
 }
 
+/// The file's clean tracks and its rejections; an error when no track is usable or there are
+/// more than a playlist holds (before any lookup or write).
+fn usable(file: ParsedFile) -> Result<(Vec<CleanTrack>, Vec<Rejected>), ApiError> {
+    let (tracks, rejected) = clean(file);
+    if tracks.is_empty() {
+        return Err(nothing_to_import(&rejected));
+    }
+    if tracks.len() > limits::ITEMS_PER_PLAYLIST_MAX {
+        return Err(too_many(tracks.len()));
+    }
+    Ok((tracks, rejected))
+}
+
 fn report(playlist: &Playlist, added: &[Arc<Item>], duplicates: usize, rejected: Vec<Rejected>) -> ImportReport {
     let status = |s: MatchStatus| added.iter().filter(|i| i.matching.as_ref().is_some_and(|m| m.status == s)).count();
     let counts = ImportCounts {
@@ -144,13 +157,7 @@ pub async fn import_new(
     let description =
         parse_description(&description.chars().take(limits::PLAYLIST_DESCRIPTION_MAX_CHARS).collect::<String>())?;
     let source_url = file.source_url.clone();
-    let (tracks, rejected) = clean(file);
-    if tracks.is_empty() {
-        return Err(nothing_to_import(&rejected));
-    }
-    if tracks.len() > limits::ITEMS_PER_PLAYLIST_MAX {
-        return Err(too_many(tracks.len()));
-    }
+    let (tracks, rejected) = usable(file)?;
     let looked_up = look_up(state, caller, &tracks).await?;
     let policy = query.on_duplicate.unwrap_or_default();
     let context = AddContext { policy, same: SameTrack::Normalised, caller_id: &caller.id, looked_up: &looked_up };
@@ -185,13 +192,7 @@ pub async fn import_into(
     file: ParsedFile,
     query: &ImportQuery,
 ) -> Result<(Arc<Playlist>, ImportReport), ApiError> {
-    let (tracks, rejected) = clean(file);
-    if tracks.is_empty() {
-        return Err(nothing_to_import(&rejected));
-    }
-    if tracks.len() > limits::ITEMS_PER_PLAYLIST_MAX {
-        return Err(too_many(tracks.len()));
-    }
+    let (tracks, rejected) = usable(file)?;
     let looked_up = look_up(state, caller, &tracks).await?;
     let policy = query.on_duplicate.unwrap_or_default();
     let (playlist, (added, duplicates)) = write::modify(state, caller, id, if_match, Action::AddItems, "import", |p| {
