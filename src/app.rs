@@ -55,6 +55,8 @@ pub struct AppState {
     pub tracks: Arc<TrackService>,
     /// Wakes the pending-enrichment job early.
     pub enrichment_wakeup: Arc<Notify>,
+    /// Wakes the platform-links job early.
+    pub links_wakeup: Arc<Notify>,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// Per-user request quota for authenticated routes.
@@ -139,6 +141,7 @@ impl AppState {
             shutting_down: Arc::new(AtomicBool::new(false)),
             tracks,
             enrichment_wakeup: Arc::new(Notify::new()),
+            links_wakeup: Arc::new(Notify::new()),
             metrics,
             user_limiter,
             anonymous_limiter,
@@ -208,6 +211,7 @@ impl Server {
         let jobs = [
             tokio::spawn(jobs::housekeeping::expired_token_sweeper(state.clone())),
             tokio::spawn(jobs::pending_enrichment::run(state.clone())),
+            tokio::spawn(jobs::platform_links::run(state.clone())),
             tokio::spawn(state.quotas.clone().run(counters, move |n| {
                 tracks.set_replicas(n);
                 platforms.set_replicas(n);

@@ -235,6 +235,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "MusicKit private key, .p8 PEM (secret applemusic-private-key)",
     },
     ConfigKey {
+        env: "SHARIFY_APPLEMUSIC__STOREFRONT",
+        default: "us",
+        help: "storefront (country) whose catalog is searched for track links",
+    },
+    ConfigKey {
         env: "SHARIFY_ADMIN__BIND",
         default: "0.0.0.0:9090",
         help: "admin listener: /metrics, /healthz, /readyz (keep it private)",

@@ -83,10 +83,18 @@ pub struct AppleMusicConfig {
     pub key_id: Option<String>,
     /// The MusicKit private key (.p8, PEM; secret).
     pub private_key: Option<Secret>,
+    /// The storefront (two-letter country code) whose catalog is searched for track links.
+    pub storefront: String,
 }
 
 impl Default for AppleMusicConfig {
     fn default() -> Self {
-        Self { base_url: "https://api.music.apple.com/v1".into(), team_id: None, key_id: None, private_key: None }
+        Self {
+            base_url: "https://api.music.apple.com/v1".into(),
+            team_id: None,
+            key_id: None,
+            private_key: None,
+            storefront: "us".into(),
+        }
     }
 }

@@ -176,9 +176,7 @@ pub async fn import_new(
     playlist.sync_derived();
     let entry = history::entry(None, &playlist.meta, &[], &playlist.items, Some(caller), "import");
     state.store.insert_playlist(&playlist, &entry).await?;
-    if playlist.meta.pending_items > 0 {
-        state.enrichment_wakeup.notify_one();
-    }
+    crate::jobs::items_added(state, &playlist.meta).await;
     let report = report(&playlist, &playlist.items, skipped.len(), rejected);
     Ok((Arc::new(playlist), report))
 }
@@ -206,9 +204,7 @@ pub async fn import_into(
         Ok((p.items()[at..at + count].to_vec(), skipped.len()))
     })
     .await?;
-    if playlist.meta.pending_items > 0 {
-        state.enrichment_wakeup.notify_one();
-    }
+    crate::jobs::items_added(state, &playlist.meta).await;
     let report = report(&playlist, &added, duplicates, rejected);
     Ok((playlist, report))
 }

@@ -11,7 +11,7 @@ use std::{
 use crate::{
     app::AppState,
     error::ApiError,
-    playlists::write,
+    playlists::{background, write},
     tracks::{enrich, model::Enrichment, service::TrackQuery},
 };
 
@@ -53,7 +53,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
             .map(|i| TrackQuery { key: i.track_key.clone(), artist: i.artist.clone(), title: i.title.clone() })
             .collect();
         let outcomes = enrich::lookup_within_budget(state, &queries).await;
-        let result = write::save_enrichment(state, &id, |item| {
+        let result = background::save_enrichment(state, &id, |item| {
             let mut item = item.clone();
             outcomes
                 .get(&item.track_key)
@@ -62,7 +62,12 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
         })
         .await;
         match result {
-            Ok(count) => resolved += count,
+            Ok(count) => {
+                resolved += count;
+                if count > 0 {
+                    super::platform_links::queue(state, &playlist.meta).await;
+                }
+            }
             Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => {} // deleted meanwhile
             Err(e) if e.code == "playlist_too_large" => {
                 tracing::warn!(playlist = %id, "enrichment results would make the playlist too large; skipped for an hour");

@@ -13,7 +13,9 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{http::PlatformHttp, Platform, PlatformError, RemotePlaylist, RemoteTrack, SkippedTrack};
+use super::{
+    http::PlatformHttp, Platform, PlatformError, RemotePlaylist, RemoteTrack, SearchQuery, SkippedTrack, TrackSearch,
+};
 
 /// How long a developer token lives (Apple allows up to six months).
 const TOKEN_LIFE: Duration = Duration::from_secs(12 * 3600);
@@ -40,6 +42,8 @@ pub struct AppleMusic {
     key: EncodingKey,
     http: PlatformHttp,
     token: Mutex<Option<(String, SystemTime)>>,
+    /// The storefront (country) catalog searches look in.
+    storefront: String,
 }
 
 fn now_secs() -> u64 {
@@ -81,7 +85,14 @@ impl AppleMusic {
             key,
             http,
             token: Mutex::new(None),
+            storefront: "us".into(),
         })
+    }
+
+    /// Searches the catalog of `storefront` (a two-letter country code) instead of `us`.
+    pub fn with_storefront(mut self, storefront: &str) -> Self {
+        self.storefront = storefront.to_ascii_lowercase();
+        self
     }
 
     /// The developer token, signed anew an hour before the last one expires.
@@ -103,6 +114,10 @@ impl AppleMusic {
     }
 
     async fn get(&self, url: &str) -> Result<Document, PlatformError> {
+        self.get_json(url).await
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, PlatformError> {
         let token = self.token()?;
         let answer = self.http.send(&|| self.http.request(Method::GET, url).bearer_auth(&token)).await?;
         match answer.status.as_u16() {
@@ -162,5 +177,46 @@ impl super::PlaylistSource for AppleMusic {
 
     async fn playlist(&self, id: &str) -> Result<RemotePlaylist, PlatformError> {
         self.playlist_in("us", id).await
+    }
+}
+
+/// Hits asked of Apple's catalog search.
+const SEARCH_HITS: usize = 5;
+
+#[derive(Deserialize)]
+struct SearchBody {
+    results: Option<SearchResults>,
+}
+
+#[derive(Deserialize)]
+struct SearchResults {
+    songs: Option<Document>,
+}
+
+#[async_trait]
+impl TrackSearch for AppleMusic {
+    fn platform(&self) -> Platform {
+        Platform::Applemusic
+    }
+
+    /// By ISRC first (`songs?filter[isrc]=`, exact), then by catalog search on artist and title.
+    async fn search(&self, query: &SearchQuery<'_>) -> Result<Vec<RemoteTrack>, PlatformError> {
+        let catalog = format!("{}/catalog/{}", self.base_url, self.storefront);
+        if let Some(isrc) = query.isrc {
+            let found = match self.get(&format!("{catalog}/songs?filter[isrc]={isrc}")).await {
+                Err(PlatformError::NotFound(_)) => Document { data: Vec::new(), next: None },
+                other => other?,
+            };
+            let songs: Vec<RemoteTrack> = found.data.iter().filter_map(|v| song(v).ok()).collect();
+            if !songs.is_empty() {
+                return Ok(songs);
+            }
+        }
+        let term: String =
+            url::form_urlencoded::byte_serialize(format!("{} {}", query.artist, query.title).as_bytes()).collect();
+        let body: SearchBody =
+            self.get_json(&format!("{catalog}/search?types=songs&limit={SEARCH_HITS}&term={term}")).await?;
+        let songs = body.results.and_then(|r| r.songs).map(|d| d.data).unwrap_or_default();
+        Ok(songs.iter().filter_map(|v| song(v).ok()).collect())
     }
 }

@@ -10,7 +10,9 @@ use futures::{stream, StreamExt, TryStreamExt};
 use reqwest::Method;
 use serde::Deserialize;
 
-use super::{http::PlatformHttp, Platform, PlatformError, PlaylistSource, RemotePlaylist, RemoteTrack};
+use super::{
+    http::PlatformHttp, Platform, PlatformError, PlaylistSource, RemotePlaylist, RemoteTrack, SearchQuery, TrackSearch,
+};
 
 /// Tracks per page.
 const PAGE: usize = 100;
@@ -50,6 +52,9 @@ struct Track {
     duration: Option<u64>,
     artist: Option<Named>,
     album: Option<Titled>,
+    /// Only on a single track (`/track/…`), never in playlist pages.
+    #[serde(default)]
+    isrc: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -130,7 +135,7 @@ fn remote(t: Track) -> Result<RemoteTrack, &'static str> {
         title,
         album: t.album.and_then(|a| a.title).filter(|a| !a.is_empty()),
         duration_ms: t.duration.filter(|d| *d > 0).map(|d| d * 1000),
-        isrc: None, // Deezer's playlist tracks carry none
+        isrc: t.isrc.filter(|i| !i.is_empty()), // playlist pages carry none; `/track/…` does
         url: t.link,
     })
 }
@@ -171,5 +176,30 @@ impl PlaylistSource for Deezer {
             }
         }
         Ok(playlist)
+    }
+}
+
+/// Hits asked of Deezer's search.
+const SEARCH_HITS: usize = 5;
+
+#[async_trait]
+impl TrackSearch for Deezer {
+    fn platform(&self) -> Platform {
+        Platform::Deezer
+    }
+
+    /// By ISRC first (`/track/isrc:…`, exact), then by artist and title (`/search/track`).
+    async fn search(&self, query: &SearchQuery<'_>) -> Result<Vec<RemoteTrack>, PlatformError> {
+        if let Some(isrc) = query.isrc {
+            match self.get::<Track>(&format!("/track/isrc:{isrc}")).await {
+                Ok(track) => return Ok(remote(track).into_iter().collect()),
+                Err(PlatformError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let q = format!("artist:\"{}\" track:\"{}\"", query.artist.replace('"', ""), query.title.replace('"', ""));
+        let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let page: TracksPage = self.get(&format!("/search/track?q={q}&limit={SEARCH_HITS}")).await?;
+        Ok(page.data.into_iter().filter_map(|t| remote(t).ok()).collect())
     }
 }

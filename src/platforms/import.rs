@@ -10,7 +10,7 @@ use super::{
     links::{self, PlaylistLink},
     spotify::{Spotify, NEEDS_ACCOUNT},
     youtube::Youtube,
-    Platform, PlatformError, PlaylistSource, RemotePlaylist,
+    Platform, PlatformError, PlaylistSource, RemotePlaylist, TrackSearch,
 };
 use crate::{
     config::Config,
@@ -49,11 +49,17 @@ impl Platforms {
             let y = &config.youtube;
             built("youtube", Youtube::new(&y.base_url, key.expose().to_owned(), counters, y.daily_quota_units))
         });
-        let spotify = built("spotify", Spotify::new(&config.spotify.base_url));
+        let s = &config.spotify;
+        let spotify =
+            built("spotify", Spotify::new(&s.base_url)).map(|spotify| match (&s.client_id, &s.client_secret) {
+                (Some(id), Some(secret)) => spotify.with_app_credentials(&s.accounts_url, id.expose(), secret.expose()),
+                _ => spotify,
+            });
         let a = &config.applemusic;
         let applemusic = match (&a.team_id, &a.key_id, &a.private_key) {
             (Some(team), Some(key_id), Some(key)) => {
                 built("applemusic", AppleMusic::new(&a.base_url, team, key_id, key.expose()))
+                    .map(|apple| apple.with_storefront(&a.storefront))
             }
             _ => None,
         };
@@ -74,6 +80,21 @@ impl Platforms {
         if let Some(s) = &self.spotify {
             s.http().set_replicas(replicas);
         }
+    }
+
+    /// The platforms that can search their catalog here (for per-track links).
+    pub fn searchers(&self) -> Vec<&dyn TrackSearch> {
+        let mut out: Vec<&dyn TrackSearch> = Vec::new();
+        if let Some(d) = &self.deezer {
+            out.push(d);
+        }
+        if let Some(s) = self.spotify.as_ref().filter(|s| s.can_search()) {
+            out.push(s);
+        }
+        if let Some(a) = &self.applemusic {
+            out.push(a);
+        }
+        out
     }
 
     fn source(&self, platform: Platform) -> Result<&dyn PlaylistSource, PlatformError> {

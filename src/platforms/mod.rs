@@ -11,6 +11,8 @@ pub mod import;
 pub mod item_links;
 pub mod links;
 pub mod spotify;
+pub mod spotify_search;
+pub mod track_links;
 pub mod youtube;
 
 use async_trait::async_trait;
@@ -94,4 +96,24 @@ pub trait PlaylistSource: Send + Sync {
     fn platform(&self) -> Platform;
     /// The whole playlist `id`, all pages.
     async fn playlist(&self, id: &str) -> Result<RemotePlaylist, PlatformError>;
+}
+
+/// What a platform search looks for: a matched track's canonical names, and its ISRC when known.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchQuery<'a> {
+    /// Artist.
+    pub artist: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// ISRC, when known (an exact look-up where the platform offers one).
+    pub isrc: Option<&'a str>,
+}
+
+/// Finds tracks in one platform's catalog (for per-track links).
+#[async_trait]
+pub trait TrackSearch: Send + Sync {
+    /// Which platform.
+    fn platform(&self) -> Platform;
+    /// The platform's best few hits for `query` (possibly none).
+    async fn search(&self, query: &SearchQuery<'_>) -> Result<Vec<RemoteTrack>, PlatformError>;
 }

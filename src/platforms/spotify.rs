@@ -21,8 +21,10 @@ pub const NEEDS_ACCOUNT: &str = "Spotify lets an app read a playlist only for th
 
 /// Spotify's API client.
 pub struct Spotify {
-    base_url: String,
-    http: PlatformHttp,
+    pub(super) base_url: String,
+    pub(super) http: PlatformHttp,
+    /// The app's client credentials and the accounts service, for catalog search.
+    pub(super) app: Option<super::spotify_search::AppCredentials>,
 }
 
 #[derive(Deserialize)]
@@ -75,7 +77,11 @@ fn entry(e: &Value) -> Result<RemoteTrack, &'static str> {
         return Err("a local file on the owner's device");
     }
     let t = e.get("item").filter(|v| !v.is_null()).or_else(|| e.get("track").filter(|v| !v.is_null()));
-    let t = t.ok_or("no longer available on Spotify")?;
+    track(t.ok_or("no longer available on Spotify")?)
+}
+
+/// A track object, or why it is left out.
+pub(super) fn track(t: &Value) -> Result<RemoteTrack, &'static str> {
     if t.get("type").and_then(Value::as_str) == Some("episode")
         || t.get("episode").and_then(Value::as_bool) == Some(true)
     {
@@ -111,7 +117,7 @@ impl Spotify {
     /// A client for the API at `base_url` (e.g. `https://api.spotify.com/v1`).
     pub fn new(base_url: &str) -> anyhow::Result<Self> {
         let http = PlatformHttp::new(Platform::Spotify, 10, Duration::from_secs(1), Duration::from_secs(10))?;
-        Ok(Self { base_url: base_url.trim_end_matches('/').to_owned(), http })
+        Ok(Self { base_url: base_url.trim_end_matches('/').to_owned(), http, app: None })
     }
 
     async fn get(&self, url: &str, token: &str, playlist_id: &str) -> Result<Vec<u8>, PlatformError> {

@@ -153,9 +153,7 @@ pub async fn add_with(
         Ok((added, skipped))
     })
     .await?;
-    if playlist.meta.pending_items > 0 {
-        state.enrichment_wakeup.notify_one();
-    }
+    crate::jobs::items_added(state, &playlist.meta).await;
     let version = playlist.meta.version;
     Ok((playlist, AddItemsResponse { added, skipped, version }))
 }

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod add;
+pub mod background;
 pub mod bodies;
 pub mod dto;
 pub mod edit;

@@ -29,6 +29,17 @@ pub struct Commit<'a> {
     pub history_budget: u64,
 }
 
+/// Platform links found for one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkUpdate {
+    /// The item.
+    pub item_id: String,
+    /// The track the links are for (the item is left alone if it now names another).
+    pub track_key: String,
+    /// Links to add.
+    pub links: Vec<String>,
+}
+
 /// Stores playlists; every change is one atomic conditional update.
 #[async_trait]
 pub trait PlaylistStore: Send + Sync {
@@ -45,6 +56,11 @@ pub trait PlaylistStore: Send + Sync {
     /// pending. Bumps the enrichment generation when anything changed, never the version, and
     /// records no history. Returns the revision after and how many items changed.
     async fn apply_enrichment(&self, id: &str, items: &[Arc<Item>]) -> StoreResult<(Revision, usize)>;
+    /// Adds platform links to items (by id) whose track is still the one searched for (same
+    /// `track_key`); links an item already has are kept. Like enrichment results: bumps the
+    /// enrichment generation when anything changed, never the version, and records no history.
+    /// Returns the revision after and how many items changed.
+    async fn add_item_links(&self, id: &str, updates: &[LinkUpdate]) -> StoreResult<(Revision, usize)>;
     /// Deletes the playlist, its items and its history if its stored version is still
     /// `expected_version` (when given).
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()>;

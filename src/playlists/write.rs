@@ -15,17 +15,14 @@ use std::{
 use rand::Rng;
 use tokio::sync::{Mutex, MutexGuard};
 
-use super::live::item_bytes;
 use super::{
     access::{authorize, Action},
     edit::Edit,
     history,
-    model::{Item, Playlist},
+    model::Playlist,
     store::Commit,
 };
-use crate::{
-    app::AppState, error::ApiError, ids, limits, store_error::StoreError, tracks::model::Enrichment, users::model::User,
-};
+use crate::{app::AppState, error::ApiError, ids, limits, store_error::StoreError, users::model::User};
 
 const STRIPES: usize = 256;
 const MAX_ATTEMPTS: u32 = 64;
@@ -186,7 +183,7 @@ where
 
 /// The estimated size after growing `before` by `grown` bytes; 422 `playlist_too_large` when a
 /// growth would take it past what every store can hold (shrinking is always allowed).
-fn within_size(before: usize, grown: i64) -> Result<usize, ApiError> {
+pub(super) fn within_size(before: usize, grown: i64) -> Result<usize, ApiError> {
     let after = usize::try_from((before as i64).saturating_add(grown).max(0)).unwrap_or(usize::MAX);
     if grown > 0 && after > limits::PLAYLIST_MAX_BYTES {
         return Err(ApiError::invalid(
@@ -200,55 +197,4 @@ fn within_size(before: usize, grown: i64) -> Result<usize, ApiError> {
         ));
     }
     Ok(after)
-}
-
-/// Saves enrichment results: `resolve` gives the new content of a pending item (or `None` to
-/// leave it pending). Not a user change: the version stays, the enrichment generation moves,
-/// no history is written. Returns how many items changed.
-pub async fn save_enrichment(
-    state: &AppState,
-    id: &str,
-    resolve: impl Fn(&Item) -> Option<Item>,
-) -> Result<usize, ApiError> {
-    let _guard = state.write_locks.lock(id).await;
-    let before = current(state, id).await?;
-    let updates: Vec<Arc<Item>> = before
-        .items
-        .iter()
-        .filter(|i| i.enrichment == Enrichment::Pending)
-        .filter_map(|i| resolve(i))
-        .map(Arc::new)
-        .collect();
-    if updates.is_empty() {
-        return Ok(0);
-    }
-    let before_bytes = state.live.size_of(&before);
-    let grown: i64 = updates
-        .iter()
-        .filter_map(|new| before.items.iter().find(|old| old.item_id == new.item_id).map(|old| (new, old)))
-        .map(|(new, old)| item_bytes(new) as i64 - item_bytes(old) as i64)
-        .sum();
-    let after_bytes = within_size(before_bytes, grown)?;
-    let (revision, changed) = state.store.apply_enrichment(id, &updates).await?;
-    let only_ours = revision.version == before.meta.version
-        && revision.enrichment_gen == before.meta.enrichment_gen + changed as u64
-        && changed == updates.len();
-    if only_ours {
-        let mut after = Playlist::clone(&before);
-        let by_id: std::collections::HashMap<&str, &Arc<Item>> =
-            updates.iter().map(|i| (i.item_id.as_str(), i)).collect();
-        for slot in &mut after.items {
-            if let Some(new) = by_id.get(slot.item_id.as_str()) {
-                *slot = Arc::clone(new);
-            }
-        }
-        after.meta.enrichment_gen = revision.enrichment_gen;
-        after.sync_derived();
-        let after = Arc::new(after);
-        state.live.set_size(&after, after_bytes);
-        state.live.put(after);
-    } else {
-        state.live.forget(id);
-    }
-    Ok(changed)
 }

@@ -16,7 +16,7 @@ use crate::{
     playlists::{
         history::{HistoryEntry, HistoryStore},
         model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
-        store::{Commit, PlaylistStore},
+        store::{Commit, LinkUpdate, PlaylistStore},
     },
     quotas::store::{CounterAdd, CounterStore},
     sharing::links::{ShareLink, ShareLinkStore},
@@ -102,6 +102,10 @@ impl PlaylistStore for InstrumentedStore {
     }
     async fn apply_enrichment(&self, id: &str, items: &[Arc<Item>]) -> StoreResult<(Revision, usize)> {
         timed!(self.apply_enrichment(id, items))
+    }
+
+    async fn add_item_links(&self, id: &str, updates: &[LinkUpdate]) -> StoreResult<(Revision, usize)> {
+        timed!(self.add_item_links(id, updates))
     }
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
         timed!(self.delete_playlist(id, expected_version))
@@ -224,6 +228,10 @@ impl RecordStore for InstrumentedStore {
     async fn records(&self, kind: &str, keys: &[String]) -> StoreResult<Vec<(String, String)>> {
         timed!(self.records(kind, keys))
     }
+    async fn record_keys(&self, kind: &str, limit: usize) -> StoreResult<Vec<String>> {
+        timed!(self.record_keys(kind, limit))
+    }
+
     async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()> {
         timed!(self.delete_record(kind, key))
     }

@@ -24,7 +24,7 @@ pub fn apple_private_key() -> String {
 }
 
 /// Checks the developer token: ES256, our key id, our team, not expired.
-fn apple_token_ok(headers: &axum::http::HeaderMap) -> bool {
+pub(crate) fn apple_token_ok(headers: &axum::http::HeaderMap) -> bool {
     let Some(token) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()?.strip_prefix("Bearer ")) else {
         return false;
     };

@@ -106,6 +106,9 @@ impl TestApp {
         config.http.bind = "127.0.0.1:0".parse().unwrap();
         config.admin.bind = "127.0.0.1:0".parse().unwrap();
         config.store.data_dir = store.data_dir.path().to_owned();
+        // Deezer is on by default and would be searched for every matched track: tests that
+        // want it point it at the fake (`use_fake_platforms`).
+        config.deezer.enabled = false;
         if backend == Backend::Mongo {
             config.mongo.uri = Some(Secret::new(mongo_uri()));
         }
@@ -306,7 +309,8 @@ pub fn sharify_binary(dir: &std::path::Path, port: u16) -> tokio::process::Comma
         .env_clear()
         .env("SHARIFY_HTTP__BIND", format!("127.0.0.1:{port}"))
         .env("SHARIFY_ADMIN__BIND", "127.0.0.1:0")
-        .env("SHARIFY_STORE__DATA_DIR", dir);
+        .env("SHARIFY_STORE__DATA_DIR", dir)
+        .env("SHARIFY_DEEZER__ENABLED", "false");
     command
 }
 

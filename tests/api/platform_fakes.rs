@@ -19,13 +19,13 @@ use axum::{
     extract::{Path, Query, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use serde_json::{json, Value};
 
-use crate::apple_fake;
 pub use crate::apple_fake::{apple_private_key, APPLE_KEY_ID, APPLE_TEAM};
+use crate::{apple_fake, search_fakes};
 
 /// The YouTube API key the fake accepts.
 pub const YOUTUBE_KEY: &str = "yt-key";
@@ -72,6 +72,12 @@ impl FakePlatforms {
             .route("/spotify/v1/playlists/{id}/{kind}", get(spotify_page))
             .route("/applemusic/v1/catalog/{storefront}/playlists/{id}", get(apple_fake::apple_playlist))
             .route("/applemusic/v1/catalog/{storefront}/playlists/{id}/tracks", get(apple_fake::apple_tracks))
+            .route("/applemusic/v1/catalog/{storefront}/songs", get(search_fakes::apple_songs))
+            .route("/applemusic/v1/catalog/{storefront}/search", get(search_fakes::apple_search))
+            .route("/deezer/track/{id}", get(search_fakes::deezer_track_lookup))
+            .route("/deezer/search/track", get(search_fakes::deezer_search))
+            .route("/spotify/accounts/api/token", post(search_fakes::spotify_token))
+            .route("/spotify/v1/search", get(search_fakes::spotify_search))
             .with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self { base, shared }

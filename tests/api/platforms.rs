@@ -13,6 +13,7 @@ use crate::{
 
 /// Points the app at the fakes (Deezer on, YouTube with the fake's key).
 pub fn use_fake_platforms(c: &mut sharify::config::Config, fake: &FakePlatforms) {
+    c.deezer.enabled = true;
     c.deezer.base_url = format!("{}/deezer", fake.base);
     c.deezer.quota_wait_ms = 20;
     c.youtube.base_url = format!("{}/youtube/v3", fake.base);

@@ -256,8 +256,53 @@ async fn records_claim_once_expire_and_go_with_their_owner(backend: Backend) {
     assert_eq!(left, vec![("b".to_owned(), "kept".to_owned())]);
 }
 
+async fn platform_links_are_added_in_place_to_the_same_track_only(backend: Backend) {
+    use sharify::playlists::store::LinkUpdate;
+    let s = TestStore::new(backend).await;
+    let mut p = playlist("o1", "links", 0);
+    let mut first = item("Rick Astley", "Never Gonna Give You Up");
+    first.links = vec!["https://www.deezer.com/track/1".into()];
+    p.items = vec![positioned(first, 1), positioned(item("c", "d"), 2)];
+    p.sync_derived();
+    insert(&s.store, &p).await.unwrap();
+    let before = s.store.playlist_revision(&p.meta.id).await.unwrap().unwrap();
+    let spotify = "https://open.spotify.com/track/x".to_owned();
+    let updates = vec![
+        LinkUpdate {
+            item_id: p.items[0].item_id.clone(),
+            track_key: p.items[0].track_key.clone(),
+            links: vec![spotify.clone()],
+        },
+        // The second item now names another track than the one searched for: left alone.
+        LinkUpdate {
+            item_id: p.items[1].item_id.clone(),
+            track_key: "someone else".into(),
+            links: vec![spotify.clone()],
+        },
+    ];
+    let (after, changed) = s.store.add_item_links(&p.meta.id, &updates).await.unwrap();
+    assert_eq!(changed, 1);
+    assert_eq!(after.version, before.version, "not a user change");
+    assert_eq!(after.enrichment_gen, before.enrichment_gen + 1, "cached copies must change");
+    let stored = s.store.playlist(&p.meta.id).await.unwrap().unwrap();
+    assert_eq!(stored.items[0].links, vec!["https://www.deezer.com/track/1".to_owned(), spotify.clone()]);
+    assert!(stored.items[1].links.is_empty());
+    assert_eq!(stored.meta.version, before.version);
+    // Queue records list by kind, live ones only.
+    use sharify::storage::records::RecordKey;
+    for key in ["b", "a"] {
+        s.store.put_record(RecordKey { kind: "queue", owner: "o1", key }, "", None).await.unwrap();
+    }
+    let gone = Some(Utc::now() - Duration::seconds(1));
+    s.store.put_record(RecordKey { kind: "queue", owner: "o1", key: "c" }, "", gone).await.unwrap();
+    s.store.put_record(RecordKey { kind: "queue2", owner: "o1", key: "d" }, "", None).await.unwrap();
+    assert_eq!(s.store.record_keys("queue", 10).await.unwrap(), vec!["a".to_owned(), "b".to_owned()]);
+    assert_eq!(s.store.record_keys("queue", 1).await.unwrap(), vec!["a".to_owned()]);
+}
+
 crate::on_both_backends!(
     records_claim_once_expire_and_go_with_their_owner,
+    platform_links_are_added_in_place_to_the_same_track_only,
     playlists_are_found_by_exact_name_oldest_first,
     track_cache_stores_under_every_key_and_upserts,
     playlists_with_pending_items_are_found,

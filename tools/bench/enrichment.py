@@ -75,7 +75,7 @@ def server_alone(port, fresh_connections=False):
 def one_start(binary, work, port, run):
     import os
     os.environ.update({
-        "SHARIFY_LASTFM__API_KEY": "bench-key", "SHARIFY_LASTFM__BASE_URL": f"http://127.0.0.1:{port}/2.0/",
+        "SHARIFY_DEEZER__ENABLED": "false", "SHARIFY_LASTFM__API_KEY": "bench-key", "SHARIFY_LASTFM__BASE_URL": f"http://127.0.0.1:{port}/2.0/",
         "SHARIFY_LASTFM__RATE_PER_SEC": "100000", "SHARIFY_LASTFM__BURST": "100000",
         "SHARIFY_LASTFM__MAX_IN_FLIGHT": str(IN_FLIGHT), "SHARIFY_LASTFM__ENRICH_BUDGET_MS": "60000",
     })

@@ -70,7 +70,7 @@ class Service:
         env = dict(os.environ)
         env.update({
             "SHARIFY_HTTP__BIND": f"127.0.0.1:{self.port}", "SHARIFY_ADMIN__BIND": f"127.0.0.1:{self.admin}",
-            "SHARIFY_STORE__DATA_DIR": str(work / "data"), "SHARIFY_LOG__LEVEL": "warn",
+            "SHARIFY_STORE__DATA_DIR": str(work / "data"), "SHARIFY_LOG__LEVEL": "warn", "SHARIFY_DEEZER__ENABLED": "false",
             "SHARIFY_RATELIMIT__PER_MINUTE": "100000000", "SHARIFY_RATELIMIT__BURST": "10000000",
             "SHARIFY_RATELIMIT__ANONYMOUS_PER_MINUTE": "100000000", "SHARIFY_RATELIMIT__ANONYMOUS_BURST": "10000000",
             "SHARIFY_AUTH__MAX_FAILURES_PER_USER": "100000", "SHARIFY_AUTH__MAX_FAILURES_PER_IP": "100000",

@@ -4,6 +4,7 @@
 
 mod counters;
 mod history;
+mod item_links;
 mod links;
 #[cfg(test)]
 mod migration_tests;

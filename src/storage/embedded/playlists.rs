@@ -19,7 +19,7 @@ use crate::{
     playlists::{
         history::HistoryEntry,
         model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
-        store::{Commit, PlaylistStore},
+        store::{Commit, LinkUpdate, PlaylistStore},
     },
     storage::{StoreError, StoreResult},
 };
@@ -192,6 +192,10 @@ impl PlaylistStore for EmbeddedStore {
             Ok((now, changed))
         })
         .await
+    }
+
+    async fn add_item_links(&self, id: &str, updates: &[LinkUpdate]) -> StoreResult<(Revision, usize)> {
+        self.add_links(id, updates).await
     }
 
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {

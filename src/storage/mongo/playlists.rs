@@ -16,7 +16,7 @@ use crate::{
     playlists::{
         history::{keep_from, HistoryEntry},
         model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
-        store::{Commit, PlaylistStore},
+        store::{Commit, LinkUpdate, PlaylistStore},
     },
     storage::{StoreError, StoreResult},
 };
@@ -41,7 +41,7 @@ fn revision_of(d: &Document) -> Revision {
 }
 
 /// Escapes `s` so a `$regex` matches it literally (a plain substring, as SQLite's `instr`).
-fn regex_escape(s: &str) -> String {
+pub(super) fn regex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if "\\^$.|?*+()[]{}-/".contains(c) {
@@ -208,6 +208,23 @@ impl PlaylistStore for MongoStore {
                 "items.$.match": bson::to_bson(&item.matching).map_err(bson_err)?,
             };
             let update = doc! {"$set": set, "$inc": {"pending_items": -1_i64, "enrichment_gen": 1_i64}};
+            changed += self.playlists().update_one(filter, update).await.map_err(mongo_err)?.modified_count as usize;
+        }
+        let now = self.revision(id).await?.ok_or(StoreError::NotFound)?;
+        Ok((now, changed))
+    }
+
+    async fn add_item_links(&self, id: &str, updates: &[LinkUpdate]) -> StoreResult<(Revision, usize)> {
+        let mut changed = 0;
+        for u in updates {
+            // Only an item still naming the same track and lacking every one of these links
+            // (the links searched for are those of platforms it had no link for).
+            let item = doc! {"item_id": &u.item_id, "track_key": &u.track_key, "links": {"$nin": &u.links}};
+            let filter = doc! {"_id": id, "items": {"$elemMatch": item}};
+            let update = doc! {
+                "$addToSet": {"items.$.links": {"$each": &u.links}},
+                "$inc": {"enrichment_gen": 1_i64},
+            };
             changed += self.playlists().update_one(filter, update).await.map_err(mongo_err)?.modified_count as usize;
         }
         let now = self.revision(id).await?.ok_or(StoreError::NotFound)?;

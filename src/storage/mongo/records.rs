@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
 use mongodb::bson::{self, doc, Bson, Document};
 
-use super::{is_duplicate_key, mongo_err, MongoStore};
+use super::{is_duplicate_key, mongo_err, playlists::regex_escape, MongoStore};
 use crate::storage::{
     records::{RecordKey, RecordStore},
     StoreResult,
@@ -73,6 +73,23 @@ impl RecordStore for MongoStore {
                 Some((key, d.get_str("value").ok()?.to_owned()))
             })
             .collect())
+    }
+
+    async fn record_keys(&self, kind: &str, limit: usize) -> StoreResult<Vec<String>> {
+        let prefix = id(kind, "");
+        let filter = doc! {"_id": {"$regex": format!("^{}", regex_escape(&prefix))}, "$and": [live()]};
+        let found: Vec<Document> = self
+            .records()
+            .find(filter)
+            .sort(doc! {"_id": 1})
+            .limit(limit as i64)
+            .projection(doc! {"_id": 1})
+            .await
+            .map_err(mongo_err)?
+            .try_collect()
+            .await
+            .map_err(mongo_err)?;
+        Ok(found.iter().filter_map(|d| Some(d.get_str("_id").ok()?.strip_prefix(&prefix)?.to_owned())).collect())
     }
 
     async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()> {

@@ -1,0 +1,193 @@
+//! Per-track platform links for matched tracks: each platform that can search its catalog
+//! (Deezer always, Spotify with the app's client credentials, Apple Music with a developer token)
+//! is asked for the matched track, by ISRC first. A hit counts only when the matcher is as sure
+//! of it as of a Last.fm match (`matching.accept_threshold`). Answers, misses included, are cached
+//! in the records store, shared by all replicas, so a track is searched once per platform.
+//! YouTube is not searched: `search.list` has a bucket of 100 calls a day.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration as Days, Utc};
+use futures::{stream, StreamExt};
+use serde::{Deserialize, Serialize};
+
+use super::{item_links::ItemLinks, Platform, SearchQuery, TrackSearch};
+use crate::{
+    app::AppState,
+    error::ApiError,
+    matching::{
+        model::MatchStatus,
+        score::{confidence, TrackFacts},
+    },
+    playlists::{model::Playlist, store::LinkUpdate},
+    storage::records::RecordKey,
+};
+
+/// Records kind of cached search answers.
+const CACHE_KIND: &str = "platform_link";
+/// Searches run at once (each platform's own limiter paces them further).
+const CONCURRENT_SEARCHES: usize = 4;
+/// How long a found link is trusted, and how long a miss is, before the platform is asked again.
+const HIT_DAYS: i64 = 30;
+const MISS_DAYS: i64 = 7;
+
+/// A cached answer: the track's page on the platform, or none.
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    url: Option<String>,
+}
+
+/// One search to make: the matched track's names and ISRC, on one platform.
+#[derive(Clone)]
+struct Wanted {
+    platform: Platform,
+    artist: String,
+    title: String,
+    duration_ms: Option<u64>,
+    isrc: Option<String>,
+}
+
+impl Wanted {
+    /// Cache key: by ISRC when known, else by folded names.
+    fn key(&self) -> String {
+        let platform = serde_json::to_value(self.platform).ok().and_then(|v| v.as_str().map(str::to_owned));
+        let platform = platform.unwrap_or_default();
+        match &self.isrc {
+            Some(isrc) => format!("{platform}\u{1e}isrc:{}", isrc.to_ascii_uppercase()),
+            None => format!("{platform}\u{1e}{}", crate::playlists::normalize::track_key(&self.artist, &self.title)),
+        }
+    }
+}
+
+/// What one pass over a playlist found.
+pub struct Found {
+    /// New links by item.
+    pub updates: Vec<LinkUpdate>,
+    /// Whether every wanted search was answered (else the playlist is tried again later).
+    pub complete: bool,
+    /// Platform calls made (searches, not cache hits).
+    pub searched: usize,
+}
+
+/// The searches a playlist's matched items still need, by item.
+fn wanted(playlist: &Playlist, platforms: &[Platform]) -> Vec<(usize, Wanted)> {
+    let mut out = Vec::new();
+    for (at, item) in playlist.items.iter().enumerate() {
+        let Some(m) = item.matching.as_ref().filter(|m| m.status == MatchStatus::Matched) else { continue };
+        let Some(track) = m.track.as_ref() else { continue };
+        let known = ItemLinks::of(item);
+        for &platform in platforms.iter().filter(|p| known.get(**p).is_none()) {
+            let wanted = Wanted {
+                platform,
+                artist: track.artist.clone(),
+                title: track.title.clone(),
+                duration_ms: track.duration_ms.or(item.duration_ms),
+                isrc: item.isrc.clone(),
+            };
+            out.push((at, wanted));
+        }
+    }
+    out
+}
+
+/// The hit the matcher is sure of, if any.
+fn best_hit(want: &Wanted, hits: &[super::RemoteTrack], accept: f64) -> Option<String> {
+    let line = TrackFacts {
+        artist: &want.artist,
+        title: &want.title,
+        duration_ms: want.duration_ms,
+        mbid: None,
+        isrc: want.isrc.as_deref(),
+    };
+    hits.iter()
+        .filter(|h| h.url.is_some())
+        .map(|h| {
+            let hit = TrackFacts {
+                artist: &h.artist,
+                title: &h.title,
+                duration_ms: h.duration_ms,
+                mbid: None,
+                isrc: h.isrc.as_deref(),
+            };
+            (confidence(&line, &hit), h)
+        })
+        .filter(|(c, _)| *c >= accept)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .and_then(|(_, h)| h.url.clone())
+}
+
+/// Searches (cache first) for the links `playlist`'s matched items lack, at most `budget` calls
+/// to the platforms.
+pub async fn find(state: &AppState, playlist: &Playlist, budget: usize) -> Result<Found, ApiError> {
+    let searchers = state.platforms.searchers();
+    let platforms: Vec<Platform> = searchers.iter().map(|s| s.platform()).collect();
+    let wanted = wanted(playlist, &platforms);
+    let keys: Vec<String> = wanted.iter().map(|(_, w)| w.key()).collect::<HashSet<_>>().into_iter().collect();
+    let mut answers: HashMap<String, Option<String>> = HashMap::new();
+    for chunk in keys.chunks(500) {
+        for (key, value) in state.store.records(CACHE_KIND, chunk).await? {
+            if let Ok(c) = serde_json::from_str::<Cached>(&value) {
+                answers.insert(key, c.url);
+            }
+        }
+    }
+    let mut to_search: Vec<Wanted> = Vec::new();
+    let mut queued = HashSet::new();
+    for (_, w) in &wanted {
+        let key = w.key();
+        if !answers.contains_key(&key) && queued.insert(key) {
+            to_search.push(w.clone());
+        }
+    }
+    let mut complete = to_search.len() <= budget;
+    to_search.truncate(budget);
+    let searched_count = to_search.len();
+    let accept = state.config.matching.accept_threshold;
+    let searched: Vec<(String, Option<Option<String>>)> = stream::iter(to_search)
+        .map(|w| {
+            let searcher: Option<&dyn TrackSearch> = searchers.iter().copied().find(|s| s.platform() == w.platform);
+            async move {
+                let query = SearchQuery { artist: &w.artist, title: &w.title, isrc: w.isrc.as_deref() };
+                let outcome = match searcher {
+                    Some(s) => s.search(&query).await.map(|hits| best_hit(&w, &hits, accept)),
+                    None => return (w.key(), None),
+                };
+                match outcome {
+                    Ok(url) => (w.key(), Some(url)),
+                    Err(e) => {
+                        tracing::debug!(platform = ?w.platform, error = %e, "platform search failed; tried again later");
+                        (w.key(), None)
+                    }
+                }
+            }
+        })
+        .buffer_unordered(CONCURRENT_SEARCHES)
+        .collect()
+        .await;
+    for (key, outcome) in searched {
+        let Some(url) = outcome else {
+            complete = false;
+            continue;
+        };
+        let days = if url.is_some() { HIT_DAYS } else { MISS_DAYS };
+        let value = serde_json::to_string(&Cached { url: url.clone() }).unwrap_or_default();
+        let at = RecordKey { kind: CACHE_KIND, owner: "", key: &key };
+        state.store.put_record(at, &value, Some(Utc::now() + Days::days(days))).await?;
+        answers.insert(key, url);
+    }
+    let mut by_item: HashMap<usize, Vec<String>> = HashMap::new();
+    for (at, w) in &wanted {
+        if let Some(Some(url)) = answers.get(&w.key()) {
+            by_item.entry(*at).or_default().push(url.clone());
+        }
+    }
+    let mut updates: Vec<LinkUpdate> = by_item
+        .into_iter()
+        .map(|(at, links)| {
+            let item = &playlist.items[at];
+            LinkUpdate { item_id: item.item_id.clone(), track_key: item.track_key.clone(), links }
+        })
+        .collect();
+    updates.sort_by(|a, b| a.item_id.cmp(&b.item_id));
+    Ok(Found { updates, complete, searched: searched_count })
+}
