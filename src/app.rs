@@ -57,6 +57,10 @@ pub struct AppState {
     pub enrichment_wakeup: Arc<Notify>,
     /// Wakes the platform-links job early.
     pub links_wakeup: Arc<Notify>,
+    /// Seals linked accounts' tokens (`None` without `connections.token_key`).
+    pub token_cipher: Option<Arc<crate::connections::cipher::TokenCipher>>,
+    /// Token refreshes in this process, one at a time per connection.
+    pub refresh_locks: Arc<WriteLocks>,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// Per-user request quota for authenticated routes.
@@ -124,6 +128,13 @@ impl AppState {
             Duration::from_secs(auth.basic_cache_secs),
         );
         let platforms = Arc::new(crate::platforms::import::Platforms::from_config(&config, store.clone()));
+        // A malformed key stops `Server::bind` first; here it only leaves linking off.
+        let token_cipher = crate::connections::cipher::TokenCipher::from_config(&config.connections)
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "token key unusable: accounts cannot be linked");
+                None
+            })
+            .map(Arc::new);
         Self {
             platforms,
             credentials: Arc::new(credentials),
@@ -142,6 +153,8 @@ impl AppState {
             tracks,
             enrichment_wakeup: Arc::new(Notify::new()),
             links_wakeup: Arc::new(Notify::new()),
+            token_cipher,
+            refresh_locks: Arc::new(WriteLocks::default()),
             metrics,
             user_limiter,
             anonymous_limiter,
@@ -173,6 +186,7 @@ impl Server {
 
     /// Like [`Server::bind`] with an already opened store.
     pub async fn bind_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        crate::connections::cipher::TokenCipher::from_config(&config.connections)?;
         store.migrate().await.map_err(|e| anyhow::anyhow!("store migration failed: {e}"))?;
         let listener = TcpListener::bind(config.http.bind)
             .await

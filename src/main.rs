@@ -1,4 +1,4 @@
-//! The `sharify` binary: `serve` (default) or `migrate`.
+//! The `sharify` binary: `serve` (default), `migrate` or `keys rotate`.
 
 use std::path::PathBuf;
 
@@ -21,6 +21,18 @@ enum Command {
     Serve,
     /// Create tables, collections and indexes, then exit.
     Migrate,
+    /// Manage the key that encrypts linked accounts' tokens.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Re-encrypt every stored token with the current key (connections.token_key); keep the old
+    /// key in connections.previous_token_keys until this has run.
+    Rotate,
 }
 
 fn main() -> std::process::ExitCode {
@@ -60,6 +72,20 @@ fn main() -> std::process::ExitCode {
                 let store = storage::open_store(&config).await?;
                 store.migrate().await?;
                 tracing::info!(backend = store.backend_name(), "migration complete");
+                Ok(())
+            }
+            Command::Keys { action: KeysAction::Rotate } => {
+                let cipher = sharify::connections::cipher::TokenCipher::from_config(&config.connections)?
+                    .ok_or_else(|| anyhow::anyhow!("set connections.token_key (secret token-key) to rotate to it"))?;
+                let store = storage::open_store(&config).await?;
+                store.migrate().await?;
+                let done = sharify::connections::keys::rotate(&*store, &cipher).await?;
+                println!(
+                    "re-encrypted {} connection(s) with key {}; {} already used it",
+                    done.resealed,
+                    cipher.current_kid(),
+                    done.current
+                );
                 Ok(())
             }
         }

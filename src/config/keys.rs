@@ -240,6 +240,26 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "storefront (country) whose catalog is searched for track links",
     },
     ConfigKey {
+        env: "SHARIFY_SPOTIFY__REDIRECT_URI",
+        default: "(unset)",
+        help: "where Spotify returns after account linking (registered in the app; HTTPS or http://127.0.0.1:PORT/...)",
+    },
+    ConfigKey {
+        env: "SHARIFY_SPOTIFY__REQUESTS_PER_SECOND",
+        default: "10",
+        help: "Spotify calls a second from this deployment (shared among replicas)",
+    },
+    ConfigKey {
+        env: "SHARIFY_CONNECTIONS__TOKEN_KEY",
+        default: "(unset)",
+        help: "key for linked-account tokens at rest: 32 random bytes, base64 (secret token-key)",
+    },
+    ConfigKey {
+        env: "SHARIFY_CONNECTIONS__PREVIOUS_TOKEN_KEYS",
+        default: "(unset)",
+        help: "earlier token keys, comma-separated, read until `sharify keys rotate` (secret token-key-previous)",
+    },
+    ConfigKey {
         env: "SHARIFY_ADMIN__BIND",
         default: "0.0.0.0:9090",
         help: "admin listener: /metrics, /healthz, /readyz (keep it private)",
@@ -289,7 +309,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [spotify] [deezer] [youtube] [applemusic] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [spotify] [deezer] [youtube] [applemusic] [connections] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

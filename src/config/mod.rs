@@ -57,6 +57,8 @@ pub struct Config {
     pub youtube: YoutubeConfig,
     /// Apple Music.
     pub applemusic: AppleMusicConfig,
+    /// Linked platform accounts.
+    pub connections: ConnectionsConfig,
 }
 
 impl Config {

@@ -19,6 +19,12 @@ pub struct SpotifyConfig {
     pub client_id: Option<Secret>,
     /// App client secret.
     pub client_secret: Option<Secret>,
+    /// Where Spotify sends the browser back after the user allows linking (must be registered
+    /// in the app's dashboard; HTTPS or a loopback `http://127.0.0.1:PORT/…`).
+    pub redirect_uri: Option<String>,
+    /// Calls a second this deployment makes (shared among live replicas). Spotify's limit is an
+    /// unpublished rolling 30-second window, lower in Development Mode.
+    pub requests_per_second: u32,
 }
 
 impl Default for SpotifyConfig {
@@ -28,6 +34,8 @@ impl Default for SpotifyConfig {
             accounts_url: "https://accounts.spotify.com".into(),
             client_id: None,
             client_secret: None,
+            redirect_uri: None,
+            requests_per_second: 10,
         }
     }
 }
@@ -97,4 +105,16 @@ impl Default for AppleMusicConfig {
             storefront: "us".into(),
         }
     }
+}
+
+/// Linked platform accounts: the key their tokens are encrypted with at rest.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConnectionsConfig {
+    /// The current token key: 32 random bytes, base64 (secret `token-key`). Without it no
+    /// account that needs tokens can be linked.
+    pub token_key: Option<Secret>,
+    /// Earlier token keys, comma-separated base64, still read while `sharify keys rotate`
+    /// re-encrypts with the current one (secret `token-key-previous`).
+    pub previous_token_keys: Option<Secret>,
 }

@@ -61,6 +61,7 @@ pub struct LinkImport {
 /// The file, or the playlist a `{"url": …}` body links to.
 async fn read_playlist(
     state: &AppState,
+    caller: &crate::users::model::User,
     bytes: &[u8],
     format: Option<super::export::ExportFormat>,
     headers: &HeaderMap,
@@ -72,7 +73,7 @@ async fn read_playlist(
                 let url = url.as_str().ok_or_else(|| {
                     ApiError::invalid("invalid_link", "url must be a string: the playlist's link on its platform")
                 })?;
-                return state.platforms.fetch(url).await;
+                return crate::connections::spotify_playlists::fetch_link(state, &caller.id, url).await;
             }
         }
     }
@@ -125,7 +126,7 @@ async fn import_playlist(
     let bytes = read_body(&state, &headers, body).await?;
     let print = idempotency::fingerprint(&format!("POST /v1/playlists/import?{query:?}"), &bytes);
     idempotency::once(&state, &caller.user.id, key, print, || async {
-        let file = read_playlist(&state, &bytes, query.format, &headers).await?;
+        let file = read_playlist(&state, &caller.user, &bytes, query.format, &headers).await?;
         let (playlist, report) = import_new(&state, &caller.user, file, &query).await?;
         Ok(answer(StatusCode::CREATED, &playlist, &report))
     })
@@ -170,7 +171,7 @@ async fn import_into_playlist(
     let bytes = read_body(&state, &headers, body).await?;
     let print = idempotency::fingerprint(&format!("POST /v1/playlists/{id}/import?{query:?}"), &bytes);
     idempotency::once(&state, &caller.user.id, key, print, || async {
-        let file = read_playlist(&state, &bytes, query.format, &headers).await?;
+        let file = read_playlist(&state, &caller.user, &bytes, query.format, &headers).await?;
         let (playlist, report) = import_into(&state, &caller.user, &id, if_match, file, &query).await?;
         Ok(answer(StatusCode::OK, &playlist, &report))
     })

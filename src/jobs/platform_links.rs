@@ -44,7 +44,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
     }
     let mut budget = SEARCHES_PER_PASS;
     let mut linked = 0;
-    for id in state.store.record_keys(DUE, BATCH).await? {
+    for id in state.store.record_keys(DUE, None, BATCH).await? {
         // Taken off the queue before the playlist is read: an add meanwhile queues it again.
         state.store.delete_record(DUE, &id).await?;
         let playlist = match write::current(state, &id).await {

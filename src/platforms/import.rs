@@ -51,7 +51,7 @@ impl Platforms {
         });
         let s = &config.spotify;
         let spotify =
-            built("spotify", Spotify::new(&s.base_url)).map(|spotify| match (&s.client_id, &s.client_secret) {
+            built("spotify", Spotify::with_rate(&s.base_url, s.requests_per_second)).map(|spotify| match (&s.client_id, &s.client_secret) {
                 (Some(id), Some(secret)) => spotify.with_app_credentials(&s.accounts_url, id.expose(), secret.expose()),
                 _ => spotify,
             });

@@ -38,6 +38,9 @@ fn short_link(platform: Platform) -> ApiError {
     )
 }
 
+/// The id that stands for a Spotify account's Liked Songs (never a real playlist id).
+pub const SPOTIFY_LIKED: &str = "liked";
+
 fn is_spotify_id(id: &str) -> bool {
     id.len() == 22 && id.chars().all(|c| c.is_ascii_alphanumeric())
 }
@@ -52,6 +55,9 @@ fn spotify_uri(raw: &str) -> Result<PlaylistLink, ApiError> {
     match parts.as_slice() {
         ["spotify", "playlist", id] | ["spotify", "user", _, "playlist", id] if is_spotify_id(id) => {
             Ok(link(Platform::Spotify, *id))
+        }
+        ["spotify", "collection", "tracks"] | ["spotify", "user", _, "collection"] => {
+            Ok(link(Platform::Spotify, SPOTIFY_LIKED))
         }
         _ => Err(unsupported("this Spotify URI is not a playlist")),
     }
@@ -69,6 +75,9 @@ fn spotify(url: &Url) -> Result<PlaylistLink, ApiError> {
     let path = segments(url);
     if path.first().is_some_and(|s| s == "s") {
         return Err(short_link(Platform::Spotify));
+    }
+    if path.ends_with(&["collection".to_owned(), "tracks".to_owned()]) {
+        return Ok(link(Platform::Spotify, SPOTIFY_LIKED)); // Liked Songs
     }
     // /playlist/{id}, /intl-fr/playlist/{id}, /user/{user}/playlist/{id}, /embed/playlist/{id}
     match path.iter().position(|s| s == "playlist").and_then(|at| path.get(at + 1)) {

@@ -15,9 +15,9 @@ use super::{http::PlatformHttp, Platform, PlatformError, RemotePlaylist, RemoteT
 
 /// What a user is told when a Spotify link cannot be read for want of a linked account.
 pub const NEEDS_ACCOUNT: &str = "Spotify lets an app read a playlist only for the Spotify account that owns it or \
-    collaborates on it, so importing a Spotify link needs your Spotify account linked to sharify, which this \
-    server does not offer yet. Meanwhile: export the playlist as CSV (for example with Exportify) and import \
-    the file, or import the same playlist from Deezer, YouTube or Apple Music.";
+    collaborates on it, so importing a Spotify link needs your Spotify account linked to sharify: POST \
+    /v1/connections/spotify and open the address it gives. Or export the playlist as CSV (for example with \
+    Exportify) and import the file, or import the same playlist from Deezer, YouTube or Apple Music.";
 
 /// Spotify's API client.
 pub struct Spotify {
@@ -71,6 +71,35 @@ fn refused(code: &'static str, message: &str) -> PlatformError {
     PlatformError::Refused { platform: Platform::Spotify, code, message: message.to_owned() }
 }
 
+/// A 403 that is about the app or the account rather than the playlist (Spotify sends some as
+/// plain text): the user is not on the app's allow-list, the app owner lacks Premium, a scope is
+/// missing.
+pub fn account_refusal(body: &[u8]) -> Option<PlatformError> {
+    let text = String::from_utf8_lossy(body).to_lowercase();
+    if text.contains("not registered") || text.contains("not approved") {
+        return Some(refused(
+            "spotify_user_not_registered",
+            "this server's Spotify app is in Development Mode and your Spotify account is not on its allow-list: ask \
+             the operator to add your Spotify account's email under Users and Access in the app's dashboard (at most \
+             5 users), then try again",
+        ));
+    }
+    if text.contains("premium") {
+        return Some(refused(
+            "spotify_premium_required",
+            "Spotify refuses this server's app until its owner holds an active Premium subscription (a Development \
+             Mode rule since 2026; it can take a few hours after the subscription changes): tell the operator",
+        ));
+    }
+    if text.contains("scope") {
+        return Some(refused(
+            "spotify_scope_missing",
+            "your Spotify link lacks a permission this needs: link your Spotify account again and allow everything asked",
+        ));
+    }
+    None
+}
+
 /// One playlist entry: the track (`item` or `track`), or why it is left out.
 fn entry(e: &Value) -> Result<RemoteTrack, &'static str> {
     if e.get("is_local").and_then(Value::as_bool) == Some(true) {
@@ -116,22 +145,31 @@ impl Spotify {
 
     /// A client for the API at `base_url` (e.g. `https://api.spotify.com/v1`).
     pub fn new(base_url: &str) -> anyhow::Result<Self> {
-        let http = PlatformHttp::new(Platform::Spotify, 10, Duration::from_secs(1), Duration::from_secs(10))?;
+        Self::with_rate(base_url, 10)
+    }
+
+    /// A client making at most `requests_per_second` calls a second from this deployment.
+    pub fn with_rate(base_url: &str, requests_per_second: u32) -> anyhow::Result<Self> {
+        let http =
+            PlatformHttp::new(Platform::Spotify, requests_per_second, Duration::from_secs(1), Duration::from_secs(10))?;
         Ok(Self { base_url: base_url.trim_end_matches('/').to_owned(), http, app: None })
     }
 
-    async fn get(&self, url: &str, token: &str, playlist_id: &str) -> Result<Vec<u8>, PlatformError> {
+    /// GETs `url` with a user's `token`; `playlist_id` (when reading one) explains a 404.
+    pub async fn get(&self, url: &str, token: &str, playlist_id: &str) -> Result<Vec<u8>, PlatformError> {
         let answer = self.http.send(&|| self.http.request(Method::GET, url).bearer_auth(token)).await?;
         match answer.status.as_u16() {
             200 => Ok(answer.body.to_vec()),
             401 => {
                 Err(refused("spotify_token_expired", "your Spotify link has expired: link your Spotify account again"))
             }
-            403 => Err(refused(
-                "spotify_playlist_not_readable",
-                "Spotify lets apps read only playlists you own or collaborate on: copy this playlist to your own \
-                 Spotify library (Add to other playlist → New playlist), then import that copy",
-            )),
+            403 => Err(account_refusal(&answer.body).unwrap_or_else(|| {
+                refused(
+                    "spotify_playlist_not_readable",
+                    "Spotify lets apps read only playlists you own or collaborate on: copy this playlist to your own \
+                     Spotify library (Add to other playlist → New playlist), then import that copy",
+                )
+            })),
             404 if playlist_id.starts_with("37i9") => Err(refused(
                 "spotify_algorithmic_playlist",
                 "this is one of Spotify's own or personalised playlists (Discover Weekly, Release Radar, editorial), \
@@ -160,8 +198,29 @@ impl Spotify {
             description: meta.description.filter(|d| !d.is_empty()),
             ..RemotePlaylist::default()
         };
-        // The first page says how many there are and where the next one is: the rest are asked
-        // for by offset, several at once, and put back in order.
+        self.read_pages(token, id, first, &mut playlist).await?;
+        Ok(playlist)
+    }
+
+    /// The account's Liked Songs (`/me/tracks`), every page, as a playlist.
+    pub async fn liked_with_token(&self, token: &str) -> Result<RemotePlaylist, PlatformError> {
+        let body = self.get(&format!("{}/me/tracks?limit=50&offset=0", self.base_url), token, "").await?;
+        let first: ItemsPage =
+            serde_json::from_slice(&body).map_err(|e| PlatformError::upstream(Platform::Spotify, e.to_string()))?;
+        let mut playlist = RemotePlaylist { name: Some("Liked Songs".into()), ..RemotePlaylist::default() };
+        self.read_pages(token, "", first, &mut playlist).await?;
+        Ok(playlist)
+    }
+
+    /// Reads every page after `first` (by offset, several at once, put back in order) into
+    /// `playlist`'s tracks and skipped entries.
+    async fn read_pages(
+        &self,
+        token: &str,
+        id: &str,
+        first: ItemsPage,
+        playlist: &mut RemotePlaylist,
+    ) -> Result<(), PlatformError> {
         let first_len = first.items.len();
         let mut pages = vec![(0, first.items)];
         if let (Some(next), Some(total)) = (first.next.as_deref(), first.total) {
@@ -199,6 +258,6 @@ impl Spotify {
                 }
             }
         }
-        Ok(playlist)
+        Ok(())
     }
 }

@@ -29,7 +29,7 @@ pub enum SecretError {
         reason: String,
     },
     /// The configuration names a secret sharify does not use.
-    #[error("unknown secret `{0}` in SHARIFY_SECRETS__LOAD (known: mongo-uri, lastfm-api-key, youtube-api-key, spotify-client-id, spotify-client-secret, applemusic-private-key)")]
+    #[error("unknown secret `{0}` in SHARIFY_SECRETS__LOAD (known: mongo-uri, lastfm-api-key, youtube-api-key, spotify-client-id, spotify-client-secret, applemusic-private-key, token-key, token-key-previous)")]
     Unknown(String),
 }
 
@@ -41,13 +41,15 @@ pub trait SecretSource: Send + Sync {
 }
 
 /// The secrets sharify knows, by name.
-pub const KNOWN: [&str; 6] = [
+pub const KNOWN: [&str; 8] = [
     "mongo-uri",
     "lastfm-api-key",
     "youtube-api-key",
     "spotify-client-id",
     "spotify-client-secret",
     "applemusic-private-key",
+    "token-key",
+    "token-key-previous",
 ];
 
 fn slot<'a>(config: &'a mut Config, name: &str) -> Result<&'a mut Option<Secret>, SecretError> {
@@ -58,6 +60,8 @@ fn slot<'a>(config: &'a mut Config, name: &str) -> Result<&'a mut Option<Secret>
         "spotify-client-id" => Ok(&mut config.spotify.client_id),
         "spotify-client-secret" => Ok(&mut config.spotify.client_secret),
         "applemusic-private-key" => Ok(&mut config.applemusic.private_key),
+        "token-key" => Ok(&mut config.connections.token_key),
+        "token-key-previous" => Ok(&mut config.connections.previous_token_keys),
         other => Err(SecretError::Unknown(other.to_owned())),
     }
 }

@@ -228,8 +228,8 @@ impl RecordStore for InstrumentedStore {
     async fn records(&self, kind: &str, keys: &[String]) -> StoreResult<Vec<(String, String)>> {
         timed!(self.records(kind, keys))
     }
-    async fn record_keys(&self, kind: &str, limit: usize) -> StoreResult<Vec<String>> {
-        timed!(self.record_keys(kind, limit))
+    async fn record_keys(&self, kind: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<String>> {
+        timed!(self.record_keys(kind, after, limit))
     }
 
     async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()> {

@@ -32,8 +32,9 @@ pub trait RecordStore: Send + Sync {
     async fn put_record(&self, at: RecordKey<'_>, value: &str, expires_at: Option<DateTime<Utc>>) -> StoreResult<()>;
     /// The live records of `kind` among `keys`, as `(key, value)`.
     async fn records(&self, kind: &str, keys: &[String]) -> StoreResult<Vec<(String, String)>>;
-    /// Keys of up to `limit` live records of `kind` (a work queue's entries), in key order.
-    async fn record_keys(&self, kind: &str, limit: usize) -> StoreResult<Vec<String>>;
+    /// Keys of up to `limit` live records of `kind` after `after` (a work queue's entries, or
+    /// every record of a kind page by page), in key order.
+    async fn record_keys(&self, kind: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<String>>;
     /// Removes the record at `kind`/`key`, if any.
     async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()>;
     /// Removes every record `owner` has (account deletion).

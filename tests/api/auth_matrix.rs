@@ -89,6 +89,12 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::DELETE, "/v1/auth/tokens/current", None, signed_in(204)),
         row(Method::GET, "/v1/me", None, signed_in(200)),
         row(Method::GET, "/v1/me/export", None, signed_in(200)),
+        row(Method::GET, "/v1/connections", None, signed_in(200)),
+        row(Method::POST, "/v1/connections/{platform}", None, signed_in(503)), // not configured here
+        row(Method::GET, "/v1/connections/spotify/callback?state=unknown&code=x", None, [400; 7]),
+        row(Method::GET, "/v1/connections/spotify/playlists", None, signed_in(409)), // not linked
+        row(Method::PUT, "/v1/connections/{platform}", Some(|| json!({"username": "rj"})), signed_in(422)), // spotify
+        row(Method::DELETE, "/v1/connections/{platform}", None, signed_in(404)),     // not linked
         // A wrong current password: refused for everyone (anonymous callers before looking).
         row(
             Method::POST,
@@ -282,6 +288,7 @@ async fn run_matrix(backend: Backend, visibility: Visibility) {
                     .replace("{token}", &f.token)
                     .replace("{username}", "viewer")
                     .replace("{name}", &f.name)
+                    .replace("{platform}", "spotify")
             };
             let mut request = app.request(row.method.clone(), &fill(row.path));
             if let Some(user) = cast.actor(actor) {

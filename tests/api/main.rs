@@ -37,6 +37,8 @@ mod share_page;
 mod sharing;
 mod sharing_limits;
 mod shutdown;
+mod spotify_accounts_fake;
+mod spotify_link;
 mod store_changes;
 mod store_contract;
 mod takeout;

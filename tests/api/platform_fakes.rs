@@ -25,7 +25,7 @@ use axum::{
 use serde_json::{json, Value};
 
 pub use crate::apple_fake::{apple_private_key, APPLE_KEY_ID, APPLE_TEAM};
-use crate::{apple_fake, search_fakes};
+use crate::{apple_fake, search_fakes, spotify_accounts_fake};
 
 /// The YouTube API key the fake accepts.
 pub const YOUTUBE_KEY: &str = "yt-key";
@@ -39,6 +39,14 @@ pub(crate) struct Shared {
     deezer_quota_errors: AtomicU32,
     youtube_quota_errors: AtomicU32,
     spotify_429s: AtomicU32,
+    pub(crate) accounts: Mutex<crate::spotify_accounts_fake::Accounts>,
+}
+
+impl Shared {
+    /// `http://127.0.0.1:port`.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
 }
 
 /// A running fake.
@@ -78,6 +86,9 @@ impl FakePlatforms {
             .route("/deezer/search/track", get(search_fakes::deezer_search))
             .route("/spotify/accounts/api/token", post(search_fakes::spotify_token))
             .route("/spotify/v1/search", get(search_fakes::spotify_search))
+            .route("/spotify/v1/me", get(spotify_accounts_fake::me))
+            .route("/spotify/v1/me/playlists", get(spotify_accounts_fake::my_playlists))
+            .route("/spotify/v1/me/tracks", get(spotify_accounts_fake::liked))
             .with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self { base, shared }
@@ -101,6 +112,39 @@ impl FakePlatforms {
     /// The next `n` YouTube calls answer 403 `quotaExceeded`.
     pub fn youtube_quota_errors(&self, n: u32) {
         self.shared.youtube_quota_errors.store(n, Ordering::SeqCst);
+    }
+
+    /// Plays the user's browser on Spotify's consent page: the code Spotify would hand back for
+    /// an authorize address with this PKCE `challenge`.
+    pub fn consent(&self, challenge: &str) -> String {
+        let code = format!("code-{}", sharify::ids::new_id());
+        self.shared.accounts.lock().unwrap().codes.insert(code.clone(), challenge.to_owned());
+        code
+    }
+
+    /// Spotify stops accepting every access token handed out so far.
+    pub fn expire_access_tokens(&self) {
+        self.shared.accounts.lock().unwrap().access.clear();
+    }
+
+    /// Spotify revokes every refresh token.
+    pub fn revoke_refresh_tokens(&self) {
+        self.shared.accounts.lock().unwrap().revoked = true;
+    }
+
+    /// Refresh grants asked for so far.
+    pub fn refresh_calls(&self) -> usize {
+        self.shared.accounts.lock().unwrap().refresh_calls
+    }
+
+    /// `expires_in` of the grants from now on.
+    pub fn grant_lifetime(&self, secs: u64) {
+        self.shared.accounts.lock().unwrap().expires_in = secs;
+    }
+
+    /// Every `/me` call answers this plain-text 403 (`None`: normal again).
+    pub fn forbid_me(&self, text: Option<&'static str>) {
+        self.shared.accounts.lock().unwrap().forbid_text = text;
     }
 
     /// The next `n` Spotify calls answer 429 with `Retry-After: 1`.

@@ -36,12 +36,17 @@ fn knows(text: &str) -> bool {
     text.contains(&KNOWN_ISRC.to_lowercase()) || (text.contains("astley") && text.contains("never gonna"))
 }
 
-/// `POST /spotify/accounts/api/token`: the recorded client-credentials token for our app.
+/// `POST /spotify/accounts/api/token`: the recorded client-credentials token for our app; the
+/// user grants go to the accounts fake.
 pub(crate) async fn spotify_token(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -> Response {
     record(&s, "/spotify/accounts/api/token".into());
+    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
+        return crate::spotify_accounts_fake::user_grant(&s, &form).await;
+    }
     let expected = format!("Basic {}", STANDARD.encode(format!("{SPOTIFY_CLIENT_ID}:{SPOTIFY_CLIENT_SECRET}")));
     let basic = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    if basic != Some(expected.as_str()) || body != "grant_type=client_credentials" {
+    if basic != Some(expected.as_str()) {
         return json_body(
             StatusCode::BAD_REQUEST,
             json!({"error": "invalid_client", "error_description": "Invalid client"}).to_string(),

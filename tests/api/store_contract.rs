@@ -296,8 +296,9 @@ async fn platform_links_are_added_in_place_to_the_same_track_only(backend: Backe
     let gone = Some(Utc::now() - Duration::seconds(1));
     s.store.put_record(RecordKey { kind: "queue", owner: "o1", key: "c" }, "", gone).await.unwrap();
     s.store.put_record(RecordKey { kind: "queue2", owner: "o1", key: "d" }, "", None).await.unwrap();
-    assert_eq!(s.store.record_keys("queue", 10).await.unwrap(), vec!["a".to_owned(), "b".to_owned()]);
-    assert_eq!(s.store.record_keys("queue", 1).await.unwrap(), vec!["a".to_owned()]);
+    assert_eq!(s.store.record_keys("queue", None, 10).await.unwrap(), vec!["a".to_owned(), "b".to_owned()]);
+    assert_eq!(s.store.record_keys("queue", None, 1).await.unwrap(), vec!["a".to_owned()]);
+    assert_eq!(s.store.record_keys("queue", Some("a"), 10).await.unwrap(), vec!["b".to_owned()], "the next page");
 }
 
 crate::on_both_backends!(

@@ -84,17 +84,18 @@ impl RecordStore for EmbeddedStore {
         .await
     }
 
-    async fn record_keys(&self, kind: &str, limit: usize) -> StoreResult<Vec<String>> {
-        let kind = kind.to_owned();
+    async fn record_keys(&self, kind: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<String>> {
+        let (kind, after) = (kind.to_owned(), after.unwrap_or_default().to_owned());
         let now = Utc::now().timestamp_micros();
         self.with_conn(move |c| {
             let mut st = c
                 .prepare_cached(
-                    "SELECT key FROM records WHERE kind = ?1 AND (expires_us IS NULL OR expires_us > ?2)
-                     ORDER BY key LIMIT ?3",
+                    "SELECT key FROM records WHERE kind = ?1 AND key > ?2 AND (expires_us IS NULL OR expires_us > ?3)
+                     ORDER BY key LIMIT ?4",
                 )
                 .map_err(sql_err)?;
-            let rows = st.query_map(params![kind, now, limit as i64], |r| r.get::<_, String>(0)).map_err(sql_err)?;
+            let rows =
+                st.query_map(params![kind, after, now, limit as i64], |r| r.get::<_, String>(0)).map_err(sql_err)?;
             rows.map(|r| r.map_err(sql_err)).collect()
         })
         .await

@@ -75,9 +75,12 @@ impl RecordStore for MongoStore {
             .collect())
     }
 
-    async fn record_keys(&self, kind: &str, limit: usize) -> StoreResult<Vec<String>> {
+    async fn record_keys(&self, kind: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<String>> {
         let prefix = id(kind, "");
-        let filter = doc! {"_id": {"$regex": format!("^{}", regex_escape(&prefix))}, "$and": [live()]};
+        let mut filter = doc! {"_id": {"$regex": format!("^{}", regex_escape(&prefix))}, "$and": [live()]};
+        if let Some(after) = after {
+            filter.insert("$and", vec![live(), doc! {"_id": {"$gt": id(kind, after)}}]);
+        }
         let found: Vec<Document> = self
             .records()
             .find(filter)

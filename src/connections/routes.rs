@@ -1,0 +1,194 @@
+//! `/v1/connections`: list, link (Spotify by OAuth, Last.fm by username) and unlink accounts,
+//! and list the linked Spotify account's playlists.
+
+use axum::{extract::State, http::StatusCode, Json};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    list, load, platform_name,
+    spotify_link::{self, AuthorizeResponse, Callback},
+    spotify_playlists::{self, SpotifyPlaylists},
+    Connection, ConnectionDto, ConnectionStatus, KIND,
+};
+use crate::{
+    app::AppState,
+    auth::{AuthUser, MaybeAuthUser},
+    error::{ApiError, ErrorEnvelope},
+    http::{
+        api_errors::{JsonBodyErrors, NeedsAuth},
+        extract::{ApiJson, ApiPath, ApiQuery},
+    },
+    lastfm::LastfmError,
+    platforms::Platform,
+};
+
+/// Routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_connections))
+        .routes(routes!(link_spotify))
+        .routes(routes!(spotify_callback))
+        .routes(routes!(link_lastfm))
+        .routes(routes!(unlink))
+        .routes(routes!(spotify_playlists_route))
+}
+
+/// Your linked accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionList {
+    /// One per linked platform.
+    pub connections: Vec<ConnectionDto>,
+}
+
+/// A Last.fm username to link.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LastfmLink {
+    /// Your Last.fm username (your scrobbles must be public).
+    pub username: String,
+}
+
+/// Your linked accounts, their scopes, status and expiry; never a token.
+#[utoipa::path(get, path = "/v1/connections", tag = "connections", security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "Linked accounts", body = ConnectionList), NeedsAuth))]
+async fn list_connections(State(state): State<AppState>, caller: AuthUser) -> Result<Json<ConnectionList>, ApiError> {
+    let connections = list(&state, &caller.user.id).await?;
+    Ok(Json(ConnectionList { connections: connections.iter().map(ConnectionDto::from).collect() }))
+}
+
+/// Starts linking an account by OAuth (`spotify`): open `authorize_url` in a browser within 10
+/// minutes. Last.fm is linked with `PUT /v1/connections/lastfm`.
+#[utoipa::path(post, path = "/v1/connections/{platform}", tag = "connections",
+    params(("platform" = Platform, Path, description = "spotify")), security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "Where to send the browser", body = AuthorizeResponse), NeedsAuth,
+        (status = 422, description = "This platform is not linked this way", body = ErrorEnvelope),
+        (status = 503, description = "Spotify linking is not configured here", body = ErrorEnvelope)))]
+async fn link_spotify(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(platform): ApiPath<Platform>,
+) -> Result<Json<AuthorizeResponse>, ApiError> {
+    match platform {
+        Platform::Spotify => Ok(Json(spotify_link::start(&state, &caller.user).await?)),
+        Platform::Lastfm => Err(ApiError::invalid(
+            "link_with_put",
+            "link Last.fm with PUT /v1/connections/lastfm and {\"username\": …}",
+        )),
+        other => Err(ApiError::invalid(
+            "not_linkable",
+            format!("{} accounts cannot be linked here yet; Spotify and Last.fm can", other.label()),
+        )),
+    }
+}
+
+/// Where Spotify returns the browser: `state` identifies who started; the account is linked.
+/// A bearer token, if sent, must be that user's.
+#[utoipa::path(get, path = "/v1/connections/spotify/callback", tag = "connections", params(Callback),
+    responses((status = 200, description = "The linked account", body = ConnectionDto),
+        (status = 400, description = "Unknown, expired or used state; declined; bad code", body = ErrorEnvelope),
+        (status = 403, description = "The state belongs to another user", body = ErrorEnvelope),
+        (status = 422, description = "Spotify refuses this account (allow-list, Premium)", body = ErrorEnvelope)))]
+async fn spotify_callback(
+    State(state): State<AppState>,
+    caller: MaybeAuthUser,
+    ApiQuery(query): ApiQuery<Callback>,
+) -> Result<Json<ConnectionDto>, ApiError> {
+    Ok(Json(spotify_link::callback(&state, query, caller.0.as_ref().map(|c| &c.user)).await?))
+}
+
+fn valid_lastfm_name(name: &str) -> bool {
+    (2..=15).contains(&name.chars().count())
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Links your Last.fm account by username (public scrobbles need no sign-in); checked with
+/// Last.fm when it is configured here.
+#[utoipa::path(put, path = "/v1/connections/{platform}", tag = "connections", request_body = LastfmLink,
+    params(("platform" = Platform, Path, description = "lastfm")), security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "The linked account", body = ConnectionDto), JsonBodyErrors, NeedsAuth))]
+async fn link_lastfm(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(platform): ApiPath<Platform>,
+    ApiJson(body): ApiJson<LastfmLink>,
+) -> Result<Json<ConnectionDto>, ApiError> {
+    if platform != Platform::Lastfm {
+        return Err(ApiError::invalid(
+            "not_linkable",
+            format!(
+                "only Last.fm is linked by username; link {} with POST /v1/connections/{{platform}}",
+                platform.label()
+            ),
+        ));
+    }
+    let username = body.username.trim().to_owned();
+    if !valid_lastfm_name(&username) {
+        return Err(ApiError::invalid(
+            "invalid_lastfm_username",
+            "a Last.fm username has 2-15 characters: a letter first, then letters, digits, _ or -",
+        ));
+    }
+    let mut message = None;
+    if let Ok(client) = state.tracks.client() {
+        match client.recent_tracks(&username, 1, 1).await {
+            Ok(_) => {}
+            Err(LastfmError::NotFound(_)) => {
+                return Err(ApiError::invalid("lastfm_user_not_found", format!("Last.fm has no user {username}")))
+            }
+            Err(LastfmError::Api { code: 17, .. }) => {
+                message = Some("your Last.fm listening history is private: make it public on Last.fm for stats".into())
+            }
+            Err(e) => tracing::info!(error = %e, "Last.fm user not checked"),
+        }
+    }
+    let connection = Connection {
+        platform: Platform::Lastfm,
+        status: ConnectionStatus::Active,
+        account_id: Some(username.clone()),
+        user_id: Some(username.clone()),
+        display_name: Some(username),
+        scopes: Vec::new(),
+        access_expires_at: None,
+        linked_at: Utc::now(),
+        message,
+        tokens: None,
+    };
+    super::save(&state, &caller.user.id, &connection).await?;
+    Ok(Json(ConnectionDto::from(&connection)))
+}
+
+/// Unlinks an account and forgets its tokens. Spotify offers apps no way to revoke a token: to
+/// withdraw sharify's access there too, remove it at spotify.com/account/apps.
+#[utoipa::path(delete, path = "/v1/connections/{platform}", tag = "connections",
+    params(("platform" = Platform, Path, description = "spotify or lastfm")), security(("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Unlinked"), NeedsAuth,
+        (status = 404, description = "Not linked", body = ErrorEnvelope)))]
+async fn unlink(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(platform): ApiPath<Platform>,
+) -> Result<StatusCode, ApiError> {
+    if load(&state, &caller.user.id, platform).await?.is_none() {
+        return Err(ApiError::not_found("not_linked", format!("no {} account is linked", platform.label())));
+    }
+    state.store.delete_record(KIND, &super::key(&caller.user.id, platform)).await?;
+    tracing::info!(platform = platform_name(platform), "account unlinked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Your Spotify playlists (owned and followed, every page), each marked `importable`: Spotify
+/// lets apps read only those you own or collaborate on.
+#[utoipa::path(get, path = "/v1/connections/spotify/playlists", tag = "connections",
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "Your Spotify playlists", body = SpotifyPlaylists), NeedsAuth,
+        (status = 409, description = "Spotify is not linked, or the link is broken", body = ErrorEnvelope)))]
+async fn spotify_playlists_route(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> Result<Json<SpotifyPlaylists>, ApiError> {
+    Ok(Json(spotify_playlists::list(&state, &caller.user.id).await?))
+}

@@ -1,0 +1,154 @@
+//! A linked account's tokens: sealed at rest, opened only to make a call, and refreshed before
+//! they expire (or when Spotify refuses one) exactly once however many requests need them: one
+//! task per connection in this process (a lock), one replica at a time (a short lease record in
+//! the store), because Spotify may rotate the refresh token and a second refresh with the old
+//! one would break the link.
+
+use std::time::Duration;
+
+use chrono::{Duration as Span, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    cipher::{Sealed, TokenCipher},
+    key, load, save,
+    spotify_account::{self, GrantError},
+    Connection, ConnectionStatus,
+};
+use crate::{app::AppState, error::ApiError, platforms::Platform, storage::records::RecordKey};
+
+/// The tokens of a connection, as sealed.
+#[derive(Serialize, Deserialize)]
+pub struct Tokens {
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token.
+    pub refresh_token: Option<String>,
+}
+
+/// Refreshed this long before the access token expires.
+const EARLY: Span = Span::seconds(60);
+/// How long one replica may hold a refresh.
+const LEASE: Span = Span::seconds(15);
+
+/// The token cipher, or 503 with what to set.
+pub fn cipher(state: &AppState) -> Result<&TokenCipher, ApiError> {
+    state.token_cipher.as_deref().ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "linking_not_configured",
+            "linking accounts is not configured on this server: set SHARIFY_CONNECTIONS__TOKEN_KEY (secret \
+             token-key) to 32 random bytes, base64",
+        )
+    })
+}
+
+/// Seals `tokens`.
+pub fn seal(state: &AppState, tokens: &Tokens) -> Result<Sealed, ApiError> {
+    let plain = serde_json::to_vec(tokens).map_err(ApiError::internal)?;
+    cipher(state)?.seal(&plain).map_err(ApiError::internal)
+}
+
+/// Opens a connection's tokens.
+pub fn open(state: &AppState, sealed: &Sealed) -> Result<Tokens, ApiError> {
+    let plain = cipher(state)?.open(sealed).map_err(ApiError::internal)?;
+    serde_json::from_slice(&plain).map_err(ApiError::internal)
+}
+
+/// 409 with how to link.
+pub fn not_linked() -> ApiError {
+    ApiError::conflict(
+        "spotify_not_linked",
+        "link your Spotify account first: POST /v1/connections/spotify gives the address to open in a browser",
+    )
+}
+
+fn broken(message: Option<&str>) -> ApiError {
+    ApiError::conflict(
+        "spotify_link_broken",
+        message.unwrap_or("your Spotify link no longer works: link your Spotify account again").to_owned(),
+    )
+}
+
+/// The access token of `connection` when it is good for a while yet and is not `refused`.
+fn usable(state: &AppState, connection: &Connection, refused: Option<&str>) -> Result<Option<String>, ApiError> {
+    if connection.status == ConnectionStatus::Broken {
+        return Err(broken(connection.message.as_deref()));
+    }
+    let sealed = connection.tokens.as_ref().ok_or_else(not_linked)?;
+    let tokens = open(state, sealed)?;
+    let fresh = connection.access_expires_at.is_some_and(|t| t > Utc::now() + EARLY);
+    Ok((fresh && refused != Some(tokens.access_token.as_str())).then_some(tokens.access_token))
+}
+
+/// A Spotify access token for `user_id` that Spotify should accept; pass the token Spotify just
+/// refused as `refused` to get a new one.
+pub async fn spotify_token(state: &AppState, user_id: &str, refused: Option<&str>) -> Result<String, ApiError> {
+    let connection = load(state, user_id, Platform::Spotify).await?.ok_or_else(not_linked)?;
+    if let Some(token) = usable(state, &connection, refused)? {
+        return Ok(token);
+    }
+    let key = key(user_id, Platform::Spotify);
+    let _one_here = state.refresh_locks.lock(&key).await;
+    // Someone may have refreshed while this task waited.
+    let connection = load(state, user_id, Platform::Spotify).await?.ok_or_else(not_linked)?;
+    if let Some(token) = usable(state, &connection, refused)? {
+        return Ok(token);
+    }
+    let lease = RecordKey { kind: "token_refresh", owner: user_id, key: &key };
+    if state.store.claim_record(lease, "refreshing", Utc::now() + LEASE).await?.is_some() {
+        return wait_for_other_replica(state, user_id, refused).await;
+    }
+    let result = refresh_now(state, user_id, connection).await;
+    if let Err(e) = state.store.delete_record("token_refresh", &key).await {
+        tracing::warn!(error = %e, "refresh lease not released; it expires by itself");
+    }
+    result
+}
+
+/// Another replica is refreshing: wait (bounded) until the stored token changes.
+async fn wait_for_other_replica(state: &AppState, user_id: &str, refused: Option<&str>) -> Result<String, ApiError> {
+    let deadline = tokio::time::Instant::now() + LEASE.to_std().unwrap_or(Duration::from_secs(15));
+    while tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let connection = load(state, user_id, Platform::Spotify).await?.ok_or_else(not_linked)?;
+        if let Some(token) = usable(state, &connection, refused)? {
+            return Ok(token);
+        }
+    }
+    Err(ApiError::unavailable("refreshing your Spotify link took too long; try again"))
+}
+
+async fn refresh_now(state: &AppState, user_id: &str, mut connection: Connection) -> Result<String, ApiError> {
+    let sealed = connection.tokens.as_ref().ok_or_else(not_linked)?;
+    let tokens = open(state, sealed)?;
+    let refresh_token = tokens.refresh_token.clone().ok_or_else(|| broken(None))?;
+    match spotify_account::refresh(state, &refresh_token).await {
+        Ok(grant) => {
+            let tokens = Tokens {
+                access_token: grant.access_token.clone(),
+                refresh_token: grant.refresh_token.or(Some(refresh_token)),
+            };
+            connection.tokens = Some(seal(state, &tokens)?);
+            connection.access_expires_at = Some(Utc::now() + Span::seconds(grant.expires_in.unwrap_or(3600)));
+            if let Some(scope) = grant.scope.filter(|s| !s.is_empty()) {
+                connection.scopes = scope.split_whitespace().map(str::to_owned).collect();
+            }
+            save(state, user_id, &connection).await?;
+            Ok(grant.access_token)
+        }
+        Err(GrantError::Refused(why)) => {
+            tracing::info!(reason = %why, "Spotify refused a refresh; the link is broken");
+            connection.status = ConnectionStatus::Broken;
+            connection.tokens = None;
+            connection.message = Some(
+                "Spotify no longer accepts this link (it ends 6 months after you linked, or when you remove sharify \
+                 from your Spotify account's apps): link your Spotify account again"
+                    .into(),
+            );
+            save(state, user_id, &connection).await?;
+            Err(broken(connection.message.as_deref()))
+        }
+        Err(GrantError::Other(e)) => Err(e),
+    }
+}
