@@ -23,6 +23,7 @@ pub mod matching;
 pub mod metrics;
 pub mod platforms;
 pub mod playlists;
+pub mod push;
 pub mod quotas;
 pub mod secrets;
 pub mod sharing;

@@ -6,6 +6,7 @@ pub mod cipher;
 pub mod keys;
 pub mod routes;
 pub mod spotify_account;
+pub mod spotify_api;
 pub mod spotify_link;
 pub mod spotify_playlists;
 pub mod tokens;

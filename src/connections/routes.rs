@@ -64,6 +64,7 @@ async fn list_connections(State(state): State<AppState>, caller: AuthUser) -> Re
 #[utoipa::path(post, path = "/v1/connections/{platform}", tag = "connections",
     params(("platform" = Platform, Path, description = "spotify")), security(("bearer" = []), ("basic" = [])),
     responses((status = 200, description = "Where to send the browser", body = AuthorizeResponse), NeedsAuth,
+        (status = 400, description = "Not a platform name", body = ErrorEnvelope),
         (status = 422, description = "This platform is not linked this way", body = ErrorEnvelope),
         (status = 503, description = "Spotify linking is not configured here", body = ErrorEnvelope)))]
 async fn link_spotify(
@@ -166,6 +167,7 @@ async fn link_lastfm(
 #[utoipa::path(delete, path = "/v1/connections/{platform}", tag = "connections",
     params(("platform" = Platform, Path, description = "spotify or lastfm")), security(("bearer" = []), ("basic" = [])),
     responses((status = 204, description = "Unlinked"), NeedsAuth,
+        (status = 400, description = "Not a platform name", body = ErrorEnvelope),
         (status = 404, description = "Not linked", body = ErrorEnvelope)))]
 async fn unlink(
     State(state): State<AppState>,

@@ -30,6 +30,7 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(formats::import_routes::router())
         .merge(matching::routes::router())
         .merge(crate::connections::routes::router())
+        .merge(crate::push::routes::router())
         .merge(tracks::routes::router())
         .merge(sharing::collaborators_routes::router())
         .merge(sharing::links_routes::router())

@@ -50,11 +50,12 @@ impl Platforms {
             built("youtube", Youtube::new(&y.base_url, key.expose().to_owned(), counters, y.daily_quota_units))
         });
         let s = &config.spotify;
-        let spotify =
-            built("spotify", Spotify::with_rate(&s.base_url, s.requests_per_second)).map(|spotify| match (&s.client_id, &s.client_secret) {
+        let spotify = built("spotify", Spotify::with_rate(&s.base_url, s.requests_per_second)).map(|spotify| {
+            match (&s.client_id, &s.client_secret) {
                 (Some(id), Some(secret)) => spotify.with_app_credentials(&s.accounts_url, id.expose(), secret.expose()),
                 _ => spotify,
-            });
+            }
+        });
         let a = &config.applemusic;
         let applemusic = match (&a.team_id, &a.key_id, &a.private_key) {
             (Some(team), Some(key_id), Some(key)) => {

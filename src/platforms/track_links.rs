@@ -5,7 +5,10 @@
 //! in the records store, shared by all replicas, so a track is searched once per platform.
 //! YouTube is not searched: `search.list` has a bucket of 100 calls a day.
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use chrono::{Duration as Days, Utc};
 use futures::{stream, StreamExt};
@@ -19,7 +22,10 @@ use crate::{
         model::MatchStatus,
         score::{confidence, TrackFacts},
     },
-    playlists::{model::Playlist, store::LinkUpdate},
+    playlists::{
+        model::{Item, Playlist},
+        store::LinkUpdate,
+    },
     storage::records::RecordKey,
 };
 
@@ -119,10 +125,65 @@ fn best_hit(want: &Wanted, hits: &[super::RemoteTrack], accept: f64) -> Option<S
 /// Searches (cache first) for the links `playlist`'s matched items lack, at most `budget` calls
 /// to the platforms.
 pub async fn find(state: &AppState, playlist: &Playlist, budget: usize) -> Result<Found, ApiError> {
-    let searchers = state.platforms.searchers();
-    let platforms: Vec<Platform> = searchers.iter().map(|s| s.platform()).collect();
+    let platforms: Vec<Platform> = state.platforms.searchers().iter().map(|s| s.platform()).collect();
     let wanted = wanted(playlist, &platforms);
-    let keys: Vec<String> = wanted.iter().map(|(_, w)| w.key()).collect::<HashSet<_>>().into_iter().collect();
+    let (answers, complete, searched) = answers(state, wanted.iter().map(|(_, w)| w), budget).await?;
+    let mut by_item: HashMap<usize, Vec<String>> = HashMap::new();
+    for (at, w) in &wanted {
+        if let Some(Some(url)) = answers.get(&w.key()) {
+            by_item.entry(*at).or_default().push(url.clone());
+        }
+    }
+    let mut updates: Vec<LinkUpdate> = by_item
+        .into_iter()
+        .map(|(at, links)| {
+            let item = &playlist.items[at];
+            LinkUpdate { item_id: item.item_id.clone(), track_key: item.track_key.clone(), links }
+        })
+        .collect();
+    updates.sort_by(|a, b| a.item_id.cmp(&b.item_id));
+    Ok(Found { updates, complete, searched })
+}
+
+/// Each matched item's page on `platform` (by item id): the link it has, else a search (cache
+/// first, at most `budget` searches): `Some(Some(url))` found, `Some(None)` no sure hit there (or
+/// the platform cannot search here), `None` not searched yet (over the budget, or it failed).
+pub async fn pages_on(
+    state: &AppState,
+    platform: Platform,
+    playlist: &Playlist,
+    budget: usize,
+) -> Result<HashMap<String, Option<Option<String>>>, ApiError> {
+    let mut pages = HashMap::new();
+    let matched = |i: &&Arc<Item>| i.matching.as_ref().is_some_and(|m| m.status == MatchStatus::Matched);
+    for item in playlist.items.iter().filter(matched) {
+        if let Some(link) = ItemLinks::of(item).get(platform) {
+            pages.insert(item.item_id.clone(), Some(Some(link.to_owned())));
+        }
+    }
+    let wanted: Vec<(usize, Wanted)> = wanted(playlist, &[platform])
+        .into_iter()
+        .filter(|(at, _)| !pages.contains_key(&playlist.items[*at].item_id))
+        .collect();
+    let can_search = state.platforms.searchers().iter().any(|s| s.platform() == platform);
+    let (answers, _, _) = answers(state, wanted.iter().map(|(_, w)| w), if can_search { budget } else { 0 }).await?;
+    for (at, w) in &wanted {
+        let answer = answers.get(&w.key()).cloned().or((!can_search).then_some(None));
+        pages.insert(playlist.items[*at].item_id.clone(), answer);
+    }
+    Ok(pages)
+}
+
+/// The answers to `wanted` by cache key: cached ones, then at most `budget` searches (cached in
+/// turn). Also says whether every one was answered, and how many searches were made.
+async fn answers<'w>(
+    state: &AppState,
+    wanted: impl Iterator<Item = &'w Wanted>,
+    budget: usize,
+) -> Result<(HashMap<String, Option<String>>, bool, usize), ApiError> {
+    let searchers = state.platforms.searchers();
+    let wanted: Vec<&Wanted> = wanted.collect();
+    let keys: Vec<String> = wanted.iter().map(|w| w.key()).collect::<HashSet<_>>().into_iter().collect();
     let mut answers: HashMap<String, Option<String>> = HashMap::new();
     for chunk in keys.chunks(500) {
         for (key, value) in state.store.records(CACHE_KIND, chunk).await? {
@@ -133,10 +194,10 @@ pub async fn find(state: &AppState, playlist: &Playlist, budget: usize) -> Resul
     }
     let mut to_search: Vec<Wanted> = Vec::new();
     let mut queued = HashSet::new();
-    for (_, w) in &wanted {
+    for w in &wanted {
         let key = w.key();
         if !answers.contains_key(&key) && queued.insert(key) {
-            to_search.push(w.clone());
+            to_search.push(Wanted::clone(w));
         }
     }
     let mut complete = to_search.len() <= budget;
@@ -175,19 +236,5 @@ pub async fn find(state: &AppState, playlist: &Playlist, budget: usize) -> Resul
         state.store.put_record(at, &value, Some(Utc::now() + Days::days(days))).await?;
         answers.insert(key, url);
     }
-    let mut by_item: HashMap<usize, Vec<String>> = HashMap::new();
-    for (at, w) in &wanted {
-        if let Some(Some(url)) = answers.get(&w.key()) {
-            by_item.entry(*at).or_default().push(url.clone());
-        }
-    }
-    let mut updates: Vec<LinkUpdate> = by_item
-        .into_iter()
-        .map(|(at, links)| {
-            let item = &playlist.items[at];
-            LinkUpdate { item_id: item.item_id.clone(), track_key: item.track_key.clone(), links }
-        })
-        .collect();
-    updates.sort_by(|a, b| a.item_id.cmp(&b.item_id));
-    Ok(Found { updates, complete, searched: searched_count })
+    Ok((answers, complete, searched_count))
 }

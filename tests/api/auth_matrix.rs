@@ -72,6 +72,8 @@ fn rows(visibility: &str) -> Vec<Row> {
     let leave = if private { [401, 404, 204, 403, 403, 204, 404] } else { [401, 403, 204, 403, 403, 204, 403] };
     let fork = if private { [401, 404, 201, 201, 201, 201, 404] } else { [401, 201, 201, 201, 201, 201, 201] };
     let page = if private { [404; 7] } else { [200; 7] };
+    let push = if private { [401, 404, 409, 409, 409, 409, 404] } else { [401, 409, 409, 409, 409, 409, 409] };
+    let copies = if private { [401, 404, 200, 200, 200, 200, 404] } else { [401, 200, 200, 200, 200, 200, 200] };
     let legacy_named = [401, 400, 400, 400, 400, 200, 400];
     vec![
         row(
@@ -95,6 +97,9 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::GET, "/v1/connections/spotify/playlists", None, signed_in(409)), // not linked
         row(Method::PUT, "/v1/connections/{platform}", Some(|| json!({"username": "rj"})), signed_in(422)), // spotify
         row(Method::DELETE, "/v1/connections/{platform}", None, signed_in(404)),     // not linked
+        // Pushing needs read access, then a linked account (none here: 409).
+        row(Method::POST, "/v1/playlists/{id}/push", Some(|| json!({"platform": "spotify"})), push),
+        row(Method::GET, "/v1/playlists/{id}/copies", None, copies),
         // A wrong current password: refused for everyone (anonymous callers before looking).
         row(
             Method::POST,

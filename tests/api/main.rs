@@ -39,6 +39,8 @@ mod sharing_limits;
 mod shutdown;
 mod spotify_accounts_fake;
 mod spotify_link;
+mod spotify_push;
+mod spotify_write_fake;
 mod store_changes;
 mod store_contract;
 mod takeout;

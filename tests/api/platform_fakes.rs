@@ -25,7 +25,7 @@ use axum::{
 use serde_json::{json, Value};
 
 pub use crate::apple_fake::{apple_private_key, APPLE_KEY_ID, APPLE_TEAM};
-use crate::{apple_fake, search_fakes, spotify_accounts_fake};
+use crate::{apple_fake, search_fakes, spotify_accounts_fake, spotify_write_fake};
 
 /// The YouTube API key the fake accepts.
 pub const YOUTUBE_KEY: &str = "yt-key";
@@ -40,6 +40,7 @@ pub(crate) struct Shared {
     youtube_quota_errors: AtomicU32,
     spotify_429s: AtomicU32,
     pub(crate) accounts: Mutex<crate::spotify_accounts_fake::Accounts>,
+    pub(crate) lists: Mutex<crate::spotify_write_fake::Lists>,
 }
 
 impl Shared {
@@ -77,7 +78,10 @@ impl FakePlatforms {
             .route("/deezer/playlist/{id}/tracks", get(deezer_tracks))
             .route("/youtube/v3/playlistItems", get(youtube_items))
             .route("/spotify/v1/playlists/{id}", get(spotify_playlist))
-            .route("/spotify/v1/playlists/{id}/{kind}", get(spotify_page))
+            .route(
+                "/spotify/v1/playlists/{id}/{kind}",
+                get(spotify_page).post(spotify_write_fake::append).put(spotify_write_fake::replace),
+            )
             .route("/applemusic/v1/catalog/{storefront}/playlists/{id}", get(apple_fake::apple_playlist))
             .route("/applemusic/v1/catalog/{storefront}/playlists/{id}/tracks", get(apple_fake::apple_tracks))
             .route("/applemusic/v1/catalog/{storefront}/songs", get(search_fakes::apple_songs))
@@ -87,7 +91,10 @@ impl FakePlatforms {
             .route("/spotify/accounts/api/token", post(search_fakes::spotify_token))
             .route("/spotify/v1/search", get(search_fakes::spotify_search))
             .route("/spotify/v1/me", get(spotify_accounts_fake::me))
-            .route("/spotify/v1/me/playlists", get(spotify_accounts_fake::my_playlists))
+            .route(
+                "/spotify/v1/me/playlists",
+                get(spotify_accounts_fake::my_playlists).post(spotify_write_fake::create),
+            )
             .route("/spotify/v1/me/tracks", get(spotify_accounts_fake::liked))
             .with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -130,6 +137,33 @@ impl FakePlatforms {
     /// Spotify revokes every refresh token.
     pub fn revoke_refresh_tokens(&self) {
         self.shared.accounts.lock().unwrap().revoked = true;
+    }
+
+    /// `POST`/`PUT …/items` calls so far.
+    pub fn item_writes(&self) -> usize {
+        self.shared.lists.lock().unwrap().item_writes
+    }
+
+    /// The tracks of a playlist on the fake account.
+    pub fn list_uris(&self, id: &str) -> Vec<String> {
+        self.shared.lists.lock().unwrap().lists.get(id).map(|l| l.uris.clone()).unwrap_or_default()
+    }
+
+    /// Someone edits a playlist on Spotify itself: adds `uri` at the end (a new snapshot).
+    pub fn add_on_spotify(&self, id: &str, uri: &str) {
+        let mut lists = self.shared.lists.lock().unwrap();
+        let list = lists.lists.get_mut(id).unwrap();
+        list.uris.push(uri.to_owned());
+        list.snapshot = format!("{}-edited", list.snapshot);
+    }
+
+    /// A playlist of the fake account, created on Spotify (not by sharify).
+    pub fn own_playlist(&self, id: &str, uris: &[&str]) {
+        let list = spotify_write_fake::FakeList {
+            snapshot: "own-1".into(),
+            uris: uris.iter().map(|u| (*u).to_owned()).collect(),
+        };
+        self.shared.lists.lock().unwrap().lists.insert(id.to_owned(), list);
     }
 
     /// Refresh grants asked for so far.
@@ -317,6 +351,9 @@ async fn spotify_playlist(State(s): State<Arc<Shared>>, Path(id): Path<String>) 
     if let Some(r) = spotify_gate(&s, format!("/spotify/v1/playlists/{id}")) {
         return r;
     }
+    if let Some(r) = spotify_write_fake::read_meta(&s, &id) {
+        return r;
+    }
     match id.as_str() {
         SPOTIFY_LEGACY => json_body(StatusCode::OK, rewrite(&s, file("spotify__get-playlist-page1-next.json"))),
         SPOTIFY_DUAL => json_body(StatusCode::OK, rewrite(&s, file("spotify__get-playlist-2026-dual-shape.json"))),
@@ -338,6 +375,9 @@ async fn spotify_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     if let Some(r) = spotify_gate(&s, format!("/spotify/v1/playlists/{id}/{kind}")) {
+        return r;
+    }
+    if let Some(r) = spotify_write_fake::read_items(&s, &id, &q) {
         return r;
     }
     let offset = q.get("offset").map(String::as_str).unwrap_or("0");

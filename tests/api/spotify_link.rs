@@ -24,7 +24,7 @@ fn key_text(byte: u8) -> String {
     STANDARD.encode([byte; 32])
 }
 
-fn configure(c: &mut Config, fake: &FakePlatforms) {
+pub(crate) fn configure(c: &mut Config, fake: &FakePlatforms) {
     use_fake_platforms(c, fake);
     c.spotify.accounts_url = format!("{}/spotify/accounts", fake.base);
     c.spotify.client_id = Some(Secret::new(search_fakes::SPOTIFY_CLIENT_ID));
@@ -51,7 +51,7 @@ async fn callback(app: &TestApp, code: &str, state: &str) -> reqwest::Response {
 }
 
 /// Links `user`'s Spotify account through the whole flow.
-async fn link(app: &TestApp, fake: &FakePlatforms, user: &TestUser) -> Value {
+pub(crate) async fn link(app: &TestApp, fake: &FakePlatforms, user: &TestUser) -> Value {
     let (query, state) = start(app, user).await;
     let code = fake.consent(&query["code_challenge"]);
     let r = callback(app, &code, &state).await;

@@ -1,0 +1,227 @@
+//! A push to Spotify: matched items become track URIs (their Spotify link, else a catalog search
+//! by ISRC or name, cached); the copy is created, appended to or mirrored 100 tracks a call, in
+//! order; the copy and what was pushed are remembered.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+
+use super::{
+    copy_of, remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
+};
+use crate::{
+    app::AppState,
+    connections::{
+        spotify_api::{RemoteCopy, SpotifyUser},
+        tokens::spotify_token,
+    },
+    error::ApiError,
+    matching::model::MatchStatus,
+    platforms::{track_links::pages_on, Platform},
+    playlists::model::Playlist,
+};
+
+/// Catalog searches one push may make (the rest are searched by later pushes or in the background).
+const SEARCHES_PER_PUSH: usize = 300;
+
+/// `spotify:track:{id}` from a track's page (`https://open.spotify.com/track/{id}?si=…`).
+fn uri_of(link: &str) -> Option<String> {
+    if link.starts_with("spotify:track:") {
+        return Some(link.to_owned());
+    }
+    let url = url::Url::parse(link).ok()?;
+    let mut path = url.path_segments()?.filter(|s| !s.is_empty() && !s.starts_with("intl-"));
+    match (path.next(), path.next()) {
+        (Some("track"), Some(id)) if id.len() == 22 && id.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Some(format!("spotify:track:{id}"))
+        }
+        _ => None,
+    }
+}
+
+/// The playlist as URIs in order, with the items that have none and why.
+async fn wanted(state: &AppState, playlist: &Playlist) -> Result<(Vec<Pushed>, Vec<NotPushed>), ApiError> {
+    let pages = pages_on(state, Platform::Spotify, playlist, SEARCHES_PER_PUSH).await?;
+    let (mut pushed, mut missing) = (Vec::new(), Vec::new());
+    for item in &playlist.items {
+        let not = |reason: &str| NotPushed {
+            item_id: item.item_id.clone(),
+            artist: item.artist.clone(),
+            title: item.title.clone(),
+            reason: reason.to_owned(),
+        };
+        if item.matching.as_ref().is_some_and(|m| m.status != MatchStatus::Matched) {
+            missing.push(not("not matched yet: decide it in the review queue, then push again"));
+            continue;
+        }
+        match pages.get(&item.item_id) {
+            Some(Some(Some(link))) => match uri_of(link) {
+                Some(uri) => pushed.push(Pushed { item_id: item.item_id.clone(), uri }),
+                None => missing.push(not("its Spotify link is not a track link")),
+            },
+            Some(Some(None)) => missing.push(not("Spotify's catalog has no sure match for it")),
+            _ => missing.push(not("not searched on Spotify yet (a push searches at most 300): push again later")),
+        }
+    }
+    Ok((pushed, missing))
+}
+
+/// Splits `wanted` into those `present` lacks and those already there (counting duplicates).
+fn missing_from(wanted: &[Pushed], present: &[String]) -> (Vec<Pushed>, Vec<String>) {
+    let mut left: HashMap<&str, usize> = HashMap::new();
+    for uri in present {
+        *left.entry(uri.as_str()).or_default() += 1;
+    }
+    let (mut add, mut there) = (Vec::new(), Vec::new());
+    for p in wanted {
+        match left.get_mut(p.uri.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                there.push(p.item_id.clone());
+            }
+            _ => add.push(p.clone()),
+        }
+    }
+    (add, there)
+}
+
+/// What is in `after` but not in `before` (as a multiset), in `after`'s order.
+fn difference(after: &[String], before: &[String]) -> Vec<String> {
+    let mut left: HashMap<&str, usize> = HashMap::new();
+    for uri in before {
+        *left.entry(uri.as_str()).or_default() += 1;
+    }
+    after
+        .iter()
+        .filter(|u| match left.get_mut(u.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .cloned()
+        .collect()
+}
+
+fn valid_target(target: &str) -> Result<Option<String>, ApiError> {
+    if target == "new" {
+        return Ok(None);
+    }
+    let id = crate::platforms::links::parse(target).map(|l| l.id).unwrap_or_else(|_| target.to_owned());
+    if id.len() == 22 && id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Ok(Some(id));
+    }
+    Err(ApiError::invalid("invalid_target", "target is \"new\" or a Spotify playlist id or link of yours"))
+}
+
+/// Pushes `playlist` to the caller's Spotify account as `request` says.
+pub async fn push(
+    state: &AppState,
+    user_id: &str,
+    playlist: &Playlist,
+    request: &PushRequest,
+) -> Result<PushReport, ApiError> {
+    let asked = valid_target(&request.target)?;
+    spotify_token(state, user_id, None).await?; // linked and usable, before any work
+    let remembered = copy_of(state, &playlist.meta.id, user_id, Platform::Spotify).await?;
+    let target = asked.clone().or_else(|| remembered.as_ref().and_then(|c| c.copy.id.clone()));
+    let (wanted, not_found) = wanted(state, playlist).await?;
+    let mut session = SpotifyUser::new(state, user_id);
+    let current: Option<RemoteCopy> = match &target {
+        Some(id) => match session.read(id).await {
+            Ok(copy) => Some(copy),
+            // The remembered copy was deleted on Spotify: a new one is made.
+            Err(e) if e.code == "spotify_playlist_not_found" && asked.is_none() => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    let target = current.as_ref().map(|c| c.id.clone()).or(asked.clone());
+    let previous = remembered.filter(|r| r.copy.id == target);
+    let changes = match (&current, &previous) {
+        (Some(now), Some(before)) if now.snapshot_id != before.copy.snapshot_id => {
+            let c = PlatformChanges {
+                added: difference(&now.uris, &before.pushed_uris),
+                removed: difference(&before.pushed_uris, &now.uris),
+            };
+            (!c.added.is_empty() || !c.removed.is_empty()).then_some(c)
+        }
+        _ => None,
+    };
+    let present = current.as_ref().map(|c| c.uris.clone()).unwrap_or_default();
+    let (added, already_there, removed, final_uris) = match request.mode {
+        PushMode::Add => {
+            let (add, there) = missing_from(&wanted, &present);
+            let mut after = present.clone();
+            after.extend(add.iter().map(|p| p.uri.clone()));
+            (add, there, Vec::new(), after)
+        }
+        PushMode::Mirror => {
+            if let Some(c) =
+                changes.as_ref().filter(|_| !request.dry_run && !request.force && !request.keep_platform_additions)
+            {
+                return Err(ApiError::conflict(
+                    "platform_copy_changed",
+                    format!(
+                        "the Spotify copy changed since your last push ({} added, {} removed there): push with \
+                         \"force\": true to drop those changes, or \"keep_platform_additions\": true to keep what was \
+                         added there (a dry run lists them)",
+                        c.added.len(),
+                        c.removed.len()
+                    ),
+                ));
+            }
+            let mut after: Vec<String> = wanted.iter().map(|p| p.uri.clone()).collect();
+            if request.keep_platform_additions {
+                after.extend(changes.iter().flat_map(|c| c.added.iter().cloned()));
+            }
+            let (add, there) = missing_from(&wanted, &present);
+            (add, there, difference(&present, &after), after)
+        }
+    };
+    let mut copy = PlatformCopy {
+        platform: Platform::Spotify,
+        id: target.clone(),
+        url: current.as_ref().and_then(|c| c.url.clone()),
+        snapshot_id: current.as_ref().and_then(|c| c.snapshot_id.clone()),
+        pushed_at: previous.as_ref().and_then(|p| p.copy.pushed_at),
+    };
+    let created = target.is_none();
+    if !request.dry_run {
+        let id = match &target {
+            Some(id) => id.clone(),
+            None => {
+                let made = session.create(&playlist.meta.name, &playlist.meta.description).await?;
+                copy.url = made.url;
+                copy.snapshot_id = made.snapshot_id;
+                made.id
+            }
+        };
+        let snapshot = if final_uris == present {
+            None // already equal: nothing to send
+        } else if request.mode == PushMode::Mirror && !present.is_empty() {
+            session.replace(&id, &final_uris).await?
+        } else {
+            let new: Vec<String> = added.iter().map(|p| p.uri.clone()).collect();
+            session.append(&id, &new).await?
+        };
+        copy.id = Some(id);
+        copy.snapshot_id = snapshot.or(copy.snapshot_id);
+        copy.pushed_at = Some(Utc::now());
+        remember(state, &playlist.meta.id, user_id, &StoredCopy { copy: copy.clone(), pushed_uris: final_uris })
+            .await?;
+    }
+    Ok(PushReport {
+        mode: request.mode,
+        dry_run: request.dry_run,
+        created,
+        target: copy,
+        added,
+        removed,
+        already_there,
+        not_found,
+        platform_changes: changes,
+        calls: session.calls,
+    })
+}
