@@ -149,3 +149,56 @@ fn with_no_configuration_it_serves_on_8080_with_the_store_in_dot_data() {
     assert_eq!(answer, Some(200));
     assert!(dir.path().join("data").join(sharify::storage::embedded::DB_FILE).exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keys_rotate_reseals_stored_tokens_with_the_current_key() {
+    use base64::{engine::general_purpose::STANDARD, Engine};
+    use sharify::{
+        config::{ConnectionsConfig, Secret},
+        connections::cipher::TokenCipher,
+        storage::{
+            embedded::EmbeddedStore,
+            records::{RecordKey, RecordStore},
+            Store,
+        },
+    };
+    let (old, new) = (STANDARD.encode([3u8; 32]), STANDARD.encode([4u8; 32]));
+    let cipher = |current: &str, previous: Option<&str>| {
+        let config =
+            ConnectionsConfig { token_key: Some(Secret::new(current)), previous_token_keys: previous.map(Secret::new) };
+        TokenCipher::from_config(&config).unwrap().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let key = "u1\u{1e}spotify";
+    {
+        let store = EmbeddedStore::open(dir.path()).unwrap();
+        store.migrate().await.unwrap();
+        let sealed = cipher(&old, None).seal(b"{\"access_token\":\"a\",\"refresh_token\":\"r\"}").unwrap();
+        let connection = serde_json::json!({"platform": "spotify", "status": "active", "account_id": null,
+            "display_name": null, "access_expires_at": null, "linked_at": "2026-01-01T00:00:00Z", "message": null,
+            "tokens": sealed});
+        let at = RecordKey { kind: "connection", owner: "u1", key };
+        store.put_record(at, &connection.to_string(), None).await.unwrap();
+    }
+    let run = || {
+        sharify()
+            .args(["keys", "rotate"])
+            .env("SHARIFY_STORE__DATA_DIR", dir.path())
+            .env("SHARIFY_CONNECTIONS__TOKEN_KEY", &new)
+            .env("SHARIFY_CONNECTIONS__PREVIOUS_TOKEN_KEYS", &old)
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-encrypted 1 connection(s)"));
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    let stored = store.records("connection", &[key.to_owned()]).await.unwrap();
+    let sealed =
+        serde_json::from_value(serde_json::from_str::<serde_json::Value>(&stored[0].1).unwrap()["tokens"].clone())
+            .unwrap();
+    assert!(cipher(&new, None).open(&sealed).is_ok(), "readable with the new key alone");
+    drop(store);
+    let out = run();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-encrypted 0 connection(s)"), "nothing left to do");
+}
