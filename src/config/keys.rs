@@ -250,6 +250,36 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "Spotify calls a second from this deployment (shared among replicas)",
     },
     ConfigKey {
+        env: "SHARIFY_YOUTUBE__CLIENT_ID",
+        default: "(unset)",
+        help: "Google OAuth client id (linking, pushing)",
+    },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__CLIENT_SECRET",
+        default: "(unset)",
+        help: "Google OAuth client secret (secret youtube-client-secret)",
+    },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__REDIRECT_URI",
+        default: "(unset)",
+        help: "where Google returns after linking: https://<host>/v1/connections/youtube/callback",
+    },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__OAUTH_URL",
+        default: "https://accounts.google.com/o/oauth2/v2/auth",
+        help: "Google's authorization page",
+    },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__TOKEN_URL",
+        default: "https://oauth2.googleapis.com/token",
+        help: "Google's token endpoint",
+    },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__REVOKE_URL",
+        default: "https://oauth2.googleapis.com/revoke",
+        help: "Google's token revocation endpoint",
+    },
+    ConfigKey {
         env: "SHARIFY_CONNECTIONS__TOKEN_KEY",
         default: "(unset)",
         help: "key for linked-account tokens at rest: 32 random bytes, base64 (secret token-key)",

@@ -71,11 +71,33 @@ pub struct YoutubeConfig {
     pub api_key: Option<Secret>,
     /// Quota units per Pacific day this deployment may spend (Google's default is 10,000).
     pub daily_quota_units: u32,
+    /// OAuth client id of the Google Cloud project (for linking accounts and pushing).
+    pub client_id: Option<String>,
+    /// OAuth client secret (secret `youtube-client-secret`).
+    pub client_secret: Option<Secret>,
+    /// Where Google sends the browser back after linking (registered with the OAuth client).
+    pub redirect_uri: Option<String>,
+    /// Google's authorization page.
+    pub oauth_url: String,
+    /// Google's token endpoint.
+    pub token_url: String,
+    /// Google's token revocation endpoint.
+    pub revoke_url: String,
 }
 
 impl Default for YoutubeConfig {
     fn default() -> Self {
-        Self { base_url: "https://www.googleapis.com/youtube/v3".into(), api_key: None, daily_quota_units: 10_000 }
+        Self {
+            base_url: "https://www.googleapis.com/youtube/v3".into(),
+            api_key: None,
+            daily_quota_units: 10_000,
+            client_id: None,
+            client_secret: None,
+            redirect_uri: None,
+            oauth_url: "https://accounts.google.com/o/oauth2/v2/auth".into(),
+            token_url: "https://oauth2.googleapis.com/token".into(),
+            revoke_url: "https://oauth2.googleapis.com/revoke".into(),
+        }
     }
 }
 

@@ -4,12 +4,14 @@
 
 pub mod cipher;
 pub mod keys;
+pub mod oauth;
+pub mod oauth_link;
 pub mod routes;
 pub mod spotify_account;
 pub mod spotify_api;
-pub mod spotify_link;
 pub mod spotify_playlists;
 pub mod tokens;
+pub mod youtube_api;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -96,7 +98,7 @@ impl From<&Connection> for ConnectionDto {
 }
 
 /// The platforms an account can be linked on.
-pub const LINKABLE: [Platform; 2] = [Platform::Spotify, Platform::Lastfm];
+pub const LINKABLE: [Platform; 3] = [Platform::Spotify, Platform::Youtube, Platform::Lastfm];
 
 /// The record key of `user`'s connection on `platform`.
 pub fn key(user_id: &str, platform: Platform) -> String {

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    list, load, platform_name,
-    spotify_link::{self, AuthorizeResponse, Callback},
+    list, load,
+    oauth_link::{self, AuthorizeResponse, Callback},
+    platform_name,
     spotify_playlists::{self, SpotifyPlaylists},
     Connection, ConnectionDto, ConnectionStatus, KIND,
 };
@@ -59,45 +60,43 @@ async fn list_connections(State(state): State<AppState>, caller: AuthUser) -> Re
     Ok(Json(ConnectionList { connections: connections.iter().map(ConnectionDto::from).collect() }))
 }
 
-/// Starts linking an account by OAuth (`spotify`): open `authorize_url` in a browser within 10
-/// minutes. Last.fm is linked with `PUT /v1/connections/lastfm`.
+/// Starts linking an account by OAuth (`spotify`, `youtube`): open `authorize_url` in a browser
+/// within 10 minutes. Last.fm is linked with `PUT /v1/connections/lastfm`.
 #[utoipa::path(post, path = "/v1/connections/{platform}", tag = "connections",
-    params(("platform" = Platform, Path, description = "spotify")), security(("bearer" = []), ("basic" = [])),
+    params(("platform" = Platform, Path, description = "spotify or youtube")), security(("bearer" = []), ("basic" = [])),
     responses((status = 200, description = "Where to send the browser", body = AuthorizeResponse), NeedsAuth,
         (status = 400, description = "Not a platform name", body = ErrorEnvelope),
         (status = 422, description = "This platform is not linked this way", body = ErrorEnvelope),
-        (status = 503, description = "Spotify linking is not configured here", body = ErrorEnvelope)))]
+        (status = 503, description = "Linking is not configured here", body = ErrorEnvelope)))]
 async fn link_spotify(
     State(state): State<AppState>,
     caller: AuthUser,
     ApiPath(platform): ApiPath<Platform>,
 ) -> Result<Json<AuthorizeResponse>, ApiError> {
-    match platform {
-        Platform::Spotify => Ok(Json(spotify_link::start(&state, &caller.user).await?)),
-        Platform::Lastfm => Err(ApiError::invalid(
+    if platform == Platform::Lastfm {
+        return Err(ApiError::invalid(
             "link_with_put",
             "link Last.fm with PUT /v1/connections/lastfm and {\"username\": …}",
-        )),
-        other => Err(ApiError::invalid(
-            "not_linkable",
-            format!("{} accounts cannot be linked here yet; Spotify and Last.fm can", other.label()),
-        )),
+        ));
     }
+    Ok(Json(oauth_link::start(&state, &caller.user, platform).await?))
 }
 
-/// Where Spotify returns the browser: `state` identifies who started; the account is linked.
-/// A bearer token, if sent, must be that user's.
-#[utoipa::path(get, path = "/v1/connections/spotify/callback", tag = "connections", params(Callback),
+/// Where the platform returns the browser: `state` identifies who started; the account is
+/// linked. A bearer token, if sent, must be that user's.
+#[utoipa::path(get, path = "/v1/connections/{platform}/callback", tag = "connections",
+    params(("platform" = Platform, Path, description = "spotify or youtube"), Callback),
     responses((status = 200, description = "The linked account", body = ConnectionDto),
         (status = 400, description = "Unknown, expired or used state; declined; bad code", body = ErrorEnvelope),
         (status = 403, description = "The state belongs to another user", body = ErrorEnvelope),
-        (status = 422, description = "Spotify refuses this account (allow-list, Premium)", body = ErrorEnvelope)))]
+        (status = 422, description = "The platform refuses this account (allow-list, Premium)", body = ErrorEnvelope)))]
 async fn spotify_callback(
     State(state): State<AppState>,
     caller: MaybeAuthUser,
+    ApiPath(platform): ApiPath<Platform>,
     ApiQuery(query): ApiQuery<Callback>,
 ) -> Result<Json<ConnectionDto>, ApiError> {
-    Ok(Json(spotify_link::callback(&state, query, caller.0.as_ref().map(|c| &c.user)).await?))
+    Ok(Json(oauth_link::callback(&state, platform, query, caller.0.as_ref().map(|c| &c.user)).await?))
 }
 
 fn valid_lastfm_name(name: &str) -> bool {
@@ -162,10 +161,11 @@ async fn link_lastfm(
     Ok(Json(ConnectionDto::from(&connection)))
 }
 
-/// Unlinks an account and forgets its tokens. Spotify offers apps no way to revoke a token: to
-/// withdraw sharify's access there too, remove it at spotify.com/account/apps.
+/// Unlinks an account and forgets its tokens; YouTube's are revoked at Google too. Spotify
+/// offers apps no way to revoke a token: to withdraw sharify's access there too, remove it at
+/// spotify.com/account/apps.
 #[utoipa::path(delete, path = "/v1/connections/{platform}", tag = "connections",
-    params(("platform" = Platform, Path, description = "spotify or lastfm")), security(("bearer" = []), ("basic" = [])),
+    params(("platform" = Platform, Path, description = "spotify, youtube or lastfm")), security(("bearer" = []), ("basic" = [])),
     responses((status = 204, description = "Unlinked"), NeedsAuth,
         (status = 400, description = "Not a platform name", body = ErrorEnvelope),
         (status = 404, description = "Not linked", body = ErrorEnvelope)))]
@@ -176,6 +176,9 @@ async fn unlink(
 ) -> Result<StatusCode, ApiError> {
     if load(&state, &caller.user.id, platform).await?.is_none() {
         return Err(ApiError::not_found("not_linked", format!("no {} account is linked", platform.label())));
+    }
+    if platform == Platform::Youtube {
+        super::youtube_api::revoke(&state, &caller.user.id).await;
     }
     state.store.delete_record(KIND, &super::key(&caller.user.id, platform)).await?;
     tracing::info!(platform = platform_name(platform), "account unlinked");

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     cipher::{Sealed, TokenCipher},
-    key, load, save,
-    spotify_account::{self, GrantError},
-    Connection, ConnectionStatus,
+    key, load,
+    oauth::{provider, GrantError},
+    platform_name, save, Connection, ConnectionStatus,
 };
 use crate::{app::AppState, error::ApiError, platforms::Platform, storage::records::RecordKey};
 
@@ -55,27 +55,41 @@ pub fn open(state: &AppState, sealed: &Sealed) -> Result<Tokens, ApiError> {
     serde_json::from_slice(&plain).map_err(ApiError::internal)
 }
 
-/// 409 with how to link.
-pub fn not_linked() -> ApiError {
-    ApiError::conflict(
-        "spotify_not_linked",
-        "link your Spotify account first: POST /v1/connections/spotify gives the address to open in a browser",
+/// 409 with how to link `platform`.
+pub fn not_linked_on(platform: Platform) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::CONFLICT,
+        format!("{}_not_linked", platform_name(platform)),
+        format!(
+            "link your {} account first: POST /v1/connections/{} gives the address to open in a browser",
+            platform.label(),
+            platform_name(platform)
+        ),
     )
 }
 
-fn broken(message: Option<&str>) -> ApiError {
-    ApiError::conflict(
-        "spotify_link_broken",
-        message.unwrap_or("your Spotify link no longer works: link your Spotify account again").to_owned(),
+/// 409 with how to link Spotify.
+pub fn not_linked() -> ApiError {
+    not_linked_on(Platform::Spotify)
+}
+
+fn broken(platform: Platform, message: Option<&str>) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::CONFLICT,
+        format!("{}_link_broken", platform_name(platform)),
+        message.map_or_else(
+            || format!("your {} link no longer works: link your account again", platform.label()),
+            str::to_owned,
+        ),
     )
 }
 
 /// The access token of `connection` when it is good for a while yet and is not `refused`.
 fn usable(state: &AppState, connection: &Connection, refused: Option<&str>) -> Result<Option<String>, ApiError> {
     if connection.status == ConnectionStatus::Broken {
-        return Err(broken(connection.message.as_deref()));
+        return Err(broken(connection.platform, connection.message.as_deref()));
     }
-    let sealed = connection.tokens.as_ref().ok_or_else(not_linked)?;
+    let sealed = connection.tokens.as_ref().ok_or_else(|| not_linked_on(connection.platform))?;
     let tokens = open(state, sealed)?;
     let fresh = connection.access_expires_at.is_some_and(|t| t > Utc::now() + EARLY);
     Ok((fresh && refused != Some(tokens.access_token.as_str())).then_some(tokens.access_token))
@@ -84,20 +98,32 @@ fn usable(state: &AppState, connection: &Connection, refused: Option<&str>) -> R
 /// A Spotify access token for `user_id` that Spotify should accept; pass the token Spotify just
 /// refused as `refused` to get a new one.
 pub async fn spotify_token(state: &AppState, user_id: &str, refused: Option<&str>) -> Result<String, ApiError> {
-    let connection = load(state, user_id, Platform::Spotify).await?.ok_or_else(not_linked)?;
+    access_token(state, user_id, Platform::Spotify, refused).await
+}
+
+/// An access token for `user_id` on `platform` that the platform should accept; pass the token
+/// it just refused as `refused` to get a new one.
+pub async fn access_token(
+    state: &AppState,
+    user_id: &str,
+    platform: Platform,
+    refused: Option<&str>,
+) -> Result<String, ApiError> {
+    let linked = || async { load(state, user_id, platform).await?.ok_or_else(|| not_linked_on(platform)) };
+    let connection = linked().await?;
     if let Some(token) = usable(state, &connection, refused)? {
         return Ok(token);
     }
-    let key = key(user_id, Platform::Spotify);
+    let key = key(user_id, platform);
     let _one_here = state.refresh_locks.lock(&key).await;
     // Someone may have refreshed while this task waited.
-    let connection = load(state, user_id, Platform::Spotify).await?.ok_or_else(not_linked)?;
+    let connection = linked().await?;
     if let Some(token) = usable(state, &connection, refused)? {
         return Ok(token);
     }
     let lease = RecordKey { kind: "token_refresh", owner: user_id, key: &key };
     if state.store.claim_record(lease, "refreshing", Utc::now() + LEASE).await?.is_some() {
-        return wait_for_other_replica(state, user_id, refused).await;
+        return wait_for_other_replica(state, user_id, platform, refused).await;
     }
     let result = refresh_now(state, user_id, connection).await;
     if let Err(e) = state.store.delete_record("token_refresh", &key).await {
@@ -107,23 +133,29 @@ pub async fn spotify_token(state: &AppState, user_id: &str, refused: Option<&str
 }
 
 /// Another replica is refreshing: wait (bounded) until the stored token changes.
-async fn wait_for_other_replica(state: &AppState, user_id: &str, refused: Option<&str>) -> Result<String, ApiError> {
+async fn wait_for_other_replica(
+    state: &AppState,
+    user_id: &str,
+    platform: Platform,
+    refused: Option<&str>,
+) -> Result<String, ApiError> {
     let deadline = tokio::time::Instant::now() + LEASE.to_std().unwrap_or(Duration::from_secs(15));
     while tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let connection = load(state, user_id, Platform::Spotify).await?.ok_or_else(not_linked)?;
+        let connection = load(state, user_id, platform).await?.ok_or_else(|| not_linked_on(platform))?;
         if let Some(token) = usable(state, &connection, refused)? {
             return Ok(token);
         }
     }
-    Err(ApiError::unavailable("refreshing your Spotify link took too long; try again"))
+    Err(ApiError::unavailable(format!("refreshing your {} link took too long; try again", platform.label())))
 }
 
 async fn refresh_now(state: &AppState, user_id: &str, mut connection: Connection) -> Result<String, ApiError> {
-    let sealed = connection.tokens.as_ref().ok_or_else(not_linked)?;
+    let platform = connection.platform;
+    let sealed = connection.tokens.as_ref().ok_or_else(|| not_linked_on(platform))?;
     let tokens = open(state, sealed)?;
-    let refresh_token = tokens.refresh_token.clone().ok_or_else(|| broken(None))?;
-    match spotify_account::refresh(state, &refresh_token).await {
+    let refresh_token = tokens.refresh_token.clone().ok_or_else(|| broken(platform, None))?;
+    match provider(state, platform)?.refresh(&refresh_token).await {
         Ok(grant) => {
             let tokens = Tokens {
                 access_token: grant.access_token.clone(),
@@ -138,16 +170,20 @@ async fn refresh_now(state: &AppState, user_id: &str, mut connection: Connection
             Ok(grant.access_token)
         }
         Err(GrantError::Refused(why)) => {
-            tracing::info!(reason = %why, "Spotify refused a refresh; the link is broken");
+            tracing::info!(reason = %why, platform = platform_name(platform), "a refresh was refused; the link is broken");
             connection.status = ConnectionStatus::Broken;
             connection.tokens = None;
-            connection.message = Some(
-                "Spotify no longer accepts this link (it ends 6 months after you linked, or when you remove sharify \
-                 from your Spotify account's apps): link your Spotify account again"
+            connection.message = Some(match platform {
+                Platform::Spotify => "Spotify no longer accepts this link (it ends 6 months after you linked, or when \
+                                      you remove sharify from your Spotify account's apps): link your Spotify account again"
                     .into(),
-            );
+                other => format!(
+                    "{} no longer accepts this link (access was removed from your account): link your account again",
+                    other.label()
+                ),
+            });
             save(state, user_id, &connection).await?;
-            Err(broken(connection.message.as_deref()))
+            Err(broken(platform, connection.message.as_deref()))
         }
         Err(GrantError::Other(e)) => Err(e),
     }

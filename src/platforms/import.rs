@@ -27,6 +27,8 @@ pub struct Platforms {
     youtube: Option<Youtube>,
     /// Spotify's client (its read path needs a user's token).
     pub spotify: Option<Spotify>,
+    /// YouTube calls made with a user's token (linking, pushing), API key or not.
+    pub youtube_http: super::http::PlatformHttp,
 }
 
 /// A client, or `None` (logged) when it cannot be built.
@@ -64,7 +66,10 @@ impl Platforms {
             }
             _ => None,
         };
-        Self { applemusic, deezer, youtube, spotify }
+        let youtube_http =
+            super::http::PlatformHttp::new(Platform::Youtube, 20, Duration::from_secs(1), Duration::from_secs(10))
+                .expect("a constant rate is valid");
+        Self { applemusic, deezer, youtube, spotify, youtube_http }
     }
 
     /// Shares every platform's limit among `replicas` live replicas.
@@ -75,6 +80,7 @@ impl Platforms {
         if let Some(y) = &self.youtube {
             y.http().set_replicas(replicas);
         }
+        self.youtube_http.set_replicas(replicas);
         if let Some(a) = &self.applemusic {
             a.http().set_replicas(replicas);
         }

@@ -126,6 +126,41 @@ pub fn split_video_title(title: &str, channel: Option<&str>) -> Option<(String, 
     (!artist.is_empty() && !clean.is_empty()).then_some((artist, clean))
 }
 
+fn day_key() -> (String, DateTime<Utc>) {
+    let (day, reset) = pacific_day(Utc::now());
+    (format!("youtube-units:{day}"), reset + chrono::Duration::hours(1))
+}
+
+/// Seconds until Google's quota day ends.
+pub fn secs_to_reset() -> u64 {
+    (pacific_day(Utc::now()).1 - Utc::now()).num_seconds().max(1) as u64
+}
+
+/// Takes `n` of today's quota units (counted across replicas), or refuses, giving them back,
+/// when that would pass `daily_units`.
+pub async fn take_units(units: &dyn CounterStore, daily_units: i64, n: i64) -> Result<(), PlatformError> {
+    let (key, expires_at) = day_key();
+    let add = CounterAdd { key: key.clone(), delta: n, expires_at };
+    let total =
+        units.add_to_counters(&[add]).await.map_err(|e| PlatformError::upstream(Platform::Youtube, e.to_string()))?;
+    if total.first().copied().unwrap_or(0) > daily_units {
+        let back = CounterAdd { key, delta: -n, expires_at };
+        let _ = units.add_to_counters(&[back]).await;
+        return Err(PlatformError::Quota { platform: Platform::Youtube, retry_after_secs: secs_to_reset() });
+    }
+    Ok(())
+}
+
+/// Today's quota units not yet spent.
+pub async fn units_left(units: &dyn CounterStore, daily_units: i64) -> Result<i64, PlatformError> {
+    let (key, expires_at) = day_key();
+    let total = units
+        .add_to_counters(&[CounterAdd { key, delta: 0, expires_at }])
+        .await
+        .map_err(|e| PlatformError::upstream(Platform::Youtube, e.to_string()))?;
+    Ok((daily_units - total.first().copied().unwrap_or(0)).max(0))
+}
+
 impl Youtube {
     /// Its HTTP client (limits are shared among replicas through it).
     pub fn http(&self) -> &PlatformHttp {
@@ -151,21 +186,7 @@ impl Youtube {
 
     /// Takes `n` quota units, or refuses (giving them back) when the day's budget would pass.
     async fn take_units(&self, n: i64) -> Result<(), PlatformError> {
-        let (day, reset) = pacific_day(Utc::now());
-        let key = format!("youtube-units:{day}");
-        let add = CounterAdd { key: key.clone(), delta: n, expires_at: reset + chrono::Duration::hours(1) };
-        let total = self
-            .units
-            .add_to_counters(&[add])
-            .await
-            .map_err(|e| PlatformError::upstream(Platform::Youtube, e.to_string()))?;
-        if total.first().copied().unwrap_or(0) > self.daily_units {
-            let back = CounterAdd { key, delta: -n, expires_at: reset + chrono::Duration::hours(1) };
-            let _ = self.units.add_to_counters(&[back]).await;
-            let secs = (reset - Utc::now()).num_seconds().max(1) as u64;
-            return Err(PlatformError::Quota { platform: Platform::Youtube, retry_after_secs: secs });
-        }
-        Ok(())
+        take_units(&*self.units, self.daily_units, n).await
     }
 
     async fn page(&self, id: &str, token: Option<&str>) -> Result<Page, PlatformError> {

@@ -3,8 +3,10 @@
 //! (platform id, snapshot and what was pushed), so a second push changes nothing and a mirror
 //! notices changes made on the platform since.
 
+pub mod plan;
 pub mod routes;
 pub mod spotify;
+pub mod youtube;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -134,6 +136,12 @@ pub struct PushReport {
     pub platform_changes: Option<PlatformChanges>,
     /// Calls made to the platform.
     pub calls: usize,
+    /// YouTube: the quota units this push spends (or would, in a dry run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_units: Option<i64>,
+    /// YouTube: today's units left after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units_left: Option<i64>,
 }
 
 /// The caller's copies of a playlist.

@@ -21,7 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(push_playlist)).routes(routes!(list_copies))
 }
 
-/// Push a playlist you can read to your linked Spotify account: `target` `new` (your remembered
+/// Push a playlist you can read to your linked Spotify or YouTube account: `target` `new` (your remembered
 /// copy, else a new private playlist) or one of your Spotify playlists; `mode` `add` (append what
 /// it lacks) or `mirror` (make it exactly this playlist). Only matched items go; the report says
 /// what was added, removed, already there and not found. Pushing again changes nothing. A mirror
@@ -43,6 +43,7 @@ async fn push_playlist(
     let playlist = load(&state, Some(&caller.user), &id, Action::Read).await?;
     match request.platform {
         Platform::Spotify => Ok(Json(super::spotify::push(&state, &caller.user.id, &playlist, &request).await?)),
+        Platform::Youtube => Ok(Json(super::youtube::push(&state, &caller.user.id, &playlist, &request).await?)),
         other => Err(ApiError::invalid(
             "push_not_supported",
             format!(
@@ -51,7 +52,6 @@ async fn push_playlist(
                 match other {
                     Platform::Deezer => "Deezer has not let new apps register since 2024, and writing needs one",
                     Platform::Applemusic => "Apple Music needs a user token only its own MusicKit apps can obtain",
-                    Platform::Youtube => "YouTube pushes (50 quota units per track) are not built yet",
                     _ => "Last.fm has no playlists",
                 }
             ),

@@ -2,12 +2,12 @@
 //! by ISRC or name, cached); the copy is created, appended to or mirrored 100 tracks a call, in
 //! order; the copy and what was pushed are remembered.
 
-use std::collections::HashMap;
-
 use chrono::Utc;
 
 use super::{
-    copy_of, remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
+    copy_of,
+    plan::{difference, missing_from},
+    remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
 };
 use crate::{
     app::AppState,
@@ -64,44 +64,6 @@ async fn wanted(state: &AppState, playlist: &Playlist) -> Result<(Vec<Pushed>, V
         }
     }
     Ok((pushed, missing))
-}
-
-/// Splits `wanted` into those `present` lacks and those already there (counting duplicates).
-fn missing_from(wanted: &[Pushed], present: &[String]) -> (Vec<Pushed>, Vec<String>) {
-    let mut left: HashMap<&str, usize> = HashMap::new();
-    for uri in present {
-        *left.entry(uri.as_str()).or_default() += 1;
-    }
-    let (mut add, mut there) = (Vec::new(), Vec::new());
-    for p in wanted {
-        match left.get_mut(p.uri.as_str()) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                there.push(p.item_id.clone());
-            }
-            _ => add.push(p.clone()),
-        }
-    }
-    (add, there)
-}
-
-/// What is in `after` but not in `before` (as a multiset), in `after`'s order.
-fn difference(after: &[String], before: &[String]) -> Vec<String> {
-    let mut left: HashMap<&str, usize> = HashMap::new();
-    for uri in before {
-        *left.entry(uri.as_str()).or_default() += 1;
-    }
-    after
-        .iter()
-        .filter(|u| match left.get_mut(u.as_str()) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                false
-            }
-            _ => true,
-        })
-        .cloned()
-        .collect()
 }
 
 fn valid_target(target: &str) -> Result<Option<String>, ApiError> {
@@ -223,5 +185,7 @@ pub async fn push(
         not_found,
         platform_changes: changes,
         calls: session.calls,
+        cost_units: None,
+        units_left: None,
     })
 }

@@ -29,7 +29,7 @@ pub enum SecretError {
         reason: String,
     },
     /// The configuration names a secret sharify does not use.
-    #[error("unknown secret `{0}` in SHARIFY_SECRETS__LOAD (known: mongo-uri, lastfm-api-key, youtube-api-key, spotify-client-id, spotify-client-secret, applemusic-private-key, token-key, token-key-previous)")]
+    #[error("unknown secret `{0}` in SHARIFY_SECRETS__LOAD (known: mongo-uri, lastfm-api-key, youtube-api-key, spotify-client-id, spotify-client-secret, applemusic-private-key, token-key, token-key-previous, youtube-client-secret)")]
     Unknown(String),
 }
 
@@ -41,7 +41,7 @@ pub trait SecretSource: Send + Sync {
 }
 
 /// The secrets sharify knows, by name.
-pub const KNOWN: [&str; 8] = [
+pub const KNOWN: [&str; 9] = [
     "mongo-uri",
     "lastfm-api-key",
     "youtube-api-key",
@@ -50,6 +50,7 @@ pub const KNOWN: [&str; 8] = [
     "applemusic-private-key",
     "token-key",
     "token-key-previous",
+    "youtube-client-secret",
 ];
 
 fn slot<'a>(config: &'a mut Config, name: &str) -> Result<&'a mut Option<Secret>, SecretError> {
@@ -62,6 +63,7 @@ fn slot<'a>(config: &'a mut Config, name: &str) -> Result<&'a mut Option<Secret>
         "applemusic-private-key" => Ok(&mut config.applemusic.private_key),
         "token-key" => Ok(&mut config.connections.token_key),
         "token-key-previous" => Ok(&mut config.connections.previous_token_keys),
+        "youtube-client-secret" => Ok(&mut config.youtube.client_secret),
         other => Err(SecretError::Unknown(other.to_owned())),
     }
 }

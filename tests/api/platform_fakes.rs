@@ -25,7 +25,7 @@ use axum::{
 use serde_json::{json, Value};
 
 pub use crate::apple_fake::{apple_private_key, APPLE_KEY_ID, APPLE_TEAM};
-use crate::{apple_fake, search_fakes, spotify_accounts_fake, spotify_write_fake};
+use crate::{apple_fake, search_fakes, spotify_accounts_fake, spotify_write_fake, youtube_account_fake};
 
 /// The YouTube API key the fake accepts.
 pub const YOUTUBE_KEY: &str = "yt-key";
@@ -41,6 +41,7 @@ pub(crate) struct Shared {
     spotify_429s: AtomicU32,
     pub(crate) accounts: Mutex<crate::spotify_accounts_fake::Accounts>,
     pub(crate) lists: Mutex<crate::spotify_write_fake::Lists>,
+    pub(crate) channel: Mutex<crate::youtube_account_fake::Channel>,
 }
 
 impl Shared {
@@ -55,7 +56,7 @@ impl Shared {
 pub struct FakePlatforms {
     /// `http://127.0.0.1:port`.
     pub base: String,
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 pub(crate) fn file(name: &str) -> String {
@@ -76,7 +77,14 @@ impl FakePlatforms {
         let app = Router::new()
             .route("/deezer/playlist/{id}", get(deezer_playlist))
             .route("/deezer/playlist/{id}/tracks", get(deezer_tracks))
-            .route("/youtube/v3/playlistItems", get(youtube_items))
+            .route(
+                "/youtube/v3/playlistItems",
+                get(youtube_items).post(youtube_account_fake::write_item).delete(youtube_account_fake::write_item),
+            )
+            .route("/youtube/v3/playlists", post(youtube_account_fake::create))
+            .route("/youtube/v3/channels", get(youtube_account_fake::channels))
+            .route("/google/token", post(youtube_account_fake::token))
+            .route("/google/revoke", post(youtube_account_fake::revoke))
             .route("/spotify/v1/playlists/{id}", get(spotify_playlist))
             .route(
                 "/spotify/v1/playlists/{id}/{kind}",
@@ -137,48 +145,6 @@ impl FakePlatforms {
     /// Spotify revokes every refresh token.
     pub fn revoke_refresh_tokens(&self) {
         self.shared.accounts.lock().unwrap().revoked = true;
-    }
-
-    /// `POST`/`PUT …/items` calls so far.
-    pub fn item_writes(&self) -> usize {
-        self.shared.lists.lock().unwrap().item_writes
-    }
-
-    /// The tracks of a playlist on the fake account.
-    pub fn list_uris(&self, id: &str) -> Vec<String> {
-        self.shared.lists.lock().unwrap().lists.get(id).map(|l| l.uris.clone()).unwrap_or_default()
-    }
-
-    /// Someone edits a playlist on Spotify itself: adds `uri` at the end (a new snapshot).
-    pub fn add_on_spotify(&self, id: &str, uri: &str) {
-        let mut lists = self.shared.lists.lock().unwrap();
-        let list = lists.lists.get_mut(id).unwrap();
-        list.uris.push(uri.to_owned());
-        list.snapshot = format!("{}-edited", list.snapshot);
-    }
-
-    /// A playlist of the fake account, created on Spotify (not by sharify).
-    pub fn own_playlist(&self, id: &str, uris: &[&str]) {
-        let list = spotify_write_fake::FakeList {
-            snapshot: "own-1".into(),
-            uris: uris.iter().map(|u| (*u).to_owned()).collect(),
-        };
-        self.shared.lists.lock().unwrap().lists.insert(id.to_owned(), list);
-    }
-
-    /// Refresh grants asked for so far.
-    pub fn refresh_calls(&self) -> usize {
-        self.shared.accounts.lock().unwrap().refresh_calls
-    }
-
-    /// `expires_in` of the grants from now on.
-    pub fn grant_lifetime(&self, secs: u64) {
-        self.shared.accounts.lock().unwrap().expires_in = secs;
-    }
-
-    /// Every `/me` call answers this plain-text 403 (`None`: normal again).
-    pub fn forbid_me(&self, text: Option<&'static str>) {
-        self.shared.accounts.lock().unwrap().forbid_text = text;
     }
 
     /// The next `n` Spotify calls answer 429 with `Retry-After: 1`.
@@ -268,8 +234,15 @@ async fn deezer_tracks(
 
 // ---- YouTube ----
 
-async fn youtube_items(State(s): State<Arc<Shared>>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn youtube_items(
+    State(s): State<Arc<Shared>>,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     record(&s, "/youtube/v3/playlistItems".into());
+    if let Some(r) = youtube_account_fake::own_items(&s, &headers, &q) {
+        return r;
+    }
     let google_error = |status: StatusCode, reason: &str, domain: &str, message: &str| {
         json_body(
             status,

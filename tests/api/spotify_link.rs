@@ -98,7 +98,7 @@ async fn the_whole_link_flow_with_a_single_use_state(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_error(r, 400, "spotify_link_declined").await;
+    assert_error(r, 400, "link_declined").await;
 
     // Key rotation re-seals every token with the new key; the old one may then go.
     let rotated = TokenCipher::from_config(&ConnectionsConfig {

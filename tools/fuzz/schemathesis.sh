@@ -43,6 +43,8 @@ run_on() {
     # Linking configured (it only builds Spotify's authorize address; nothing is called).
     SHARIFY_CONNECTIONS__TOKEN_KEY="$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
     SHARIFY_SPOTIFY__CLIENT_ID=fuzz-client SHARIFY_SPOTIFY__REDIRECT_URI=http://127.0.0.1:9/v1/connections/spotify/callback
+    SHARIFY_YOUTUBE__CLIENT_ID=fuzz-client SHARIFY_YOUTUBE__CLIENT_SECRET=fuzz-secret
+    SHARIFY_YOUTUBE__REDIRECT_URI=http://127.0.0.1:9/v1/connections/youtube/callback
   )
   if [ "$store" = mongo ]; then
     env+=(SHARIFY_MONGO__URI="$mongo" SHARIFY_MONGO__DATABASE="fuzz_$port")

@@ -1,0 +1,196 @@
+//! A push to YouTube: matched items with a YouTube link become videos (YouTube is not searched:
+//! `search.list` has a bucket of 100 calls a day). Every insert and delete costs 50 quota units,
+//! so the push states its cost first and does what today's budget allows; pushing again later
+//! continues where it stopped (a push never adds what is already there). A mirror removes what
+//! should not be there and appends what is missing; it does not reorder (50 units a move).
+
+use chrono::Utc;
+
+use super::{
+    copy_of,
+    plan::{difference, missing_from},
+    remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
+};
+use crate::{
+    app::AppState,
+    connections::{
+        tokens::access_token,
+        youtube_api::{units_left, YoutubeUser, WRITE_UNITS},
+    },
+    error::ApiError,
+    matching::model::MatchStatus,
+    platforms::{item_links::ItemLinks, Platform},
+    playlists::model::Playlist,
+};
+
+/// The video id of a YouTube link (`watch?v=`, `youtu.be/`, `music.youtube.com/watch?v=`).
+fn video_of(link: &str) -> Option<String> {
+    let url = url::Url::parse(link).ok()?;
+    let id = match url.host_str()? {
+        "youtu.be" => url.path().trim_start_matches('/').to_owned(),
+        _ => url.query_pairs().find(|(k, _)| k == "v").map(|(_, v)| v.into_owned())?,
+    };
+    (id.len() == 11 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')).then_some(id)
+}
+
+fn wanted(playlist: &Playlist) -> (Vec<Pushed>, Vec<NotPushed>) {
+    let (mut pushed, mut missing) = (Vec::new(), Vec::new());
+    for item in &playlist.items {
+        let not = |reason: &str| NotPushed {
+            item_id: item.item_id.clone(),
+            artist: item.artist.clone(),
+            title: item.title.clone(),
+            reason: reason.to_owned(),
+        };
+        if item.matching.as_ref().is_some_and(|m| m.status != MatchStatus::Matched) {
+            missing.push(not("not matched yet: decide it in the review queue, then push again"));
+            continue;
+        }
+        match ItemLinks::of(item).get(Platform::Youtube).and_then(video_of) {
+            Some(video) => pushed.push(Pushed { item_id: item.item_id.clone(), uri: video }),
+            None => missing.push(not(
+                "no YouTube video is known for it: sharify does not search YouTube (100 searches a day for the whole \
+                 server); add the video's link to the item, or import the track from YouTube",
+            )),
+        }
+    }
+    (pushed, missing)
+}
+
+fn valid_target(target: &str) -> Result<Option<String>, ApiError> {
+    if target == "new" {
+        return Ok(None);
+    }
+    let id = crate::platforms::links::parse(target).map(|l| l.id).unwrap_or_else(|_| target.to_owned());
+    if (2..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Ok(Some(id));
+    }
+    Err(ApiError::invalid("invalid_target", "target is \"new\" or a YouTube playlist id or link of yours"))
+}
+
+/// Pushes `playlist` to the caller's YouTube channel as `request` says, within today's quota.
+pub async fn push(
+    state: &AppState,
+    user_id: &str,
+    playlist: &Playlist,
+    request: &PushRequest,
+) -> Result<PushReport, ApiError> {
+    let asked = valid_target(&request.target)?;
+    access_token(state, user_id, Platform::Youtube, None).await?; // linked, before any work
+    let remembered = copy_of(state, &playlist.meta.id, user_id, Platform::Youtube).await?;
+    let mut target = asked.clone().or_else(|| remembered.as_ref().and_then(|c| c.copy.id.clone()));
+    let (wanted, mut not_found) = wanted(playlist);
+    let mut session = YoutubeUser::new(state, user_id);
+    let current: Vec<(String, String)> = match &target {
+        Some(id) => match session.items(id).await {
+            Ok(items) => items,
+            Err(e) if e.code == "youtube_playlist_not_found" && asked.is_none() => {
+                target = None; // the remembered copy was deleted: a new one is made
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        },
+        None => Vec::new(),
+    };
+    let present: Vec<String> = current.iter().map(|(_, v)| v.clone()).collect();
+    let previous = remembered.filter(|r| r.copy.id == target);
+    let changes = previous.as_ref().and_then(|before| {
+        let c = PlatformChanges {
+            added: difference(&present, &before.pushed_uris),
+            removed: difference(&before.pushed_uris, &present),
+        };
+        (!c.added.is_empty() || !c.removed.is_empty()).then_some(c)
+    });
+    let (mut added, already_there) = missing_from(&wanted, &present);
+    let mut removed: Vec<String> = Vec::new();
+    if request.mode == PushMode::Mirror {
+        if let Some(c) =
+            changes.as_ref().filter(|_| !request.dry_run && !request.force && !request.keep_platform_additions)
+        {
+            return Err(ApiError::conflict(
+                "platform_copy_changed",
+                format!(
+                    "the YouTube copy changed since your last push ({} added, {} removed there): push with \"force\": \
+                     true to drop those changes, or \"keep_platform_additions\": true to keep them (a dry run lists them)",
+                    c.added.len(),
+                    c.removed.len()
+                ),
+            ));
+        }
+        let mut keep: Vec<String> = wanted.iter().map(|p| p.uri.clone()).collect();
+        if request.keep_platform_additions {
+            keep.extend(changes.iter().flat_map(|c| c.added.iter().cloned()));
+        }
+        removed = difference(&present, &keep);
+    }
+    // What today's budget allows: creating, removing, then as many inserts as fit.
+    let left = units_left(state).await?;
+    let fixed = if target.is_none() { WRITE_UNITS } else { 0 } + WRITE_UNITS * removed.len() as i64;
+    let fit = usize::try_from(((left - fixed) / WRITE_UNITS).max(0)).unwrap_or(0);
+    if fixed > left || (fit == 0 && !added.is_empty()) {
+        return Err(ApiError::too_many_requests(
+            crate::platforms::youtube::secs_to_reset(),
+            format!(
+                "this push needs at least {} YouTube quota units and {left} are left today: try again after midnight \
+                 Pacific time",
+                fixed + WRITE_UNITS * i64::from(!added.is_empty())
+            ),
+        ));
+    }
+    for late in added.split_off(fit.min(added.len())) {
+        let item = playlist.items.iter().find(|i| i.item_id == late.item_id);
+        not_found.push(NotPushed {
+            item_id: late.item_id.clone(),
+            artist: item.map(|i| i.artist.clone()).unwrap_or_default(),
+            title: item.map(|i| i.title.clone()).unwrap_or_default(),
+            reason: "over today's YouTube quota (50 units a track): push again after midnight Pacific time to \
+                     continue"
+                .into(),
+        });
+    }
+    let cost = fixed + WRITE_UNITS * added.len() as i64;
+    let created = target.is_none();
+    let mut remaining = current.clone();
+    if !request.dry_run {
+        let id = match &target {
+            Some(id) => id.clone(),
+            None => session.create(&playlist.meta.name, &playlist.meta.description).await?,
+        };
+        for uri in &removed {
+            if let Some(at) = remaining.iter().position(|(_, v)| v == uri) {
+                let (item_id, _) = remaining.remove(at);
+                session.delete(&item_id).await?;
+            }
+        }
+        for p in &added {
+            session.insert(&id, &p.uri).await?;
+            remaining.push((String::new(), p.uri.clone()));
+        }
+        target = Some(id);
+    }
+    let after: Vec<String> = remaining.into_iter().map(|(_, v)| v).collect();
+    let copy = PlatformCopy {
+        platform: Platform::Youtube,
+        url: target.as_ref().map(|id| format!("https://www.youtube.com/playlist?list={id}")),
+        id: target,
+        snapshot_id: None,
+        pushed_at: Some(Utc::now()),
+    };
+    if !request.dry_run {
+        remember(state, &playlist.meta.id, user_id, &StoredCopy { copy: copy.clone(), pushed_uris: after }).await?;
+    }
+    Ok(PushReport {
+        mode: request.mode,
+        dry_run: request.dry_run,
+        created,
+        target: copy,
+        added,
+        removed,
+        already_there,
+        not_found,
+        platform_changes: changes,
+        calls: session.calls,
+        cost_units: Some(cost),
+        units_left: Some(units_left(state).await?),
+    })
+}
