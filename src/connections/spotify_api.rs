@@ -86,6 +86,24 @@ impl<'a> SpotifyUser<'a> {
         }
     }
 
+    /// A call on playlist `id`'s items: the 2026 `/items` endpoint, else (404) the `/tracks` one
+    /// that apps registered before 2026 may still be given.
+    async fn items_call(
+        &mut self,
+        method: Method,
+        id: &str,
+        query: &str,
+        body: Option<&Value>,
+    ) -> Result<Vec<u8>, ApiError> {
+        let url = format!("{}/playlists/{id}/items{query}", self.base);
+        match self.call(method.clone(), &url, body).await {
+            Err(e) if e.code == "spotify_playlist_not_found" => {
+                self.call(method, &format!("{}/playlists/{id}/tracks{query}", self.base), body).await
+            }
+            other => other,
+        }
+    }
+
     /// Creates a private playlist on the user's account.
     pub async fn create(&mut self, name: &str, description: &str) -> Result<RemoteCopy, ApiError> {
         let body = json!({"name": name, "description": description, "public": false});
@@ -111,16 +129,18 @@ impl<'a> SpotifyUser<'a> {
         )
         .map_err(upstream)?;
         let mut uris = Vec::new();
-        let mut next = Some(format!("{}/playlists/{id}/items?limit=50&offset=0", self.base));
-        while let Some(url) = next.take() {
-            let page: Page = serde_json::from_slice(&self.call(Method::GET, &url, None).await?).map_err(upstream)?;
-            for entry in &page.items {
+        let first = self.items_call(Method::GET, id, "?limit=50&offset=0", None).await?;
+        let mut page: Option<Page> = Some(serde_json::from_slice(&first).map_err(upstream)?);
+        while let Some(this) = page.take() {
+            for entry in &this.items {
                 let track = entry.get("item").filter(|v| !v.is_null()).or_else(|| entry.get("track"));
                 if let Some(uri) = track.and_then(|t| t.get("uri")).and_then(Value::as_str) {
                     uris.push(uri.to_owned());
                 }
             }
-            next = page.next.filter(|n| n.starts_with(&format!("{}/", self.base)));
+            if let Some(next) = this.next.filter(|n| n.starts_with(&format!("{}/", self.base))) {
+                page = Some(serde_json::from_slice(&self.call(Method::GET, &next, None).await?).map_err(upstream)?);
+            }
         }
         Ok(RemoteCopy {
             id: id.to_owned(),
@@ -139,7 +159,7 @@ impl<'a> SpotifyUser<'a> {
         let mut snapshot = None;
         for batch in uris.chunks(BATCH) {
             let body = json!({"uris": batch});
-            let answer = self.call(Method::POST, &format!("{}/playlists/{id}/items", self.base), Some(&body)).await?;
+            let answer = self.items_call(Method::POST, id, "", Some(&body)).await?;
             snapshot = Self::snapshot(&answer).or(snapshot);
         }
         Ok(snapshot)
@@ -150,7 +170,7 @@ impl<'a> SpotifyUser<'a> {
     pub async fn replace(&mut self, id: &str, uris: &[String]) -> Result<Option<String>, ApiError> {
         let first = &uris[..uris.len().min(BATCH)];
         let body = json!({"uris": first});
-        let answer = self.call(Method::PUT, &format!("{}/playlists/{id}/items", self.base), Some(&body)).await?;
+        let answer = self.items_call(Method::PUT, id, "", Some(&body)).await?;
         let snapshot = Self::snapshot(&answer);
         Ok(self.append(id, &uris[first.len()..]).await?.or(snapshot))
     }

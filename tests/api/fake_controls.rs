@@ -68,4 +68,9 @@ impl FakePlatforms {
     pub fn forbid_me(&self, text: Option<&'static str>) {
         self.shared.accounts.lock().unwrap().forbid_text = text;
     }
+
+    /// Spotify gives this app only the pre-2026 `/tracks` endpoints.
+    pub fn spotify_legacy_endpoints(&self) {
+        self.shared.lists.lock().unwrap().legacy = true;
+    }
 }

@@ -124,6 +124,25 @@ impl TestApp {
         Self { addr, admin_addr, metrics, client: http_client(), store, _stop: stop }
     }
 
+    /// Another service on this app's store, configured by `tweak` (as a second replica is):
+    /// its base URL, and the switch that stops it when dropped.
+    pub async fn replica(&self, tweak: impl FnOnce(&mut Config)) -> (String, oneshot::Sender<()>) {
+        let mut config = Config::default();
+        config.http.bind = "127.0.0.1:0".parse().unwrap();
+        config.admin.bind = "127.0.0.1:0".parse().unwrap();
+        let dir = tempfile::tempdir().unwrap().keep();
+        config.store.data_dir = dir;
+        config.deezer.enabled = false;
+        tweak(&mut config);
+        let server = Server::bind_with_store(config, self.store.store.clone()).await.unwrap();
+        let base = format!("http://{}", server.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server.run(async move {
+            let _ = stopped.await;
+        }));
+        (base, stop)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

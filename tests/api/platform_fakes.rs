@@ -39,6 +39,7 @@ pub(crate) struct Shared {
     deezer_quota_errors: AtomicU32,
     youtube_quota_errors: AtomicU32,
     spotify_429s: AtomicU32,
+    spotify_quota: AtomicU32,
     pub(crate) accounts: Mutex<crate::spotify_accounts_fake::Accounts>,
     pub(crate) lists: Mutex<crate::spotify_write_fake::Lists>,
     pub(crate) channel: Mutex<crate::youtube_account_fake::Channel>,
@@ -150,6 +151,11 @@ impl FakePlatforms {
     /// The next `n` Spotify calls answer 429 with `Retry-After: 1`.
     pub fn spotify_429s(&self, n: u32) {
         self.shared.spotify_429s.store(n, Ordering::SeqCst);
+    }
+
+    /// The next `n` Spotify calls answer the 2026 quota 429 (`QUOTA_EXCEEDED`, no `Retry-After`).
+    pub fn spotify_quota_exceeded(&self, n: u32) {
+        self.shared.spotify_quota.store(n, Ordering::SeqCst);
     }
 }
 
@@ -306,6 +312,10 @@ fn rewrite(s: &Shared, body: String) -> String {
 
 fn spotify_gate(s: &Shared, path: String) -> Option<Response> {
     record(s, path);
+    if take(&s.spotify_quota) {
+        let body = r#"{"error":{"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"}}"#;
+        return Some(json_body(StatusCode::TOO_MANY_REQUESTS, body.into()));
+    }
     if take(&s.spotify_429s) {
         let body = file("spotify__error-429-rate-limit.json");
         return Some(
@@ -350,7 +360,7 @@ async fn spotify_page(
     if let Some(r) = spotify_gate(&s, format!("/spotify/v1/playlists/{id}/{kind}")) {
         return r;
     }
-    if let Some(r) = spotify_write_fake::read_items(&s, &id, &q) {
+    if let Some(r) = spotify_write_fake::read_items(&s, &id, &kind, &q) {
         return r;
     }
     let offset = q.get("offset").map(String::as_str).unwrap_or("0");

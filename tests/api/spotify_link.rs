@@ -186,6 +186,26 @@ async fn one_refresh_for_many_requests_and_a_revoked_link_breaks(backend: Backen
     assert_eq!(listed["connections"][0]["status"], "broken");
 }
 
+async fn replicas_refresh_once_between_them(backend: Backend) {
+    let fake = FakePlatforms::start().await;
+    let app = TestApp::spawn_with(backend, |c| configure(c, &fake)).await;
+    let (other, _stop) = app.replica(|c| configure(c, &fake)).await;
+    let alice = app.user("alice").await;
+    fake.grant_lifetime(30);
+    link(&app, &fake, &alice).await;
+    fake.grant_lifetime(3600);
+    let calls = (0..40).map(|n| {
+        let base = if n % 2 == 0 { format!("http://{}", app.addr) } else { other.clone() };
+        app.client.get(format!("{base}/v1/connections/spotify/playlists")).bearer_auth(&alice.token).send()
+    });
+    let statuses: Vec<u16> =
+        futures::future::join_all(calls).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(fake.refresh_calls(), 1, "two replicas, 40 requests, one refresh");
+    let logs = crate::helpers::captured_logs();
+    assert!(!logs.contains("fake-access") && !logs.contains("fake-refresh"), "no token in the logs");
+}
+
 async fn spotify_refusals_in_plain_text_are_explained(backend: Backend) {
     let fake = FakePlatforms::start().await;
     let app = TestApp::spawn_with(backend, |c| configure(c, &fake)).await;
@@ -197,6 +217,7 @@ async fn spotify_refusals_in_plain_text_are_explained(backend: Backend) {
             "Active premium subscription required for the owner of the app. When the subscription status changes, it can take a few hours before requests are allowed again.",
             "spotify_premium_required",
         ),
+        ("Insufficient client scope", "spotify_scope_missing"),
     ] {
         fake.forbid_me(Some(text));
         let r = app.as_user(&alice, Method::GET, "/v1/connections/spotify/playlists").send().await.unwrap();
@@ -220,4 +241,5 @@ crate::on_both_backends!(
     your_playlists_and_liked_songs_import_with_the_link,
     one_refresh_for_many_requests_and_a_revoked_link_breaks,
     spotify_refusals_in_plain_text_are_explained,
+    replicas_refresh_once_between_them,
 );

@@ -127,6 +127,22 @@ async fn push_refusals_are_clear(backend: Backend) {
     assert!(refused["error"]["message"].as_str().unwrap().contains("since 2024"), "{refused}");
     let body = json!({"platform": "spotify", "mode": "sideways"});
     assert_eq!(push(&app, &alice, &id, body).await.status(), 422, "an unknown mode");
+    // Found by catalog search (no link known): pushed; the next push reads the copy first.
+    let first = pushed(&app, &alice, &id, json!({"platform": "spotify"})).await;
+    assert_eq!(first["added"][0]["uri"], "spotify:track:4PTG3Z6ehGkBFwjybzWkR8", "{first}");
+    // Spotify's quota (2026) is a 429 for the caller; a rate-limit 429 is waited out.
+    fake.spotify_quota_exceeded(1);
+    let r = push(&app, &alice, &id, json!({"platform": "spotify"})).await;
+    let body = assert_error(r, 429, "too_many_requests").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("quota"), "{body}");
+    fake.spotify_429s(1);
+    assert_eq!(push(&app, &alice, &id, json!({"platform": "spotify"})).await.status(), 200, "Retry-After honoured");
+    // An app given only the pre-2026 endpoints: `/tracks` is used instead of `/items`.
+    fake.spotify_legacy_endpoints();
+    let second = app.playlist(&alice, json!({"name": "Legacy"})).await;
+    app.add(&alice, &second, &[("Rick Astley", "Never Gonna Give You Up")]).await;
+    let report = pushed(&app, &alice, &second, json!({"platform": "spotify"})).await;
+    assert!(report["calls"].as_u64().unwrap() >= 1, "{report}");
     // Pushing to a playlist of yours made on Spotify: only what it lacks is added.
     fake.own_playlist("0000000000000000Mine01", &["spotify:track:4PTG3Z6ehGkBFwjybzWkR8"]);
     let report = pushed(&app, &alice, &id, json!({"platform": "spotify", "target": "0000000000000000Mine01"})).await;

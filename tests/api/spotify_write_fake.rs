@@ -37,6 +37,12 @@ pub struct Lists {
     pub created: usize,
     /// Changes made (to hand out snapshot ids).
     pub changes: usize,
+    /// Only the pre-2026 `/tracks` endpoints exist (`/items` is 404), as for older apps.
+    pub legacy: bool,
+}
+
+fn not_found() -> Response {
+    json_body(StatusCode::NOT_FOUND, file("spotify__error-404-not-found.json"))
 }
 
 impl Lists {
@@ -93,9 +99,12 @@ pub(crate) fn read_meta(s: &Shared, id: &str) -> Option<Response> {
 }
 
 /// `GET /spotify/v1/playlists/{id}/items` for a playlist of the fake account, 50 a page.
-pub(crate) fn read_items(s: &Shared, id: &str, q: &HashMap<String, String>) -> Option<Response> {
+pub(crate) fn read_items(s: &Shared, id: &str, kind: &str, q: &HashMap<String, String>) -> Option<Response> {
     let lists = s.lists.lock().unwrap();
     let list = lists.lists.get(id)?;
+    if lists.legacy && kind == "items" {
+        return Some(not_found());
+    }
     let offset: usize = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
     let end = (offset + 50).min(list.uris.len());
     let items: Vec<Value> = list.uris[offset.min(end)..end]
@@ -107,9 +116,12 @@ pub(crate) fn read_items(s: &Shared, id: &str, q: &HashMap<String, String>) -> O
     Some(json_body(StatusCode::OK, json!({"items": items, "next": next, "total": list.uris.len()}).to_string()))
 }
 
-fn write(s: &Shared, id: &str, headers: &HeaderMap, body: &str, replace: bool) -> Response {
+fn write(s: &Shared, id: &str, kind: &str, headers: &HeaderMap, body: &str, replace: bool) -> Response {
     if !accepted(s, headers) {
         return unauthorized();
+    }
+    if s.lists.lock().unwrap().legacy && kind == "items" {
+        return not_found();
     }
     let uris: Vec<String> = serde_json::from_str::<Value>(body)
         .ok()
@@ -141,21 +153,21 @@ fn write(s: &Shared, id: &str, headers: &HeaderMap, body: &str, replace: bool) -
 /// `POST /spotify/v1/playlists/{id}/items`.
 pub(crate) async fn append(
     State(s): State<Arc<Shared>>,
-    Path((id, _kind)): Path<(String, String)>,
+    Path((id, kind)): Path<(String, String)>,
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    record(&s, format!("POST /spotify/v1/playlists/{id}/items"));
-    write(&s, &id, &headers, &body, false)
+    record(&s, format!("POST /spotify/v1/playlists/{id}/{kind}"));
+    write(&s, &id, &kind, &headers, &body, false)
 }
 
 /// `PUT /spotify/v1/playlists/{id}/items`.
 pub(crate) async fn replace(
     State(s): State<Arc<Shared>>,
-    Path((id, _kind)): Path<(String, String)>,
+    Path((id, kind)): Path<(String, String)>,
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    record(&s, format!("PUT /spotify/v1/playlists/{id}/items"));
-    write(&s, &id, &headers, &body, true)
+    record(&s, format!("PUT /spotify/v1/playlists/{id}/{kind}"));
+    write(&s, &id, &kind, &headers, &body, true)
 }
