@@ -231,3 +231,61 @@ impl<'a> YoutubeUser<'a> {
         self.call(WRITE_UNITS, Method::DELETE, &url, None).await.map(|_| ())
     }
 }
+
+/// Units a `search.list` call costs.
+pub const SEARCH_UNITS: i64 = 100;
+
+/// YouTube's catalog search with a linked user's token, for pushes only (100 units a search):
+/// videos whose "Artist - Title" the matcher can score.
+pub struct YoutubeSearch<'a> {
+    state: &'a AppState,
+    user_id: &'a str,
+    /// Units spent so far.
+    pub spent: std::sync::atomic::AtomicI64,
+}
+
+impl<'a> YoutubeSearch<'a> {
+    /// A searcher spending `user_id`'s link and the day's units.
+    pub fn new(state: &'a AppState, user_id: &'a str) -> Self {
+        Self { state, user_id, spent: std::sync::atomic::AtomicI64::new(0) }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::platforms::TrackSearch for YoutubeSearch<'_> {
+    fn platform(&self) -> Platform {
+        Platform::Youtube
+    }
+
+    async fn search(
+        &self,
+        query: &crate::platforms::SearchQuery<'_>,
+    ) -> Result<Vec<crate::platforms::RemoteTrack>, PlatformError> {
+        let failed = |e: ApiError| PlatformError::upstream(Platform::Youtube, e.message);
+        spend(self.state, SEARCH_UNITS).await.map_err(failed)?;
+        self.spent.fetch_add(SEARCH_UNITS, std::sync::atomic::Ordering::Relaxed);
+        let token = tokens::access_token(self.state, self.user_id, Platform::Youtube, None).await.map_err(failed)?;
+        let q: String =
+            url::form_urlencoded::byte_serialize(format!("{} {}", query.artist, query.title).as_bytes()).collect();
+        let url = format!("{}/search?part=snippet&type=video&maxResults=5&q={q}", base(self.state));
+        let body = call_with(self.state, &token, Method::GET, &url, None)
+            .await
+            .map_err(failed)?
+            .map_err(|(status, body)| failed(refusal(status, &body)))?;
+        let v: Value =
+            serde_json::from_slice(&body).map_err(|e| PlatformError::upstream(Platform::Youtube, e.to_string()))?;
+        let hits = v.get("items").and_then(Value::as_array).into_iter().flatten().filter_map(|item| {
+            let id = item.pointer("/id/videoId").and_then(Value::as_str)?;
+            let title = item.pointer("/snippet/title").and_then(Value::as_str)?;
+            let channel = item.pointer("/snippet/channelTitle").and_then(Value::as_str);
+            let (artist, title) = youtube::split_video_title(title, channel)?;
+            Some(crate::platforms::RemoteTrack {
+                artist,
+                title,
+                url: Some(format!("https://www.youtube.com/watch?v={id}")),
+                ..Default::default()
+            })
+        });
+        Ok(hits.collect())
+    }
+}

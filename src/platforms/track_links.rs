@@ -127,7 +127,8 @@ fn best_hit(want: &Wanted, hits: &[super::RemoteTrack], accept: f64) -> Option<S
 pub async fn find(state: &AppState, playlist: &Playlist, budget: usize) -> Result<Found, ApiError> {
     let platforms: Vec<Platform> = state.platforms.searchers().iter().map(|s| s.platform()).collect();
     let wanted = wanted(playlist, &platforms);
-    let (answers, complete, searched) = answers(state, wanted.iter().map(|(_, w)| w), budget).await?;
+    let searchers = state.platforms.searchers();
+    let (answers, complete, searched) = answers(state, &searchers, wanted.iter().map(|(_, w)| w), budget).await?;
     let mut by_item: HashMap<usize, Vec<String>> = HashMap::new();
     for (at, w) in &wanted {
         if let Some(Some(url)) = answers.get(&w.key()) {
@@ -153,6 +154,7 @@ pub async fn pages_on(
     platform: Platform,
     playlist: &Playlist,
     budget: usize,
+    searcher: Option<&dyn TrackSearch>,
 ) -> Result<HashMap<String, Option<Option<String>>>, ApiError> {
     let mut pages = HashMap::new();
     let matched = |i: &&Arc<Item>| i.matching.as_ref().is_some_and(|m| m.status == MatchStatus::Matched);
@@ -165,8 +167,11 @@ pub async fn pages_on(
         .into_iter()
         .filter(|(at, _)| !pages.contains_key(&playlist.items[*at].item_id))
         .collect();
-    let can_search = state.platforms.searchers().iter().any(|s| s.platform() == platform);
-    let (answers, _, _) = answers(state, wanted.iter().map(|(_, w)| w), if can_search { budget } else { 0 }).await?;
+    let mut searchers = state.platforms.searchers();
+    searchers.extend(searcher);
+    let can_search = searchers.iter().any(|s| s.platform() == platform);
+    let budget = if can_search { budget } else { 0 };
+    let (answers, _, _) = answers(state, &searchers, wanted.iter().map(|(_, w)| w), budget).await?;
     for (at, w) in &wanted {
         let answer = answers.get(&w.key()).cloned().or((!can_search).then_some(None));
         pages.insert(playlist.items[*at].item_id.clone(), answer);
@@ -178,10 +183,10 @@ pub async fn pages_on(
 /// turn). Also says whether every one was answered, and how many searches were made.
 async fn answers<'w>(
     state: &AppState,
+    searchers: &[&dyn TrackSearch],
     wanted: impl Iterator<Item = &'w Wanted>,
     budget: usize,
 ) -> Result<(HashMap<String, Option<String>>, bool, usize), ApiError> {
-    let searchers = state.platforms.searchers();
     let wanted: Vec<&Wanted> = wanted.collect();
     let keys: Vec<String> = wanted.iter().map(|w| w.key()).collect::<HashSet<_>>().into_iter().collect();
     let mut answers: HashMap<String, Option<String>> = HashMap::new();

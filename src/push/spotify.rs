@@ -41,7 +41,7 @@ fn uri_of(link: &str) -> Option<String> {
 
 /// The playlist as URIs in order, with the items that have none and why.
 async fn wanted(state: &AppState, playlist: &Playlist) -> Result<(Vec<Pushed>, Vec<NotPushed>), ApiError> {
-    let pages = pages_on(state, Platform::Spotify, playlist, SEARCHES_PER_PUSH).await?;
+    let pages = pages_on(state, Platform::Spotify, playlist, SEARCHES_PER_PUSH, None).await?;
     let (mut pushed, mut missing) = (Vec::new(), Vec::new());
     for item in &playlist.items {
         let not = |reason: &str| NotPushed {

@@ -1,8 +1,9 @@
-//! A push to YouTube: matched items with a YouTube link become videos (YouTube is not searched:
-//! `search.list` has a bucket of 100 calls a day). Every insert and delete costs 50 quota units,
-//! so the push states its cost first and does what today's budget allows; pushing again later
-//! continues where it stopped (a push never adds what is already there). A mirror removes what
-//! should not be there and appends what is missing; it does not reorder (50 units a move).
+//! A push to YouTube: matched items become videos, by their YouTube link, else by a search (100
+//! quota units each, at most 20 a push, cached like the other platforms' answers). Every insert
+//! and delete costs 50 units, so the push states its cost and does what today's budget allows;
+//! pushing again later continues where it stopped (a push never adds what is already there). A
+//! mirror removes what should not be there and appends what is missing; it does not reorder (50
+//! units a move).
 
 use chrono::Utc;
 
@@ -15,11 +16,11 @@ use crate::{
     app::AppState,
     connections::{
         tokens::access_token,
-        youtube_api::{units_left, YoutubeUser, WRITE_UNITS},
+        youtube_api::{units_left, YoutubeSearch, YoutubeUser, SEARCH_UNITS, WRITE_UNITS},
     },
     error::ApiError,
     matching::model::MatchStatus,
-    platforms::{item_links::ItemLinks, Platform},
+    platforms::{track_links::pages_on, Platform},
     playlists::model::Playlist,
 };
 
@@ -33,7 +34,20 @@ fn video_of(link: &str) -> Option<String> {
     (id.len() == 11 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')).then_some(id)
 }
 
-fn wanted(playlist: &Playlist) -> (Vec<Pushed>, Vec<NotPushed>) {
+/// Searches one push may make: each costs 100 units, and the video found 50 more to insert.
+const MAX_SEARCHES: i64 = 20;
+
+/// The playlist as videos in order (the item's YouTube link, else a search within `left` units),
+/// with the items that have none and why.
+async fn wanted(
+    state: &AppState,
+    user_id: &str,
+    playlist: &Playlist,
+    left: i64,
+) -> Result<(Vec<Pushed>, Vec<NotPushed>, i64), ApiError> {
+    let budget = ((left - WRITE_UNITS) / (SEARCH_UNITS + WRITE_UNITS)).clamp(0, MAX_SEARCHES) as usize;
+    let search = YoutubeSearch::new(state, user_id);
+    let pages = pages_on(state, Platform::Youtube, playlist, budget, Some(&search)).await?;
     let (mut pushed, mut missing) = (Vec::new(), Vec::new());
     for item in &playlist.items {
         let not = |reason: &str| NotPushed {
@@ -46,15 +60,19 @@ fn wanted(playlist: &Playlist) -> (Vec<Pushed>, Vec<NotPushed>) {
             missing.push(not("not matched yet: decide it in the review queue, then push again"));
             continue;
         }
-        match ItemLinks::of(item).get(Platform::Youtube).and_then(video_of) {
-            Some(video) => pushed.push(Pushed { item_id: item.item_id.clone(), uri: video }),
-            None => missing.push(not(
-                "no YouTube video is known for it: sharify does not search YouTube (100 searches a day for the whole \
-                 server); add the video's link to the item, or import the track from YouTube",
+        match pages.get(&item.item_id) {
+            Some(Some(Some(link))) => match video_of(link) {
+                Some(video) => pushed.push(Pushed { item_id: item.item_id.clone(), uri: video }),
+                None => missing.push(not("its YouTube link is not a video link")),
+            },
+            Some(Some(None)) => missing.push(not("YouTube's search found no video the matcher is sure of")),
+            _ => missing.push(not(
+                "not searched on YouTube yet (a search costs 100 of the day's quota units): push again tomorrow to \
+                 continue, or add the video's link to the item",
             )),
         }
     }
-    (pushed, missing)
+    Ok((pushed, missing, search.spent.load(std::sync::atomic::Ordering::Relaxed)))
 }
 
 fn valid_target(target: &str) -> Result<Option<String>, ApiError> {
@@ -79,7 +97,7 @@ pub async fn push(
     access_token(state, user_id, Platform::Youtube, None).await?; // linked, before any work
     let remembered = copy_of(state, &playlist.meta.id, user_id, Platform::Youtube).await?;
     let mut target = asked.clone().or_else(|| remembered.as_ref().and_then(|c| c.copy.id.clone()));
-    let (wanted, mut not_found) = wanted(playlist);
+    let (wanted, mut not_found, search_units) = wanted(state, user_id, playlist, units_left(state).await?).await?;
     let mut session = YoutubeUser::new(state, user_id);
     let current: Vec<(String, String)> = match &target {
         Some(id) => match session.items(id).await {
@@ -148,7 +166,7 @@ pub async fn push(
                 .into(),
         });
     }
-    let cost = fixed + WRITE_UNITS * added.len() as i64;
+    let cost = search_units + fixed + WRITE_UNITS * added.len() as i64;
     let created = target.is_none();
     let mut remaining = current.clone();
     if !request.dry_run {

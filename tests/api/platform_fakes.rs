@@ -84,6 +84,7 @@ impl FakePlatforms {
             )
             .route("/youtube/v3/playlists", post(youtube_account_fake::create))
             .route("/youtube/v3/channels", get(youtube_account_fake::channels))
+            .route("/youtube/v3/search", get(youtube_account_fake::search))
             .route("/google/token", post(youtube_account_fake::token))
             .route("/google/revoke", post(youtube_account_fake::revoke))
             .route("/spotify/v1/playlists/{id}", get(spotify_playlist))

@@ -215,3 +215,25 @@ pub(crate) async fn write_item(
     }
     json_body(StatusCode::OK, json!({"kind": "youtube#playlistItem", "id": format!("item{writes:08}")}).to_string())
 }
+
+/// `GET /youtube/v3/search?type=video&q=`: Rick Astley's video, or nothing.
+pub(crate) async fn search(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    record(&s, "/youtube/v3/search".into());
+    if bearer_ok(&s, &headers) != Some(true) {
+        return unauthorized();
+    }
+    let asked = q.get("q").map(|q| q.to_lowercase()).unwrap_or_default();
+    let items = if asked.contains("astley") {
+        json!([{"kind": "youtube#searchResult", "id": {"kind": "youtube#video", "videoId": "dQw4w9WgXcQ"},
+                "snippet": {"title": "Rick Astley - Never Gonna Give You Up (Official Music Video)", "channelTitle": "Rick Astley"}},
+               {"kind": "youtube#searchResult", "id": {"kind": "youtube#video", "videoId": "coverCover1"},
+                "snippet": {"title": "Never Gonna Give You Up (Piano Cover)", "channelTitle": "Keys Forever"}}])
+    } else {
+        json!([])
+    };
+    json_body(StatusCode::OK, json!({"kind": "youtube#searchListResponse", "items": items}).to_string())
+}

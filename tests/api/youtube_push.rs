@@ -78,7 +78,7 @@ async fn pushed(app: &TestApp, user: &TestUser, id: &str, body: Value) -> Value 
 
 async fn push_to_youtube_states_its_cost_and_keeps_the_budget(backend: Backend) {
     let (fake, lastfm) = (FakePlatforms::start().await, FakeLastfm::start().await);
-    let app = TestApp::spawn_with(backend, |c| configure(c, &fake, &lastfm, 360)).await;
+    let app = TestApp::spawn_with(backend, |c| configure(c, &fake, &lastfm, 460)).await;
     let alice = app.user("alice").await;
     let id = playlist_with_videos(&app, &alice, 3, "abc").await;
     let body = json!({"platform": "youtube"});
@@ -86,13 +86,14 @@ async fn push_to_youtube_states_its_cost_and_keeps_the_budget(backend: Backend) 
     let linked = link(&app, &fake, &alice).await; // 1 unit: the channel
     assert_eq!(linked["display_name"], "Fake Channel");
 
+    // The dry run searches the track without a video (100 units), so the real push need not.
     let dry = pushed(&app, &alice, &id, json!({"platform": "youtube", "dry_run": true})).await;
-    assert_eq!((dry["cost_units"].as_i64(), dry["units_left"].as_i64()), (Some(200), Some(359)), "{dry}");
+    assert_eq!((dry["cost_units"].as_i64(), dry["units_left"].as_i64()), (Some(300), Some(359)), "{dry}");
     assert_eq!(fake.channel_writes(), 0, "a dry run writes nothing");
     let report = pushed(&app, &alice, &id, body.clone()).await;
     assert_eq!((report["created"].as_bool(), report["cost_units"].as_i64()), (Some(true), Some(200)));
     assert_eq!(report["units_left"], 159);
-    assert!(report["not_found"][0]["reason"].as_str().unwrap().contains("does not search YouTube"), "{report}");
+    assert!(report["not_found"][0]["reason"].as_str().unwrap().contains("found no video"), "{report}");
     let copy = report["target"]["id"].as_str().unwrap().to_owned();
     assert_eq!(fake.channel_videos(&copy), (0..3).map(|k| video("abc", k)).collect::<Vec<_>>());
     let again = pushed(&app, &alice, &id, body.clone()).await;
@@ -107,7 +108,7 @@ async fn push_to_youtube_states_its_cost_and_keeps_the_budget(backend: Backend) 
         .as_array()
         .unwrap()
         .iter()
-        .filter(|n| n["reason"].as_str().unwrap().contains("quota"))
+        .filter(|n| n["reason"].as_str().unwrap().contains("over today's YouTube quota"))
         .count();
     assert_eq!(waits, 1);
     // 7 units left: the rest does not fit today, and the answer says when to come back.
@@ -137,7 +138,27 @@ async fn a_youtube_mirror_removes_what_should_not_be_there(backend: Backend) {
     assert_eq!(fake.channel_videos(&copy), vec![video("mir", 1), video("mir", 2)]);
 }
 
+async fn a_track_without_a_video_is_searched_once(backend: Backend) {
+    let (fake, lastfm) = (FakePlatforms::start().await, FakeLastfm::start().await);
+    let app = TestApp::spawn_with(backend, |c| configure(c, &fake, &lastfm, 10_000)).await;
+    let alice = app.user("alice").await;
+    link(&app, &fake, &alice).await;
+    let tracks = [("Rick Astley", "Never Gonna Give You Up"), ("Nobody Known", "Nothing Here")];
+    let id = app.playlist(&alice, json!({"name": "Searched"})).await;
+    app.add(&alice, &id, &tracks).await;
+    let report = pushed(&app, &alice, &id, json!({"platform": "youtube"})).await;
+    assert_eq!(report["added"][0]["uri"], "dQw4w9WgXcQ", "the official video, not the cover: {report}");
+    assert_eq!(report["cost_units"], 300, "two searches, a new playlist and one insert: {report}");
+    assert!(report["not_found"][0]["reason"].as_str().unwrap().contains("found no video"), "{report}");
+    let other = app.playlist(&alice, json!({"name": "Again"})).await;
+    app.add(&alice, &other, &tracks).await;
+    let again = pushed(&app, &alice, &other, json!({"platform": "youtube"})).await;
+    assert_eq!(again["cost_units"], 100, "answers cached: a new playlist and one insert only");
+    assert_eq!(fake.calls("/youtube/v3/search"), 2);
+}
+
 crate::on_both_backends!(
     push_to_youtube_states_its_cost_and_keeps_the_budget,
     a_youtube_mirror_removes_what_should_not_be_there,
+    a_track_without_a_video_is_searched_once,
 );
