@@ -105,3 +105,11 @@ fn keep_live(
     state.live.set_size(&after, after_bytes);
     state.live.put(after);
 }
+
+/// Sets the owner's platform copies shown on the playlist (not a user change: the version stays).
+pub async fn save_copies(state: &AppState, id: &str, copies: &[super::model::CopyLink]) -> Result<(), ApiError> {
+    let _guard = state.write_locks.lock(id).await;
+    let result = state.store.set_copies(id, copies).await;
+    state.live.forget(id);
+    result.map(|_| ()).map_err(Into::into)
+}

@@ -72,6 +72,9 @@ pub struct PlaylistSummaryDto {
     /// The platform playlist it was imported from, when imported by link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
+    /// The owner's copies on platforms (kept up by the owner's pushes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<super::model::CopyLink>,
 }
 
 /// A whole playlist.
@@ -196,6 +199,7 @@ impl From<&PlaylistMeta> for PlaylistSummaryDto {
             item_count: m.item_count,
             forked_from: m.forked_from.clone(),
             source_url: m.source_url.clone(),
+            copies: m.copies.clone(),
         }
     }
 }

@@ -177,6 +177,18 @@ pub struct PlaylistMeta {
     /// The platform playlist it was imported from, by link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
+    /// Its owner's copies on platforms (from pushes), one a platform.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<CopyLink>,
+}
+
+/// A copy of a playlist on a platform, made by its owner's push.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CopyLink {
+    /// The platform.
+    pub platform: crate::platforms::Platform,
+    /// The copy's page there.
+    pub url: String,
 }
 
 /// Spacing of item positions when items are appended or renumbered.
@@ -271,6 +283,7 @@ impl Playlist {
                 search_text: String::new(),
                 forked_from: None,
                 source_url: None,
+                copies: Vec::new(),
             },
             items: Vec::new(),
         };

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use super::{
     edit::ItemOp,
     history::HistoryEntry,
-    model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
+    model::{CopyLink, Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
 };
 use crate::store_error::StoreResult;
 
@@ -61,6 +61,9 @@ pub trait PlaylistStore: Send + Sync {
     /// enrichment generation when anything changed, never the version, and records no history.
     /// Returns the revision after and how many items changed.
     async fn add_item_links(&self, id: &str, updates: &[LinkUpdate]) -> StoreResult<(Revision, usize)>;
+    /// Sets the owner's platform copies shown on the playlist. Like enrichment results: bumps
+    /// the enrichment generation, never the version, no history. Returns the revision after.
+    async fn set_copies(&self, id: &str, copies: &[CopyLink]) -> StoreResult<Revision>;
     /// Deletes the playlist, its items and its history if its stored version is still
     /// `expected_version` (when given).
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()>;

@@ -181,3 +181,22 @@ pub async fn copies(state: &AppState, playlist_id: &str, user_id: &str) -> Resul
     let found = state.store.records(KIND, &keys).await?;
     Ok(found.into_iter().filter_map(|(_, v)| serde_json::from_str::<StoredCopy>(&v).ok()).map(|s| s.copy).collect())
 }
+
+/// Shows the owner's copy on the playlist itself (and so on its share page); others' copies are
+/// theirs alone (`GET /v1/playlists/{id}/copies`).
+pub async fn show_on_playlist(
+    state: &AppState,
+    playlist: &crate::playlists::model::Playlist,
+    user_id: &str,
+    copy: &PlatformCopy,
+) -> Result<(), ApiError> {
+    let Some(url) = copy.url.clone().filter(|_| user_id == playlist.meta.owner_id) else { return Ok(()) };
+    let mut copies: Vec<crate::playlists::model::CopyLink> =
+        playlist.meta.copies.iter().filter(|c| c.platform != copy.platform).cloned().collect();
+    copies.push(crate::playlists::model::CopyLink { platform: copy.platform, url });
+    copies.sort_by_key(|c| crate::connections::platform_name(c.platform));
+    if copies == playlist.meta.copies {
+        return Ok(());
+    }
+    crate::playlists::background::save_copies(state, &playlist.meta.id, &copies).await
+}

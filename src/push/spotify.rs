@@ -173,6 +173,7 @@ pub async fn push(
         copy.pushed_at = Some(Utc::now());
         remember(state, &playlist.meta.id, user_id, &StoredCopy { copy: copy.clone(), pushed_uris: final_uris })
             .await?;
+        super::show_on_playlist(state, playlist, user_id, &copy).await?;
     }
     Ok(PushReport {
         mode: request.mode,

@@ -196,6 +196,7 @@ pub async fn push(
     };
     if !request.dry_run {
         remember(state, &playlist.meta.id, user_id, &StoredCopy { copy: copy.clone(), pushed_uris: after }).await?;
+        super::show_on_playlist(state, playlist, user_id, &copy).await?;
     }
     Ok(PushReport {
         mode: request.mode,

@@ -87,7 +87,7 @@ pub struct SharePage {
     /// does not reveal the playlist's id).
     pub other_formats: Vec<OpenLink>,
     /// The whole playlist on the platform it was imported from.
-    pub source: Option<OpenLink>,
+    pub open_on: Vec<OpenLink>,
 }
 
 /// The page for links that do not work.
@@ -163,11 +163,30 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
         rows,
         jspf_url,
         other_formats,
-        source: playlist.meta.source_url.as_deref().and_then(|url| {
-            let platform = crate::platforms::links::parse(url).ok()?.platform;
-            url.starts_with("https://").then(|| OpenLink { label: platform.label(), href: url.to_owned() })
-        }),
+        open_on: open_on(playlist),
     }
+}
+
+/// Where the whole playlist can be opened: the platform playlist it was imported from, and its
+/// owner's copies.
+fn open_on(playlist: &Playlist) -> Vec<OpenLink> {
+    let source = playlist.meta.source_url.as_deref().and_then(|url| {
+        let platform = crate::platforms::links::parse(url).ok()?.platform;
+        url.starts_with("https://").then(|| OpenLink { label: platform.label(), href: url.to_owned() })
+    });
+    let copies = playlist
+        .meta
+        .copies
+        .iter()
+        .filter(|c| c.url.starts_with("https://"))
+        .map(|c| OpenLink { label: c.platform.label(), href: c.url.clone() });
+    let mut links: Vec<OpenLink> = Vec::new();
+    for link in source.into_iter().chain(copies) {
+        if !links.iter().any(|l| l.label == link.label) {
+            links.push(link);
+        }
+    }
+    links
 }
 
 /// A 200 (or 304) answer of a rendered page: its strong `ETag` is a hash of the bytes, so a

@@ -15,7 +15,7 @@ use crate::{
     metrics::Metrics,
     playlists::{
         history::{HistoryEntry, HistoryStore},
-        model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
+        model::{CopyLink, Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
         store::{Commit, LinkUpdate, PlaylistStore},
     },
     quotas::store::{CounterAdd, CounterStore},
@@ -106,6 +106,10 @@ impl PlaylistStore for InstrumentedStore {
 
     async fn add_item_links(&self, id: &str, updates: &[LinkUpdate]) -> StoreResult<(Revision, usize)> {
         timed!(self.add_item_links(id, updates))
+    }
+
+    async fn set_copies(&self, id: &str, copies: &[CopyLink]) -> StoreResult<Revision> {
+        timed!(self.set_copies(id, copies))
     }
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
         timed!(self.delete_playlist(id, expected_version))

@@ -60,12 +60,27 @@ async fn push_new_then_add_then_mirror_in_order(backend: Backend) {
     link(&app, &fake, &alice).await;
     let id = imported(&app, &alice).await;
 
+    let before = app.get_playlist(&alice, &id).await;
     let report = pushed(&app, &alice, &id, json!({"platform": "spotify"})).await;
     assert_eq!(report["created"], true);
     assert_eq!(report["added"].as_array().unwrap().len(), 250);
     assert_eq!(report["not_found"][0]["reason"], "Spotify's catalog has no sure match for it", "{report}");
     let copy = report["target"]["id"].as_str().unwrap().to_owned();
     assert_eq!(fake.item_writes(), 3, "250 tracks in 3 add calls of at most 100");
+    // The owner's copy shows on the playlist and its share page, without a new version.
+    let shown = app.get_playlist(&alice, &id).await;
+    let url = format!("https://open.spotify.com/playlist/{copy}");
+    assert_eq!(shown["copies"], json!([{"platform": "spotify", "url": url}]));
+    assert_eq!(shown["version"], before["version"], "a push is not a change of the playlist");
+    let r = app
+        .as_user(&alice, Method::PATCH, &format!("/v1/playlists/{id}"))
+        .json(&json!({"visibility": "public"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let page = app.request(Method::GET, &format!("/p/{id}")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("href=\"{url}\"")) && page.contains("Open the whole playlist on Spotify"), "{page}");
     assert_eq!(fake.list_uris(&copy), uris(0..250), "in playlist order");
 
     // Again: the remembered copy already has everything.

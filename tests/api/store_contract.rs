@@ -54,6 +54,7 @@ pub fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
             search_text: String::new(),
             forked_from: None,
             source_url: None,
+            copies: vec![],
         },
         items: vec![],
     }

@@ -1,4 +1,5 @@
-//! Platform links found in the background, added to items in place: in one transaction, each
+//! Platform links found in the background, added to items in place, and the owner's platform
+//! copies set on the playlist: in one transaction, each
 //! item whose track is still the one searched for gets the links it lacks; the enrichment
 //! generation moves (so cached copies and ETags change), the version does not.
 
@@ -7,7 +8,10 @@ use serde_json::Value;
 
 use super::{json_err, playlist_rows::revision, sql_err, EmbeddedStore};
 use crate::{
-    playlists::{model::Revision, store::LinkUpdate},
+    playlists::{
+        model::{CopyLink, Revision},
+        store::LinkUpdate,
+    },
     storage::{StoreError, StoreResult},
 };
 
@@ -69,6 +73,33 @@ impl EmbeddedStore {
             tx.commit().map_err(sql_err)?;
             versions.wrote(&id, Some(now));
             Ok((now, changed))
+        })
+        .await
+    }
+
+    /// See [`crate::playlists::store::PlaylistStore::set_copies`].
+    pub(super) async fn put_copies(&self, id: &str, copies: &[CopyLink]) -> StoreResult<Revision> {
+        let id = id.to_owned();
+        let copies = serde_json::to_string(copies).map_err(json_err)?;
+        let versions = self.versions.clone();
+        versions.writing();
+        self.with_conn(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            let changed = tx
+                .execute(
+                    "UPDATE playlists SET enrichment_gen = enrichment_gen + 1,
+                     meta = json_set(meta, '$.copies', json(?2), '$.enrichment_gen', enrichment_gen + 1) WHERE id = ?1",
+                    params![id, copies],
+                )
+                .map_err(sql_err)?;
+            if changed != 1 {
+                versions.forget(&id);
+                return Err(StoreError::NotFound);
+            }
+            let now = revision(&tx, &id)?.ok_or(StoreError::NotFound)?;
+            tx.commit().map_err(sql_err)?;
+            versions.wrote(&id, Some(now));
+            Ok(now)
         })
         .await
     }

@@ -18,7 +18,7 @@ use super::{
 use crate::{
     playlists::{
         history::HistoryEntry,
-        model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
+        model::{CopyLink, Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
         store::{Commit, LinkUpdate, PlaylistStore},
     },
     storage::{StoreError, StoreResult},
@@ -196,6 +196,10 @@ impl PlaylistStore for EmbeddedStore {
 
     async fn add_item_links(&self, id: &str, updates: &[LinkUpdate]) -> StoreResult<(Revision, usize)> {
         self.add_links(id, updates).await
+    }
+
+    async fn set_copies(&self, id: &str, copies: &[CopyLink]) -> StoreResult<Revision> {
+        self.put_copies(id, copies).await
     }
 
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {

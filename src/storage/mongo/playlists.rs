@@ -15,7 +15,7 @@ use super::{
 use crate::{
     playlists::{
         history::{keep_from, HistoryEntry},
-        model::{Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
+        model::{CopyLink, Item, ListCursor, ListScope, Playlist, PlaylistMeta, Revision},
         store::{Commit, LinkUpdate, PlaylistStore},
     },
     storage::{StoreError, StoreResult},
@@ -229,6 +229,16 @@ impl PlaylistStore for MongoStore {
         }
         let now = self.revision(id).await?.ok_or(StoreError::NotFound)?;
         Ok((now, changed))
+    }
+
+    async fn set_copies(&self, id: &str, copies: &[CopyLink]) -> StoreResult<Revision> {
+        let update =
+            doc! {"$set": {"copies": bson::to_bson(copies).map_err(bson_err)?}, "$inc": {"enrichment_gen": 1_i64}};
+        let r = self.playlists().update_one(doc! {"_id": id}, update).await.map_err(mongo_err)?;
+        if r.matched_count != 1 {
+            return Err(StoreError::NotFound);
+        }
+        self.revision(id).await?.ok_or(StoreError::NotFound)
     }
 
     async fn delete_playlist(&self, id: &str, expected_version: Option<u64>) -> StoreResult<()> {
