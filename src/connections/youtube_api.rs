@@ -4,7 +4,6 @@
 //! user's token is refreshed once and retried when Google refuses it.
 
 use reqwest::Method;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{load, tokens};
@@ -24,23 +23,6 @@ pub struct Channel {
     pub id: String,
     /// Its title.
     pub title: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize)]
-struct ErrorDetail {
-    #[serde(default)]
-    errors: Vec<Reason>,
-}
-
-#[derive(Deserialize)]
-struct Reason {
-    #[serde(default)]
-    reason: String,
 }
 
 fn base(state: &AppState) -> String {
@@ -69,10 +51,7 @@ pub async fn units_left(state: &AppState) -> Result<i64, ApiError> {
 
 /// The answer to a refusal from the YouTube Data API.
 fn refusal(status: u16, body: &[u8]) -> ApiError {
-    let reason = serde_json::from_slice::<ErrorBody>(body)
-        .ok()
-        .and_then(|b| b.error.errors.into_iter().next().map(|r| r.reason))
-        .unwrap_or_default();
+    let reason = youtube::error_reason(body);
     match (status, reason.as_str()) {
         (403, "quotaExceeded" | "dailyLimitExceeded") => ApiError::too_many_requests(
             youtube::secs_to_reset(),

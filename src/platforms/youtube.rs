@@ -55,6 +55,14 @@ struct Resource {
     video_id: Option<String>,
 }
 
+/// The `reason` of a Google API error body (`{"error": {"errors": [{"reason"}]}}`), if any.
+pub fn error_reason(body: &[u8]) -> String {
+    serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .and_then(|b| b.error.errors.into_iter().next().map(|r| r.reason))
+        .unwrap_or_default()
+}
+
 #[derive(Deserialize)]
 struct ErrorBody {
     error: GoogleError,
@@ -205,10 +213,7 @@ impl Youtube {
             return serde_json::from_slice(&answer.body)
                 .map_err(|e| PlatformError::upstream(Platform::Youtube, format!("unreadable page: {e}")));
         }
-        let reason = serde_json::from_slice::<ErrorBody>(&answer.body)
-            .ok()
-            .and_then(|b| b.error.errors.into_iter().next().map(|r| r.reason))
-            .unwrap_or_default();
+        let reason = error_reason(&answer.body);
         Err(match (answer.status.as_u16(), reason.as_str()) {
             (403, "quotaExceeded" | "dailyLimitExceeded") => {
                 let (_, reset) = pacific_day(Utc::now());

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::Pushed;
+use super::{NotPushed, Pushed};
+use crate::{matching::model::MatchStatus, playlists::model::Playlist};
 
 /// Splits `wanted` into those `present` lacks and those already there (counting duplicates).
 pub fn missing_from(wanted: &[Pushed], present: &[String]) -> (Vec<Pushed>, Vec<String>) {
@@ -41,4 +42,47 @@ pub fn difference(after: &[String], before: &[String]) -> Vec<String> {
         })
         .cloned()
         .collect()
+}
+
+/// Why items were not pushed, in a platform's words.
+pub struct Reasons {
+    /// The link known is not one a track can be pushed by.
+    pub bad_link: &'static str,
+    /// The platform's search has no sure hit.
+    pub no_hit: &'static str,
+    /// Not searched yet (over the push's budget).
+    pub not_searched: &'static str,
+}
+
+/// The playlist as platform references in order (`pages`: each item's page there, as
+/// [`crate::platforms::track_links::pages_on`] gives them; `reference` turns a page into what the
+/// platform takes), with the items that have none and why.
+pub fn classify(
+    playlist: &Playlist,
+    pages: &HashMap<String, Option<Option<String>>>,
+    reference: fn(&str) -> Option<String>,
+    reasons: &Reasons,
+) -> (Vec<Pushed>, Vec<NotPushed>) {
+    let (mut pushed, mut missing) = (Vec::new(), Vec::new());
+    for item in &playlist.items {
+        let not = |reason: &str| NotPushed {
+            item_id: item.item_id.clone(),
+            artist: item.artist.clone(),
+            title: item.title.clone(),
+            reason: reason.to_owned(),
+        };
+        if item.matching.as_ref().is_some_and(|m| m.status != MatchStatus::Matched) {
+            missing.push(not("not matched yet: decide it in the review queue, then push again"));
+            continue;
+        }
+        match pages.get(&item.item_id) {
+            Some(Some(Some(link))) => match reference(link) {
+                Some(uri) => pushed.push(Pushed { item_id: item.item_id.clone(), uri }),
+                None => missing.push(not(reasons.bad_link)),
+            },
+            Some(Some(None)) => missing.push(not(reasons.no_hit)),
+            _ => missing.push(not(reasons.not_searched)),
+        }
+    }
+    (pushed, missing)
 }

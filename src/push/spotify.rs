@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use super::{
     copy_of,
-    plan::{difference, missing_from},
+    plan::{classify, difference, missing_from, Reasons},
     remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
 };
 use crate::{
@@ -16,7 +16,6 @@ use crate::{
         tokens::spotify_token,
     },
     error::ApiError,
-    matching::model::MatchStatus,
     platforms::{track_links::pages_on, Platform},
     playlists::model::Playlist,
 };
@@ -42,28 +41,12 @@ fn uri_of(link: &str) -> Option<String> {
 /// The playlist as URIs in order, with the items that have none and why.
 async fn wanted(state: &AppState, playlist: &Playlist) -> Result<(Vec<Pushed>, Vec<NotPushed>), ApiError> {
     let pages = pages_on(state, Platform::Spotify, playlist, SEARCHES_PER_PUSH, None).await?;
-    let (mut pushed, mut missing) = (Vec::new(), Vec::new());
-    for item in &playlist.items {
-        let not = |reason: &str| NotPushed {
-            item_id: item.item_id.clone(),
-            artist: item.artist.clone(),
-            title: item.title.clone(),
-            reason: reason.to_owned(),
-        };
-        if item.matching.as_ref().is_some_and(|m| m.status != MatchStatus::Matched) {
-            missing.push(not("not matched yet: decide it in the review queue, then push again"));
-            continue;
-        }
-        match pages.get(&item.item_id) {
-            Some(Some(Some(link))) => match uri_of(link) {
-                Some(uri) => pushed.push(Pushed { item_id: item.item_id.clone(), uri }),
-                None => missing.push(not("its Spotify link is not a track link")),
-            },
-            Some(Some(None)) => missing.push(not("Spotify's catalog has no sure match for it")),
-            _ => missing.push(not("not searched on Spotify yet (a push searches at most 300): push again later")),
-        }
-    }
-    Ok((pushed, missing))
+    let reasons = Reasons {
+        bad_link: "its Spotify link is not a track link",
+        no_hit: "Spotify's catalog has no sure match for it",
+        not_searched: "not searched on Spotify yet (a push searches at most 300): push again later",
+    };
+    Ok(classify(playlist, &pages, uri_of, &reasons))
 }
 
 fn valid_target(target: &str) -> Result<Option<String>, ApiError> {

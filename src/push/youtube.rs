@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use super::{
     copy_of,
-    plan::{difference, missing_from},
+    plan::{classify, difference, missing_from, Reasons},
     remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
 };
 use crate::{
@@ -19,7 +19,6 @@ use crate::{
         youtube_api::{units_left, YoutubeSearch, YoutubeUser, SEARCH_UNITS, WRITE_UNITS},
     },
     error::ApiError,
-    matching::model::MatchStatus,
     platforms::{track_links::pages_on, Platform},
     playlists::model::Playlist,
 };
@@ -48,30 +47,13 @@ async fn wanted(
     let budget = ((left - WRITE_UNITS) / (SEARCH_UNITS + WRITE_UNITS)).clamp(0, MAX_SEARCHES) as usize;
     let search = YoutubeSearch::new(state, user_id);
     let pages = pages_on(state, Platform::Youtube, playlist, budget, Some(&search)).await?;
-    let (mut pushed, mut missing) = (Vec::new(), Vec::new());
-    for item in &playlist.items {
-        let not = |reason: &str| NotPushed {
-            item_id: item.item_id.clone(),
-            artist: item.artist.clone(),
-            title: item.title.clone(),
-            reason: reason.to_owned(),
-        };
-        if item.matching.as_ref().is_some_and(|m| m.status != MatchStatus::Matched) {
-            missing.push(not("not matched yet: decide it in the review queue, then push again"));
-            continue;
-        }
-        match pages.get(&item.item_id) {
-            Some(Some(Some(link))) => match video_of(link) {
-                Some(video) => pushed.push(Pushed { item_id: item.item_id.clone(), uri: video }),
-                None => missing.push(not("its YouTube link is not a video link")),
-            },
-            Some(Some(None)) => missing.push(not("YouTube's search found no video the matcher is sure of")),
-            _ => missing.push(not(
-                "not searched on YouTube yet (a search costs 100 of the day's quota units): push again tomorrow to \
-                 continue, or add the video's link to the item",
-            )),
-        }
-    }
+    let reasons = Reasons {
+        bad_link: "its YouTube link is not a video link",
+        no_hit: "YouTube's search found no video the matcher is sure of",
+        not_searched: "not searched on YouTube yet (a search costs 100 of the day's quota units): push again tomorrow \
+                       to continue, or add the video's link to the item",
+    };
+    let (pushed, missing) = classify(playlist, &pages, video_of, &reasons);
     Ok((pushed, missing, search.spent.load(std::sync::atomic::Ordering::Relaxed)))
 }
 
