@@ -89,7 +89,9 @@ async fn link_spotify(
     responses((status = 200, description = "The linked account", body = ConnectionDto),
         (status = 400, description = "Unknown, expired or used state; declined; bad code", body = ErrorEnvelope),
         (status = 403, description = "The state belongs to another user", body = ErrorEnvelope),
-        (status = 422, description = "The platform refuses this account (allow-list, Premium)", body = ErrorEnvelope)))]
+        (status = 422, description = "The platform refuses this account (allow-list, Premium)", body = ErrorEnvelope),
+        (status = 502, description = "The platform failed; nothing was linked", body = ErrorEnvelope),
+        (status = 503, description = "Linking is not configured here", body = ErrorEnvelope)))]
 async fn spotify_callback(
     State(state): State<AppState>,
     caller: MaybeAuthUser,

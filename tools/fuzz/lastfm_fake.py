@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A Last.fm-shaped server for the fuzz run: answers every `track.getInfo` and `track.search` with
 the recorded bodies in tests/data/lastfm, so the service's Last.fm routes answer as they do in
-production instead of 503 (no API key). Prints its base URL, then serves until killed.
+production instead of 503 (no API key). It also stands in for the OAuth token endpoints of
+Spotify and Google: every POST is refused with `invalid_grant`, as a code the fuzzer invented
+would be. Prints its base URL, then serves until killed.
 
 usage: tools/fuzz/lastfm_fake.py
 """
@@ -26,6 +28,14 @@ class Handler(BaseHTTPRequestHandler):
         method = parse_qs(urlparse(self.path).query).get("method", [""])[0]
         body = BODIES.get(method, UNKNOWN)
         head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        self.wfile.write(head.encode() + body)
+        self.wfile.flush()
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        body = json.dumps({"error": "invalid_grant", "error_description": "Invalid authorization code"}).encode()
+        head = f"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         self.wfile.write(head.encode() + body)
         self.wfile.flush()
 

@@ -45,6 +45,7 @@ run_on() {
     SHARIFY_SPOTIFY__CLIENT_ID=fuzz-client SHARIFY_SPOTIFY__REDIRECT_URI=http://127.0.0.1:9/v1/connections/spotify/callback
     SHARIFY_YOUTUBE__CLIENT_ID=fuzz-client SHARIFY_YOUTUBE__CLIENT_SECRET=fuzz-secret
     SHARIFY_YOUTUBE__REDIRECT_URI=http://127.0.0.1:9/v1/connections/youtube/callback
+    SHARIFY_YOUTUBE__TOKEN_URL="${lastfm_url%/2.0/}/token" SHARIFY_SPOTIFY__ACCOUNTS_URL="${lastfm_url%/2.0/}"
   )
   if [ "$store" = mongo ]; then
     env+=(SHARIFY_MONGO__URI="$mongo" SHARIFY_MONGO__DATABASE="fuzz_$port")
