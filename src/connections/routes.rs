@@ -1,7 +1,13 @@
 //! `/v1/connections`: list, link (Spotify by OAuth, Last.fm by username) and unlink accounts,
 //! and list the linked Spotify account's playlists.
 
-use axum::{extract::State, http::StatusCode, Json};
+use askama::Template;
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -86,7 +92,8 @@ async fn link_spotify(
 /// linked. A bearer token, if sent, must be that user's.
 #[utoipa::path(get, path = "/v1/connections/{platform}/callback", tag = "connections",
     params(("platform" = Platform, Path, description = "spotify or youtube"), Callback),
-    responses((status = 200, description = "The linked account", body = ConnectionDto),
+    responses((status = 200, description = "The linked account (a page saying so for a browser: `Accept: text/html`)",
+            content((ConnectionDto = "application/json"), (String = "text/html"))),
         (status = 400, description = "Unknown, expired or used state; declined; bad code", body = ErrorEnvelope),
         (status = 403, description = "The state belongs to another user", body = ErrorEnvelope),
         (status = 422, description = "The platform refuses this account (allow-list, Premium)", body = ErrorEnvelope),
@@ -97,8 +104,27 @@ async fn spotify_callback(
     caller: MaybeAuthUser,
     ApiPath(platform): ApiPath<Platform>,
     ApiQuery(query): ApiQuery<Callback>,
-) -> Result<Json<ConnectionDto>, ApiError> {
-    Ok(Json(oauth_link::callback(&state, platform, query, caller.0.as_ref().map(|c| &c.user)).await?))
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let linked = oauth_link::callback(&state, platform, query, caller.0.as_ref().map(|c| &c.user)).await?;
+    let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    if !wants_html {
+        return Ok(Json(linked).into_response());
+    }
+    // A browser arriving from the platform: a page saying it worked.
+    let name = linked.display_name.clone().or(linked.account_id.clone()).unwrap_or_default();
+    let page = LinkedPage { platform: platform.label(), name: &name }.render().map_err(ApiError::internal)?;
+    let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+    crate::sharing::page::secure(&mut response);
+    Ok(response)
+}
+
+/// The page a browser sees once an account is linked.
+#[derive(Template)]
+#[template(path = "linked.html")]
+struct LinkedPage<'a> {
+    platform: &'a str,
+    name: &'a str,
 }
 
 fn valid_lastfm_name(name: &str) -> bool {

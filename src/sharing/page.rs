@@ -207,7 +207,8 @@ fn page_answer(request: &HeaderMap, kind: PageKind, page: &RenderedPage) -> Resp
 }
 
 /// Adds the headers every share-page answer carries.
-fn secure(response: &mut Response) {
+/// The headers every HTML page of ours carries (strict CSP, no sniffing, no referrer).
+pub(crate) fn secure(response: &mut Response) {
     let h = response.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

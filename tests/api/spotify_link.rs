@@ -78,6 +78,19 @@ async fn the_whole_link_flow_with_a_single_use_state(backend: Backend) {
     let r = callback(&app, &code, &state).await;
     assert_eq!(r.status(), 200);
     let linked: Value = r.json().await.unwrap();
+    // A browser arriving from Spotify gets a page (Bob links his own account to see it).
+    let (bobs, bob_state) = start(&app, &bob).await;
+    let code_for_bob = fake.consent(&bobs["code_challenge"]);
+    let page = app
+        .request(Method::GET, &format!("/v1/connections/spotify/callback?code={code_for_bob}&state={bob_state}"))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("default-src"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Your Spotify account is linked") && html.contains("Fake Listener"), "{html}");
     assert_eq!((linked["account_id"].as_str(), linked["status"].as_str()), (Some("acct-7f3a"), Some("active")));
     // Used once: a replay is refused, as is a state nobody issued.
     assert_error(callback(&app, &code, &state).await, 400, "invalid_state").await;
@@ -90,7 +103,7 @@ async fn the_whole_link_flow_with_a_single_use_state(backend: Backend) {
     let stored = app.store.store.records("connection", std::slice::from_ref(&key)).await.unwrap();
     let raw = &stored[0].1;
     assert!(raw.contains("\"kid\"") && !raw.contains("fake-access") && !raw.contains("fake-refresh"), "{raw}");
-    assert_eq!(app.get_json(&bob, "/v1/connections").await["connections"], json!([]), "Bob has linked nothing");
+    assert_eq!(app.get_json(&bob, "/v1/connections").await["connections"][0]["platform"], "spotify", "Bob's own");
     // Declining on Spotify's page links nothing.
     let (_, state) = start(&app, &bob).await;
     let r = app
@@ -108,7 +121,7 @@ async fn the_whole_link_flow_with_a_single_use_state(backend: Backend) {
     .unwrap()
     .unwrap();
     let done = keys::rotate(&*app.store.store, &rotated).await.unwrap();
-    assert_eq!((done.resealed, done.current), (1, 0));
+    assert_eq!((done.resealed, done.current), (2, 0), "Alice's and Bob's");
     assert_eq!(keys::rotate(&*app.store.store, &rotated).await.unwrap().resealed, 0, "nothing left to re-seal");
     let stored = app.store.store.records("connection", std::slice::from_ref(&key)).await.unwrap();
     let sealed: Value = serde_json::from_str(&stored[0].1).unwrap();
