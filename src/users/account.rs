@@ -78,7 +78,9 @@ pub async fn delete_account(state: &AppState, caller: &AuthUser, confirm: Accoun
     state.store.update_user(&placeholder).await?;
     state.store.delete_tokens_of(&user.id, None).await?;
     state.credentials.forget_user(&user.id);
-    // Remembered match decisions and idempotency keys.
+    // Linked accounts (YouTube's token revoked at Google first), remembered match decisions,
+    // platform copies and idempotency keys.
+    crate::connections::youtube_api::revoke(state, &user.id).await;
     state.store.delete_records_of(&user.id).await?;
     loop {
         let page = state.store.playlists_for_member(&user.id, ListScope::All, None, 100).await?;

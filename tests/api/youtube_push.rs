@@ -116,10 +116,15 @@ async fn push_to_youtube_states_its_cost_and_keeps_the_budget(backend: Backend) 
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
 
-    // Unlinking revokes the token at Google.
+    // Unlinking (here, or by deleting the account) revokes the token at Google.
     let r = app.as_user(&alice, Method::DELETE, "/v1/connections/youtube").send().await.unwrap();
     assert_eq!(r.status(), 204);
     assert!(fake.google_revoked()[0].starts_with("1//fake-google-refresh"), "the refresh token is revoked");
+    link(&app, &fake, &alice).await;
+    let r =
+        app.as_user(&alice, Method::DELETE, "/v1/me").json(&json!({"password": alice.password})).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(fake.google_revoked().len(), 2, "deleting the account revokes too");
 }
 
 async fn a_youtube_mirror_removes_what_should_not_be_there(backend: Backend) {
