@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{NotPushed, Pushed};
-use crate::{matching::model::MatchStatus, playlists::model::Playlist};
+use crate::{error::ApiError, matching::model::MatchStatus, platforms::Platform, playlists::model::Playlist};
 
 /// Splits `wanted` into those `present` lacks and those already there (counting duplicates).
 pub fn missing_from(wanted: &[Pushed], present: &[String]) -> (Vec<Pushed>, Vec<String>) {
@@ -85,4 +85,20 @@ pub fn classify(
         }
     }
     (pushed, missing)
+}
+
+/// `None` for `"new"`, else the id of the platform playlist `target` names (its id, or a link to
+/// it) when `valid` accepts it; 422 otherwise.
+pub fn target_id(target: &str, platform: Platform, valid: fn(&str) -> bool) -> Result<Option<String>, ApiError> {
+    if target == "new" {
+        return Ok(None);
+    }
+    let id = crate::platforms::links::parse(target).map(|l| l.id).unwrap_or_else(|_| target.to_owned());
+    if valid(&id) {
+        return Ok(Some(id));
+    }
+    Err(ApiError::invalid(
+        "invalid_target",
+        format!("target is \"new\" or a {} playlist id or link of yours", platform.label()),
+    ))
 }

@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use super::{
     copy_of,
-    plan::{classify, difference, missing_from, Reasons},
+    plan::{classify, difference, missing_from, target_id, Reasons},
     remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
 };
 use crate::{
@@ -49,17 +49,6 @@ async fn wanted(state: &AppState, playlist: &Playlist) -> Result<(Vec<Pushed>, V
     Ok(classify(playlist, &pages, uri_of, &reasons))
 }
 
-fn valid_target(target: &str) -> Result<Option<String>, ApiError> {
-    if target == "new" {
-        return Ok(None);
-    }
-    let id = crate::platforms::links::parse(target).map(|l| l.id).unwrap_or_else(|_| target.to_owned());
-    if id.len() == 22 && id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Ok(Some(id));
-    }
-    Err(ApiError::invalid("invalid_target", "target is \"new\" or a Spotify playlist id or link of yours"))
-}
-
 /// Pushes `playlist` to the caller's Spotify account as `request` says.
 pub async fn push(
     state: &AppState,
@@ -67,7 +56,9 @@ pub async fn push(
     playlist: &Playlist,
     request: &PushRequest,
 ) -> Result<PushReport, ApiError> {
-    let asked = valid_target(&request.target)?;
+    let asked = target_id(&request.target, Platform::Spotify, |id| {
+        id.len() == 22 && id.chars().all(|c| c.is_ascii_alphanumeric())
+    })?;
     spotify_token(state, user_id, None).await?; // linked and usable, before any work
     let remembered = copy_of(state, &playlist.meta.id, user_id, Platform::Spotify).await?;
     let target = asked.clone().or_else(|| remembered.as_ref().and_then(|c| c.copy.id.clone()));

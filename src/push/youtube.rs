@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use super::{
     copy_of,
-    plan::{classify, difference, missing_from, Reasons},
+    plan::{classify, difference, missing_from, target_id, Reasons},
     remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
 };
 use crate::{
@@ -57,17 +57,6 @@ async fn wanted(
     Ok((pushed, missing, search.spent.load(std::sync::atomic::Ordering::Relaxed)))
 }
 
-fn valid_target(target: &str) -> Result<Option<String>, ApiError> {
-    if target == "new" {
-        return Ok(None);
-    }
-    let id = crate::platforms::links::parse(target).map(|l| l.id).unwrap_or_else(|_| target.to_owned());
-    if (2..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Ok(Some(id));
-    }
-    Err(ApiError::invalid("invalid_target", "target is \"new\" or a YouTube playlist id or link of yours"))
-}
-
 /// Pushes `playlist` to the caller's YouTube channel as `request` says, within today's quota.
 pub async fn push(
     state: &AppState,
@@ -75,7 +64,9 @@ pub async fn push(
     playlist: &Playlist,
     request: &PushRequest,
 ) -> Result<PushReport, ApiError> {
-    let asked = valid_target(&request.target)?;
+    let asked = target_id(&request.target, Platform::Youtube, |id| {
+        (2..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    })?;
     access_token(state, user_id, Platform::Youtube, None).await?; // linked, before any work
     let remembered = copy_of(state, &playlist.meta.id, user_id, Platform::Youtube).await?;
     let mut target = asked.clone().or_else(|| remembered.as_ref().and_then(|c| c.copy.id.clone()));
