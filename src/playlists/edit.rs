@@ -243,6 +243,7 @@ mod tests {
             password_hash: String::new(),
             created_at: Utc::now(),
             deleted_at: None,
+            timezone: "UTC".into(),
         };
         Playlist::new("p".into(), &owner, "n".into(), String::new(), Visibility::Private)
     }

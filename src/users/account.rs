@@ -111,3 +111,34 @@ fn gone(e: ApiError) -> Result<(), ApiError> {
         Err(e)
     }
 }
+
+/// Applies `patch` to the caller's account (read afresh, so nothing changed meanwhile is lost
+/// from a cached copy) and returns it.
+pub async fn update_account(
+    state: &AppState,
+    caller: &AuthUser,
+    patch: super::dto::AccountPatch,
+) -> Result<User, ApiError> {
+    let mut user = state
+        .store
+        .user_by_id(&caller.user.id)
+        .await?
+        .filter(|u| !u.is_deleted())
+        .ok_or_else(|| ApiError::unauthorized("this account no longer exists"))?;
+    if let Some(name) = patch.display_name {
+        user.display_name = super::service::parse_display_name(&name)?;
+    }
+    if let Some(zone) = patch.timezone {
+        let zone = zone.trim();
+        let parsed: chrono_tz::Tz = zone.parse().map_err(|_| {
+            ApiError::invalid(
+                "invalid_timezone",
+                format!("{zone:?} is not a time zone: use an IANA name such as Europe/Paris, America/New_York or UTC"),
+            )
+        })?;
+        user.timezone = parsed.name().to_owned();
+    }
+    state.store.update_user(&user).await?;
+    state.credentials.forget_user(&user.id);
+    Ok(user)
+}

@@ -29,6 +29,8 @@ pub struct UserDto {
     pub display_name: String,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// Time zone (IANA name; `UTC` until set).
+    pub timezone: String,
 }
 
 impl From<&User> for UserDto {
@@ -38,6 +40,17 @@ impl From<&User> for UserDto {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             created_at: u.created_at,
+            timezone: u.timezone.clone(),
         }
     }
+}
+
+/// Changes to your account (any subset).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    /// New display name (1-100 printable characters).
+    pub display_name: Option<String>,
+    /// Your time zone, an IANA name such as `Europe/Paris` or `America/New_York`.
+    pub timezone: Option<String>,
 }

@@ -20,6 +20,13 @@ pub struct User {
     /// username from being taken again for a while, then is purged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<DateTime<Utc>>,
+    /// The user's time zone (IANA name, e.g. `Europe/Paris`): schedules and stats use it.
+    #[serde(default = "utc")]
+    pub timezone: String,
+}
+
+fn utc() -> String {
+    "UTC".into()
 }
 
 impl User {

@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     account::{self, AccountDeletion, PasswordChange},
-    dto::{NewUser, UserDto},
+    dto::{AccountPatch, NewUser, UserDto},
     service,
 };
 use crate::{
@@ -25,7 +25,7 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_user))
-        .routes(routes!(me, delete_me))
+        .routes(routes!(me, delete_me, update_me))
         .routes(routes!(change_password))
         .routes(routes!(export_everything))
 }
@@ -51,6 +51,18 @@ async fn create_user(
     responses((status = 200, description = "The caller", body = UserDto), NeedsAuth))]
 async fn me(caller: AuthUser) -> Json<UserDto> {
     Json(UserDto::from(&caller.user))
+}
+
+/// Change your display name or time zone (schedules and stats use it; `UTC` until set).
+#[utoipa::path(patch, path = "/v1/me", tag = "users", request_body = AccountPatch,
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "The account after", body = UserDto), JsonBodyErrors, NeedsAuth))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<AccountPatch>,
+) -> Result<Json<UserDto>, ApiError> {
+    Ok(Json(UserDto::from(&account::update_account(&state, &caller, body).await?)))
 }
 
 /// What a password change did.

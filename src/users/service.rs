@@ -51,6 +51,7 @@ pub async fn create_account(
         password_hash: state.passwords.hash(password).await?,
         created_at: ids::now(),
         deleted_at: None,
+        timezone: "UTC".into(),
     };
     match state.store.insert_user(&user).await {
         Ok(()) => Ok(user),

@@ -80,7 +80,26 @@ async fn deleting_an_account_removes_its_playlists_and_memberships_and_holds_its
     assert_error(again.send().await.unwrap(), 409, "username_taken").await;
 }
 
+async fn a_user_sets_a_time_zone_and_a_display_name(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    assert_eq!(app.get_json(&alice, "/v1/me").await["timezone"], "UTC", "until set");
+    let patch = |body: Value| app.as_user(&alice, Method::PATCH, "/v1/me").json(&body).send();
+    let r = patch(json!({"timezone": "Europe/Paris", "display_name": "Alice P."})).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let me = app.get_json(&alice, "/v1/me").await;
+    assert_eq!((me["timezone"].as_str(), me["display_name"].as_str()), (Some("Europe/Paris"), Some("Alice P.")));
+    let body = assert_error(patch(json!({"timezone": "Mars/Olympus"})).await.unwrap(), 422, "invalid_timezone").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("IANA"), "{body}");
+    assert_error(patch(json!({"display_name": ""})).await.unwrap(), 422, "invalid_display_name").await;
+    assert_error(patch(json!({"time_zone": "UTC"})).await.unwrap(), 422, "invalid_body").await;
+    assert_eq!(app.get_json(&alice, "/v1/me").await["timezone"], "Europe/Paris", "refused changes change nothing");
+    // The password still works after the change (the account was read afresh, not from a cache).
+    assert_eq!(login(&app, "alice", &alice.password).await.status(), 201);
+}
+
 crate::on_both_backends!(
     a_password_change_revokes_every_other_token,
     deleting_an_account_removes_its_playlists_and_memberships_and_holds_its_name,
+    a_user_sets_a_time_zone_and_a_display_name,
 );

@@ -91,6 +91,7 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::DELETE, "/v1/auth/tokens/current", None, signed_in(204)),
         row(Method::GET, "/v1/me", None, signed_in(200)),
         row(Method::GET, "/v1/me/export", None, signed_in(200)),
+        row(Method::PATCH, "/v1/me", Some(|| json!({"timezone": "Asia/Tokyo"})), signed_in(200)),
         row(Method::GET, "/v1/connections", None, signed_in(200)),
         row(Method::POST, "/v1/connections/{platform}", None, signed_in(503)), // not configured here
         row(Method::GET, "/v1/connections/{platform}/callback?state=unknown&code=x", None, [400; 7]),

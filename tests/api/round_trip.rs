@@ -60,6 +60,7 @@ fn playlist(tracks: &[Track]) -> Arc<Playlist> {
         password_hash: String::new(),
         created_at: ids::now(),
         deleted_at: None,
+        timezone: "UTC".into(),
     };
     let mut p = Playlist::new(ids::new_id(), &owner, "A \"list\", #1 - 🎸".into(), "d".into(), Visibility::Private);
     p.items = tracks

@@ -25,6 +25,7 @@ fn user(name: &str) -> User {
         password_hash: "$argon2id$fake".into(),
         created_at: ids::now(),
         deleted_at: None,
+        timezone: "UTC".into(),
     }
 }
 
