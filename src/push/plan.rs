@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{NotPushed, Pushed};
+use super::{NotPushed, PlatformChanges, PushRequest, Pushed};
 use crate::{error::ApiError, matching::model::MatchStatus, platforms::Platform, playlists::model::Playlist};
 
 /// Splits `wanted` into those `present` lacks and those already there (counting duplicates).
@@ -101,4 +101,39 @@ pub fn target_id(target: &str, platform: Platform, valid: fn(&str) -> bool) -> R
         "invalid_target",
         format!("target is \"new\" or a {} playlist id or link of yours", platform.label()),
     ))
+}
+
+/// What changed on the platform since the last push (`pushed`: what the copy held after it).
+pub fn changes_since(present: &[String], pushed: &[String]) -> Option<PlatformChanges> {
+    let c = PlatformChanges { added: difference(present, pushed), removed: difference(pushed, present) };
+    (!c.added.is_empty() || !c.removed.is_empty()).then_some(c)
+}
+
+/// What a mirror leaves in the copy: the wanted tracks in order, then (when asked) what was added
+/// on the platform since the last push. 409 when the copy changed there and the request says
+/// neither `force` nor `keep_platform_additions` (a dry run only reports).
+pub fn mirror_of(
+    wanted: &[Pushed],
+    changes: Option<&PlatformChanges>,
+    request: &PushRequest,
+    platform: Platform,
+) -> Result<Vec<String>, ApiError> {
+    if let Some(c) = changes.filter(|_| !request.dry_run && !request.force && !request.keep_platform_additions) {
+        return Err(ApiError::conflict(
+            "platform_copy_changed",
+            format!(
+                "the {} copy changed since your last push ({} added, {} removed there): push with \"force\": true \
+                 to drop those changes, or \"keep_platform_additions\": true to keep what was added there (a dry \
+                 run lists them)",
+                platform.label(),
+                c.added.len(),
+                c.removed.len()
+            ),
+        ));
+    }
+    let mut keep: Vec<String> = wanted.iter().map(|p| p.uri.clone()).collect();
+    if request.keep_platform_additions {
+        keep.extend(changes.iter().flat_map(|c| c.added.iter().cloned()));
+    }
+    Ok(keep)
 }

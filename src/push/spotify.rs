@@ -6,8 +6,8 @@ use chrono::Utc;
 
 use super::{
     copy_of,
-    plan::{classify, difference, missing_from, target_id, Reasons},
-    remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
+    plan::{changes_since, classify, difference, mirror_of, missing_from, target_id, Reasons},
+    remember, NotPushed, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
 };
 use crate::{
     app::AppState,
@@ -77,11 +77,7 @@ pub async fn push(
     let previous = remembered.filter(|r| r.copy.id == target);
     let changes = match (&current, &previous) {
         (Some(now), Some(before)) if now.snapshot_id != before.copy.snapshot_id => {
-            let c = PlatformChanges {
-                added: difference(&now.uris, &before.pushed_uris),
-                removed: difference(&before.pushed_uris, &now.uris),
-            };
-            (!c.added.is_empty() || !c.removed.is_empty()).then_some(c)
+            changes_since(&now.uris, &before.pushed_uris)
         }
         _ => None,
     };
@@ -94,24 +90,7 @@ pub async fn push(
             (add, there, Vec::new(), after)
         }
         PushMode::Mirror => {
-            if let Some(c) =
-                changes.as_ref().filter(|_| !request.dry_run && !request.force && !request.keep_platform_additions)
-            {
-                return Err(ApiError::conflict(
-                    "platform_copy_changed",
-                    format!(
-                        "the Spotify copy changed since your last push ({} added, {} removed there): push with \
-                         \"force\": true to drop those changes, or \"keep_platform_additions\": true to keep what was \
-                         added there (a dry run lists them)",
-                        c.added.len(),
-                        c.removed.len()
-                    ),
-                ));
-            }
-            let mut after: Vec<String> = wanted.iter().map(|p| p.uri.clone()).collect();
-            if request.keep_platform_additions {
-                after.extend(changes.iter().flat_map(|c| c.added.iter().cloned()));
-            }
+            let after = mirror_of(&wanted, changes.as_ref(), request, Platform::Spotify)?;
             let (add, there) = missing_from(&wanted, &present);
             (add, there, difference(&present, &after), after)
         }

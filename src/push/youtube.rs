@@ -9,8 +9,8 @@ use chrono::Utc;
 
 use super::{
     copy_of,
-    plan::{classify, difference, missing_from, target_id, Reasons},
-    remember, NotPushed, PlatformChanges, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
+    plan::{changes_since, classify, difference, mirror_of, missing_from, target_id, Reasons},
+    remember, NotPushed, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
 };
 use crate::{
     app::AppState,
@@ -85,34 +85,11 @@ pub async fn push(
     };
     let present: Vec<String> = current.iter().map(|(_, v)| v.clone()).collect();
     let previous = remembered.filter(|r| r.copy.id == target);
-    let changes = previous.as_ref().and_then(|before| {
-        let c = PlatformChanges {
-            added: difference(&present, &before.pushed_uris),
-            removed: difference(&before.pushed_uris, &present),
-        };
-        (!c.added.is_empty() || !c.removed.is_empty()).then_some(c)
-    });
+    let changes = previous.as_ref().and_then(|before| changes_since(&present, &before.pushed_uris));
     let (mut added, already_there) = missing_from(&wanted, &present);
     let mut removed: Vec<String> = Vec::new();
     if request.mode == PushMode::Mirror {
-        if let Some(c) =
-            changes.as_ref().filter(|_| !request.dry_run && !request.force && !request.keep_platform_additions)
-        {
-            return Err(ApiError::conflict(
-                "platform_copy_changed",
-                format!(
-                    "the YouTube copy changed since your last push ({} added, {} removed there): push with \"force\": \
-                     true to drop those changes, or \"keep_platform_additions\": true to keep them (a dry run lists them)",
-                    c.added.len(),
-                    c.removed.len()
-                ),
-            ));
-        }
-        let mut keep: Vec<String> = wanted.iter().map(|p| p.uri.clone()).collect();
-        if request.keep_platform_additions {
-            keep.extend(changes.iter().flat_map(|c| c.added.iter().cloned()));
-        }
-        removed = difference(&present, &keep);
+        removed = difference(&present, &mirror_of(&wanted, changes.as_ref(), request, Platform::Youtube)?);
     }
     // What today's budget allows: creating, removing, then as many inserts as fit.
     let left = units_left(state).await?;
