@@ -222,16 +222,20 @@ impl Server {
         let (tracks, platforms) = (state.tracks.clone(), state.platforms.clone());
         let state_after = state.clone();
         let counters: Arc<dyn crate::quotas::store::CounterStore> = state.store.clone();
-        let jobs = [
-            tokio::spawn(jobs::housekeeping::expired_token_sweeper(state.clone())),
-            tokio::spawn(jobs::pending_enrichment::run(state.clone())),
-            tokio::spawn(jobs::platform_links::run(state.clone())),
+        let mut jobs = vec![
             tokio::spawn(state.quotas.clone().run(counters, move |n| {
                 tracks.set_replicas(n);
                 platforms.set_replicas(n);
             })),
             tokio::spawn(jobs::housekeeping::visit_flusher(state.clone())),
         ];
+        // Background work and due schedules, unless a CronJob runs `sharify jobs run-due`.
+        if state.config.jobs.in_process {
+            jobs.push(tokio::spawn(jobs::housekeeping::expired_token_sweeper(state.clone())));
+            jobs.push(tokio::spawn(jobs::pending_enrichment::run(state.clone())));
+            jobs.push(tokio::spawn(jobs::platform_links::run(state.clone())));
+            jobs.push(tokio::spawn(crate::schedules::runner::run(state.clone())));
+        }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let delay = Duration::from_secs(state.config.shutdown.delay_secs);
         let drain = Duration::from_secs(state.config.shutdown.drain_secs);

@@ -1,4 +1,4 @@
-//! The `sharify` binary: `serve` (default), `migrate` or `keys rotate`.
+//! The `sharify` binary: `serve` (default), `migrate`, `keys rotate` or `jobs …`.
 
 use std::path::PathBuf;
 
@@ -25,6 +25,30 @@ enum Command {
     Keys {
         #[command(subcommand)]
         action: KeysAction,
+    },
+    /// Scheduled jobs: list them, run one, run what is due (a Kubernetes CronJob), see runs.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsAction {
+    /// Every schedule: owner, kind, timing, next and last run.
+    List,
+    /// Run one schedule now (exits non-zero if the run fails).
+    Run {
+        /// The schedule's id.
+        schedule_id: String,
+    },
+    /// Run every due schedule and one pass of the background jobs, then exit (non-zero if a run
+    /// failed): what a CronJob calls, with jobs.in_process=false on the Deployment.
+    RunDue,
+    /// A schedule's runs, newest first.
+    History {
+        /// The schedule's id.
+        schedule_id: String,
     },
 }
 
@@ -73,6 +97,20 @@ fn main() -> std::process::ExitCode {
                 store.migrate().await?;
                 tracing::info!(backend = store.backend_name(), "migration complete");
                 Ok(())
+            }
+            Command::Jobs { action } => {
+                use sharify::schedules::cli::{main as jobs, JobsCommand};
+                let command = match action {
+                    JobsAction::List => JobsCommand::List,
+                    JobsAction::Run { schedule_id } => JobsCommand::Run(schedule_id),
+                    JobsAction::RunDue => JobsCommand::RunDue,
+                    JobsAction::History { schedule_id } => JobsCommand::History(schedule_id),
+                };
+                if jobs(config, command).await? {
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!("a run failed (see above)"))
+                }
             }
             Command::Keys { action: KeysAction::Rotate } => {
                 let cipher = sharify::connections::cipher::TokenCipher::from_config(&config.connections)?

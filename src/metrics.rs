@@ -37,6 +37,12 @@ pub struct Metrics {
     pub limit_syncs: IntCounter,
     /// Live replicas, as this one last learned.
     pub replicas: IntGauge,
+    /// Scheduled runs by job kind and outcome (`succeeded`, `failed`).
+    pub job_runs: IntCounterVec,
+    /// Scheduled run duration by job kind.
+    pub job_duration: HistogramVec,
+    /// Items (tracks, listens, links) written by scheduled runs, by job kind.
+    pub job_items: IntCounterVec,
 }
 
 impl Default for Metrics {
@@ -89,6 +95,20 @@ impl Metrics {
         registry.register(Box::new(replicas.clone())).expect("metric registered once");
         Self {
             job_leader,
+            job_runs: counter(
+                &registry,
+                "job_runs_total",
+                "Scheduled runs by job kind and outcome",
+                &["kind", "outcome"],
+            ),
+            job_duration: histogram(
+                &registry,
+                "job_run_duration_seconds",
+                "Scheduled run duration by job kind",
+                &["kind"],
+                vec![0.01, 0.05, 0.25, 1.0, 5.0, 30.0, 120.0, 600.0],
+            ),
+            job_items: counter(&registry, "job_items_written_total", "Items written by scheduled runs", &["kind"]),
             limit_syncs,
             replicas,
             http_requests: counter(&registry, "http_requests_total", "HTTP requests", &["method", "route", "status"]),

@@ -290,6 +290,33 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "earlier token keys, comma-separated, read until `sharify keys rotate` (secret token-key-previous)",
     },
     ConfigKey {
+        env: "SHARIFY_JOBS__IN_PROCESS",
+        default: "true",
+        help: "run due schedules and background loops here (false when a CronJob runs `sharify jobs run-due`)",
+    },
+    ConfigKey { env: "SHARIFY_JOBS__TICK_SECS", default: "30", help: "seconds between looks for due schedules" },
+    ConfigKey {
+        env: "SHARIFY_JOBS__LEASE_SECS",
+        default: "60",
+        help: "seconds a claimed run's lease lasts (renewed while it runs; taken over after)",
+    },
+    ConfigKey {
+        env: "SHARIFY_JOBS__MIN_INTERVAL_SECS",
+        default: "60",
+        help: "shortest interval_secs a schedule may have",
+    },
+    ConfigKey {
+        env: "SHARIFY_JOBS__ARTIST_MATCH_THRESHOLD",
+        default: "0.8",
+        help: "similarity (0-1) an artist name needs to be resolved by generate",
+    },
+    ConfigKey { env: "SHARIFY_SEATGEEK__BASE_URL", default: "https://api.seatgeek.com/2", help: "SeatGeek API root" },
+    ConfigKey {
+        env: "SHARIFY_SEATGEEK__CLIENT_ID",
+        default: "(unset)",
+        help: "SeatGeek client id for upcoming shows (secret seatgeek-client-id)",
+    },
+    ConfigKey {
         env: "SHARIFY_ADMIN__BIND",
         default: "0.0.0.0:9090",
         help: "admin listener: /metrics, /healthz, /readyz (keep it private)",
@@ -339,7 +366,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [spotify] [deezer] [youtube] [applemusic] [connections] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [spotify] [deezer] [youtube] [applemusic] [connections] [jobs] [seatgeek] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

@@ -1,5 +1,6 @@
 //! Typed configuration: built-in defaults → optional TOML file → `SHARIFY_<SECTION>__<KEY>` env vars.
 
+mod job_sections;
 mod keys;
 mod limit_sections;
 mod platform_sections;
@@ -11,6 +12,7 @@ use figment::{
     providers::{Env, Format, Serialized, Toml},
     Figment, Source,
 };
+pub use job_sections::*;
 pub use keys::{config_help, ConfigKey, CONFIG_KEYS};
 pub use limit_sections::*;
 pub use platform_sections::*;
@@ -59,6 +61,10 @@ pub struct Config {
     pub applemusic: AppleMusicConfig,
     /// Linked platform accounts.
     pub connections: ConnectionsConfig,
+    /// Scheduled jobs.
+    pub jobs: JobsConfig,
+    /// Concert listings (SeatGeek).
+    pub seatgeek: SeatgeekConfig,
 }
 
 impl Config {

@@ -175,3 +175,38 @@ impl<'a> SpotifyUser<'a> {
         Ok(self.append(id, &uris[first.len()..]).await?.or(snapshot))
     }
 }
+
+/// One play from Spotify's recently played.
+#[derive(Debug, Clone)]
+pub struct RecentPlay {
+    /// When it was played.
+    pub played_at: chrono::DateTime<chrono::Utc>,
+    /// The track's first artist.
+    pub artist: String,
+    /// Its title.
+    pub title: String,
+    /// Its album.
+    pub album: Option<String>,
+}
+
+impl SpotifyUser<'_> {
+    /// The account's recently played tracks after `after_ms` (Spotify keeps the last 50 only).
+    pub async fn recently_played(&mut self, after_ms: Option<i64>) -> Result<Vec<RecentPlay>, ApiError> {
+        let after = after_ms.map(|ms| format!("&after={ms}")).unwrap_or_default();
+        let url = format!("{}/me/player/recently-played?limit=50{after}", self.base);
+        let page: Page = serde_json::from_slice(&self.call(Method::GET, &url, None).await?).map_err(upstream)?;
+        Ok(page
+            .items
+            .iter()
+            .filter_map(|item| {
+                let track = item.get("track")?;
+                Some(RecentPlay {
+                    played_at: item.get("played_at")?.as_str()?.parse().ok()?,
+                    artist: track.pointer("/artists/0/name")?.as_str()?.to_owned(),
+                    title: track.get("name")?.as_str()?.to_owned(),
+                    album: track.pointer("/album/name").and_then(Value::as_str).map(str::to_owned),
+                })
+            })
+            .collect())
+    }
+}

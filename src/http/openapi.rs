@@ -35,6 +35,7 @@ use crate::app::AppState;
         (name = "matching", description = "Which canonical track each item is, and the review queue"),
         (name = "tracks", description = "Track data from Last.fm"),
         (name = "sharing", description = "Collaborators, share links, forks, sync and history"),
+        (name = "schedules", description = "Scheduled jobs: backup and sync, generated playlists, discovery, listening history, cache re-indexing"),
         (name = "probes", description = "Health and readiness"),
         (name = "meta", description = "This document"),
         (name = "legacy", description = "The old service's API, kept for its clients (deprecated)"),

@@ -24,21 +24,38 @@ pub async fn expired_token_sweeper(state: AppState) {
         if !state.quotas.holds_lease(&*state.store, "expired_token_sweeper", Duration::from_secs(600)).await {
             continue;
         }
-        let hold = chrono::Duration::days(crate::users::account::USERNAME_HOLD_DAYS);
-        match state.store.purge_deleted_users(chrono::Utc::now() - hold).await {
-            Ok(n) if n > 0 => tracing::info!(purged = n, "usernames of deleted accounts released"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "deleted-account purge failed"),
-        }
-        match state.store.delete_expired_tokens(chrono::Utc::now()).await {
-            Ok(n) if n > 0 => tracing::info!(deleted = n, "expired tokens removed"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "expired-token sweep failed"),
-        }
-        match state.store.purge_expired_records(chrono::Utc::now()).await {
-            Ok(n) if n > 0 => tracing::info!(deleted = n, "expired idempotency keys removed"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "expired-record sweep failed"),
-        }
+        sweep_once(&state).await;
     }
+}
+
+/// One sweep: usernames of deleted accounts released, expired tokens and records removed;
+/// returns how many rows went.
+pub async fn sweep_once(state: &AppState) -> u64 {
+    let mut removed = 0;
+    let hold = chrono::Duration::days(crate::users::account::USERNAME_HOLD_DAYS);
+    match state.store.purge_deleted_users(chrono::Utc::now() - hold).await {
+        Ok(n) if n > 0 => {
+            removed += n;
+            tracing::info!(purged = n, "usernames of deleted accounts released");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "deleted-account purge failed"),
+    }
+    match state.store.delete_expired_tokens(chrono::Utc::now()).await {
+        Ok(n) if n > 0 => {
+            removed += n;
+            tracing::info!(deleted = n, "expired tokens removed");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "expired-token sweep failed"),
+    }
+    match state.store.purge_expired_records(chrono::Utc::now()).await {
+        Ok(n) if n > 0 => {
+            removed += n;
+            tracing::info!(deleted = n, "expired records removed");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "expired-record sweep failed"),
+    }
+    removed
 }

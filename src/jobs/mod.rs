@@ -1,8 +1,18 @@
-//! Background jobs; each has a `run_once` that tests can call directly.
+//! Background jobs; each has a `run_once` (or `run`) that tests can call directly. Scheduled
+//! jobs (`sync`, `generate`, `discover`, `listens`, `reindex`) run through `schedules`.
 
+pub mod artists;
+pub mod discover;
+pub mod generate;
 pub mod housekeeping;
 pub mod pending_enrichment;
 pub mod platform_links;
+pub mod reindex;
+pub mod routes;
+pub mod scheduled;
+pub mod seatgeek;
+pub mod sync;
+pub mod write_tracks;
 
 use crate::{app::AppState, playlists::model::PlaylistMeta};
 

@@ -204,6 +204,23 @@ impl LastfmClient {
         self.call("user.getRecentTracks", &params, decode::recent_tracks).await
     }
 
+    /// `user.getRecentTracks` of plays between `from` and `to` (Unix seconds, inclusive), 200 a
+    /// page, newest first.
+    pub async fn recent_tracks_between(
+        &self,
+        user: &str,
+        from: Option<i64>,
+        to: i64,
+        page: u32,
+    ) -> Result<Page<RecentTrack>, LastfmError> {
+        let (from, to, page) = (from.map(|f| f.to_string()), to.to_string(), page.to_string());
+        let mut params = vec![("user", user), ("limit", "200"), ("page", page.as_str()), ("to", to.as_str())];
+        if let Some(from) = &from {
+            params.push(("from", from));
+        }
+        self.call("user.getRecentTracks", &params, decode::recent_tracks).await
+    }
+
     /// `user.getWeeklyTrackChart` for the most recent week.
     pub async fn weekly_track_chart(&self, user: &str) -> Result<WeeklyChart, LastfmError> {
         self.call("user.getWeeklyTrackChart", &[("user", user)], decode::weekly_track_chart).await

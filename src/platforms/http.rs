@@ -24,7 +24,7 @@ const BASE: Duration = Duration::from_millis(200);
 
 /// One HTTP client for every platform, built on first use: a service that never imports by link
 /// pays nothing for it at startup or in memory.
-fn shared_client() -> &'static reqwest::Client {
+pub(crate) fn shared_client() -> &'static reqwest::Client {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
         crate::tls::install_crypto_provider();

@@ -34,9 +34,20 @@ pub fn parse_description(raw: &str) -> Result<String, ApiError> {
 
 /// Creates a playlist owned by `owner`.
 pub async fn create(state: &AppState, owner: &User, input: NewPlaylist) -> Result<Playlist, ApiError> {
+    create_with_id(state, owner, input, ids::new_id()).await
+}
+
+/// Creates a playlist owned by `owner` under an id chosen beforehand (a job that must create it
+/// once even when run twice); 409 when that id exists.
+pub async fn create_with_id(
+    state: &AppState,
+    owner: &User,
+    input: NewPlaylist,
+    id: String,
+) -> Result<Playlist, ApiError> {
     let name = parse_name(&input.name)?;
     let description = parse_description(&input.description)?;
-    let playlist = Playlist::new(ids::new_id(), owner, name, description, input.visibility);
+    let playlist = Playlist::new(id, owner, name, description, input.visibility);
     let entry = history::entry(None, &playlist.meta, &[], &playlist.items, Some(owner), "create");
     state.store.insert_playlist(&playlist, &entry).await?;
     Ok(playlist)

@@ -200,3 +200,35 @@ pub async fn show_on_playlist(
     }
     crate::playlists::background::save_copies(state, &playlist.meta.id, &copies).await
 }
+
+/// A scheduled push (a `sync` job's `push_to`): mirrors `playlist_id` to `user_id`'s remembered
+/// copy on `platform` (a new private one the first time), keeping tracks added on the platform;
+/// returns how many tracks were added there.
+pub async fn push_for_job(
+    state: &AppState,
+    user: &crate::users::model::User,
+    playlist_id: &str,
+    platform: Platform,
+) -> Result<u64, ApiError> {
+    let playlist =
+        crate::playlists::write::load(state, Some(user), playlist_id, crate::playlists::access::Action::Read).await?;
+    let request = PushRequest {
+        platform,
+        target: new_target(),
+        mode: PushMode::Mirror,
+        dry_run: false,
+        force: false,
+        keep_platform_additions: true,
+    };
+    let report = match platform {
+        Platform::Spotify => spotify::push(state, &user.id, &playlist, &request).await?,
+        Platform::Youtube => youtube::push(state, &user.id, &playlist, &request).await?,
+        other => {
+            return Err(ApiError::invalid(
+                "push_not_supported",
+                format!("pushing to {} is not offered; push to spotify or youtube", other.label()),
+            ))
+        }
+    };
+    Ok(report.added.len() as u64)
+}

@@ -109,6 +109,17 @@ impl Quotas {
         })
     }
 
+    /// Lets go of lease `name` if this replica holds it (it ends now), so another process can
+    /// take it at once.
+    pub async fn release_lease(&self, store: &dyn CounterStore, name: &str) {
+        if self.shared {
+            let past = Utc::now() - chrono::Duration::seconds(1);
+            if let Err(e) = store.take_lease(name, &self.replica_id, past).await {
+                tracing::warn!(error = %e, lease = name, "lease not released; it expires on its own");
+            }
+        }
+    }
+
     /// Reconciles every `ratelimit.sync_ms` and heartbeats every few seconds, forever; calls
     /// `on_replicas` when the number of live replicas changes. Does nothing when alone.
     pub async fn run(self: Arc<Self>, store: Arc<dyn CounterStore>, on_replicas: impl Fn(u64) + Send) {

@@ -29,7 +29,7 @@ pub enum SecretError {
         reason: String,
     },
     /// The configuration names a secret sharify does not use.
-    #[error("unknown secret `{0}` in SHARIFY_SECRETS__LOAD (known: mongo-uri, lastfm-api-key, youtube-api-key, spotify-client-id, spotify-client-secret, applemusic-private-key, token-key, token-key-previous, youtube-client-secret)")]
+    #[error("unknown secret `{0}` in SHARIFY_SECRETS__LOAD (known: mongo-uri, lastfm-api-key, youtube-api-key, spotify-client-id, spotify-client-secret, applemusic-private-key, token-key, token-key-previous, youtube-client-secret, seatgeek-client-id)")]
     Unknown(String),
 }
 
@@ -41,7 +41,7 @@ pub trait SecretSource: Send + Sync {
 }
 
 /// The secrets sharify knows, by name.
-pub const KNOWN: [&str; 9] = [
+pub const KNOWN: [&str; 10] = [
     "mongo-uri",
     "lastfm-api-key",
     "youtube-api-key",
@@ -51,6 +51,7 @@ pub const KNOWN: [&str; 9] = [
     "token-key",
     "token-key-previous",
     "youtube-client-secret",
+    "seatgeek-client-id",
 ];
 
 fn slot<'a>(config: &'a mut Config, name: &str) -> Result<&'a mut Option<Secret>, SecretError> {
@@ -64,6 +65,7 @@ fn slot<'a>(config: &'a mut Config, name: &str) -> Result<&'a mut Option<Secret>
         "token-key" => Ok(&mut config.connections.token_key),
         "token-key-previous" => Ok(&mut config.connections.previous_token_keys),
         "youtube-client-secret" => Ok(&mut config.youtube.client_secret),
+        "seatgeek-client-id" => Ok(&mut config.seatgeek.client_id),
         other => Err(SecretError::Unknown(other.to_owned())),
     }
 }

@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// How to sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SyncMode {
     /// Append what the destination lacks.

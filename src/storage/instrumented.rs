@@ -12,6 +12,7 @@ use super::{
 };
 use crate::{
     auth::store::{TokenRecord, TokenStore},
+    listens::model::{Listen, ListenStore},
     metrics::Metrics,
     playlists::{
         history::{HistoryEntry, HistoryStore},
@@ -19,6 +20,10 @@ use crate::{
         store::{Commit, LinkUpdate, PlaylistStore},
     },
     quotas::store::{CounterAdd, CounterStore},
+    schedules::{
+        model::{Run, Schedule},
+        store::Claim,
+    },
     sharing::links::{ShareLink, ShareLinkStore},
     tracks::{model::CachedTrack, store::TrackCacheStore},
     users::{model::User, store::UserStore},
@@ -188,6 +193,9 @@ impl TrackCacheStore for InstrumentedStore {
     async fn put_cached_track(&self, keys: &[String], entry: &CachedTrack) -> StoreResult<()> {
         timed!(self.put_cached_track(keys, entry))
     }
+    async fn stale_cached_tracks(&self, before: DateTime<Utc>, limit: usize) -> StoreResult<Vec<CachedTrack>> {
+        timed!(self.stale_cached_tracks(before, limit))
+    }
 }
 
 #[async_trait]
@@ -244,5 +252,64 @@ impl RecordStore for InstrumentedStore {
     }
     async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         timed!(self.purge_expired_records(now))
+    }
+}
+
+#[async_trait]
+impl crate::schedules::store::ScheduleStore for InstrumentedStore {
+    async fn insert_schedule(&self, schedule: &Schedule) -> StoreResult<()> {
+        timed!(self.insert_schedule(schedule))
+    }
+    async fn replace_schedule(&self, schedule: &Schedule, expected_rev: u64) -> StoreResult<bool> {
+        timed!(self.replace_schedule(schedule, expected_rev))
+    }
+    async fn schedule(&self, id: &str) -> StoreResult<Option<Schedule>> {
+        timed!(self.schedule(id))
+    }
+    async fn schedules_of(&self, owner: &str) -> StoreResult<Vec<Schedule>> {
+        timed!(self.schedules_of(owner))
+    }
+    async fn all_schedules(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<Schedule>> {
+        timed!(self.all_schedules(after, limit))
+    }
+    async fn delete_schedule(&self, id: &str) -> StoreResult<bool> {
+        timed!(self.delete_schedule(id))
+    }
+    async fn delete_schedules_of(&self, owner: &str) -> StoreResult<()> {
+        timed!(self.delete_schedules_of(owner))
+    }
+    async fn due_schedules(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<String>> {
+        timed!(self.due_schedules(now, limit))
+    }
+    async fn claim_schedule(&self, claim: Claim<'_>) -> StoreResult<Option<Schedule>> {
+        timed!(self.claim_schedule(claim))
+    }
+    async fn renew_schedule_lease(&self, id: &str, holder: &str, until: DateTime<Utc>) -> StoreResult<bool> {
+        timed!(self.renew_schedule_lease(id, holder, until))
+    }
+    async fn release_schedule_lease(&self, id: &str, holder: &str) -> StoreResult<()> {
+        timed!(self.release_schedule_lease(id, holder))
+    }
+    async fn put_run(&self, run: &Run) -> StoreResult<()> {
+        timed!(self.put_run(run))
+    }
+    async fn runs(&self, schedule_id: &str, limit: usize) -> StoreResult<Vec<Run>> {
+        timed!(self.runs(schedule_id, limit))
+    }
+}
+
+#[async_trait]
+impl ListenStore for InstrumentedStore {
+    async fn add_listens(&self, user: &str, listens: &[Listen], window_secs: i64) -> StoreResult<u64> {
+        timed!(self.add_listens(user, listens, window_secs))
+    }
+    async fn listens_since(&self, user: &str, from: Option<DateTime<Utc>>) -> StoreResult<Vec<Listen>> {
+        timed!(self.listens_since(user, from))
+    }
+    async fn latest_listen(&self, user: &str, source: &str) -> StoreResult<Option<DateTime<Utc>>> {
+        timed!(self.latest_listen(user, source))
+    }
+    async fn delete_listens_of(&self, user: &str) -> StoreResult<()> {
+        timed!(self.delete_listens_of(user))
     }
 }

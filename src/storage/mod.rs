@@ -28,6 +28,8 @@ pub trait Store:
     + TrackCacheStore
     + CounterStore
     + records::RecordStore
+    + crate::schedules::store::ScheduleStore
+    + crate::listens::model::ListenStore
     + Send
     + Sync
 {

@@ -50,6 +50,7 @@ pub type Catalog = HashMap<(String, String), (String, String, Option<u64>)>;
 #[derive(Default)]
 struct Shared {
     catalog: Mutex<Catalog>,
+    world: Mutex<Option<crate::lastfm_world::World>>,
     calls: Mutex<Vec<(String, Instant)>>,
     latency: Mutex<Duration>,
     fault: Mutex<Option<Fault>>,
@@ -85,6 +86,11 @@ impl FakeLastfm {
         let normalised =
             catalog.into_iter().map(|((a, t), v)| ((a.trim().to_lowercase(), t.trim().to_lowercase()), v)).collect();
         *self.shared.catalog.lock().unwrap() = normalised;
+    }
+
+    /// Answers artist and user methods from `world` instead of the recorded bodies.
+    pub fn set_world(&self, world: crate::lastfm_world::World) {
+        *self.shared.world.lock().unwrap() = Some(world);
     }
 
     /// Injects a fault (or clears it with `Fault::None`).
@@ -162,6 +168,39 @@ async fn handle(State(shared): State<Arc<Shared>>, Query(q): Query<HashMap<Strin
         return (StatusCode::OK, "<lfm status=\"failed\"></lfm>").into_response();
     }
     let param = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let world = shared.world.lock().unwrap().clone();
+    if let Some(world) = world {
+        let num = |k: &str, d: usize| q.get(k).and_then(|v| v.parse().ok()).unwrap_or(d);
+        let time = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+        let not_found = || lastfm_error(6, "The artist you supplied could not be found");
+        match method.as_str() {
+            "artist.search" => return json_response(StatusCode::OK, world.search(&param("artist"))),
+            "artist.gettoptracks" => {
+                return world
+                    .top_tracks(&param("artist"), num("limit", 50))
+                    .map_or_else(not_found, |b| json_response(StatusCode::OK, b))
+            }
+            "artist.getsimilar" => {
+                return world
+                    .similar(&param("artist"), num("limit", 100))
+                    .map_or_else(not_found, |b| json_response(StatusCode::OK, b))
+            }
+            "user.getrecenttracks" => {
+                return match world.recent(
+                    &param("user"),
+                    time("from"),
+                    time("to"),
+                    num("page", 1).max(1),
+                    num("limit", 50),
+                ) {
+                    Ok(body) => json_response(StatusCode::OK, body),
+                    Err(17) => lastfm_error(17, "Login: User required to be logged in"),
+                    Err(code) => lastfm_error(code, "User not found"),
+                }
+            }
+            _ => {}
+        }
+    }
     match method.as_str() {
         "track.getinfo" => {
             let asked = (param("artist").trim().to_lowercase(), param("track").trim().to_lowercase());
@@ -180,6 +219,9 @@ async fn handle(State(shared): State<Arc<Shared>>, Query(q): Query<HashMap<Strin
         "artist.gettoptracks" => json_response(StatusCode::OK, recorded("artist.getTopTracks__glass-harbour-limit2")),
         "artist.getsimilar" => json_response(StatusCode::OK, recorded("artist.getSimilar__glass-harbour-limit2")),
         "track.getsimilar" => json_response(StatusCode::OK, recorded("track.getSimilar__kvelertak-empty-result")),
+        "tag.gettoptracks" if param("tag").eq_ignore_ascii_case("nonexistent") => {
+            json_response(StatusCode::OK, recorded("tag.getTopTracks__nonexistent-tag-empty"))
+        }
         "tag.gettoptracks" => json_response(StatusCode::OK, recorded("tag.getTopTracks__argentina")),
         "user.getrecenttracks" => {
             json_response(StatusCode::OK, recorded("user.getRecentTracks__quietlistener-limit50-2024"))

@@ -6,11 +6,13 @@ mod counters;
 mod history;
 mod item_links;
 mod links;
+mod listens;
 #[cfg(test)]
 mod migration_tests;
 mod playlist_rows;
 mod playlists;
 mod records;
+mod schedules;
 mod tracks;
 mod users;
 mod versions;
@@ -108,6 +110,39 @@ const MIGRATIONS: &[&str] = &[
        PRIMARY KEY (kind, key)
      ) WITHOUT ROWID;
      CREATE INDEX records_by_owner ON records (owner);",
+    // Schedules with their lease, their runs, and listening history (`schedules`, `listens`).
+    "CREATE TABLE schedules (
+       id TEXT PRIMARY KEY,
+       owner_id TEXT NOT NULL,
+       enabled INTEGER NOT NULL,
+       next_run_us INTEGER,
+       rev INTEGER NOT NULL,
+       lease_holder TEXT,
+       lease_until_us INTEGER,
+       doc TEXT NOT NULL
+     );
+     CREATE INDEX schedules_by_owner ON schedules (owner_id);
+     CREATE INDEX schedules_due ON schedules (next_run_us) WHERE enabled = 1;
+     CREATE TABLE schedule_runs (
+       schedule_id TEXT NOT NULL,
+       run_id TEXT NOT NULL,
+       started_us INTEGER NOT NULL,
+       doc TEXT NOT NULL,
+       PRIMARY KEY (schedule_id, run_id)
+     ) WITHOUT ROWID;
+     CREATE INDEX schedule_runs_by_start ON schedule_runs (schedule_id, started_us DESC);
+     CREATE TABLE listens (
+       user_id TEXT NOT NULL,
+       at_us INTEGER NOT NULL,
+       track_key TEXT NOT NULL,
+       source TEXT NOT NULL,
+       artist TEXT NOT NULL,
+       title TEXT NOT NULL,
+       album TEXT,
+       PRIMARY KEY (user_id, at_us, track_key)
+     ) WITHOUT ROWID;
+     CREATE INDEX listens_by_source ON listens (user_id, source, at_us);
+     CREATE INDEX track_cache_by_fetch ON track_cache (fetched_us);",
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction.

@@ -51,4 +51,20 @@ impl TrackCacheStore for EmbeddedStore {
         })
         .await
     }
+
+    async fn stale_cached_tracks(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> StoreResult<Vec<CachedTrack>> {
+        let before = before.timestamp_micros();
+        self.with_conn(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT doc FROM track_cache WHERE fetched_us < ?1 ORDER BY fetched_us LIMIT ?2")
+                .map_err(sql_err)?;
+            let rows = stmt.query_map(params![before, limit as i64], |r| r.get::<_, String>(0)).map_err(sql_err)?;
+            rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err)).collect()
+        })
+        .await
+    }
 }

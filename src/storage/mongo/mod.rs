@@ -6,9 +6,11 @@
 mod counters;
 mod history;
 mod links;
+mod listens;
 mod playlist_update;
 mod playlists;
 mod records;
+mod schedules;
 mod tracks;
 mod users;
 
@@ -155,6 +157,20 @@ impl Store for MongoStore {
         self.replicas().create_index(expiring("until", "expire")).await.map_err(mongo_err)?;
         self.records().create_index(expiring("expires_at", "expire")).await.map_err(mongo_err)?;
         self.records().create_index(index(doc! {"owner": 1}, "by_owner", false)).await.map_err(mongo_err)?;
+        let schedules = self.db.collection::<Document>("schedules");
+        schedules.create_index(index(doc! {"owner_id": 1}, "by_owner", false)).await.map_err(mongo_err)?;
+        schedules.create_index(index(doc! {"enabled": 1, "next_run_at": 1}, "due", false)).await.map_err(mongo_err)?;
+        let runs = self.db.collection::<Document>("schedule_runs");
+        runs.create_index(index(doc! {"schedule_id": 1, "started_at": -1}, "by_schedule", false))
+            .await
+            .map_err(mongo_err)?;
+        self.track_cache().create_index(index(doc! {"fetched_us": 1}, "by_fetch", false)).await.map_err(mongo_err)?;
+        let listens = self.db.collection::<Document>("listens");
+        listens.create_index(index(doc! {"user_id": 1, "at_us": 1}, "by_user_time", false)).await.map_err(mongo_err)?;
+        listens
+            .create_index(index(doc! {"user_id": 1, "source": 1, "at_us": -1}, "by_source", false))
+            .await
+            .map_err(mongo_err)?;
         Ok(())
     }
 

@@ -30,4 +30,20 @@ impl TrackCacheStore for MongoStore {
         }
         Ok(())
     }
+
+    async fn stale_cached_tracks(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> StoreResult<Vec<CachedTrack>> {
+        let cursor = self
+            .track_cache()
+            .find(doc! {"fetched_us": {"$lt": before.timestamp_micros()}})
+            .sort(doc! {"fetched_us": 1})
+            .limit(limit as i64)
+            .await
+            .map_err(mongo_err)?;
+        let docs: Vec<Document> = cursor.try_collect().await.map_err(mongo_err)?;
+        docs.into_iter().map(|d| bson::from_document(d).map_err(bson_err)).collect()
+    }
 }

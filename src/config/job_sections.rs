@@ -1,0 +1,45 @@
+//! Scheduled jobs and the concert listings they read.
+
+use serde::{Deserialize, Serialize};
+
+use super::sections::Secret;
+
+/// The scheduler: where due runs are looked for and how long a claim lasts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// Run due schedules and the background loops in this process (off when a Kubernetes
+    /// CronJob runs `sharify jobs run-due` instead).
+    pub in_process: bool,
+    /// Seconds between looks for due runs.
+    pub tick_secs: u64,
+    /// Seconds a claimed run's lease lasts; it is renewed at a third of that while the run goes
+    /// on, and another process takes the run over once it expires.
+    pub lease_secs: u64,
+    /// Shortest `interval_secs` a schedule may have.
+    pub min_interval_secs: u64,
+    /// Similarity (0-1) an artist name must reach to be resolved by `generate`.
+    pub artist_match_threshold: f64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { in_process: true, tick_secs: 30, lease_secs: 60, min_interval_secs: 60, artist_match_threshold: 0.8 }
+    }
+}
+
+/// SeatGeek's public events API (concerts near a place; mainly the US and Canada).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SeatgeekConfig {
+    /// API root.
+    pub base_url: String,
+    /// The app's client id (secret `seatgeek-client-id`).
+    pub client_id: Option<Secret>,
+}
+
+impl Default for SeatgeekConfig {
+    fn default() -> Self {
+        Self { base_url: "https://api.seatgeek.com/2".into(), client_id: None }
+    }
+}

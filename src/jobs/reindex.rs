@@ -1,0 +1,34 @@
+//! `reindex`: keeps the track cache warm. Refreshes found entries past their freshness (oldest
+//! first) within a budget of Last.fm lookups, through the same shared rate limit as requests,
+//! then resolves items never enriched (the pending-enrichment pass).
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+
+use crate::{app::AppState, error::ApiError, schedules::params::ReindexParams};
+
+/// Runs a `reindex` schedule.
+pub async fn run(state: &AppState, params: ReindexParams) -> Result<BTreeMap<String, u64>, ApiError> {
+    let budget = params.budget.unwrap_or(200) as usize;
+    let cutoff = Utc::now() - Duration::days(i64::from(state.config.lastfm.found_ttl_days));
+    let stale = state.store.stale_cached_tracks(cutoff, budget).await?;
+    let (mut refreshed, mut failed) = (0u64, 0u64);
+    if state.tracks.enabled() {
+        for entry in stale.iter().filter_map(|e| e.meta.as_ref()) {
+            match state.tracks.lookup(&entry.artist, &entry.title).await {
+                Ok(_) => refreshed += 1,
+                Err(e) if e.is_upstream_failure() => return Err(e.into()),
+                Err(_) => failed += 1,
+            }
+        }
+    }
+    let resolved = super::pending_enrichment::run_once(state).await? as u64;
+    Ok(BTreeMap::from([
+        ("stale".to_owned(), stale.len() as u64),
+        ("refreshed".to_owned(), refreshed),
+        ("not_found".to_owned(), failed),
+        ("pending_resolved".to_owned(), resolved),
+        ("written".to_owned(), refreshed + resolved),
+    ]))
+}

@@ -1,0 +1,149 @@
+//! `/v1/schedules`: your scheduled jobs, running one now, and their runs.
+
+use axum::{extract::State, http::StatusCode, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    model::Run,
+    runner,
+    service::{self, NewSchedule, ScheduleDto, SchedulePatch},
+};
+use crate::{
+    app::AppState,
+    auth::AuthUser,
+    error::{ApiError, ErrorEnvelope},
+    http::{
+        api_errors::{JsonBodyErrors, NeedsAuth},
+        extract::{ApiJson, ApiPath, ApiQuery},
+    },
+};
+
+/// Routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_schedule, list_schedules))
+        .routes(routes!(get_schedule, patch_schedule, delete_schedule))
+        .routes(routes!(run_schedule))
+        .routes(routes!(list_runs))
+}
+
+/// Your schedules.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleList {
+    /// Oldest first.
+    pub schedules: Vec<ScheduleDto>,
+}
+
+/// A schedule's runs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunList {
+    /// Newest first (the last 100 are kept).
+    pub runs: Vec<Run>,
+}
+
+/// How many runs to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RunsQuery {
+    /// 1-100 (default 20).
+    pub limit: Option<u32>,
+}
+
+/// Schedules a job: `sync` (backup to a playlist or dated snapshots), `generate`, `discover`,
+/// `listens` or `reindex`, by `cron` in your time zone or every `interval_secs`.
+#[utoipa::path(post, path = "/v1/schedules", tag = "schedules", request_body = NewSchedule,
+    security(("bearer" = []), ("basic" = [])),
+    responses((status = 201, description = "The schedule", body = ScheduleDto), JsonBodyErrors, NeedsAuth,
+        (status = 409, description = "You have the most schedules allowed", body = ErrorEnvelope)))]
+async fn create_schedule(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<NewSchedule>,
+) -> Result<(StatusCode, Json<ScheduleDto>), ApiError> {
+    let s = service::create(&state, &caller.user, body).await?;
+    Ok((StatusCode::CREATED, Json(ScheduleDto::from(&s))))
+}
+
+/// Your schedules.
+#[utoipa::path(get, path = "/v1/schedules", tag = "schedules", security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "Your schedules", body = ScheduleList), NeedsAuth))]
+async fn list_schedules(State(state): State<AppState>, caller: AuthUser) -> Result<Json<ScheduleList>, ApiError> {
+    let schedules = state.store.schedules_of(&caller.user.id).await?;
+    Ok(Json(ScheduleList { schedules: schedules.iter().map(ScheduleDto::from).collect() }))
+}
+
+/// One schedule.
+#[utoipa::path(get, path = "/v1/schedules/{id}", tag = "schedules", security(("bearer" = []), ("basic" = [])),
+    params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 200, description = "The schedule", body = ScheduleDto), NeedsAuth,
+        (status = 404, description = "No such schedule of yours", body = ErrorEnvelope)))]
+async fn get_schedule(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<ScheduleDto>, ApiError> {
+    Ok(Json(ScheduleDto::from(&service::get(&state, &caller.user, &id).await?)))
+}
+
+/// Changes a schedule; `{"enabled": true}` also resumes one that paused itself.
+#[utoipa::path(patch, path = "/v1/schedules/{id}", tag = "schedules", request_body = SchedulePatch,
+    security(("bearer" = []), ("basic" = [])), params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 200, description = "The schedule after", body = ScheduleDto), JsonBodyErrors, NeedsAuth,
+        (status = 404, description = "No such schedule of yours", body = ErrorEnvelope)))]
+async fn patch_schedule(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<SchedulePatch>,
+) -> Result<Json<ScheduleDto>, ApiError> {
+    Ok(Json(ScheduleDto::from(&service::patch(&state, &caller.user, &id, body).await?)))
+}
+
+/// Deletes a schedule and its runs.
+#[utoipa::path(delete, path = "/v1/schedules/{id}", tag = "schedules", security(("bearer" = []), ("basic" = [])),
+    params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 204, description = "Deleted"), NeedsAuth,
+        (status = 404, description = "No such schedule of yours", body = ErrorEnvelope)))]
+async fn delete_schedule(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    service::delete(&state, &caller.user, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Runs a schedule now (also a disabled one) and answers with the finished run; a run that
+/// fails is still a 200 whose `status` is `failed` with its `error`.
+#[utoipa::path(post, path = "/v1/schedules/{id}/run", tag = "schedules", security(("bearer" = []), ("basic" = [])),
+    params(("id" = String, Path, description = "The schedule's id")),
+    responses((status = 200, description = "The run", body = Run), NeedsAuth,
+        (status = 404, description = "No such schedule of yours", body = ErrorEnvelope),
+        (status = 409, description = "A run of it is in progress", body = ErrorEnvelope)))]
+async fn run_schedule(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Run>, ApiError> {
+    let schedule = service::get(&state, &caller.user, &id).await?;
+    Ok(Json(runner::run_now(&state, &schedule, &state.quotas.replica_id).await?))
+}
+
+/// A schedule's runs: `status`, `started_at`, `finished_at`, `error`, `counts`.
+#[utoipa::path(get, path = "/v1/schedules/{id}/runs", tag = "schedules", security(("bearer" = []), ("basic" = [])),
+    params(("id" = String, Path, description = "The schedule's id"), RunsQuery),
+    responses((status = 200, description = "Its runs, newest first", body = RunList), NeedsAuth,
+        (status = 400, description = "Bad limit", body = ErrorEnvelope),
+        (status = 404, description = "No such schedule of yours", body = ErrorEnvelope)))]
+async fn list_runs(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<RunsQuery>,
+) -> Result<Json<RunList>, ApiError> {
+    let limit = crate::playlists::service::bounded_limit("limit", q.limit, 20, 100)?;
+    service::get(&state, &caller.user, &id).await?;
+    Ok(Json(RunList { runs: state.store.runs(&id, limit).await? }))
+}
