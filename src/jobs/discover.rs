@@ -50,7 +50,7 @@ pub async fn run(
         .collect();
     if plays.is_empty() {
         let recent = client.recent_tracks(&username, 200, 1).await?;
-        plays = recent.items.into_iter().map(|t| (t.artist, t.name)).collect();
+        plays = recent.items.into_iter().filter(|t| !t.now_playing).map(|t| (t.artist, t.name)).collect();
     }
     let heard: HashSet<String> = state
         .store

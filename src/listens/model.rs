@@ -37,22 +37,62 @@ pub trait ListenStore: Send + Sync {
     async fn delete_listens_of(&self, user: &str) -> StoreResult<()>;
 }
 
-/// Drops from `incoming` the listens that are the same play as one in `stored` or earlier in
-/// `incoming`: same track within `window_secs`.
+/// Drops from `incoming` the listens already known: the same track at the same time from the
+/// same source, or the same track within `window_secs` from the other source (one play seen by
+/// Last.fm and by Spotify). One source's two plays of a track minutes apart are both kept.
 pub fn new_plays(stored: &[Listen], incoming: &[Listen], window_secs: i64) -> Vec<Listen> {
-    let mut by_track: std::collections::HashMap<&str, Vec<i64>> = std::collections::HashMap::new();
+    let mut by_track: std::collections::HashMap<&str, Vec<(i64, &str)>> = std::collections::HashMap::new();
     for l in stored {
-        by_track.entry(&l.track_key).or_default().push(l.at.timestamp());
+        by_track.entry(&l.track_key).or_default().push((l.at.timestamp_micros(), &l.source));
     }
+    let window = window_secs * 1_000_000;
     let mut out = Vec::new();
     for l in incoming {
-        let at = l.at.timestamp();
+        let at = l.at.timestamp_micros();
         let seen = by_track.entry(&l.track_key).or_default();
-        if seen.iter().any(|t| (t - at).abs() <= window_secs) {
+        let known =
+            seen.iter().any(|(t, source)| if *source == l.source { *t == at } else { (t - at).abs() <= window });
+        if known {
             continue;
         }
-        seen.push(at);
+        seen.push((at, &l.source));
         out.push(l.clone());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+
+    fn play(at: i64, title: &str, source: &str) -> Listen {
+        Listen {
+            at: Utc.timestamp_opt(1_700_000_000 + at, 0).unwrap(),
+            artist: "Muse".into(),
+            title: title.into(),
+            album: None,
+            track_key: title.to_lowercase(),
+            source: source.into(),
+        }
+    }
+
+    #[test]
+    fn one_play_seen_by_two_sources_counts_once_and_replays_count_twice() {
+        let stored = vec![play(0, "Resistance", "lastfm")];
+        let incoming = vec![
+            play(215, "Resistance", "spotify"),    // the same play, reported at its end
+            play(0, "Resistance", "lastfm"),       // imported again
+            play(300, "Guiding Light", "spotify"), // played twice, five minutes apart
+            play(600, "Guiding Light", "spotify"),
+            play(600, "Guiding Light", "spotify"), // the same report twice
+        ];
+        let fresh = new_plays(&stored, &incoming, 600);
+        let got: Vec<(String, i64)> =
+            fresh.iter().map(|l| (l.title.clone(), (l.at - stored[0].at).num_seconds())).collect();
+        assert_eq!(got, [("Guiding Light".to_owned(), 300), ("Guiding Light".to_owned(), 600)]);
+        let far = vec![Listen { at: stored[0].at + Duration::hours(2), ..play(0, "Resistance", "spotify") }];
+        assert_eq!(new_plays(&stored, &far, 600).len(), 1, "hours apart is another play");
+    }
 }

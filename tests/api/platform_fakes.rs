@@ -106,6 +106,7 @@ impl FakePlatforms {
                 get(spotify_accounts_fake::my_playlists).post(spotify_write_fake::create),
             )
             .route("/spotify/v1/me/tracks", get(spotify_accounts_fake::liked))
+            .route("/spotify/v1/me/player/recently-played", get(spotify_accounts_fake::recently_played))
             .with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self { base, shared }

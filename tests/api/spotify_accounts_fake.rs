@@ -188,3 +188,28 @@ pub(crate) async fn liked(
         json!({"items": items, "next": next, "offset": offset, "total": 60, "limit": 50}).to_string(),
     )
 }
+
+/// `GET /spotify/v1/me/player/recently-played`: the recorded body (20 plays of May 2017), only
+/// the plays after `after` (ms) when given.
+pub(crate) async fn recently_played(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = gate(&s, &headers, "/spotify/v1/me/player/recently-played") {
+        return r;
+    }
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/platforms/spotify__recently-played.json");
+    let recorded = std::fs::read_to_string(path).unwrap();
+    let Some(after) = q.get("after").and_then(|a| a.parse::<i64>().ok()) else {
+        return json_body(StatusCode::OK, recorded);
+    };
+    let mut body: Value = serde_json::from_str(&recorded).unwrap();
+    let items = body["items"].as_array_mut().unwrap();
+    items.retain(|i| {
+        let at: chrono::DateTime<chrono::Utc> = i["played_at"].as_str().unwrap().parse().unwrap();
+        at.timestamp_millis() > after
+    });
+    json_body(StatusCode::OK, body.to_string())
+}
