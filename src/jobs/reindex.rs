@@ -16,7 +16,7 @@ pub async fn run(state: &AppState, params: ReindexParams) -> Result<BTreeMap<Str
     let (mut refreshed, mut failed) = (0u64, 0u64);
     if state.tracks.enabled() {
         for entry in stale.iter().filter_map(|e| e.meta.as_ref()) {
-            match state.tracks.lookup(&entry.artist, &entry.title).await {
+            match state.tracks.refresh(&entry.artist, &entry.title).await {
                 Ok(_) => refreshed += 1,
                 Err(e) if e.is_upstream_failure() => return Err(e.into()),
                 Err(_) => failed += 1,

@@ -101,7 +101,7 @@ async fn source_tracks(state: &AppState, user: &User, source: &SyncSource) -> Re
             for page in 1..=5 {
                 let loved = client.loved_tracks(lastfm, 200, page).await?;
                 out.extend(loved.items.iter().map(|t| TrackInput::named(&t.artist, &t.name)));
-                if page >= loved.total_pages {
+                if page >= loved.total_pages || loved.items.len() < 200 {
                     break;
                 }
             }
@@ -112,7 +112,15 @@ async fn source_tracks(state: &AppState, user: &User, source: &SyncSource) -> Re
             chart.items.iter().map(|t| TrackInput::named(&t.artist, &t.name)).collect()
         }
     };
-    Ok(pairs.iter().filter_map(|t| CleanTrack::from_input(t).ok()).collect())
+    let tracks = pairs.iter().filter_map(|t| CleanTrack::from_input(t).ok());
+    Ok(match source {
+        // A playlist may hold a track twice on purpose; a Last.fm list never does.
+        SyncSource::Playlist(_) => tracks.collect(),
+        SyncSource::Lastfm { .. } => {
+            let mut seen = std::collections::HashSet::new();
+            tracks.filter(|t| seen.insert(t.key().to_owned())).collect()
+        }
+    })
 }
 
 /// Runs a `sync` schedule.

@@ -165,6 +165,19 @@ impl TrackService {
         }
     }
 
+    /// Asks Last.fm again about one track, whatever the caches hold, and stores the answer (the
+    /// re-indexer's refresh); waits for it.
+    pub async fn refresh(self: &Arc<Self>, artist: &str, title: &str) -> Result<Lookup, LastfmError> {
+        if self.client.is_none() {
+            return Err(LastfmError::NotConfigured);
+        }
+        let query = TrackQuery::new(artist, title);
+        // The memory cache answers fetches of a key it holds: drop it so Last.fm is asked.
+        self.memory.invalidate(&query.key).await;
+        let task = self.enqueue(&query).ok_or_else(|| LastfmError::Transport("lookup queue full".into()))?;
+        task.await.map_err(|e| LastfmError::Transport(format!("lookup task failed: {e}")))?
+    }
+
     /// Looks many tracks up: memory, then one batch store read, then the misses from Last.fm
     /// concurrently (the client bounds in-flight calls and the rate). With a `budget`, lookups
     /// still running when it ends are left to finish in the background and answer `Pending`.
