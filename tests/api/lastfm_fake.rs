@@ -51,6 +51,7 @@ pub type Catalog = HashMap<(String, String), (String, String, Option<u64>)>;
 struct Shared {
     catalog: Mutex<Catalog>,
     world: Mutex<Option<crate::lastfm_world::World>>,
+    hang_next: AtomicU64,
     calls: Mutex<Vec<(String, Instant)>>,
     latency: Mutex<Duration>,
     fault: Mutex<Option<Fault>>,
@@ -91,6 +92,11 @@ impl FakeLastfm {
     /// Answers artist and user methods from `world` instead of the recorded bodies.
     pub fn set_world(&self, world: crate::lastfm_world::World) {
         *self.shared.world.lock().unwrap() = Some(world);
+    }
+
+    /// The next `n` calls (any method) never get an answer.
+    pub fn hang_next(&self, n: u64) {
+        self.shared.hang_next.store(n, Ordering::SeqCst);
     }
 
     /// Injects a fault (or clears it with `Fault::None`).
@@ -146,6 +152,9 @@ async fn handle(State(shared): State<Arc<Shared>>, Query(q): Query<HashMap<Strin
     let latency = *shared.latency.lock().unwrap();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
+    }
+    if shared.hang_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
     }
     let fault = shared.fault.lock().unwrap().unwrap_or(Fault::None);
     match fault {

@@ -22,6 +22,7 @@ mod items;
 mod jobs_common;
 mod jobs_generate;
 mod jobs_listens;
+mod jobs_replicas;
 mod jobs_sync;
 mod lastfm_fake;
 mod lastfm_recorded;
