@@ -5,6 +5,8 @@
 
 #[path = "../tests/api/lastfm_fake.rs"]
 mod lastfm_fake;
+#[path = "../tests/api/lastfm_world.rs"]
+mod lastfm_world;
 
 use std::{sync::Arc, time::Duration};
 

@@ -115,20 +115,48 @@ async fn delete_schedule(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// How long `POST …/run` waits for the run before answering 202.
+const RUN_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// A run still going when the answer was due.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunStarted {
+    /// `running`.
+    pub status: &'static str,
+    /// Where its outcome will be.
+    pub runs: String,
+}
+
 /// Runs a schedule now (also a disabled one) and answers with the finished run; a run that
-/// fails is still a 200 whose `status` is `failed` with its `error`.
+/// fails is still a 200 whose `status` is `failed` with its `error`. A run that takes longer
+/// than 20 s goes on in the background: 202, then see its runs.
 #[utoipa::path(post, path = "/v1/schedules/{id}/run", tag = "schedules", security(("bearer" = []), ("basic" = [])),
     params(("id" = String, Path, description = "The schedule's id")),
-    responses((status = 200, description = "The run", body = Run), NeedsAuth,
+    responses((status = 200, description = "The finished run", body = Run),
+        (status = 202, description = "Still running; its outcome will be in its runs", body = RunStarted), NeedsAuth,
         (status = 404, description = "No such schedule of yours", body = ErrorEnvelope),
         (status = 409, description = "A run of it is in progress", body = ErrorEnvelope)))]
 async fn run_schedule(
     State(state): State<AppState>,
     caller: AuthUser,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Run>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let schedule = service::get(&state, &caller.user, &id).await?;
-    Ok(Json(runner::run_now(&state, &schedule, &state.quotas.replica_id).await?))
+    // The run is its own task: a client that goes away, or a slow job, never cuts it short.
+    let task_state = state.clone();
+    let run = tokio::spawn(async move {
+        let holder = task_state.quotas.replica_id.clone();
+        runner::run_now(&task_state, &schedule, &holder).await
+    });
+    match tokio::time::timeout(RUN_WAIT, run).await {
+        Ok(Ok(done)) => Ok(Json(done?).into_response()),
+        Ok(Err(join)) => Err(ApiError::internal(join)),
+        Err(_) => {
+            let started = RunStarted { status: "running", runs: format!("/v1/schedules/{id}/runs") };
+            Ok((StatusCode::ACCEPTED, Json(started)).into_response())
+        }
+    }
 }
 
 /// A schedule's runs: `status`, `started_at`, `finished_at`, `error`, `counts`.

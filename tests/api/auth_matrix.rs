@@ -101,6 +101,19 @@ fn rows(visibility: &str) -> Vec<Row> {
         // Pushing needs read access, then a linked account (none here: 409).
         row(Method::POST, "/v1/playlists/{id}/push", Some(|| json!({"platform": "spotify"})), push),
         row(Method::GET, "/v1/playlists/{id}/copies", None, copies),
+        // Schedules are their owner's alone: anyone else's id (here a playlist's) is 404.
+        row(Method::POST, "/v1/schedules", Some(|| json!({"kind": "reindex", "interval_secs": 86400})), signed_in(201)),
+        row(Method::GET, "/v1/schedules", None, signed_in(200)),
+        row(Method::GET, "/v1/schedules/{id}", None, signed_in(404)),
+        row(Method::PATCH, "/v1/schedules/{id}", Some(|| json!({"enabled": false})), signed_in(404)),
+        row(Method::DELETE, "/v1/schedules/{id}", None, signed_in(404)),
+        row(Method::POST, "/v1/schedules/{id}/run", None, signed_in(404)),
+        row(Method::GET, "/v1/schedules/{id}/runs", None, signed_in(404)),
+        row(Method::GET, "/v1/me/notifications", None, signed_in(200)),
+        row(Method::DELETE, "/v1/me/notifications/{id}", None, signed_in(404)),
+        row(Method::GET, "/v1/me/stats", None, signed_in(200)),
+        // No Last.fm here: generation is unavailable (503) once signed in.
+        row(Method::POST, "/v1/playlists/generate", Some(|| json!({"name": "g", "artists": ["x"]})), signed_in(503)),
         // A wrong current password: refused for everyone (anonymous callers before looking).
         row(
             Method::POST,

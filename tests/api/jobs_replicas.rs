@@ -56,11 +56,19 @@ impl Process {
 async fn token(base: &str, username: &str) -> String {
     let client = http_client();
     let password = format!("{username}-correct-horse-battery");
-    let r = client.post(format!("{base}/v1/users"))
-        .json(&json!({"username": username, "password": password, "display_name": username})).send().await.unwrap();
+    let r = client
+        .post(format!("{base}/v1/users"))
+        .json(&json!({"username": username, "password": password, "display_name": username}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
-    let r = client.post(format!("{base}/v1/auth/tokens")).json(&json!({"username": username, "password": password}))
-        .send().await.unwrap();
+    let r = client
+        .post(format!("{base}/v1/auth/tokens"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
     r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
 }
 
@@ -87,18 +95,29 @@ async fn two_processes_start_each_due_run_exactly_once() {
     let dest = call(&a.base, &alice, Method::POST, "/v1/playlists", Some(json!({"name": "Top"}))).await;
     let dest = dest["id"].as_str().unwrap().to_owned();
     // Each execution reads the Last.fm chart once: the fake counts executions.
-    let s = call(&a.base, &alice, Method::POST, "/v1/schedules", Some(json!({"kind": "sync", "interval_secs": 1,
-        "params": {"source": {"lastfm": "testuser", "tracks": "top"}, "destination": dest, "mode": "add"}}))).await;
+    let s = call(
+        &a.base,
+        &alice,
+        Method::POST,
+        "/v1/schedules",
+        Some(json!({"kind": "sync", "interval_secs": 1,
+        "params": {"source": {"lastfm": "testuser", "tracks": "top"}, "destination": dest, "mode": "add"}})),
+    )
+    .await;
     let id = s["id"].as_str().unwrap().to_owned();
-    let runs = eventually(60, "eight finished runs", || async {
-        let runs = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs?limit=100"), None).await["runs"].clone();
+    eventually(60, "eight finished runs", || async {
+        let runs = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs?limit=100"), None).await
+            ["runs"]
+            .clone();
         let done = runs.as_array().unwrap().iter().filter(|r| r["status"] != "running").count();
-        (done >= 8).then_some(runs)
+        (done >= 8).then_some(())
     })
     .await;
     call(&a.base, &alice, Method::PATCH, &format!("/v1/schedules/{id}"), Some(json!({"enabled": false}))).await;
     let runs = eventually(10, "no run in progress", || async {
-        let runs = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs?limit=100"), None).await["runs"].clone();
+        let runs = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs?limit=100"), None).await
+            ["runs"]
+            .clone();
         runs.as_array().unwrap().iter().all(|r| r["status"] != "running").then_some(runs)
     })
     .await;
@@ -126,12 +145,22 @@ async fn a_killed_holders_run_is_taken_over_without_a_doubled_effect() {
     let mut a = Process::start(&database, &lastfm).await;
     let alice = token(&a.base, "alice").await;
     lastfm.hang_next(1);
-    let s = call(&a.base, &alice, Method::POST, "/v1/schedules", Some(json!({"kind": "sync", "interval_secs": 1,
+    let s = call(
+        &a.base,
+        &alice,
+        Method::POST,
+        "/v1/schedules",
+        Some(json!({"kind": "sync", "interval_secs": 1,
         "params": {"source": {"lastfm": "testuser", "tracks": "top"},
-                   "destination": {"snapshot": {"name_template": "Chart {date}"}}}}))).await;
+                   "destination": {"snapshot": {"name_template": "Chart {date}"}}}})),
+    )
+    .await;
     let id = s["id"].as_str().unwrap().to_owned();
     // A claims the run and hangs on Last.fm, renewing its lease.
-    eventually(20, "A's run waiting on Last.fm", || async { (lastfm.calls("user.getWeeklyTrackChart") == 1).then_some(()) }).await;
+    eventually(20, "A's run waiting on Last.fm", || async {
+        (lastfm.calls("user.getWeeklyTrackChart") == 1).then_some(())
+    })
+    .await;
     let b = Process::start(&database, &lastfm).await;
     let held = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs"), None).await["runs"].clone();
     assert_eq!(held[0]["status"], "running", "{held}");
@@ -139,8 +168,14 @@ async fn a_killed_holders_run_is_taken_over_without_a_doubled_effect() {
     assert_eq!(lastfm.calls("user.getWeeklyTrackChart"), 1, "B has not run what A holds");
     a.child.kill().await.unwrap();
     let runs = eventually(30, "B took the run over", || async {
-        let runs = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs?limit=100"), None).await["runs"].clone();
-        runs.as_array().unwrap().iter().any(|r| r["status"] == "succeeded" && r["period"] == period.as_str()).then_some(runs)
+        let runs = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs?limit=100"), None).await
+            ["runs"]
+            .clone();
+        runs.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status"] == "succeeded" && r["period"] == period.as_str())
+            .then_some(runs)
     })
     .await;
     let abandoned = runs.as_array().unwrap().iter().find(|r| r["status"] == "failed").unwrap();
@@ -148,7 +183,9 @@ async fn a_killed_holders_run_is_taken_over_without_a_doubled_effect() {
     assert!(abandoned["error"].as_str().unwrap().contains("taken over"), "{runs}");
     // Let B run it a few more times, then stop it: one snapshot, its two tracks once.
     eventually(30, "two more runs", || async {
-        let runs = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs?limit=100"), None).await["runs"].clone();
+        let runs = call(&b.base, &alice, Method::GET, &format!("/v1/schedules/{id}/runs?limit=100"), None).await
+            ["runs"]
+            .clone();
         (runs.as_array().unwrap().iter().filter(|r| r["status"] == "succeeded").count() >= 3).then_some(())
     })
     .await;
@@ -199,15 +236,36 @@ async fn jobs_run_due_runs_what_is_due_and_fails_loudly() {
     })
     .await;
     let alice = token(&base, "alice").await;
-    let source = call(&base, &alice, Method::POST, "/v1/playlists", Some(json!({"name": "Source"}))).await["id"].clone();
+    let source =
+        call(&base, &alice, Method::POST, "/v1/playlists", Some(json!({"name": "Source"}))).await["id"].clone();
     let source = source.as_str().unwrap();
-    call(&base, &alice, Method::POST, &format!("/v1/playlists/{source}/items"),
-        Some(json!({"tracks": [{"artist": "Radiohead", "title": "Radiohead Song 1"}]}))).await;
-    let good = call(&base, &alice, Method::POST, "/v1/schedules", Some(json!({"kind": "sync", "interval_secs": 1,
-        "params": {"source": source, "destination": {"snapshot": {"name_template": "Copy {date}"}}}}))).await;
+    call(
+        &base,
+        &alice,
+        Method::POST,
+        &format!("/v1/playlists/{source}/items"),
+        Some(json!({"tracks": [{"artist": "Radiohead", "title": "Radiohead Song 1"}]})),
+    )
+    .await;
+    let good = call(
+        &base,
+        &alice,
+        Method::POST,
+        "/v1/schedules",
+        Some(json!({"kind": "sync", "interval_secs": 1,
+        "params": {"source": source, "destination": {"snapshot": {"name_template": "Copy {date}"}}}})),
+    )
+    .await;
     let good = good["id"].as_str().unwrap().to_owned();
-    let failing = call(&base, &alice, Method::POST, "/v1/schedules", Some(json!({"kind": "listens", "interval_secs": 1,
-        "params": {"source": "lastfm"}}))).await;
+    let failing = call(
+        &base,
+        &alice,
+        Method::POST,
+        "/v1/schedules",
+        Some(json!({"kind": "listens", "interval_secs": 1,
+        "params": {"source": "lastfm"}})),
+    )
+    .await;
     let failing = failing["id"].as_str().unwrap().to_owned();
     // The service ran nothing itself (jobs.in_process=false).
     let runs = call(&base, &alice, Method::GET, &format!("/v1/schedules/{good}/runs"), None).await;

@@ -60,7 +60,7 @@ impl World {
                 words.iter().any(|w| w.len() > 2 && name.split_whitespace().any(|n| n == w || stem(n) == stem(w)))
             })
             .collect();
-        hits.sort_by(|a, b| b.listeners.cmp(&a.listeners));
+        hits.sort_by_key(|a| std::cmp::Reverse(a.listeners));
         let list: Vec<Value> = hits
             .iter()
             .take(5)
@@ -116,7 +116,7 @@ impl World {
         let all = self.scrobbles.get(user).ok_or(6u32)?;
         let mut plays: Vec<&Scrobble> =
             all.iter().filter(|s| from.is_none_or(|f| s.0 >= f) && to.is_none_or(|t| s.0 <= t)).collect();
-        plays.sort_by(|a, b| b.0.cmp(&a.0));
+        plays.sort_by_key(|s| std::cmp::Reverse(s.0));
         let limit = limit.clamp(1, 200);
         let total_pages = plays.len().div_ceil(limit).max(1);
         let mut tracks: Vec<Value> = plays

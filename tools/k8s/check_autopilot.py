@@ -24,10 +24,11 @@ def size(v):
 
 def check(doc):
     errors = []
-    if doc.get("kind") not in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
+    if doc.get("kind") not in ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"):
         return errors
     name = f'{doc["kind"]}/{doc["metadata"]["name"]}'
-    pod = doc["spec"]["template"]["spec"]
+    spec = doc["spec"]["jobTemplate"]["spec"] if doc["kind"] == "CronJob" else doc["spec"]
+    pod = spec["template"]["spec"]
     if (pod.get("affinity") or {}).get("podAntiAffinity"):
         errors.append(f"{name}: pod anti-affinity raises Autopilot's CPU minimum to 500m; use topologySpreadConstraints")
     for volume in pod.get("volumes", []):
