@@ -1,4 +1,4 @@
-//! Housekeeping loops: share-link visit counts to the store, expired tokens and the records of
+//! Housekeeping loops: share-link visit counts and track read times to the store, expired tokens and the records of
 //! deleted accounts out of it.
 
 use std::time::Duration;
@@ -11,6 +11,7 @@ pub async fn visit_flusher(state: AppState) {
     loop {
         every.tick().await;
         state.visits.flush(&*state.store).await;
+        state.tracks.accesses.flush(&*state.store).await;
     }
 }
 

@@ -1,6 +1,7 @@
-//! `reindex`: keeps the track cache warm. Refreshes found entries past their freshness (oldest
-//! first) within a budget of Last.fm lookups, through the same shared rate limit as requests,
-//! then resolves items never enriched (the pending-enrichment pass).
+//! `reindex`: keeps the track cache warm. Refreshes found entries past their freshness (the most
+//! recently read first, then the oldest fetched) within a budget of Last.fm lookups, through the same shared rate limit as requests,
+//! then resolves items never enriched (the pending-enrichment pass) and adds the platform links
+//! queued playlists wait for (the links pass).
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use crate::{app::AppState, error::ApiError, schedules::params::ReindexParams};
 /// Runs a `reindex` schedule.
 pub async fn run(state: &AppState, params: ReindexParams) -> Result<BTreeMap<String, u64>, ApiError> {
     let budget = params.budget.unwrap_or(200) as usize;
+    state.tracks.accesses.flush(&*state.store).await;
     let cutoff = Utc::now() - Duration::days(i64::from(state.config.lastfm.found_ttl_days));
     let stale = state.store.stale_cached_tracks(cutoff, budget).await?;
     let (mut refreshed, mut failed) = (0u64, 0u64);
@@ -24,11 +26,15 @@ pub async fn run(state: &AppState, params: ReindexParams) -> Result<BTreeMap<Str
         }
     }
     let resolved = super::pending_enrichment::run_once(state).await? as u64;
+    // Platform links of playlists waiting for them (queued by adds and matches), within the
+    // links pass's own budget of searches.
+    let linked = super::platform_links::run_once(state).await? as u64;
     Ok(BTreeMap::from([
         ("stale".to_owned(), stale.len() as u64),
         ("refreshed".to_owned(), refreshed),
         ("not_found".to_owned(), failed),
         ("pending_resolved".to_owned(), resolved),
-        ("written".to_owned(), refreshed + resolved),
+        ("links_added".to_owned(), linked),
+        ("written".to_owned(), refreshed + resolved + linked),
     ]))
 }

@@ -38,6 +38,7 @@ pub struct Generated {
 #[utoipa::path(post, path = "/v1/playlists/generate", tag = "playlists", request_body = GenerateRequest,
     security(("bearer" = []), ("basic" = [])),
     responses((status = 201, description = "The playlist and the report", body = Generated), JsonBodyErrors, NeedsAuth,
+        (status = 403, description = "You may not change the playlist to regenerate into", body = ErrorEnvelope),
         (status = 404, description = "No such playlist to regenerate into", body = ErrorEnvelope),
         (status = 502, description = "The concert listings failed", body = ErrorEnvelope),
         (status = 503, description = "Last.fm or SeatGeek is not configured or unavailable", body = ErrorEnvelope)))]

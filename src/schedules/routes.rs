@@ -91,7 +91,8 @@ async fn get_schedule(
 #[utoipa::path(patch, path = "/v1/schedules/{id}", tag = "schedules", request_body = SchedulePatch,
     security(("bearer" = []), ("basic" = [])), params(("id" = String, Path, description = "The schedule's id")),
     responses((status = 200, description = "The schedule after", body = ScheduleDto), JsonBodyErrors, NeedsAuth,
-        (status = 404, description = "No such schedule of yours", body = ErrorEnvelope)))]
+        (status = 404, description = "No such schedule of yours", body = ErrorEnvelope),
+        (status = 409, description = "It kept changing under this edit (its runs record themselves on it)", body = ErrorEnvelope)))]
 async fn patch_schedule(
     State(state): State<AppState>,
     caller: AuthUser,

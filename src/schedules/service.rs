@@ -13,7 +13,8 @@ use crate::{app::AppState, error::ApiError, ids, users::model::User};
 /// Most schedules a user may have.
 pub const SCHEDULES_PER_USER_MAX: usize = 50;
 
-/// A new schedule: `cron` (with `timezone`, your account's by default) or `interval_secs`.
+/// A new schedule: `cron` (with `timezone`, your account's by default) or `interval_secs`
+/// (`listens` schedules poll hourly when given neither).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSchedule {
@@ -140,7 +141,12 @@ fn timing_of(
 /// Creates a schedule for `owner`.
 pub async fn create(state: &AppState, owner: &User, input: NewSchedule) -> Result<Schedule, ApiError> {
     params::check(input.kind, &input.params)?;
-    let timing = timing_of(state, input.cron, input.timezone, input.interval_secs, &owner.timezone)?;
+    // Listening history is polled: hourly unless told otherwise (Spotify keeps only 50 plays).
+    let interval = match (input.kind, &input.cron, input.interval_secs) {
+        (JobKind::Listens, None, None) => Some(3600),
+        (_, _, given) => given,
+    };
+    let timing = timing_of(state, input.cron, input.timezone, interval, &owner.timezone)?;
     if state.store.schedules_of(&owner.id).await?.len() >= SCHEDULES_PER_USER_MAX {
         return Err(ApiError::conflict(
             "too_many_schedules",

@@ -193,6 +193,9 @@ impl TrackCacheStore for InstrumentedStore {
     async fn put_cached_track(&self, keys: &[String], entry: &CachedTrack) -> StoreResult<()> {
         timed!(self.put_cached_track(keys, entry))
     }
+    async fn touch_cached_tracks(&self, keys: &[String], at: DateTime<Utc>) -> StoreResult<()> {
+        timed!(self.touch_cached_tracks(keys, at))
+    }
     async fn stale_cached_tracks(&self, before: DateTime<Utc>, limit: usize) -> StoreResult<Vec<CachedTrack>> {
         timed!(self.stale_cached_tracks(before, limit))
     }

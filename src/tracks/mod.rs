@@ -1,5 +1,6 @@
 //! Tracks: Last.fm metadata, its cache, lookups with coalescing, and fan-out enrichment.
 
+pub mod access;
 pub mod budget;
 pub mod enrich;
 pub mod model;

@@ -99,6 +99,8 @@ pub struct TrackService {
     /// Below this confidence Last.fm's answer is doubtful and its search is asked too.
     accept_threshold: f64,
     metrics: Metrics,
+    /// Which cached tracks were read lately (the re-indexer refreshes those first).
+    pub accesses: super::access::AccessLog,
 }
 
 impl TrackService {
@@ -126,6 +128,7 @@ impl TrackService {
             not_found_ttl: chrono::Duration::hours(i64::from(config.not_found_ttl_hours)),
             accept_threshold,
             metrics,
+            accesses: super::access::AccessLog::default(),
         }
     }
 
@@ -202,6 +205,7 @@ impl TrackService {
             match self.memory.get(&q.key).await {
                 Some(hit) => {
                     self.count("memory_hit");
+                    self.accesses.record(&q.key);
                     out.insert(q.key.clone(), Ok(hit));
                 }
                 None => misses.push(q),
@@ -222,6 +226,7 @@ impl TrackService {
             match by_key.get(q.key.as_str()) {
                 Some(entry) => {
                     let lookup = Lookup::of(entry);
+                    self.accesses.record(&q.key);
                     if self.is_fresh(entry, now) {
                         self.count("store_hit");
                         self.memory.insert(q.key.clone(), lookup.clone()).await;

@@ -12,7 +12,10 @@ pub trait TrackCacheStore: Send + Sync {
     async fn cached_tracks(&self, keys: &[String]) -> StoreResult<Vec<CachedTrack>>;
     /// Writes `entry` under each of `keys` (the looked-up key and the autocorrected one).
     async fn put_cached_track(&self, keys: &[String], entry: &CachedTrack) -> StoreResult<()>;
-    /// Up to `limit` entries fetched before `before`, oldest first (for the re-indexer).
+    /// Records that the entries under `keys` were read at `at`.
+    async fn touch_cached_tracks(&self, keys: &[String], at: chrono::DateTime<chrono::Utc>) -> StoreResult<()>;
+    /// Up to `limit` entries fetched before `before`, the most recently read first, then the
+    /// oldest fetched (for the re-indexer).
     async fn stale_cached_tracks(
         &self,
         before: chrono::DateTime<chrono::Utc>,

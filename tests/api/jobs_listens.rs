@@ -138,9 +138,8 @@ async fn spotify_plays_and_scrobbles_of_one_play_count_once(backend: Backend) {
     link_lastfm(&app, &alice, "nightowl").await;
     let lastfm =
         schedule(&app, &alice, json!({"kind": "listens", "params": {"source": "lastfm"}, "interval_secs": 3600})).await;
-    let spotify =
-        schedule(&app, &alice, json!({"kind": "listens", "params": {"source": "spotify"}, "interval_secs": 3600}))
-            .await;
+    let spotify = schedule(&app, &alice, json!({"kind": "listens", "params": {"source": "spotify"}})).await;
+    assert_eq!(spotify["interval_secs"], 3600, "polled hourly by default: {spotify}");
     run_now(&app, &alice, lastfm["id"].as_str().unwrap()).await;
     let run = run_now(&app, &alice, spotify["id"].as_str().unwrap()).await;
     assert_eq!(run["status"], "succeeded", "{run}");

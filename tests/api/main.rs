@@ -37,6 +37,7 @@ mod playlists;
 mod replicas;
 mod review;
 mod round_trip;
+mod schedule_contract;
 mod schedules;
 mod search_fakes;
 mod seatgeek_fake;

@@ -40,6 +40,7 @@ run_on() {
     SHARIFY_LASTFM__API_KEY=fuzz-key SHARIFY_LASTFM__BASE_URL="$lastfm_url" SHARIFY_LASTFM__RATE_PER_SEC=100000
     SHARIFY_LASTFM__BURST=100000 SHARIFY_LASTFM__PER_USER_PER_MINUTE=100000000
     SHARIFY_DEEZER__ENABLED=false
+    SHARIFY_SEATGEEK__BASE_URL="${lastfm_url%/2.0/}/2" SHARIFY_SEATGEEK__CLIENT_ID=fuzz-client
     # Linking configured (it only builds Spotify's authorize address; nothing is called).
     SHARIFY_CONNECTIONS__TOKEN_KEY="$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
     SHARIFY_SPOTIFY__CLIENT_ID=fuzz-client SHARIFY_SPOTIFY__REDIRECT_URI=http://127.0.0.1:9/v1/connections/spotify/callback

@@ -142,6 +142,7 @@ const MIGRATIONS: &[&str] = &[
        PRIMARY KEY (user_id, at_us, track_key)
      ) WITHOUT ROWID;
      CREATE INDEX listens_by_source ON listens (user_id, source, at_us);
+     ALTER TABLE track_cache ADD COLUMN accessed_us INTEGER;
      CREATE INDEX track_cache_by_fetch ON track_cache (fetched_us);",
 ];
 

@@ -52,6 +52,20 @@ impl TrackCacheStore for EmbeddedStore {
         .await
     }
 
+    async fn touch_cached_tracks(&self, keys: &[String], at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        let list = serde_json::to_string(keys).map_err(json_err)?;
+        let at = at.timestamp_micros();
+        self.with_conn(move |c| {
+            c.execute(
+                "UPDATE track_cache SET accessed_us = ?1 WHERE key IN (SELECT value FROM json_each(?2))",
+                params![at, list],
+            )
+            .map(|_| ())
+            .map_err(sql_err)
+        })
+        .await
+    }
+
     async fn stale_cached_tracks(
         &self,
         before: chrono::DateTime<chrono::Utc>,
@@ -60,7 +74,10 @@ impl TrackCacheStore for EmbeddedStore {
         let before = before.timestamp_micros();
         self.with_conn(move |c| {
             let mut stmt = c
-                .prepare_cached("SELECT doc FROM track_cache WHERE fetched_us < ?1 ORDER BY fetched_us LIMIT ?2")
+                .prepare_cached(
+                    "SELECT doc FROM track_cache WHERE fetched_us < ?1
+                     ORDER BY accessed_us IS NULL, accessed_us DESC, fetched_us LIMIT ?2",
+                )
                 .map_err(sql_err)?;
             let rows = stmt.query_map(params![before, limit as i64], |r| r.get::<_, String>(0)).map_err(sql_err)?;
             rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err)).collect()

@@ -31,6 +31,17 @@ impl TrackCacheStore for MongoStore {
         Ok(())
     }
 
+    async fn touch_cached_tracks(&self, keys: &[String], at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        self.track_cache()
+            .update_many(doc! {"_id": {"$in": keys}}, doc! {"$set": {"accessed_us": at.timestamp_micros()}})
+            .await
+            .map(|_| ())
+            .map_err(mongo_err)
+    }
+
     async fn stale_cached_tracks(
         &self,
         before: chrono::DateTime<chrono::Utc>,
@@ -39,7 +50,7 @@ impl TrackCacheStore for MongoStore {
         let cursor = self
             .track_cache()
             .find(doc! {"fetched_us": {"$lt": before.timestamp_micros()}})
-            .sort(doc! {"fetched_us": 1})
+            .sort(doc! {"accessed_us": -1, "fetched_us": 1})
             .limit(limit as i64)
             .await
             .map_err(mongo_err)?;
