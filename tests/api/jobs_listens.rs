@@ -41,6 +41,7 @@ async fn app(backend: Backend, platforms: Option<&FakePlatforms>) -> (TestApp, F
     let mut w = world();
     w.scrobbles.insert("nightowl".into(), scrobbles());
     w.now_playing.insert("nightowl".into(), ("Massive Attack".into(), "Now Playing Song".into()));
+    w.scrobbles.insert("quietone".into(), Vec::new());
     lastfm.set_world(w);
     let app = TestApp::spawn_with(backend, |c| {
         if let Some(p) = platforms {
@@ -156,7 +157,7 @@ async fn spotify_plays_and_scrobbles_of_one_play_count_once(backend: Backend) {
 }
 
 async fn discovery_brings_unheard_tracks_of_similar_artists(backend: Backend) {
-    let (app, _lastfm) = app(backend, None).await;
+    let (app, lastfm) = app(backend, None).await;
     let alice = app.user("alice").await;
     let s = schedule(&app, &alice, json!({"kind": "discover", "params": {"tracks": 10}, "cron": "0 7 * * 1"})).await;
     let id = s["id"].as_str().unwrap();
@@ -180,6 +181,21 @@ async fn discovery_brings_unheard_tracks_of_similar_artists(backend: Backend) {
     let again = run_now(&app, &alice, id).await;
     assert_eq!((again["counts"]["added"].clone(), again["counts"]["removed"].clone()), (json!(0), json!(0)), "{again}");
     assert_eq!(app.get_json(&alice, "/v1/playlists").await["playlists"].as_array().unwrap().len(), 1);
+
+    // Last.fm failing: the run fails with why, and the playlist keeps its tracks.
+    lastfm.set_fault(crate::lastfm_fake::Fault::Http500);
+    let failed = run_now(&app, &alice, id).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert!(failed["error"].as_str().unwrap().contains("Last.fm"), "{failed}");
+    assert_eq!(tracks_of(&app.get_playlist(&alice, pid).await).len(), 10, "untouched");
+    lastfm.set_fault(crate::lastfm_fake::Fault::None);
+
+    // Someone who has listened to nothing: an empty playlist, not an error.
+    let bob = app.user("bob").await;
+    link_lastfm(&app, &bob, "quietone").await;
+    let s = schedule(&app, &bob, json!({"kind": "discover", "cron": "0 7 * * 1"})).await;
+    let run = run_now(&app, &bob, s["id"].as_str().unwrap()).await;
+    assert_eq!((run["status"].clone(), run["counts"]["tracks"].clone()), (json!("succeeded"), json!(0)), "{run}");
 }
 
 async fn a_private_history_is_a_clear_failure(backend: Backend) {

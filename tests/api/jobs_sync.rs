@@ -78,6 +78,13 @@ async fn loved_tracks_are_added_once_and_mirrors_follow(backend: Backend) {
     let m = run_now(&app, &alice, mirror["id"].as_str().unwrap()).await;
     assert_eq!((m["counts"]["removed"].clone(), m["counts"]["added"].clone()), (json!(1), json!(0)), "{m}");
     assert_eq!(tracks_of(&app.get_playlist(&alice, &dest).await).len(), 1);
+    // Last.fm failing: the run fails with why, and the playlist is untouched.
+    lastfm.set_fault(crate::lastfm_fake::Fault::Http500);
+    let failed = run_now(&app, &alice, mirror["id"].as_str().unwrap()).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert!(failed["error"].as_str().unwrap().contains("Last.fm is unavailable"), "{failed}");
+    assert_eq!(tracks_of(&app.get_playlist(&alice, &dest).await).len(), 1);
+    lastfm.set_fault(crate::lastfm_fake::Fault::None);
     // Bob may not write into Alice's playlist.
     let bob = app.user("bob").await;
     let theirs = schedule(
