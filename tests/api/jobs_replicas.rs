@@ -22,25 +22,31 @@ struct Process {
 }
 
 impl Process {
+    /// A process on the shared MongoDB database, with quick scheduler settings.
     async fn start(database: &str, lastfm: &FakeLastfm) -> Self {
+        let env = [
+            ("SHARIFY_MONGO__URI", mongo_uri()),
+            ("SHARIFY_MONGO__DATABASE", database.to_owned()),
+            ("SHARIFY_LASTFM__API_KEY", FAKE_KEY.to_owned()),
+            ("SHARIFY_LASTFM__BASE_URL", lastfm.base_url.clone()),
+            ("SHARIFY_LASTFM__TIMEOUT_MS", "600000".to_owned()),
+            ("SHARIFY_JOBS__TICK_SECS", "1".to_owned()),
+            ("SHARIFY_JOBS__LEASE_SECS", "3".to_owned()),
+            ("SHARIFY_JOBS__MIN_INTERVAL_SECS", "1".to_owned()),
+        ];
+        Self::spawn(&env).await
+    }
+
+    /// The binary with `env` on top of the defaults (embedded store in its own directory), ready.
+    async fn spawn(env: &[(&str, String)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (port, admin) = (free_port(), free_port());
-        let child = sharify_binary(dir.path(), port)
-            .env("SHARIFY_ADMIN__BIND", format!("127.0.0.1:{admin}"))
-            .env("SHARIFY_MONGO__URI", mongo_uri())
-            .env("SHARIFY_MONGO__DATABASE", database)
-            .env("SHARIFY_LASTFM__API_KEY", FAKE_KEY)
-            .env("SHARIFY_LASTFM__BASE_URL", &lastfm.base_url)
-            .env("SHARIFY_LASTFM__TIMEOUT_MS", "600000")
-            .env("SHARIFY_JOBS__TICK_SECS", "1")
-            .env("SHARIFY_JOBS__LEASE_SECS", "3")
-            .env("SHARIFY_JOBS__MIN_INTERVAL_SECS", "1")
-            .env("SHARIFY_LOG__LEVEL", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
+        let mut command = sharify_binary(dir.path(), port);
+        command.env("SHARIFY_ADMIN__BIND", format!("127.0.0.1:{admin}")).env("SHARIFY_LOG__LEVEL", "warn");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let child = command.stdout(Stdio::null()).stderr(Stdio::null()).kill_on_drop(true).spawn().unwrap();
         let client = http_client();
         let admin_url = format!("http://127.0.0.1:{admin}/readyz");
         eventually(30, "the process is ready", || async {
@@ -216,25 +222,12 @@ fn jobs_cli(dir: &std::path::Path, lastfm: &FakeLastfm, args: &[&str]) -> std::p
 async fn jobs_run_due_runs_what_is_due_and_fails_loudly() {
     let lastfm = FakeLastfm::start().await;
     lastfm.set_world(world());
-    let dir = tempfile::tempdir().unwrap();
-    let (port, admin) = (free_port(), free_port());
-    let mut server = sharify_binary(dir.path(), port)
-        .env("SHARIFY_ADMIN__BIND", format!("127.0.0.1:{admin}"))
-        .env("SHARIFY_JOBS__IN_PROCESS", "false")
-        .env("SHARIFY_JOBS__MIN_INTERVAL_SECS", "1")
-        .env("SHARIFY_LOG__LEVEL", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let client = http_client();
-    eventually(30, "the service is ready", || async {
-        let r = client.get(format!("http://127.0.0.1:{admin}/readyz")).send().await.ok()?;
-        (r.status() == StatusCode::OK).then_some(())
-    })
+    let mut server = Process::spawn(&[
+        ("SHARIFY_JOBS__IN_PROCESS", "false".to_owned()),
+        ("SHARIFY_JOBS__MIN_INTERVAL_SECS", "1".to_owned()),
+    ])
     .await;
+    let base = server.base.clone();
     let alice = token(&base, "alice").await;
     let source =
         call(&base, &alice, Method::POST, "/v1/playlists", Some(json!({"name": "Source"}))).await["id"].clone();
@@ -270,7 +263,8 @@ async fn jobs_run_due_runs_what_is_due_and_fails_loudly() {
     // The service ran nothing itself (jobs.in_process=false).
     let runs = call(&base, &alice, Method::GET, &format!("/v1/schedules/{good}/runs"), None).await;
     assert_eq!(runs["runs"], json!([]));
-    server.kill().await.unwrap();
+    server.child.kill().await.unwrap();
+    let dir = &server._dir;
     // Run it as a CronJob would, until each schedule has come due once; every invocation's exit
     // status follows its runs (non-zero when one failed).
     let (mut good_ran, mut failing_ran) = (false, false);

@@ -3,13 +3,12 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use futures::TryStreamExt;
 use mongodb::{
     bson::{doc, Bson, Document},
     error::ErrorKind,
 };
 
-use super::{bson_err, mongo_err, MongoStore};
+use super::{all_docs, bson_err, mongo_err, MongoStore};
 use crate::{
     listens::model::{new_plays, Listen, ListenStore},
     storage::StoreResult,
@@ -21,15 +20,12 @@ impl MongoStore {
     }
 
     async fn listens_between(&self, user: &str, from_us: i64, to_us: i64) -> StoreResult<Vec<Listen>> {
-        let found: Vec<Document> = self
-            .listens()
-            .find(doc! {"user_id": user, "at_us": {"$gte": from_us, "$lte": to_us}})
-            .sort(doc! {"at_us": 1})
-            .await
-            .map_err(mongo_err)?
-            .try_collect()
-            .await
-            .map_err(mongo_err)?;
+        let found = all_docs(
+            self.listens()
+                .find(doc! {"user_id": user, "at_us": {"$gte": from_us, "$lte": to_us}})
+                .sort(doc! {"at_us": 1}),
+        )
+        .await?;
         found.iter().map(listen_of).collect()
     }
 }

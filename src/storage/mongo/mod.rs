@@ -107,6 +107,15 @@ pub(crate) fn is_duplicate_key(e: &mongodb::error::Error) -> bool {
     }
 }
 
+/// Every document a `find` answers.
+pub(crate) async fn all_docs<F>(find: F) -> StoreResult<Vec<Document>>
+where
+    F: std::future::IntoFuture<Output = mongodb::error::Result<mongodb::Cursor<Document>>>,
+{
+    use futures::TryStreamExt;
+    find.await.map_err(mongo_err)?.try_collect().await.map_err(mongo_err)
+}
+
 /// Maps a (de)serialisation error of a stored document.
 pub(crate) fn bson_err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("corrupt document: {e}"))

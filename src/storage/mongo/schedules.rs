@@ -3,10 +3,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use futures::TryStreamExt;
 use mongodb::bson::{self, doc, Bson, Document};
 
-use super::{bson_err, mongo_err, MongoStore};
+use super::{all_docs, bson_err, mongo_err, MongoStore};
 use crate::{
     schedules::{
         model::{Run, Schedule},
@@ -71,30 +70,20 @@ impl ScheduleStore for MongoStore {
     }
 
     async fn schedules_of(&self, owner: &str) -> StoreResult<Vec<Schedule>> {
-        let found: Vec<Document> = self
-            .schedules()
-            .find(doc! {"owner_id": owner})
-            .await
-            .map_err(mongo_err)?
-            .try_collect()
-            .await
-            .map_err(mongo_err)?;
+        let found = all_docs(self.schedules().find(doc! {"owner_id": owner})).await?;
         let mut out = found.iter().map(schedule_of).collect::<StoreResult<Vec<_>>>()?;
         out.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
         Ok(out)
     }
 
     async fn all_schedules(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<Schedule>> {
-        let found: Vec<Document> = self
-            .schedules()
-            .find(doc! {"_id": {"$gt": after.unwrap_or_default()}})
-            .sort(doc! {"_id": 1})
-            .limit(limit as i64)
-            .await
-            .map_err(mongo_err)?
-            .try_collect()
-            .await
-            .map_err(mongo_err)?;
+        let found = all_docs(
+            self.schedules()
+                .find(doc! {"_id": {"$gt": after.unwrap_or_default()}})
+                .sort(doc! {"_id": 1})
+                .limit(limit as i64),
+        )
+        .await?;
         found.iter().map(schedule_of).collect()
     }
 
@@ -113,17 +102,10 @@ impl ScheduleStore for MongoStore {
 
     async fn due_schedules(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<String>> {
         let filter = doc! {"enabled": true, "next_run_at": {"$lte": when(now)}, "$and": [unleased(now)]};
-        let found: Vec<Document> = self
-            .schedules()
-            .find(filter)
-            .sort(doc! {"next_run_at": 1})
-            .limit(limit as i64)
-            .projection(doc! {"_id": 1})
-            .await
-            .map_err(mongo_err)?
-            .try_collect()
-            .await
-            .map_err(mongo_err)?;
+        let found = all_docs(
+            self.schedules().find(filter).sort(doc! {"next_run_at": 1}).limit(limit as i64).projection(doc! {"_id": 1}),
+        )
+        .await?;
         Ok(found.iter().filter_map(|d| d.get_str("_id").ok().map(str::to_owned)).collect())
     }
 
@@ -165,17 +147,14 @@ impl ScheduleStore for MongoStore {
             "doc": serde_json::to_string(run).map_err(bson_err)?,
         };
         self.schedule_runs().replace_one(doc! {"_id": &run.id}, d).upsert(true).await.map_err(mongo_err)?;
-        let old: Vec<Document> = self
-            .schedule_runs()
-            .find(doc! {"schedule_id": &run.schedule_id})
-            .sort(doc! {"started_at": -1, "_id": -1})
-            .skip(RUNS_KEPT as u64)
-            .projection(doc! {"_id": 1})
-            .await
-            .map_err(mongo_err)?
-            .try_collect()
-            .await
-            .map_err(mongo_err)?;
+        let old = all_docs(
+            self.schedule_runs()
+                .find(doc! {"schedule_id": &run.schedule_id})
+                .sort(doc! {"started_at": -1, "_id": -1})
+                .skip(RUNS_KEPT as u64)
+                .projection(doc! {"_id": 1}),
+        )
+        .await?;
         if !old.is_empty() {
             let ids: Vec<Bson> = old.iter().filter_map(|d| d.get("_id").cloned()).collect();
             self.schedule_runs().delete_many(doc! {"_id": {"$in": ids}}).await.map_err(mongo_err)?;
@@ -184,16 +163,13 @@ impl ScheduleStore for MongoStore {
     }
 
     async fn runs(&self, schedule_id: &str, limit: usize) -> StoreResult<Vec<Run>> {
-        let found: Vec<Document> = self
-            .schedule_runs()
-            .find(doc! {"schedule_id": schedule_id})
-            .sort(doc! {"started_at": -1, "_id": -1})
-            .limit(limit as i64)
-            .await
-            .map_err(mongo_err)?
-            .try_collect()
-            .await
-            .map_err(mongo_err)?;
+        let found = all_docs(
+            self.schedule_runs()
+                .find(doc! {"schedule_id": schedule_id})
+                .sort(doc! {"started_at": -1, "_id": -1})
+                .limit(limit as i64),
+        )
+        .await?;
         found.iter().map(|d| serde_json::from_str(d.get_str("doc").map_err(bson_err)?).map_err(bson_err)).collect()
     }
 }
