@@ -22,6 +22,8 @@ pub struct ApiError {
     pub message: String,
     /// Seconds for `Retry-After` (429 and 503).
     pub retry_after: Option<u64>,
+    /// The oldest version a change feed still has (410 `changes_expired`).
+    pub oldest_version: Option<u64>,
 }
 
 /// The JSON error envelope: `{"error": {...}}`.
@@ -40,12 +42,16 @@ pub struct ErrorBody {
     pub message: String,
     /// The request id (also in the `x-request-id` header).
     pub request_id: Option<String>,
+    /// On 410 `changes_expired`: the oldest version the change feed still has; reload the
+    /// playlist, then follow its changes from its version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_version: Option<u64>,
 }
 
 impl ApiError {
     /// An error with any status.
     pub fn new(status: StatusCode, code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
-        Self { status, code: code.into(), message: message.into(), retry_after: None }
+        Self { status, code: code.into(), message: message.into(), retry_after: None, oldest_version: None }
     }
     /// 400: the request is malformed.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -101,7 +107,14 @@ impl ApiError {
     }
     /// The body, with a request id when known.
     pub fn body(&self, request_id: Option<String>) -> ErrorEnvelope {
-        ErrorEnvelope { error: ErrorBody { code: self.code.to_string(), message: self.message.clone(), request_id } }
+        ErrorEnvelope {
+            error: ErrorBody {
+                code: self.code.to_string(),
+                message: self.message.clone(),
+                request_id,
+                oldest_version: self.oldest_version,
+            },
+        }
     }
 }
 

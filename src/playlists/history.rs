@@ -103,6 +103,12 @@ pub trait HistoryStore: Send + Sync {
     /// The entries needed to rebuild `version`: from the newest checkpoint at or before it up to
     /// it, oldest first, with payloads (empty when none is kept).
     async fn restore_chain(&self, playlist_id: &str, version: u64) -> StoreResult<Vec<HistoryEntry>>;
+    /// Entries after version `since`, oldest first, with their deltas (the change feed), at
+    /// most `limit`.
+    async fn changes_after(&self, playlist_id: &str, since: u64, limit: usize) -> StoreResult<Vec<HistoryEntry>>;
+    /// The oldest version from which every later entry still has its change: the change feed
+    /// answers from `since` = this minus one (1 when nothing was dropped).
+    async fn oldest_change(&self, playlist_id: &str) -> StoreResult<u64>;
     /// Deletes a playlist's whole history.
     async fn delete_history(&self, playlist_id: &str) -> StoreResult<()>;
 }
@@ -133,10 +139,12 @@ pub fn entry(
     let checkpoint = is_checkpoint(after.version, ops);
     let summary = summarize(before, after, ops, items_after);
     let before = before.map(|b| &b.meta);
-    let delta = (!checkpoint).then(|| Delta {
+    // Checkpoints keep their delta too (the change feed reads it; restores read the snapshot),
+    // without a whole-list replacement, which the snapshot already holds.
+    let delta = Some(Delta {
         name: before.filter(|b| b.name != after.name).map(|_| after.name.clone()),
         description: before.filter(|b| b.description != after.description).map(|_| after.description.clone()),
-        items: ops.to_vec(),
+        items: ops.iter().filter(|op| !(checkpoint && matches!(op, ItemOp::ReplaceAll { .. }))).cloned().collect(),
     });
     HistoryEntry {
         playlist_id: after.id.clone(),

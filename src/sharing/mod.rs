@@ -1,5 +1,7 @@
 //! Sharing: collaborators with roles, share links, the share page, forks, sync, history/restore.
 
+pub mod changes;
+pub mod changes_routes;
 pub mod collaborators;
 pub mod collaborators_routes;
 pub mod fork;

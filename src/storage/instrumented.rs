@@ -146,6 +146,12 @@ impl PlaylistStore for InstrumentedStore {
 
 #[async_trait]
 impl HistoryStore for InstrumentedStore {
+    async fn changes_after(&self, playlist_id: &str, since: u64, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
+        timed!(self.changes_after(playlist_id, since, limit))
+    }
+    async fn oldest_change(&self, playlist_id: &str) -> StoreResult<u64> {
+        timed!(self.oldest_change(playlist_id))
+    }
     async fn history(&self, playlist_id: &str, before: Option<u64>, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
         timed!(self.history(playlist_id, before, limit))
     }

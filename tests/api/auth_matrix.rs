@@ -101,6 +101,7 @@ fn rows(visibility: &str) -> Vec<Row> {
         // Pushing needs read access, then a linked account (none here: 409).
         row(Method::POST, "/v1/playlists/{id}/push", Some(|| json!({"platform": "spotify"})), push),
         row(Method::GET, "/v1/playlists/{id}/copies", None, copies),
+        row(Method::GET, "/v1/playlists/{id}/changes?since=0", None, c.read),
         // Schedules are their owner's alone: anyone else's id (here a playlist's) is 404.
         row(Method::POST, "/v1/schedules", Some(|| json!({"kind": "reindex", "interval_secs": 86400})), signed_in(201)),
         row(Method::GET, "/v1/schedules", None, signed_in(200)),

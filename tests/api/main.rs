@@ -7,6 +7,7 @@ mod apple_fake;
 mod auth;
 mod auth_matrix;
 mod binary;
+mod changes;
 mod concurrency;
 mod conditional;
 mod enrichment;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
-use mongodb::bson::{self, doc, Document};
+use mongodb::bson::{self, doc, Bson, Document};
 
 use super::{bson_err, mongo_err, MongoStore};
 use crate::{
@@ -84,6 +84,31 @@ impl HistoryStore for MongoStore {
             chain.entry(e.version).or_insert(e);
         }
         Ok(chain.into_values().collect())
+    }
+
+    async fn changes_after(&self, playlist_id: &str, since: u64, limit: usize) -> StoreResult<Vec<HistoryEntry>> {
+        let recent = self.recent_history(playlist_id).await?;
+        let filter = doc! {"playlist_id": playlist_id, "version": {"$gt": since as i64}};
+        let mut by_version: BTreeMap<u64, HistoryEntry> =
+            self.history_entries(filter, 1, Some(limit as i64)).await?.into_iter().map(|e| (e.version, e)).collect();
+        for e in recent.into_iter().filter(|e| e.version > since) {
+            by_version.entry(e.version).or_insert(e);
+        }
+        Ok(by_version.into_values().take(limit).map(|e| HistoryEntry { snapshot: None, ..e }).collect())
+    }
+
+    async fn oldest_change(&self, playlist_id: &str) -> StoreResult<u64> {
+        // Entries still in the playlist document keep their change; filing may lag, so those
+        // count too.
+        let recent = self.recent_history(playlist_id).await?;
+        let filter = doc! {"playlist_id": playlist_id, "version": {"$gt": 1}, "delta": Bson::Null};
+        let dropped = self.history_entries(filter, -1, Some(1)).await?;
+        let dropped =
+            dropped.first().map(|e| e.version).filter(|v| !recent.iter().any(|r| r.version == *v && r.delta.is_some()));
+        // No older than the oldest entry left (a history over its byte budget loses whole entries).
+        let first = self.history_entries(doc! {"playlist_id": playlist_id}, 1, Some(1)).await?;
+        let first = first.first().map(|e| e.version).into_iter().chain(recent.iter().map(|e| e.version)).min();
+        Ok(dropped.map_or(1, |v| v + 1).max(first.unwrap_or(1)))
     }
 
     async fn delete_history(&self, playlist_id: &str) -> StoreResult<()> {
