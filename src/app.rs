@@ -57,6 +57,8 @@ pub struct AppState {
     pub enrichment_wakeup: Arc<Notify>,
     /// Wakes the platform-links job early.
     pub links_wakeup: Arc<Notify>,
+    /// Woken after a playlist write, so its webhooks are delivered soon.
+    pub webhooks_wakeup: Arc<Notify>,
     /// Seals linked accounts' tokens (`None` without `connections.token_key`).
     pub token_cipher: Option<Arc<crate::connections::cipher::TokenCipher>>,
     /// Token refreshes in this process, one at a time per connection.
@@ -153,6 +155,7 @@ impl AppState {
             tracks,
             enrichment_wakeup: Arc::new(Notify::new()),
             links_wakeup: Arc::new(Notify::new()),
+            webhooks_wakeup: Arc::new(Notify::new()),
             token_cipher,
             refresh_locks: Arc::new(WriteLocks::default()),
             metrics,
@@ -235,6 +238,7 @@ impl Server {
             jobs.push(tokio::spawn(jobs::pending_enrichment::run(state.clone())));
             jobs.push(tokio::spawn(jobs::platform_links::run(state.clone())));
             jobs.push(tokio::spawn(crate::schedules::runner::run(state.clone())));
+            jobs.push(tokio::spawn(crate::webhooks::deliver::run(state.clone())));
         }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let delay = Duration::from_secs(state.config.shutdown.delay_secs);

@@ -36,3 +36,4 @@ pub mod telemetry;
 pub mod tls;
 pub mod tracks;
 pub mod users;
+pub mod webhooks;

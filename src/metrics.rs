@@ -43,6 +43,12 @@ pub struct Metrics {
     pub job_duration: HistogramVec,
     /// Items (tracks, listens, links) written by scheduled runs, by job kind.
     pub job_items: IntCounterVec,
+    /// Webhook delivery attempts by outcome (`delivered`, `failed`).
+    pub webhook_deliveries: IntCounterVec,
+    /// Webhook events waiting (as the last pass saw them).
+    pub webhook_queue_depth: IntGauge,
+    /// Age of the oldest undelivered webhook event, in seconds (last pass).
+    pub webhook_oldest_pending_seconds: prometheus::Gauge,
 }
 
 impl Default for Metrics {
@@ -109,6 +115,26 @@ impl Metrics {
                 vec![0.01, 0.05, 0.25, 1.0, 5.0, 30.0, 120.0, 600.0],
             ),
             job_items: counter(&registry, "job_items_written_total", "Items written by scheduled runs", &["kind"]),
+            webhook_deliveries: counter(
+                &registry,
+                "webhook_deliveries_total",
+                "Webhook delivery attempts",
+                &["outcome"],
+            ),
+            webhook_queue_depth: {
+                let g = IntGauge::new("webhook_queue_depth", "Webhook events waiting").expect("valid metric");
+                registry.register(Box::new(g.clone())).expect("metric registered once");
+                g
+            },
+            webhook_oldest_pending_seconds: {
+                let g = prometheus::Gauge::new(
+                    "webhook_oldest_pending_seconds",
+                    "Age of the oldest undelivered webhook event",
+                )
+                .expect("valid metric");
+                registry.register(Box::new(g.clone())).expect("metric registered once");
+                g
+            },
             limit_syncs,
             replicas,
             http_requests: counter(&registry, "http_requests_total", "HTTP requests", &["method", "route", "status"]),

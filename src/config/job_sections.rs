@@ -28,6 +28,26 @@ impl Default for JobsConfig {
     }
 }
 
+/// Webhook deliveries.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// Allow http:// and internal (loopback, private) targets: local development and tests only.
+    pub allow_insecure_targets: bool,
+    /// Seconds before the first retry; each later one waits twice as long (at most an hour).
+    pub retry_base_secs: u64,
+    /// Seconds a receiver has to answer.
+    pub timeout_secs: u64,
+    /// Hours of failing after which a hook is disabled.
+    pub give_up_hours: u64,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self { allow_insecure_targets: false, retry_base_secs: 30, timeout_secs: 10, give_up_hours: 24 }
+    }
+}
+
 /// SeatGeek's public events API (concerts near a place; mainly the US and Canada).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

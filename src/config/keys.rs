@@ -310,6 +310,26 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         default: "0.8",
         help: "similarity (0-1) an artist name needs to be resolved by generate",
     },
+    ConfigKey {
+        env: "SHARIFY_WEBHOOKS__ALLOW_INSECURE_TARGETS",
+        default: "false",
+        help: "allow http:// and loopback/private webhook targets (local development and tests only)",
+    },
+    ConfigKey {
+        env: "SHARIFY_WEBHOOKS__RETRY_BASE_SECS",
+        default: "30",
+        help: "seconds before a failed webhook delivery is retried (doubling, at most an hour)",
+    },
+    ConfigKey {
+        env: "SHARIFY_WEBHOOKS__TIMEOUT_SECS",
+        default: "10",
+        help: "seconds a webhook receiver has to answer",
+    },
+    ConfigKey {
+        env: "SHARIFY_WEBHOOKS__GIVE_UP_HOURS",
+        default: "24",
+        help: "hours of failed deliveries after which a webhook is disabled",
+    },
     ConfigKey { env: "SHARIFY_SEATGEEK__BASE_URL", default: "https://api.seatgeek.com/2", help: "SeatGeek API root" },
     ConfigKey {
         env: "SHARIFY_SEATGEEK__CLIENT_ID",
@@ -366,7 +386,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
 pub fn config_help() -> String {
     let mut out = String::from(
         "CONFIGURATION\n  Built-in defaults, then the TOML file given by --config or SHARIFY_CONFIG\n  \
-         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [spotify] [deezer] [youtube] [applemusic] [connections] [jobs] [seatgeek] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
+         (sections [http] [store] [mongo] [auth] [lastfm] [ratelimit] [sharing] [history] [matching] [import] [spotify] [deezer] [youtube] [applemusic] [connections] [jobs] [seatgeek] [webhooks] [admin] [shutdown] [secrets] [log]), then these environment variables:\n\n",
     );
     for key in CONFIG_KEYS {
         out.push_str(&format!("  {:<38} default {:<14} {}\n", key.env, key.default, key.help));

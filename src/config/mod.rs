@@ -65,6 +65,8 @@ pub struct Config {
     pub jobs: JobsConfig,
     /// Concert listings (SeatGeek).
     pub seatgeek: SeatgeekConfig,
+    /// Webhook deliveries.
+    pub webhooks: WebhooksConfig,
 }
 
 impl Config {

@@ -41,6 +41,7 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(sharing::sync_routes::router())
         .merge(sharing::history_routes::router())
         .merge(sharing::changes_routes::router())
+        .merge(crate::webhooks::routes::router())
         .merge(sharing::page::router())
         .merge(health::router())
         .merge(openapi::router())

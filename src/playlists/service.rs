@@ -124,6 +124,14 @@ pub async fn delete(state: &AppState, caller: &User, id: &str, if_match: Option<
     if let Err(e) = state.store.delete_links_for(id).await {
         tracing::warn!(error = %e, playlist = id, "share links of a deleted playlist not removed");
     }
+    match crate::webhooks::of_playlist(state, id).await {
+        Ok(hooks) => {
+            for hook in hooks {
+                crate::webhooks::delete(state, &hook).await?;
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, playlist = id, "webhooks of a deleted playlist not removed"),
+    }
     Ok(())
 }
 

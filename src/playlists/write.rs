@@ -156,6 +156,7 @@ where
                 let after = Arc::new(Playlist { meta, items });
                 state.live.put(after.clone());
                 state.live.set_size(&after, bytes);
+                state.webhooks_wakeup.notify_one();
                 return Ok((after, result));
             }
             Err(StoreError::VersionMismatch { current }) if if_match.is_some() || attempt + 1 >= MAX_ATTEMPTS => {

@@ -23,6 +23,9 @@ pub async fn run_passes(state: &AppState) -> Result<BTreeMap<String, u64>, ApiEr
         quotas.release_lease(store, "platform_links").await;
         done.insert("links_added".to_owned(), linked? as u64);
     }
+    // Webhooks take a lease per hook.
+    let pass = crate::webhooks::deliver::run_once(state).await?;
+    done.insert("webhook_events_delivered".to_owned(), pass.delivered);
     if quotas.holds_lease(store, "expired_token_sweeper", LEASE).await {
         done.insert("expired_removed".to_owned(), jobs::housekeeping::sweep_once(state).await);
         quotas.release_lease(store, "expired_token_sweeper").await;

@@ -102,6 +102,18 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::POST, "/v1/playlists/{id}/push", Some(|| json!({"platform": "spotify"})), push),
         row(Method::GET, "/v1/playlists/{id}/copies", None, copies),
         row(Method::GET, "/v1/playlists/{id}/changes?since=0", None, c.read),
+        // Hooks: owners and editors; a public target is accepted, a missing hook is 404.
+        row(
+            Method::POST,
+            "/v1/playlists/{id}/webhooks",
+            Some(|| json!({"url": "https://93.184.216.34/h", "events": ["*"]})),
+            (c.edit)(201),
+        ),
+        row(Method::GET, "/v1/playlists/{id}/webhooks", None, (c.edit)(200)),
+        row(Method::GET, "/v1/playlists/{id}/webhooks/{hook_id}", None, (c.edit)(404)),
+        row(Method::DELETE, "/v1/playlists/{id}/webhooks/{hook_id}", None, (c.edit)(404)),
+        row(Method::POST, "/v1/playlists/{id}/webhooks/{hook_id}/rotate-secret", None, (c.edit)(404)),
+        row(Method::GET, "/v1/playlists/{id}/webhooks/{hook_id}/deliveries", None, (c.edit)(404)),
         // Schedules are their owner's alone: anyone else's id (here a playlist's) is 404.
         row(Method::POST, "/v1/schedules", Some(|| json!({"kind": "reindex", "interval_secs": 86400})), signed_in(201)),
         row(Method::GET, "/v1/schedules", None, signed_in(200)),
@@ -309,6 +321,7 @@ async fn run_matrix(backend: Backend, visibility: Visibility) {
                     .replace("{username}", "viewer")
                     .replace("{name}", &f.name)
                     .replace("{platform}", "spotify")
+                    .replace("{hook_id}", "nohook")
             };
             let mut request = app.request(row.method.clone(), &fill(row.path));
             if let Some(user) = cast.actor(actor) {

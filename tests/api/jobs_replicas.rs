@@ -1,7 +1,8 @@
-//! The scheduler across processes: two real service processes on one MongoDB (the wire double;
+//! Background work across processes: two real service processes on one MongoDB (the wire double;
 //! the embedded store serves one process) start each due run exactly once; a holder killed
-//! mid-run is taken over when its lease expires, with no effect doubled. And `sharify jobs
-//! run-due` as a Kubernetes CronJob runs it, exiting non-zero when a run fails.
+//! mid-run is taken over when its lease expires, with no effect doubled; a webhook delivery cut
+//! short by a killed process is finished by the other, under the same `webhook-id`. And `sharify
+//! jobs run-due` as a Kubernetes CronJob runs it, exiting non-zero when a run fails.
 
 use std::process::Stdio;
 
@@ -297,4 +298,60 @@ async fn jobs_run_due_runs_what_is_due_and_fails_loudly() {
     let missing = jobs_cli(dir.path(), &lastfm, &["run", "nope"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no schedule nope"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(not(mongo_tests), ignore = "SHARIFY_TEST_MONGO_URI is not set: MongoDB run skipped")]
+async fn a_delivery_cut_short_by_a_killed_process_is_finished_by_another() {
+    let database = format!("hooks_{}", sharify::ids::new_id());
+    let receiver = crate::webhook_receiver::Receiver::start().await;
+    let env = |db: &str| {
+        vec![
+            ("SHARIFY_MONGO__URI", mongo_uri()),
+            ("SHARIFY_MONGO__DATABASE", db.to_owned()),
+            ("SHARIFY_WEBHOOKS__ALLOW_INSECURE_TARGETS", "true".to_owned()),
+            ("SHARIFY_WEBHOOKS__TIMEOUT_SECS", "1".to_owned()),
+            ("SHARIFY_WEBHOOKS__RETRY_BASE_SECS", "1".to_owned()),
+        ]
+    };
+    let mut a = Process::spawn(&env(&database)).await;
+    let owner = token(&a.base, "owner").await;
+    let id = call(&a.base, &owner, Method::POST, "/v1/playlists", Some(json!({"name": "Hooked"}))).await["id"].clone();
+    let id = id.as_str().unwrap().to_owned();
+    call(
+        &a.base,
+        &owner,
+        Method::POST,
+        &format!("/v1/playlists/{id}/webhooks"),
+        Some(json!({"url": receiver.url, "events": ["*"]})),
+    )
+    .await;
+    // A is sending the first event when it dies: the receiver saw it and never answered.
+    receiver.hang_next(1);
+    call(
+        &a.base,
+        &owner,
+        Method::POST,
+        &format!("/v1/playlists/{id}/items"),
+        Some(json!({"tracks": [{"artist": "A", "title": "one"}]})),
+    )
+    .await;
+    eventually(20, "A's delivery in flight", || async { (!receiver.received().is_empty()).then_some(()) }).await;
+    a.child.kill().await.unwrap();
+    let b = Process::spawn(&env(&database)).await;
+    call(&b.base, &owner, Method::PATCH, &format!("/v1/playlists/{id}"), Some(json!({"name": "Hooked 2"}))).await;
+    let acked = eventually(30, "both events acknowledged", || async {
+        let acked = receiver.acknowledged();
+        (acked.len() >= 2).then_some(acked)
+    })
+    .await;
+    let first = receiver.received()[0].clone();
+    assert_eq!(acked[0].id, first.id, "the repeat carries the same webhook-id");
+    let types: Vec<String> = acked
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(types, ["items.added", "playlist.updated"], "nothing lost, in order");
+    let ids: std::collections::BTreeSet<&str> = acked.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), acked.len(), "each event acknowledged once");
 }

@@ -56,5 +56,7 @@ mod store_changes;
 mod store_contract;
 mod takeout;
 mod track_links;
+mod webhook_receiver;
+mod webhooks;
 mod youtube_account_fake;
 mod youtube_push;
