@@ -59,6 +59,8 @@ pub struct AppState {
     pub links_wakeup: Arc<Notify>,
     /// Woken after a playlist write, so its webhooks are delivered soon.
     pub webhooks_wakeup: Arc<Notify>,
+    /// The HTTP client of webhook deliveries, built on first use.
+    pub webhook_client: Arc<std::sync::OnceLock<reqwest::Client>>,
     /// Seals linked accounts' tokens (`None` without `connections.token_key`).
     pub token_cipher: Option<Arc<crate::connections::cipher::TokenCipher>>,
     /// Token refreshes in this process, one at a time per connection.
@@ -156,6 +158,7 @@ impl AppState {
             enrichment_wakeup: Arc::new(Notify::new()),
             links_wakeup: Arc::new(Notify::new()),
             webhooks_wakeup: Arc::new(Notify::new()),
+            webhook_client: Arc::default(),
             token_cipher,
             refresh_locks: Arc::new(WriteLocks::default()),
             metrics,

@@ -1,6 +1,7 @@
 //! Delivering hooks' events: in order, one replica per hook (a lease), each event under a stable
 //! `webhook-id` (playlist, version and the event's place in it) whatever the attempt or process,
-//! the cursor moved only after a 2xx. A failure waits `retry_base_secs` × 2^(attempt-1) (at most
+//! the cursor moved only past 2xx answers. Every failed attempt is recorded, and the last success
+//! of each pass. A failure waits `retry_base_secs` × 2^(attempt-1) (at most
 //! an hour, with jitter) before the next try; failing for `give_up_hours` disables the hook, with
 //! the reason on it.
 
@@ -102,10 +103,16 @@ async fn deliver_hook(
         tracing::warn!(hook = %hook.id, from = st.version, to = first.version - 1, "webhook events lost to history limits");
         (st.version, st.index) = (first.version - 1, 0);
     }
-    let client = target::client(
-        state.config.webhooks.allow_insecure_targets,
-        Duration::from_secs(state.config.webhooks.timeout_secs),
-    );
+    let client = state.webhook_client.get_or_init(|| {
+        target::client(
+            state.config.webhooks.allow_insecure_targets,
+            Duration::from_secs(state.config.webhooks.timeout_secs),
+        )
+    });
+    // The cursor is saved once a pass (and on a failure): a process that dies mid-pass sends the
+    // events since again, under the same ids, which at-least-once delivery allows.
+    let saved = st.clone();
+    let mut last_success: Option<Delivery> = None;
     for entry in &entries {
         let events = events_of(entry);
         for (index, event) in events.iter().enumerate().skip(st.index) {
@@ -114,24 +121,29 @@ async fn deliver_hook(
             }
             // Renewed before each attempt; lost (this process stalled past it): stop here.
             if !state.quotas.holds_lease(&*state.store, &format!("webhook:{}", hook.id), lease(state)).await {
-                return Ok(());
+                break;
             }
-            match attempt(state, &client, hook, entry, index, event, st.attempts + 1).await {
-                Ok(()) => {
-                    pass.delivered += 1;
-                    st = DeliveryState { version: st.version, index: index + 1, ..DeliveryState::default() };
-                    save_state(state, hook, &st).await?;
+            let delivery = attempt(state, client, hook, entry, index, event, st.attempts + 1).await;
+            if let Some(error) = delivery.error.clone() {
+                pass.failed += 1;
+                pass.pending += 1;
+                *oldest = Some(oldest.map_or(entry.at, |o| o.min(entry.at)));
+                if let Some(success) = &last_success {
+                    record(state, hook, success).await;
                 }
-                Err(error) => {
-                    pass.failed += 1;
-                    pass.pending += 1;
-                    *oldest = Some(oldest.map_or(entry.at, |o| o.min(entry.at)));
-                    fail(state, hook, &mut st, error).await?;
-                    return Ok(());
-                }
+                record(state, hook, &delivery).await;
+                return fail(state, hook, &mut st, error).await;
             }
+            pass.delivered += 1;
+            last_success = Some(delivery);
+            st = DeliveryState { version: st.version, index: index + 1, ..DeliveryState::default() };
         }
         st = DeliveryState { version: entry.version, index: 0, ..DeliveryState::default() };
+    }
+    if let Some(success) = &last_success {
+        record(state, hook, success).await;
+    }
+    if st.version != saved.version || st.index != saved.index {
         save_state(state, hook, &st).await?;
     }
     Ok(())
@@ -165,7 +177,7 @@ async fn attempt(
     index: usize,
     event: &ChangeEvent,
     number: u32,
-) -> Result<(), String> {
+) -> Delivery {
     let id = event_id(&hook.playlist_id, entry.version, index);
     let body = serde_json::to_vec(&payload(&hook.playlist_id, entry, event)).unwrap_or_default();
     let now = Utc::now();
@@ -193,25 +205,27 @@ async fn attempt(
         Err(e) => ("failed", None, Some(e.clone())),
     };
     state.metrics.webhook_deliveries.with_label_values(&[outcome]).inc();
-    let delivery = Delivery {
+    Delivery {
         webhook_id: id,
         event: event.kind.clone(),
         attempt: number,
         at: now,
         status: outcome.to_owned(),
         http_status,
-        error: error.clone(),
+        error,
         duration_ms: started.elapsed().as_millis() as u64,
-    };
-    record(state, hook, &delivery).await;
-    error.map_or(Ok(()), Err)
+    }
 }
 
-/// Runs passes forever: soon after a write here, else every second (other replicas' writes).
+/// Gathering time after a write before a pass: a burst of writes is delivered by a few passes,
+/// each saving its cursor once, not one pass per write.
+const GATHER: Duration = Duration::from_millis(50);
+
+/// Runs passes forever: shortly after a write here, else every second (other replicas' writes).
 pub async fn run(state: AppState) {
     loop {
         tokio::select! {
-            () = state.webhooks_wakeup.notified() => {}
+            () = state.webhooks_wakeup.notified() => tokio::time::sleep(GATHER).await,
             () = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
         if let Err(e) = run_once(&state).await {

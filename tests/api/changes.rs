@@ -97,6 +97,13 @@ async fn every_kind_of_change_is_in_the_feed_in_order(backend: Backend) {
         "{mirrored}"
     );
 
+    // A match decision is `items.matched`.
+    let item = app.get_playlist(&owner, &id).await["items"][0]["item_id"].as_str().unwrap().to_owned();
+    send(&app, &owner, Method::POST, &format!("/v1/playlists/{id}/items/{item}/match"), json!({"reject": true})).await;
+    let matched = changes(&app, &owner, &id, "since=9").await;
+    assert_eq!(matched["changes"][0]["events"][0]["type"], "items.matched", "{matched}");
+    assert_eq!(matched["changes"][0]["events"][0]["item_ids"], json!([item]));
+
     // Bad input; strangers see nothing.
     let r = app.as_user(&owner, Method::GET, &format!("/v1/playlists/{id}/changes")).send().await.unwrap();
     assert_error(r, 400, "invalid_query").await;

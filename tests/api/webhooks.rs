@@ -71,6 +71,20 @@ async fn each_event_is_acknowledged_once_in_order_and_signed(backend: Backend) {
         assert!(verify(&secret, &r.id, r.timestamp, &r.body, &r.signature, now), "signature verifies: {r:?}");
         assert!(!verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &r.id, r.timestamp, &r.body, &r.signature, now));
     }
+    // The README's receiver code accepts them too (and refuses a tampered body).
+    let dir = tempfile::tempdir().unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/webhooks/verify.py");
+    for (body, valid) in [(got[0].body.clone(), true), (b"{\"tampered\": true}".to_vec(), false)] {
+        let path = dir.path().join("body.json");
+        std::fs::write(&path, &body).unwrap();
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .args([&secret, &got[0].id, &got[0].timestamp.to_string(), &got[0].signature])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert_eq!(status.success(), valid, "the documented receiver's verdict");
+    }
     let body: Value = serde_json::from_slice(&got[0].body).unwrap();
     assert_eq!(body["data"]["playlist_id"], id.as_str());
     assert_eq!(body["data"]["item_ids"].as_array().unwrap().len(), 2);
@@ -183,7 +197,52 @@ async fn forbidden_targets_and_callers_are_refused(backend: Backend) {
     assert_eq!(r.status(), 201);
 }
 
+async fn a_hook_failing_past_the_limit_is_disabled_and_says_why(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        insecure(c);
+        c.webhooks.give_up_hours = 0;
+    })
+    .await;
+    let owner = app.user("owner").await;
+    let receiver = Receiver::start().await;
+    receiver.fail_next(1000);
+    let id = app.playlist(&owner, json!({"name": "Down"})).await;
+    let created = hook(&app, &owner, &id, &receiver.url, json!(["*"])).await;
+    let hook_id = created["id"].as_str().unwrap();
+    app.add(&owner, &id, &[("A", "one")]).await;
+    let shown = eventually(30, "the hook disabled", || async {
+        let shown = app.get_json(&owner, &format!("/v1/playlists/{id}/webhooks/{hook_id}")).await;
+        shown["delivery"]["disabled"].is_string().then_some(shown)
+    })
+    .await;
+    let why = shown["delivery"]["disabled"].as_str().unwrap();
+    assert!(why.contains("500"), "says why: {shown}");
+    let tries = receiver.received().len();
+    assert!(tries >= 2, "retried before giving up: {tries}");
+    app.add(&owner, &id, &[("B", "two")]).await;
+    let r = app
+        .as_user(&owner, Method::PATCH, &format!("/v1/playlists/{id}"))
+        .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // A disabled hook gets nothing more; the next hook of the playlist is unaffected.
+    let other = Receiver::start().await;
+    hook(&app, &owner, &id, &other.url, json!(["playlist.updated"])).await;
+    let r = app
+        .as_user(&owner, Method::PATCH, &format!("/v1/playlists/{id}"))
+        .json(&json!({"name": "y"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    eventually(20, "the other hook's event", || async { (!other.acknowledged().is_empty()).then_some(()) }).await;
+    assert_eq!(receiver.received().len(), tries, "nothing more to the disabled hook");
+}
+
 crate::on_both_backends!(
+    a_hook_failing_past_the_limit_is_disabled_and_says_why,
     each_event_is_acknowledged_once_in_order_and_signed,
     retries_reuse_the_webhook_id_and_rotation_signs_with_both,
     forbidden_targets_and_callers_are_refused,
