@@ -66,6 +66,10 @@ pub async fn run_once(state: &AppState) -> Result<Pass, ApiError> {
     loop {
         let (hooks, last) = super::page(state, after.as_deref(), 200).await?;
         for hook in hooks {
+            // Reads only, for the many hooks with nothing to send: no lease is taken for them.
+            if !has_work(state, &hook).await {
+                continue;
+            }
             let name = format!("webhook:{}", hook.id);
             if !state.quotas.holds_lease(&*state.store, &name, lease(state)).await {
                 continue;
@@ -85,6 +89,20 @@ pub async fn run_once(state: &AppState) -> Result<Pass, ApiError> {
     let age = oldest.map_or(0.0, |t| (Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0);
     state.metrics.webhook_oldest_pending_seconds.set(age);
     Ok(pass)
+}
+
+/// Whether `hook` has events to send now: enabled, not waiting to retry, behind its playlist.
+async fn has_work(state: &AppState, hook: &Webhook) -> bool {
+    let Ok(st) = state_of(state, &hook.id).await else { return true };
+    if st.disabled.is_some() || st.next_attempt_at.is_some_and(|t| t > Utc::now()) {
+        return false;
+    }
+    // The revision alone (one small read), not the playlist.
+    match state.store.playlist_revision(&hook.playlist_id).await {
+        Ok(Some(revision)) => revision.version > st.version,
+        Ok(None) => false,
+        Err(_) => true,
+    }
 }
 
 async fn deliver_hook(
