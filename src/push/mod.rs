@@ -166,8 +166,21 @@ pub async fn copy_of(
     Ok(found.into_iter().next().and_then(|(_, v)| serde_json::from_str(&v).ok()))
 }
 
+/// Records a push that changed the copy: remembers it (with the URIs it now holds) for `user_id`
+/// and, for the owner, shows it on the playlist.
+pub async fn record_push(
+    state: &AppState,
+    playlist: &crate::playlists::model::Playlist,
+    user_id: &str,
+    copy: &PlatformCopy,
+    pushed_uris: Vec<String>,
+) -> Result<(), ApiError> {
+    remember(state, &playlist.meta.id, user_id, &StoredCopy { copy: copy.clone(), pushed_uris }).await?;
+    show_on_playlist(state, playlist, user_id, copy).await
+}
+
 /// Remembers `copy`.
-pub async fn remember(state: &AppState, playlist_id: &str, user_id: &str, copy: &StoredCopy) -> Result<(), ApiError> {
+async fn remember(state: &AppState, playlist_id: &str, user_id: &str, copy: &StoredCopy) -> Result<(), ApiError> {
     let value = serde_json::to_string(copy).map_err(ApiError::internal)?;
     let key = key(playlist_id, user_id, copy.copy.platform);
     state.store.put_record(RecordKey { kind: KIND, owner: user_id, key: &key }, &value, None).await?;
@@ -184,7 +197,7 @@ pub async fn copies(state: &AppState, playlist_id: &str, user_id: &str) -> Resul
 
 /// Shows the owner's copy on the playlist itself (and so on its share page); others' copies are
 /// theirs alone (`GET /v1/playlists/{id}/copies`).
-pub async fn show_on_playlist(
+async fn show_on_playlist(
     state: &AppState,
     playlist: &crate::playlists::model::Playlist,
     user_id: &str,

@@ -7,7 +7,7 @@ use chrono::Utc;
 use super::{
     copy_of,
     plan::{changes_since, classify, difference, mirror_of, missing_from, target_id, Reasons},
-    remember, NotPushed, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
+    NotPushed, PlatformCopy, PushMode, PushReport, PushRequest, Pushed,
 };
 use crate::{
     app::AppState,
@@ -124,9 +124,7 @@ pub async fn push(
         copy.id = Some(id);
         copy.snapshot_id = snapshot.or(copy.snapshot_id);
         copy.pushed_at = Some(Utc::now());
-        remember(state, &playlist.meta.id, user_id, &StoredCopy { copy: copy.clone(), pushed_uris: final_uris })
-            .await?;
-        super::show_on_playlist(state, playlist, user_id, &copy).await?;
+        super::record_push(state, playlist, user_id, &copy, final_uris).await?;
     }
     Ok(PushReport {
         mode: request.mode,

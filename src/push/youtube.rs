@@ -10,7 +10,7 @@ use chrono::Utc;
 use super::{
     copy_of,
     plan::{changes_since, classify, difference, mirror_of, missing_from, target_id, Reasons},
-    remember, NotPushed, PlatformCopy, PushMode, PushReport, PushRequest, Pushed, StoredCopy,
+    NotPushed, PlatformCopy, PushMode, PushReport, PushRequest, Pushed,
 };
 use crate::{
     app::AppState,
@@ -145,8 +145,7 @@ pub async fn push(
         pushed_at: Some(Utc::now()),
     };
     if !request.dry_run {
-        remember(state, &playlist.meta.id, user_id, &StoredCopy { copy: copy.clone(), pushed_uris: after }).await?;
-        super::show_on_playlist(state, playlist, user_id, &copy).await?;
+        super::record_push(state, playlist, user_id, &copy, after).await?;
     }
     Ok(PushReport {
         mode: request.mode,
