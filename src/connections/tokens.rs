@@ -125,6 +125,14 @@ pub async fn access_token(
     if state.store.claim_record(lease, "refreshing", Utc::now() + LEASE).await?.is_some() {
         return wait_for_other_replica(state, user_id, platform, refused).await;
     }
+    // Another replica may have refreshed and let go of the lease between the read above and the
+    // claim: its tokens are saved before its lease goes, so this read sees them. Refreshing
+    // again with the refresh token it rotated out would break the link.
+    let connection = linked().await?;
+    if let Some(token) = usable(state, &connection, refused)? {
+        let _ = state.store.delete_record("token_refresh", &key).await;
+        return Ok(token);
+    }
     let result = refresh_now(state, user_id, connection).await;
     if let Err(e) = state.store.delete_record("token_refresh", &key).await {
         tracing::warn!(error = %e, "refresh lease not released; it expires by itself");
