@@ -234,6 +234,7 @@ impl Server {
                 platforms.set_replicas(n);
             })),
             tokio::spawn(jobs::housekeeping::visit_flusher(state.clone())),
+            tokio::spawn(crate::library::maintenance::index_compactor(state.clone())),
         ];
         // Background work and due schedules, unless a CronJob runs `sharify jobs run-due`.
         if state.config.jobs.in_process {

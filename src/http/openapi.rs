@@ -31,6 +31,8 @@ use crate::app::AppState;
         (name = "auth", description = "Tokens"),
         (name = "playlists", description = "Playlists"),
         (name = "items", description = "Playlist items"),
+        (name = "organise", description = "Bulk item edits, sort, de-duplicate, merge and split"),
+        (name = "library", description = "Your folders and tags, and search across your library"),
         (name = "import", description = "Playlists in and out as files (JSPF, XSPF, M3U8, CSV)"),
         (name = "matching", description = "Which canonical track each item is, and the review queue"),
         (name = "tracks", description = "Track data from Last.fm"),

@@ -42,6 +42,8 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(sharing::history_routes::router())
         .merge(sharing::changes_routes::router())
         .merge(crate::webhooks::routes::router())
+        .merge(crate::library::routes::router())
+        .merge(crate::organise::routes::router())
         .merge(sharing::page::router())
         .merge(health::router())
         .merge(openapi::router())

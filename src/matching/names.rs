@@ -82,7 +82,7 @@ pub struct Title {
 /// Folds a name to comparable ASCII words: transliterated, lower case, `&`/`+` → "and",
 /// punctuation dropped, whitespace collapsed.
 pub fn fold(s: &str) -> String {
-    let ascii = deunicode::deunicode(s).to_lowercase();
+    let ascii = if s.is_ascii() { s.to_ascii_lowercase() } else { deunicode::deunicode(s).to_lowercase() };
     let mut out = String::with_capacity(ascii.len());
     for c in ascii.chars() {
         match c {

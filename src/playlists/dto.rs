@@ -35,6 +35,14 @@ pub struct PlaylistPatch {
     pub description: Option<String>,
     /// New visibility.
     pub visibility: Option<Visibility>,
+    /// Your folder for it (null: out of any folder). Yours alone: a collaborator files a
+    /// shared playlist in their own folders. Needs only read access.
+    #[serde(default, deserialize_with = "crate::library::folders::present_or_null")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub folder: Option<Option<String>>,
+    /// Your tags on it (replacing your previous ones; at most 20, normalised: case folded, a
+    /// leading `#` dropped). Yours alone, like the folder.
+    pub tags: Option<Vec<String>>,
 }
 
 /// A playlist's owner.
@@ -75,6 +83,14 @@ pub struct PlaylistSummaryDto {
     /// The owner's copies on platforms (kept up by the owner's pushes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<super::model::CopyLink>,
+    /// Set on merges: the sources and their versions when merged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<ForkedFrom>,
+    /// Your folder and tags for it: in your listings, in library search and in the answer to
+    /// the `PATCH` that sets them (not in the body of `GET /v1/playlists/{id}`, which every
+    /// reader shares).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<crate::library::model::PlacementDto>,
 }
 
 /// A whole playlist.
@@ -155,8 +171,12 @@ pub struct ReadQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// `owned` (default), `shared` (shared with you) or `all`.
+    /// `owned` (default; `all` when `folder` or `tag` is given), `shared` (shared with you) or `all`.
     pub scope: Option<ListScope>,
+    /// Only the playlists you filed in this folder (not its subfolders).
+    pub folder: Option<String>,
+    /// Only the playlists you tagged so (normalised like tags).
+    pub tag: Option<String>,
     /// Page size, 1–100 (default 50).
     pub limit: Option<u32>,
     /// Opaque cursor from the previous page.
@@ -200,6 +220,8 @@ impl From<&PlaylistMeta> for PlaylistSummaryDto {
             forked_from: m.forked_from.clone(),
             source_url: m.source_url.clone(),
             copies: m.copies.clone(),
+            merged_from: m.merged_from.clone(),
+            placement: None,
         }
     }
 }

@@ -37,11 +37,26 @@ pub enum ItemOp {
         /// The new content.
         items: Vec<Arc<Item>>,
     },
+    /// Every item given a new position at once (a sort). The new positions lie outside the
+    /// range the items held before, so applying them one by one never collides.
+    Reorder {
+        /// Each item's new position.
+        positions: Vec<ItemPosition>,
+    },
     /// Every item replaced (restore, sync, renumbering).
     ReplaceAll {
         /// The whole new list.
         items: Vec<Arc<Item>>,
     },
+}
+
+/// An item's new position (in a [`ItemOp::Reorder`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemPosition {
+    /// The item.
+    pub item_id: String,
+    /// Its new position.
+    pub pos: i64,
 }
 
 /// A playlist being changed.
@@ -154,6 +169,83 @@ impl Edit {
         }
     }
 
+    /// Removes the items whose ids are in `ids` (one operation, however many).
+    pub fn remove_ids(&mut self, ids: &std::collections::HashSet<&str>) -> Vec<Arc<Item>> {
+        let (gone, kept): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.items).into_iter().partition(|i| ids.contains(i.item_id.as_str()));
+        self.items = kept;
+        if !gone.is_empty() {
+            self.grown -= bytes(&gone);
+            self.ops.push(ItemOp::Remove { item_ids: gone.iter().map(|i| i.item_id.clone()).collect() });
+        }
+        gone
+    }
+
+    /// Moves the items `ids` (in that order, together) so that they end up just before the
+    /// item `before` (`None`: at the end). `before` must not be one of them.
+    pub fn move_ids_before(&mut self, ids: &[&str], before: Option<&str>) {
+        let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
+        let (moving, rest): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.items).into_iter().partition(|i| wanted.contains(i.item_id.as_str()));
+        self.items = rest;
+        let by_id: std::collections::HashMap<&str, &Arc<Item>> =
+            moving.iter().map(|i| (i.item_id.as_str(), i)).collect();
+        let moving: Vec<Arc<Item>> = ids.iter().filter_map(|id| by_id.get(id).map(|i| Arc::clone(i))).collect();
+        let at = before.and_then(|b| self.items.iter().position(|i| i.item_id == b)).unwrap_or(self.items.len());
+        match positions_between(&self.items, at, moving.len()) {
+            Some(positions) => {
+                let placed: Vec<Arc<Item>> = moving
+                    .into_iter()
+                    .zip(positions)
+                    .map(|(item, pos)| Arc::new(Item { pos, ..Item::clone(&item) }))
+                    .collect();
+                for item in &placed {
+                    self.ops.push(ItemOp::Reposition { item_id: item.item_id.clone(), pos: item.pos });
+                }
+                self.items.splice(at..at, placed);
+            }
+            None => {
+                let mut all: Vec<Item> = self.items.iter().map(|i| Item::clone(i)).collect();
+                all.splice(at..at, moving.iter().map(|i| Item::clone(i)));
+                self.replace_all(all);
+            }
+        }
+    }
+
+    /// Puts the items in `order` (the same items, in a new order) with one operation. Returns
+    /// false (and changes nothing) when the order is the current one.
+    pub fn reorder(&mut self, order: Vec<Arc<Item>>) -> bool {
+        debug_assert_eq!(order.len(), self.items.len());
+        if order.iter().map(|i| &i.item_id).eq(self.items.iter().map(|i| &i.item_id)) {
+            return false;
+        }
+        let (Some(first), Some(last)) = (self.items.first(), self.items.last()) else {
+            return false;
+        };
+        let n = order.len() as i64;
+        let gap = POSITION_GAP;
+        // New positions above (or else below) the current range, so none collides with an old one.
+        let above = n.checked_mul(gap).and_then(|span| last.pos.checked_add(span)).filter(|top| *top < i64::MAX / 2);
+        let below = n.checked_mul(gap).and_then(|span| first.pos.checked_sub(span)).filter(|b| *b > i64::MIN / 2);
+        let start = match (above, below) {
+            (Some(_), _) => last.pos,
+            (None, Some(bottom)) => bottom - gap,
+            (None, None) => {
+                self.replace_all(order.iter().map(|i| Item::clone(i)).collect());
+                return true;
+            }
+        };
+        let items: Vec<Arc<Item>> = order
+            .into_iter()
+            .zip(1..)
+            .map(|(item, k)| Arc::new(Item { pos: start + k * gap, ..Item::clone(&item) }))
+            .collect();
+        let positions = items.iter().map(|i| ItemPosition { item_id: i.item_id.clone(), pos: i.pos }).collect();
+        self.items = items;
+        self.ops.push(ItemOp::Reorder { positions });
+        true
+    }
+
     /// Replaces every item (positions renumbered, evenly spaced).
     pub fn replace_all(&mut self, items: Vec<Item>) {
         let items: Vec<Arc<Item>> =
@@ -204,84 +296,19 @@ pub fn replay(items: &mut Vec<Arc<Item>>, op: &ItemOp) {
                 }
             }
         }
+        ItemOp::Reorder { positions } => {
+            let at: std::collections::HashMap<&str, i64> =
+                positions.iter().map(|p| (p.item_id.as_str(), p.pos)).collect();
+            for item in items.iter_mut() {
+                if let Some(pos) = at.get(item.item_id.as_str()) {
+                    *item = Arc::new(Item { pos: *pos, ..Item::clone(item) });
+                }
+            }
+            items.sort_by_key(|i| i.pos);
+        }
         ItemOp::ReplaceAll { items: all } => items.clone_from(all),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::Utc;
-
-    use super::*;
-    use crate::{playlists::model::Visibility, tracks::model::Enrichment, users::model::User};
-
-    fn item(id: &str) -> Item {
-        Item {
-            item_id: id.into(),
-            pos: 0,
-            artist: "a".into(),
-            title: id.into(),
-            album: None,
-            added_by: "u".into(),
-            added_at: Utc::now(),
-            track_key: id.into(),
-            enrichment: Enrichment::Unenriched,
-            meta: None,
-            duration_ms: None,
-            mbid: None,
-            isrc: None,
-            links: Vec::new(),
-            matching: None,
-        }
-    }
-
-    fn playlist() -> Playlist {
-        let owner = User {
-            id: "u".into(),
-            username: "owner".into(),
-            display_name: "Owner".into(),
-            password_hash: String::new(),
-            created_at: Utc::now(),
-            deleted_at: None,
-            timezone: "UTC".into(),
-        };
-        Playlist::new("p".into(), &owner, "n".into(), String::new(), Visibility::Private)
-    }
-
-    fn ids(items: &[Arc<Item>]) -> Vec<&str> {
-        items.iter().map(|i| i.item_id.as_str()).collect()
-    }
-
-    #[test]
-    fn inserts_and_moves_touch_only_their_items_and_replay_to_the_same_list() {
-        let start = playlist();
-        let mut edit = Edit::of(&start);
-        edit.insert(0, vec![item("a"), item("b"), item("c")]);
-        edit.insert(1, vec![item("x")]);
-        edit.move_item(3, 0);
-        edit.remove(edit.index_of("b").unwrap());
-        assert_eq!(ids(edit.items()), ["c", "a", "x"]);
-        assert!(edit.items().windows(2).all(|w| w[0].pos < w[1].pos), "positions stay increasing");
-        assert!(
-            matches!(&edit.ops()[2], ItemOp::Reposition { item_id, .. } if item_id == "c"),
-            "a move is one reposition"
-        );
-        let mut replayed = start.items.clone();
-        edit.ops().iter().for_each(|op| replay(&mut replayed, op));
-        assert_eq!(replayed, edit.items());
-    }
-
-    #[test]
-    fn a_spot_without_room_renumbers_everything_once() {
-        let mut edit = Edit::of(&playlist());
-        edit.insert(0, vec![item("a"), item("z")]);
-        for n in 0..40 {
-            edit.insert(1, vec![item(&format!("i{n}"))]);
-        }
-        assert!(edit.items().windows(2).all(|w| w[0].pos < w[1].pos));
-        assert!(edit.ops().iter().any(|op| matches!(op, ItemOp::ReplaceAll { .. })), "renumbered when full");
-        assert_eq!(edit.items().len(), 42);
-        assert_eq!(edit.items()[0].item_id, "a");
-        assert_eq!(edit.items()[41].item_id, "z");
-    }
-}
+mod tests;

@@ -173,7 +173,7 @@ fn summarize(before: Option<&Playlist>, after: &PlaylistMeta, ops: &[ItemOp], it
         match op {
             ItemOp::Insert { items } => summary.added += items.len(),
             ItemOp::Remove { item_ids } => summary.removed += item_ids.len(),
-            ItemOp::Reposition { .. } => summary.reordered = true,
+            ItemOp::Reposition { .. } | ItemOp::Reorder { .. } => summary.reordered = true,
             ItemOp::Update { .. } => {}
             ItemOp::ReplaceAll { .. } => {}
         }

@@ -174,6 +174,9 @@ pub struct PlaylistMeta {
     /// Set on forks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forked_from: Option<ForkedFrom>,
+    /// Set on merges: the sources and their versions when merged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<ForkedFrom>,
     /// The platform playlist it was imported from, by link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
@@ -282,6 +285,7 @@ impl Playlist {
                 member_ids: Vec::new(),
                 search_text: String::new(),
                 forked_from: None,
+                merged_from: Vec::new(),
                 source_url: None,
                 copies: Vec::new(),
             },

@@ -12,7 +12,9 @@ use super::{
     dto::{
         ListQuery, NewPlaylist, PlaylistDto, PlaylistPage, PlaylistPatch, PlaylistSummaryDto, PublicQuery, ReadQuery,
     },
-    item_pages, service,
+    item_pages,
+    model::ListScope,
+    service,
 };
 use crate::{
     app::AppState,
@@ -22,6 +24,7 @@ use crate::{
     http::conditional::{self, CachePolicy},
     http::extract::{etag, ApiJson, ApiPath, ApiQuery, IfMatch},
     http::idempotency,
+    library::placement,
 };
 
 /// Routes of this feature.
@@ -63,19 +66,28 @@ async fn create_playlist(
     .await
 }
 
-/// The caller's playlists (`scope`: owned, shared with them, or all), most recently updated first.
+/// The caller's playlists (`scope`: owned, shared with them, or all; `folder` and `tag`: only
+/// those you filed or tagged so), most recently updated first, each with your folder and tags.
 #[utoipa::path(get, path = "/v1/playlists", tag = "playlists", params(ListQuery),
     security(("bearer" = []), ("basic" = [])),
-    responses((status = 200, description = "A page of playlists", body = PlaylistPage), PageErrors, NeedsAuth))]
+    responses((status = 200, description = "A page of playlists", body = PlaylistPage), PageErrors, NeedsAuth,
+        (status = 404, description = "`folder` is not one of your folders", body = ErrorEnvelope)))]
 async fn list_playlists(
     State(state): State<AppState>,
     caller: AuthUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<PlaylistPage>, ApiError> {
     let limit = service::page_limit(query.limit)?;
-    let scope = query.scope.unwrap_or_default();
-    let (rows, next_cursor) = service::list_for(&state, &caller.user, scope, query.cursor.as_deref(), limit).await?;
-    Ok(Json(PlaylistPage { playlists: rows.iter().map(PlaylistSummaryDto::from).collect(), next_cursor }))
+    let user = &caller.user;
+    let cursor = query.cursor.as_deref();
+    let (rows, next_cursor) = if query.folder.is_some() || query.tag.is_some() {
+        let scope = query.scope.unwrap_or(ListScope::All);
+        placement::list_filed(&state, user, scope, query.folder.as_deref(), query.tag.as_deref(), cursor, limit).await?
+    } else {
+        service::list_for(&state, user, query.scope.unwrap_or_default(), cursor, limit).await?
+    };
+    let playlists = placement::with_placements(&state, user, &rows).await?;
+    Ok(Json(PlaylistPage { playlists, next_cursor }))
 }
 
 /// Search public playlists by name and description (no account needed).
@@ -112,7 +124,7 @@ async fn get_playlist(
     Ok(conditional::respond(&headers, &tag, CachePolicy::Private, "application/json", body.json.clone()))
 }
 
-/// Change name, description or visibility.
+/// Change name, description or visibility (for everyone), or your own folder and tags for it.
 #[utoipa::path(patch, path = "/v1/playlists/{id}", tag = "playlists", request_body = PlaylistPatch,
     params(("id" = String, Path, description = "Playlist id"),
            ("If-Match" = Option<String>, Header, description = "Expected version (ETag)")),
@@ -126,8 +138,10 @@ async fn patch_playlist(
     IfMatch(if_match): IfMatch,
     ApiJson(body): ApiJson<PlaylistPatch>,
 ) -> Result<Response, ApiError> {
-    let playlist = service::patch(&state, &caller.user, &id, if_match, body).await?;
-    Ok(playlist_response(StatusCode::OK, &playlist))
+    let (playlist, placement) = service::patch(&state, &caller.user, &id, if_match, body).await?;
+    let mut dto = PlaylistDto::from(&*playlist);
+    dto.summary.placement = placement;
+    Ok((StatusCode::OK, [(header::ETAG, etag(playlist.meta.revision()))], Json(dto)).into_response())
 }
 
 /// Delete a playlist.

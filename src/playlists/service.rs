@@ -13,7 +13,15 @@ use super::{
     normalize::normalize_field,
     write::{self, load},
 };
-use crate::{app::AppState, error::ApiError, ids, limits, store_error::StoreError, users::model::User};
+use crate::{
+    app::AppState,
+    error::ApiError,
+    ids,
+    library::{model::PlacementDto, placement},
+    limits,
+    store_error::StoreError,
+    users::model::User,
+};
 
 /// Validates a playlist name: trimmed, 1–200 characters, no control characters.
 pub fn parse_name(raw: &str) -> Result<String, ApiError> {
@@ -79,31 +87,51 @@ pub async fn get_body(
     state.playlist_bodies.build(&playlist, items).map_err(ApiError::internal)
 }
 
-/// Applies a patch; visibility changes need the manage permission.
+/// Applies a patch; visibility changes need the manage permission, name and description the
+/// edit permission, and the caller's own folder and tags only read access. Everything is
+/// checked before anything is written. Returns the playlist and, when it changed, the caller's
+/// placement.
 pub async fn patch(
     state: &AppState,
     caller: &User,
     id: &str,
     if_match: Option<u64>,
     patch: PlaylistPatch,
-) -> Result<Arc<Playlist>, ApiError> {
+) -> Result<(Arc<Playlist>, Option<PlacementDto>), ApiError> {
     let name = patch.name.as_deref().map(parse_name).transpose()?;
     let description = patch.description.as_deref().map(parse_description).transpose()?;
-    let action = if patch.visibility.is_some() { Action::Manage } else { Action::Edit };
-    let (playlist, ()) = write::modify(state, caller, id, if_match, action, "update", |p| {
-        if let Some(name) = &name {
-            p.meta.name.clone_from(name);
+    let files = patch.folder.is_some() || patch.tags.is_some();
+    let placement = if files { Some(placement::prepare(state, caller, patch.folder, patch.tags).await?) } else { None };
+    let playlist = if name.is_some() || description.is_some() || patch.visibility.is_some() || !files {
+        let action = if patch.visibility.is_some() { Action::Manage } else { Action::Edit };
+        let (playlist, ()) = write::modify(state, caller, id, if_match, action, "update", |p| {
+            if let Some(name) = &name {
+                p.meta.name.clone_from(name);
+            }
+            if let Some(description) = &description {
+                p.meta.description.clone_from(description);
+            }
+            if let Some(visibility) = patch.visibility {
+                p.meta.visibility = visibility;
+            }
+            Ok(())
+        })
+        .await?;
+        playlist
+    } else {
+        let playlist = load(state, Some(caller), id, Action::Read).await?;
+        match if_match {
+            Some(expected) if playlist.meta.version != expected => {
+                return Err(ApiError::version_mismatch(playlist.meta.version))
+            }
+            _ => playlist,
         }
-        if let Some(description) = &description {
-            p.meta.description.clone_from(description);
-        }
-        if let Some(visibility) = patch.visibility {
-            p.meta.visibility = visibility;
-        }
-        Ok(())
-    })
-    .await?;
-    Ok(playlist)
+    };
+    let placed = match placement {
+        Some(change) => Some(placement::place(state, caller, id, &change).await?),
+        None => None,
+    };
+    Ok((playlist, placed))
 }
 
 /// Deletes a playlist (owner only), honouring `If-Match`.
@@ -120,6 +148,9 @@ pub async fn delete(state: &AppState, caller: &User, id: &str, if_match: Option<
     match deleted {
         Ok(()) | Err(StoreError::NotFound) => {}
         Err(e) => return Err(e.into()),
+    }
+    if let Err(e) = state.store.delete_placements_of_playlist(id).await {
+        tracing::warn!(error = %e, playlist = id, "folders and tags of a deleted playlist not removed");
     }
     if let Err(e) = state.store.delete_links_for(id).await {
         tracing::warn!(error = %e, playlist = id, "share links of a deleted playlist not removed");
@@ -165,7 +196,7 @@ pub async fn list_public(
 }
 
 /// Cuts a `limit + 1` fetch to `limit` rows and the cursor of the next page.
-fn paginate(mut rows: Vec<PlaylistMeta>, limit: usize) -> (Vec<PlaylistMeta>, Option<String>) {
+pub fn paginate(mut rows: Vec<PlaylistMeta>, limit: usize) -> (Vec<PlaylistMeta>, Option<String>) {
     if rows.len() <= limit {
         return (rows, None);
     }
@@ -176,11 +207,11 @@ fn paginate(mut rows: Vec<PlaylistMeta>, limit: usize) -> (Vec<PlaylistMeta>, Op
     (rows, next)
 }
 
-fn encode_list_cursor(c: &ListCursor) -> String {
+pub fn encode_list_cursor(c: &ListCursor) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}:{}", c.updated_us, c.id))
 }
 
-fn decode_list_cursor(raw: &str) -> Result<ListCursor, ApiError> {
+pub fn decode_list_cursor(raw: &str) -> Result<ListCursor, ApiError> {
     let invalid = || ApiError::bad_request("invalid_cursor", "cursor is not one this service issued");
     let text = URL_SAFE_NO_PAD.decode(raw).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(invalid)?;
     let (us, id) = text.split_once(':').ok_or_else(invalid)?;

@@ -184,7 +184,7 @@ where
 
 /// The estimated size after growing `before` by `grown` bytes; 422 `playlist_too_large` when a
 /// growth would take it past what every store can hold (shrinking is always allowed).
-pub(super) fn within_size(before: usize, grown: i64) -> Result<usize, ApiError> {
+pub fn within_size(before: usize, grown: i64) -> Result<usize, ApiError> {
     let after = usize::try_from((before as i64).saturating_add(grown).max(0)).unwrap_or(usize::MAX);
     if grown > 0 && after > limits::PLAYLIST_MAX_BYTES {
         return Err(ApiError::invalid(

@@ -97,6 +97,9 @@ pub fn events_of(entry: &HistoryEntry) -> Vec<ChangeEvent> {
             ItemOp::Insert { items } => ChangeEvent::items("items.added", ids(items)),
             ItemOp::Remove { item_ids } => ChangeEvent::items("items.removed", item_ids.clone()),
             ItemOp::Reposition { item_id, .. } => ChangeEvent::items("items.moved", vec![item_id.clone()]),
+            ItemOp::Reorder { positions } => {
+                ChangeEvent::items("items.moved", positions.iter().map(|p| p.item_id.clone()).collect())
+            }
             ItemOp::Update { items } if entry.op == "match" => ChangeEvent::items("items.matched", ids(items)),
             ItemOp::Update { items } => ChangeEvent::items("items.updated", ids(items)),
             ItemOp::ReplaceAll { .. } if restore => continue,

@@ -53,6 +53,8 @@ macro_rules! timed {
     }};
 }
 
+mod library;
+
 #[async_trait]
 impl UserStore for InstrumentedStore {
     async fn insert_user(&self, user: &User) -> StoreResult<()> {

@@ -30,6 +30,7 @@ pub trait Store:
     + records::RecordStore
     + crate::schedules::store::ScheduleStore
     + crate::listens::model::ListenStore
+    + crate::library::store::LibraryStore
     + Send
     + Sync
 {

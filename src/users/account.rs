@@ -82,6 +82,7 @@ pub async fn delete_account(state: &AppState, caller: &AuthUser, confirm: Accoun
     // platform copies and idempotency keys.
     crate::connections::youtube_api::revoke(state, &user.id).await;
     state.store.delete_records_of(&user.id).await?;
+    state.store.delete_library_of(&user.id).await?;
     state.store.delete_schedules_of(&user.id).await?;
     state.store.delete_listens_of(&user.id).await?;
     loop {

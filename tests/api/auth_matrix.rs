@@ -102,6 +102,20 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::POST, "/v1/playlists/{id}/push", Some(|| json!({"platform": "spotify"})), push),
         row(Method::GET, "/v1/playlists/{id}/copies", None, copies),
         row(Method::GET, "/v1/playlists/{id}/changes?since=0", None, c.read),
+        // Organise: folders and tags are each user's own (a playlist's id is no folder: 404).
+        row(Method::POST, "/v1/folders", Some(|| json!({"name": ids::new_id()})), signed_in(201)),
+        row(Method::GET, "/v1/folders", None, signed_in(200)),
+        row(Method::GET, "/v1/folders/{id}", None, signed_in(404)),
+        row(Method::PATCH, "/v1/folders/{id}", Some(|| json!({"name": "x"})), signed_in(404)),
+        row(Method::DELETE, "/v1/folders/{id}", None, signed_in(404)),
+        row(Method::GET, "/v1/tags", None, signed_in(200)),
+        row(Method::GET, "/v1/library/search?q=matrix", None, signed_in(200)),
+        row(Method::POST, "/v1/playlists/{id}/items/bulk", Some(|| json!({"move": ["{item_id}"]})), (c.edit)(200)),
+        row(Method::POST, "/v1/playlists/{id}/sort", Some(|| json!({"by": "title", "order": "desc"})), (c.edit)(200)),
+        row(Method::POST, "/v1/playlists/{id}/dedupe", Some(|| json!({})), (c.edit)(200)),
+        // Merge and split need read access to every source (another, public playlist here).
+        row(Method::POST, "/v1/playlists/merge", Some(|| json!({"sources": ["{id}", "{public_id}"]})), fork),
+        row(Method::POST, "/v1/playlists/{id}/split", Some(|| json!({"by": "size", "size": 1})), fork),
         // Hooks: owners and editors; a public target is accepted, a missing hook is 404.
         row(
             Method::POST,
@@ -235,6 +249,7 @@ impl Cast {
 
 struct Fixture {
     id: String,
+    public_id: String,
     name: String,
     item_id: String,
     link_id: String,
@@ -296,7 +311,19 @@ async fn fixture(app: &TestApp, cast: &Cast, visibility: Visibility) -> Fixture 
         revoked: false,
     };
     store.insert_link(&link).await.unwrap();
-    Fixture { id: p.meta.id.clone(), name, item_id: p.items[0].item_id.clone(), link_id: link.link_id, token }
+    let mut public = Playlist::new(ids::new_id(), owner, "public".into(), String::new(), Visibility::Public);
+    public.items = vec![item(owner, "public item", 1)];
+    public.sync_derived();
+    let entry = history::entry(None, &public.meta, &[], &public.items, Some(owner), "create");
+    store.insert_playlist(&public, &entry).await.unwrap();
+    Fixture {
+        public_id: public.meta.id.clone(),
+        id: p.meta.id.clone(),
+        name,
+        item_id: p.items[0].item_id.clone(),
+        link_id: link.link_id,
+        token,
+    }
 }
 
 async fn fresh_token(app: &TestApp, user: &TestUser) -> String {
@@ -322,6 +349,7 @@ async fn run_matrix(backend: Backend, visibility: Visibility) {
                     .replace("{name}", &f.name)
                     .replace("{platform}", "spotify")
                     .replace("{hook_id}", "nohook")
+                    .replace("{public_id}", &f.public_id)
             };
             let mut request = app.request(row.method.clone(), &fill(row.path));
             if let Some(user) = cast.actor(actor) {

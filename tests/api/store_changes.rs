@@ -97,7 +97,12 @@ async fn concurrent_commits_of_one_revision_have_one_winner(backend: Backend) {
     let results = futures::future::join_all(attempts).await;
     let wins = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
     let losses = results.iter().filter(|r| matches!(r, Ok(Err(StoreError::VersionMismatch { current: 2 })))).count();
-    assert_eq!((wins, losses), (1, 15));
+    assert_eq!(
+        (wins, losses),
+        (1, 15),
+        "{:?}",
+        results.iter().map(|r| r.as_ref().map(|r| r.as_ref().err())).collect::<Vec<_>>()
+    );
     assert_eq!(s.store.playlist(&p.meta.id).await.unwrap().unwrap().items.len(), 1, "no half-applied loser");
 }
 

@@ -54,6 +54,7 @@ pub fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
             member_ids: vec![],
             search_text: String::new(),
             forked_from: None,
+            merged_from: Vec::new(),
             source_url: None,
             copies: vec![],
         },

@@ -3,7 +3,7 @@
 
 use deadpool_sqlite::rusqlite::{params, Connection};
 
-use super::{EmbeddedStore, DB_FILE, MIGRATIONS};
+use super::{migrations::MIGRATIONS, EmbeddedStore, DB_FILE};
 use crate::playlists::{
     history::{rebuild, HistoryStore},
     store::PlaylistStore,

@@ -5,10 +5,13 @@
 mod counters;
 mod history;
 mod item_links;
+mod library;
+mod library_search;
 mod links;
 mod listens;
 #[cfg(test)]
 mod migration_tests;
+mod migrations;
 mod playlist_rows;
 mod playlists;
 mod records;
@@ -26,137 +29,6 @@ use super::{Store, StoreError, StoreResult};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "sharify.sqlite3";
-
-/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
-    "CREATE TABLE IF NOT EXISTS users (
-       id TEXT PRIMARY KEY,
-       username_key TEXT NOT NULL UNIQUE,
-       doc TEXT NOT NULL
-     );
-     CREATE TABLE IF NOT EXISTS tokens (
-       token_hash TEXT PRIMARY KEY,
-       user_id TEXT NOT NULL,
-       expires_us INTEGER NOT NULL,
-       doc TEXT NOT NULL
-     );
-     CREATE INDEX IF NOT EXISTS tokens_by_expiry ON tokens (expires_us);
-     CREATE TABLE IF NOT EXISTS playlists (
-       id TEXT PRIMARY KEY,
-       owner_id TEXT NOT NULL,
-       updated_us INTEGER NOT NULL,
-       version INTEGER NOT NULL,
-       meta TEXT NOT NULL,
-       items TEXT NOT NULL
-     );
-     CREATE INDEX IF NOT EXISTS playlists_by_owner ON playlists (owner_id, updated_us DESC, id DESC);
-     CREATE INDEX IF NOT EXISTS playlists_by_update ON playlists (updated_us DESC);",
-    "ALTER TABLE playlists ADD COLUMN pending_items INTEGER NOT NULL DEFAULT 0;
-     CREATE INDEX playlists_pending ON playlists (pending_items) WHERE pending_items > 0;
-     CREATE TABLE track_cache (
-       key TEXT PRIMARY KEY,
-       fetched_us INTEGER NOT NULL,
-       doc TEXT NOT NULL
-     );",
-    "ALTER TABLE playlists ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
-     ALTER TABLE playlists ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
-     CREATE INDEX playlists_public ON playlists (public, updated_us DESC, id DESC);
-     CREATE TABLE playlist_members (
-       user_id TEXT NOT NULL,
-       playlist_id TEXT NOT NULL,
-       PRIMARY KEY (user_id, playlist_id)
-     );
-     CREATE INDEX playlist_members_by_playlist ON playlist_members (playlist_id);
-     CREATE TABLE playlist_history (
-       playlist_id TEXT NOT NULL,
-       version INTEGER NOT NULL,
-       doc TEXT NOT NULL,
-       snapshot TEXT,
-       PRIMARY KEY (playlist_id, version)
-     );",
-    "CREATE TABLE share_links (
-       link_id TEXT PRIMARY KEY,
-       playlist_id TEXT NOT NULL,
-       token_hash TEXT NOT NULL UNIQUE,
-       uses INTEGER NOT NULL,
-       visits INTEGER NOT NULL,
-       revoked INTEGER NOT NULL,
-       doc TEXT NOT NULL
-     );
-     CREATE INDEX share_links_by_playlist ON share_links (playlist_id);",
-    // Items become rows ordered by a sparse position (a change touches only its rows); history
-    // keeps changes (`delta`) between checkpoints (`snapshot`); enrichment has its own counter.
-    "CREATE TABLE playlist_items (
-       playlist_id TEXT NOT NULL,
-       item_id TEXT NOT NULL,
-       pos INTEGER NOT NULL,
-       doc TEXT NOT NULL,
-       PRIMARY KEY (playlist_id, item_id)
-     ) WITHOUT ROWID;
-     CREATE UNIQUE INDEX playlist_items_order ON playlist_items (playlist_id, pos);
-     INSERT INTO playlist_items (playlist_id, item_id, pos, doc)
-       SELECT p.id, json_extract(j.value, '$.item_id'), (CAST(j.key AS INTEGER) + 1) * 4294967296, j.value
-       FROM playlists p, json_each(p.items) j;
-     UPDATE playlists SET items = '[]';
-     ALTER TABLE playlists ADD COLUMN enrichment_gen INTEGER NOT NULL DEFAULT 0;
-     ALTER TABLE playlist_history ADD COLUMN delta TEXT;",
-    // Idempotency keys and remembered match decisions (`storage::records`).
-    "CREATE TABLE records (
-       kind TEXT NOT NULL,
-       key TEXT NOT NULL,
-       owner TEXT NOT NULL,
-       value TEXT NOT NULL,
-       expires_us INTEGER,
-       PRIMARY KEY (kind, key)
-     ) WITHOUT ROWID;
-     CREATE INDEX records_by_owner ON records (owner);",
-    // Schedules with their lease, their runs, and listening history (`schedules`, `listens`).
-    "CREATE TABLE schedules (
-       id TEXT PRIMARY KEY,
-       owner_id TEXT NOT NULL,
-       enabled INTEGER NOT NULL,
-       next_run_us INTEGER,
-       rev INTEGER NOT NULL,
-       lease_holder TEXT,
-       lease_until_us INTEGER,
-       doc TEXT NOT NULL
-     );
-     CREATE INDEX schedules_by_owner ON schedules (owner_id);
-     CREATE INDEX schedules_due ON schedules (next_run_us) WHERE enabled = 1;
-     CREATE TABLE schedule_runs (
-       schedule_id TEXT NOT NULL,
-       run_id TEXT NOT NULL,
-       started_us INTEGER NOT NULL,
-       doc TEXT NOT NULL,
-       PRIMARY KEY (schedule_id, run_id)
-     ) WITHOUT ROWID;
-     CREATE INDEX schedule_runs_by_start ON schedule_runs (schedule_id, started_us DESC);
-     CREATE TABLE listens (
-       user_id TEXT NOT NULL,
-       at_us INTEGER NOT NULL,
-       track_key TEXT NOT NULL,
-       source TEXT NOT NULL,
-       artist TEXT NOT NULL,
-       title TEXT NOT NULL,
-       album TEXT,
-       PRIMARY KEY (user_id, at_us, track_key)
-     ) WITHOUT ROWID;
-     CREATE INDEX listens_by_source ON listens (user_id, source, at_us);
-     ALTER TABLE track_cache ADD COLUMN accessed_us INTEGER;
-     CREATE INDEX track_cache_by_fetch ON track_cache (fetched_us);",
-];
-
-/// Applies the migrations not yet applied, each in its own transaction.
-fn migrate(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
-    let applied: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied.max(0) as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
-    Ok(())
-}
 
 /// The lock file that keeps a second process off a data directory.
 pub const LOCK_FILE: &str = "sharify.lock";
@@ -189,6 +61,12 @@ impl EmbeddedStore {
                 Box::pin(async move {
                     conn.interact(|c| {
                         c.busy_timeout(std::time::Duration::from_secs(10))?;
+                        // Transactions take the write lock when they begin, where the busy
+                        // timeout applies (a deferred one that read first can fail at once).
+                        c.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+                        // Room for a large playlist's pages, so a change of every item (a sort)
+                        // does not spill to the log before it commits.
+                        c.pragma_update(None, "cache_size", -16_384)?;
                         c.pragma_update(None, "synchronous", "FULL")
                     })
                     .await
@@ -201,7 +79,7 @@ impl EmbeddedStore {
         let mut conn =
             rusqlite::Connection::open(&path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        migrate(&mut conn).map_err(|e| anyhow::anyhow!("cannot migrate {}: {e}", path.display()))?;
+        migrations::migrate(&mut conn).map_err(|e| anyhow::anyhow!("cannot migrate {}: {e}", path.display()))?;
         Ok(Self { pool, _lock: lock, versions: Arc::default(), counters: Default::default() })
     }
 
@@ -265,7 +143,7 @@ pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
 #[async_trait]
 impl Store for EmbeddedStore {
     async fn migrate(&self) -> StoreResult<()> {
-        self.with_conn(|c| migrate(c).map_err(sql_err)).await
+        self.with_conn(|c| migrations::migrate(c).map_err(sql_err)).await
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -96,6 +96,7 @@ pub(super) fn insert_items(c: &Connection, playlist_id: &str, items: &[Arc<Item>
 
 /// Applies item operations to the item rows.
 pub(super) fn apply_ops(c: &Connection, playlist_id: &str, ops: &[ItemOp]) -> StoreResult<()> {
+    park_moved_items(c, playlist_id, ops)?;
     for op in ops {
         match op {
             ItemOp::Insert { items } => insert_items(c, playlist_id, items)?,
@@ -121,11 +122,42 @@ pub(super) fn apply_ops(c: &Connection, playlist_id: &str, ops: &[ItemOp]) -> St
                     update.execute(params![playlist_id, item.item_id, doc]).map_err(sql_err)?;
                 }
             }
+            ItemOp::Reorder { positions } => {
+                // New positions never collide with old ones (see `ItemOp::Reorder`).
+                let mut update = c
+                    .prepare_cached("UPDATE playlist_items SET pos = ?3 WHERE playlist_id = ?1 AND item_id = ?2")
+                    .map_err(sql_err)?;
+                for p in positions {
+                    update.execute(params![playlist_id, p.item_id, p.pos]).map_err(sql_err)?;
+                }
+            }
             ItemOp::ReplaceAll { items } => {
                 c.execute("DELETE FROM playlist_items WHERE playlist_id = ?1", [playlist_id]).map_err(sql_err)?;
                 insert_items(c, playlist_id, items)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// When a change moves several items one by one, a new position may be one another moved item
+/// still holds: first park every moved item on its own position far below any real one.
+fn park_moved_items(c: &Connection, playlist_id: &str, ops: &[ItemOp]) -> StoreResult<()> {
+    let moved: Vec<&str> = ops
+        .iter()
+        .filter_map(|op| match op {
+            ItemOp::Reposition { item_id, .. } => Some(item_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    if moved.len() < 2 {
+        return Ok(());
+    }
+    let mut park = c
+        .prepare_cached("UPDATE playlist_items SET pos = ?3 WHERE playlist_id = ?1 AND item_id = ?2")
+        .map_err(sql_err)?;
+    for (k, item_id) in moved.into_iter().enumerate() {
+        park.execute(params![playlist_id, item_id, i64::MIN + k as i64]).map_err(sql_err)?;
     }
     Ok(())
 }

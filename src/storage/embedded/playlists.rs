@@ -25,7 +25,7 @@ use crate::{
 };
 
 /// Runs a keyset-paginated listing; `filter` is a SQL condition using `?1`… for `args`.
-fn list(
+pub(super) fn list(
     c: &Connection,
     filter: &str,
     args: Vec<Sql>,

@@ -5,6 +5,8 @@
 
 mod counters;
 mod history;
+mod library;
+mod library_search;
 mod links;
 mod listens;
 mod playlist_update;
@@ -72,6 +74,12 @@ impl MongoStore {
     }
     pub(crate) fn replicas(&self) -> Collection<Document> {
         self.db.collection("replicas")
+    }
+    pub(crate) fn folder_trees(&self) -> Collection<Document> {
+        self.db.collection("folder_trees")
+    }
+    pub(crate) fn placements(&self) -> Collection<Document> {
+        self.db.collection("placements")
     }
     pub(crate) fn track_cache(&self) -> Collection<Document> {
         self.db.collection("track_cache")
@@ -180,6 +188,14 @@ impl Store for MongoStore {
             .create_index(index(doc! {"user_id": 1, "source": 1, "at_us": -1}, "by_source", false))
             .await
             .map_err(mongo_err)?;
+        self.playlists().create_index(library_search::text_index()).await.map_err(mongo_err)?;
+        let placements = self.placements();
+        placements
+            .create_index(index(doc! {"user_id": 1, "folder": 1}, "by_folder", false))
+            .await
+            .map_err(mongo_err)?;
+        placements.create_index(index(doc! {"user_id": 1, "tags": 1}, "by_tag", false)).await.map_err(mongo_err)?;
+        placements.create_index(index(doc! {"playlist_id": 1}, "by_playlist", false)).await.map_err(mongo_err)?;
         Ok(())
     }
 

@@ -54,7 +54,7 @@ pub(super) fn regex_escape(s: &str) -> String {
 
 impl MongoStore {
     /// A keyset-paginated listing: `filter`, then newest update first, then id descending.
-    async fn list(
+    pub(super) async fn list(
         &self,
         mut filter: Document,
         after: Option<&ListCursor>,
