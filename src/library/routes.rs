@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     folders::{self, FolderDto, FolderList, FolderPatch, NewFolder},
-    search::{self, SearchQuery, SearchResults},
+    search::{self, LibrarySearchResults, SearchQuery},
 };
 use crate::{
     app::AppState,
@@ -133,13 +133,13 @@ async fn list_tags(State(state): State<AppState>, caller: AuthUser) -> Result<Js
 /// your tags, and the tracks in them by artist, title and album, with the playlists holding each.
 #[utoipa::path(get, path = "/v1/library/search", tag = "library", params(SearchQuery),
     security(("bearer" = []), ("basic" = [])),
-    responses((status = 200, description = "What matched", body = SearchResults),
+    responses((status = 200, description = "What matched", body = LibrarySearchResults),
         (status = 400, description = "No or too long `q`, bad `in`, `limit` or `cursor`", body = ErrorEnvelope),
         PageErrors, NeedsAuth))]
 async fn search_library(
     State(state): State<AppState>,
     caller: AuthUser,
     ApiQuery(query): ApiQuery<SearchQuery>,
-) -> Result<Json<SearchResults>, ApiError> {
+) -> Result<Json<LibrarySearchResults>, ApiError> {
     Ok(Json(search::search(&state, &caller.user, query).await?))
 }

@@ -74,7 +74,7 @@ pub struct TrackResult {
 
 /// Search results.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct SearchResults {
+pub struct LibrarySearchResults {
     /// Your playlists whose name, description or your tags match, most recently updated first.
     pub playlists: Vec<PlaylistSummaryDto>,
     /// Pass as `cursor` for more playlists.
@@ -105,7 +105,7 @@ fn encode(kind: &str, value: &str) -> String {
 }
 
 /// Runs a search.
-pub async fn search(state: &AppState, user: &User, query: SearchQuery) -> Result<SearchResults, ApiError> {
+pub async fn search(state: &AppState, user: &User, query: SearchQuery) -> Result<LibrarySearchResults, ApiError> {
     let terms = SearchTerms::parse(query.q.as_deref())?;
     let limit = bounded_limit("limit", query.limit, 20, 100)?;
     let cursor = query.cursor.as_deref().map(decode).transpose()?;
@@ -115,7 +115,7 @@ pub async fn search(state: &AppState, user: &User, query: SearchQuery) -> Result
         Some(Cursor::Tracks(_)) => (false, true),
         None => (within != SearchIn::Tracks, within != SearchIn::Playlists),
     };
-    let mut results = SearchResults {
+    let mut results = LibrarySearchResults {
         playlists: Vec::new(),
         playlists_next_cursor: None,
         tracks: Vec::new(),

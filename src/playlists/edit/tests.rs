@@ -85,6 +85,7 @@ fn bulk_moves_removals_and_a_reorder_are_one_operation_each_and_replay() {
     assert_eq!(ids(edit.items()), ["b", "e", "a", "c", "d"]);
     edit.remove_ids(&["b", "d"].into_iter().collect());
     assert_eq!(ids(edit.items()), ["e", "a", "c"]);
+    let held: Vec<i64> = edit.items().iter().map(|i| i.pos).collect();
     let reversed: Vec<Arc<Item>> = edit.items().iter().rev().cloned().collect();
     assert!(edit.reorder(reversed));
     assert_eq!(ids(edit.items()), ["c", "a", "e"]);
@@ -93,10 +94,9 @@ fn bulk_moves_removals_and_a_reorder_are_one_operation_each_and_replay() {
     let removes = edit.ops().iter().filter(|op| matches!(op, ItemOp::Remove { .. })).count();
     let reorders = edit.ops().iter().filter(|op| matches!(op, ItemOp::Reorder { .. })).count();
     assert_eq!((removes, reorders), (1, 1));
-    let old: Vec<i64> = start.items.iter().map(|i| i.pos).collect();
     match edit.ops().last() {
         Some(ItemOp::Reorder { positions }) => {
-            assert!(positions.iter().all(|p| !old.contains(&p.pos)), "new positions never collide with old ones")
+            assert!(positions.iter().all(|p| !held.contains(&p.pos)), "new positions never collide with held ones")
         }
         other => panic!("last op {other:?}"),
     }
