@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # The test command: the whole suite, on both store backends, with the headless-browser test.
 #
-# - MongoDB half: unless SHARIFY_TEST_MONGO_URI names a server already, this starts the project's
-#   MongoDB-wire test server (tools/mongo-double, Python 3 with venv; it creates its virtual
-#   environment on first use) on port SHARIFY_TEST_MONGO_PORT (default 37017) and stops it on exit,
-#   whatever the exit (success, failure, Ctrl-C).
+# - MongoDB half, on the first of these that is there:
+#   1. the server SHARIFY_TEST_MONGO_URI names (a real mongod, Atlas, DocumentDB, …);
+#   2. a real MongoDB-compatible engine, DocumentDB, when its tools are beside the repository
+#      (../shared/tools/documentdb, or SHARIFY_DOCUMENTDB_TOOLS) and built (their `build`, run as
+#      root once; .ci/run does it): started on SHARIFY_TEST_DOCUMENTDB_PORT (default 37018) and
+#      stopped on exit. It also enables the test that crashes and restarts the engine;
+#   3. the project's MongoDB-wire test double (tools/mongo-double, Python 3 with venv; it creates
+#      its virtual environment on first use) on SHARIFY_TEST_MONGO_PORT (default 37017).
+#   SHARIFY_TEST_MONGO_ENGINE=double skips 2; =documentdb makes 2 required. The last line names
+#   the engine the MongoDB half ran on.
 # - Browser test: runs when Chromium and Node 20+ are installed (SHARIFY_TEST_BROWSER may name the
 #   Chromium binary).
 # - API fuzzing: when the whole suite is asked for (no extra arguments), Schemathesis then runs
@@ -19,6 +25,7 @@ cd "$(dirname "$0")/.."
 ran=("embedded store")
 skipped=()
 mongo_pid=""
+documentdb_dir=""
 stop_mongo() {
   if [ -n "$mongo_pid" ]; then
     kill "$mongo_pid" 2>/dev/null || true
@@ -29,19 +36,54 @@ stop_mongo() {
     done
     rm -f "target/mongo-double-${SHARIFY_TEST_MONGO_PORT:-37017}.pid"
   fi
+  if [ -n "$documentdb_dir" ]; then
+    "$SHARIFY_TEST_DOCUMENTDB/stop" "$documentdb_dir" || true
+  fi
 }
 trap stop_mongo EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The URI without its password, for the summary.
+redact() { sed -E 's#(mongodb(\+srv)?://[^:/@]*):[^@]*@#\1:***@#' <<<"$1"; }
+
+engine="${SHARIFY_TEST_MONGO_ENGINE:-auto}"
+docdb_tools="${SHARIFY_DOCUMENTDB_TOOLS:-../shared/tools/documentdb}"
+docdb_gateway="${DOCDB_HOME:-$HOME/.cache/sharify-documentdb}/bin/documentdb_gateway"
 if [ -n "${SHARIFY_TEST_MONGO_URI:-}" ]; then
-  ran+=("MongoDB ($SHARIFY_TEST_MONGO_URI)")
-elif started="$(tools/mongo-double/start "${SHARIFY_TEST_MONGO_PORT:-37017}")"; then
-  export SHARIFY_TEST_MONGO_URI="${started% *}"
-  mongo_pid="${started##* }"
-  ran+=("MongoDB (tools/mongo-double)")
+  ran+=("MongoDB half on the server of SHARIFY_TEST_MONGO_URI ($(redact "$SHARIFY_TEST_MONGO_URI"))")
 else
-  skipped+=("MongoDB half: the MongoDB test server could not start (see above)")
+  if [ "$engine" != double ] && [ -x "$docdb_tools/start" ] && [ -x "$docdb_gateway" ]; then
+    export SHARIFY_TEST_DOCUMENTDB
+    SHARIFY_TEST_DOCUMENTDB="$(cd "$docdb_tools" && pwd)"
+    documentdb_dir="$PWD/target/documentdb"
+    "$SHARIFY_TEST_DOCUMENTDB/stop" "$documentdb_dir" >/dev/null 2>&1 || true # one left by a killed run
+    if uri="$("$SHARIFY_TEST_DOCUMENTDB/start" "$documentdb_dir" "${SHARIFY_TEST_DOCUMENTDB_PORT:-37018}")"; then
+      export SHARIFY_TEST_MONGO_URI="$uri"
+      ran+=("MongoDB half on DocumentDB (a real MongoDB-compatible engine from $SHARIFY_TEST_DOCUMENTDB)")
+    else
+      echo "tools/test.sh: DocumentDB did not start (see above)" >&2
+      documentdb_dir=""
+      unset SHARIFY_TEST_DOCUMENTDB
+    fi
+  elif [ "$engine" = documentdb ]; then
+    echo "tools/test.sh: SHARIFY_TEST_MONGO_ENGINE=documentdb, but $docdb_tools is missing or not built" >&2
+    exit 1
+  fi
+  if [ -z "${SHARIFY_TEST_MONGO_URI:-}" ]; then
+    if [ "$engine" = documentdb ]; then exit 1; fi
+    if [ "${CI:-}" = "true" ] && [ -d "$docdb_tools" ]; then
+      echo "tools/test.sh: in CI with $docdb_tools present, the MongoDB half must run on DocumentDB" >&2
+      exit 1
+    fi
+    if started="$(tools/mongo-double/start "${SHARIFY_TEST_MONGO_PORT:-37017}")"; then
+      export SHARIFY_TEST_MONGO_URI="${started% *}"
+      mongo_pid="${started##* }"
+      ran+=("MongoDB half on the test double (tools/mongo-double: mongomock behind a wire shim; not a real engine)")
+    else
+      skipped+=("MongoDB half: the MongoDB test server could not start (see above)")
+    fi
+  fi
 fi
 
 if [ -z "${SHARIFY_TEST_BROWSER:-}" ]; then

@@ -32,7 +32,7 @@ pub fn mongo_uri() -> String {
 pub struct TestStore {
     pub store: Arc<dyn Store>,
     pub data_dir: tempfile::TempDir,
-    mongo_db: Option<String>,
+    pub mongo_db: Option<String>,
 }
 
 impl TestStore {
@@ -239,7 +239,7 @@ impl Write for Capture {
 }
 
 /// Captures every log line (sharify at trace, the rest at debug) for the whole test process.
-fn init_log_capture() {
+pub fn init_log_capture() {
     LOGS.get_or_init(|| {
         let buf = Arc::new(Mutex::new(Vec::new()));
         let writer = buf.clone();

@@ -14,6 +14,7 @@ import argparse
 import datetime
 import itertools
 import os
+import re
 import signal
 import sys
 import threading
@@ -45,6 +46,17 @@ def keep_int64_through_arithmetic():
         setattr(int64, name, wrap(getattr(int, name)))
 
 
+def strings_at(doc, path):
+    """The strings at a dotted path, through arrays of subdocuments."""
+    if isinstance(doc, list):
+        return [s for d in doc for s in strings_at(d, path)]
+    if not path:
+        return [doc] if isinstance(doc, str) else []
+    if not isinstance(doc, dict):
+        return []
+    return strings_at(doc.get(path[0]), path[1:])
+
+
 class CommandError(Exception):
     """A command failure reported to the client as `{ok: 0, code, codeName, errmsg}`."""
 
@@ -64,6 +76,7 @@ class Database:
 
     def __init__(self):
         self.client = mongomock.MongoClient()
+        self.indexes = {}  # (database, collection) -> {name: the index as created}
         self.lock = threading.Lock()
         self.connection_ids = itertools.count(1)
 
@@ -109,8 +122,43 @@ class Database:
                     break
         return {"n": inserted, "ok": 1, **({"writeErrors": errors} if errors else {})}
 
+    # -- $text (mongomock has none) ------------------------------------------------------------
+    def without_text(self, cmd, name, query):
+        """Replaces a `$text` clause (at the top or inside `$and`) with the `_id`s of the documents
+        it matches, as MongoDB matches them: any of the loose words (whole words, any case) and
+        every quoted phrase (a case-insensitive substring of one of the indexed strings)."""
+        if not isinstance(query, dict):
+            return query
+        out = {}
+        for key, value in query.items():
+            if key == "$text":
+                out.setdefault("$and", []).append({"_id": {"$in": self.text_matches(cmd, name, value)}})
+            elif key == "$and":
+                out.setdefault("$and", []).extend(self.without_text(cmd, name, q) for q in value)
+            else:
+                out[key] = value
+        return out
+
+    def text_matches(self, cmd, name, text):
+        specs = self.indexes.get((cmd["$db"], name), {}).values()
+        fields = [k for spec in specs for k, v in spec["key"].items() if v == "text"]
+        if not fields:
+            raise CommandError(27, "IndexNotFound", "text index required for $text query")
+        search = text["$search"]
+        phrases = [p.lower() for p in re.findall(r'"([^"]*)"', search)]
+        loose = re.sub(r'"[^"]*"', " ", search)
+        words = {w.lower() for w in re.split(r"\W+", loose + " " + " ".join(phrases)) if w}
+        ids = []
+        for doc in self.client[cmd["$db"]][name].find({}):
+            strings = [v.lower() for f in fields for v in strings_at(doc, f.split("."))]
+            have = {w for v in strings for w in re.split(r"\W+", v) if w}
+            if words & have and all(any(p in v for v in strings) for p in phrases):
+                ids.append(doc["_id"])
+        return ids
+
     def find(self, cmd):
-        found = self.collection(cmd, "find").find(cmd.get("filter") or {}, cmd.get("projection"))
+        query = self.without_text(cmd, cmd["find"], cmd.get("filter") or {})
+        found = self.collection(cmd, "find").find(query, cmd.get("projection"))
         if cmd.get("sort"):
             found = found.sort(self.sort_spec(cmd["sort"]))
         if cmd.get("skip"):
@@ -211,10 +259,12 @@ class Database:
 
     def drop(self, cmd):
         self.client[cmd["$db"]].drop_collection(cmd["drop"])
+        self.indexes.pop((cmd["$db"], cmd["drop"]), None)
         return {"ok": 1}
 
     def drop_database(self, cmd):
         self.client.drop_database(cmd["$db"])
+        self.indexes = {k: v for k, v in self.indexes.items() if k[0] != cmd["$db"]}
         return {"ok": 1}
 
     def list_collections(self, cmd):
@@ -227,26 +277,37 @@ class Database:
         before = len(coll.index_information())
         for index in cmd["indexes"]:
             options = {k: v for k, v in index.items() if k != "key"}
+            self.indexes.setdefault((cmd["$db"], cmd["createIndexes"]), {})[index["name"]] = dict(index)
             coll.create_index(list(index["key"].items()), **options)
         after = len(coll.index_information())
         return {"numIndexesBefore": max(before, 1), "numIndexesAfter": after,
                 "createdCollectionAutomatically": before == 0, "ok": 1}
 
     def list_indexes(self, cmd):
-        coll = self.collection(cmd, "listIndexes")
-        docs = []
-        for name, info in coll.index_information().items():
-            doc = {"v": 2, "key": dict(info["key"]), "name": name}
-            doc.update({k: v for k, v in info.items() if k not in ("key", "v")})
+        """Lists the indexes as a real server does: as they were created, a text index with the
+        keys `{_fts: "text", _ftsx: 1}` and a weight for each field."""
+        if cmd["listIndexes"] not in self.client[cmd["$db"]].list_collection_names():
+            raise CommandError(26, "NamespaceNotFound", f"ns does not exist: {cmd['$db']}.{cmd['listIndexes']}")
+        docs = [{"v": 2, "key": {"_id": 1}, "name": "_id_"}]
+        for spec in self.indexes.get((cmd["$db"], cmd["listIndexes"]), {}).values():
+            doc = {"v": 2, **spec}
+            text = [k for k, v in spec["key"].items() if v == "text"]
+            if text:
+                doc["key"] = {"_fts": "text", "_ftsx": 1}
+                doc["weights"] = {k: (spec.get("weights") or {}).get(k, 1) for k in text}
+                doc.setdefault("default_language", "english")
             docs.append(doc)
         return self.cursor(cmd, cmd["listIndexes"], docs)
 
     def drop_indexes(self, cmd):
         coll, which = self.collection(cmd, "dropIndexes"), cmd.get("index")
+        specs = self.indexes.setdefault((cmd["$db"], cmd["dropIndexes"]), {})
         if which == "*":
             coll.drop_indexes()
+            specs.clear()
         else:
             coll.drop_index(which)
+            specs.pop(which, None)
         return {"ok": 1}
 
     # -- dispatch --------------------------------------------------------------------------------

@@ -1,45 +1,33 @@
-//! Library search in MongoDB. The `library_text` text index (names, descriptions, item artists,
-//! titles and albums; no language, so no stemming or stop words) picks the candidate playlists
-//! with `$text` (every word, whole words, any case or accent); the exact matches inside them are
-//! then found with the same word rules as the embedded store. A server without text search
-//! (FerretDB, or the test double) answers `$text` with an error: the search then reads the
-//! user's playlists instead, and says so once in the log.
+//! Library search in MongoDB. The `library_text` text index over the words the app folded into
+//! each document (`search_words` of the name and description, `words` of each item; see
+//! `search_words`) picks the candidate playlists with `$text`: every query word as a phrase, so
+//! all must be present as whole words, any case or accent. The exact matches inside them are
+//! then found with the same word rules as the embedded store. `$text` needs a text index, which
+//! MongoDB 4.4+, Atlas and DocumentDB have; a server without one answers an error (see the
+//! README's MongoDB section).
 
-use std::{
-    collections::BTreeMap,
-    sync::{atomic::AtomicBool, Arc},
-};
+use std::{collections::BTreeMap, sync::Arc};
 
-use futures::TryStreamExt;
 use mongodb::bson::{self, doc, Document};
 
-use super::{all_docs, bson_err, library::scope_filter, mongo_err, MongoStore};
+use super::{
+    all_docs, bson_err,
+    library::scope_filter,
+    search_words::{ITEM_FIELD, PLAYLIST_FIELD},
+    MongoStore,
+};
 use crate::{
     library::{store::TrackHit, terms::SearchTerms},
     playlists::model::{Item, ListCursor, ListScope, PlaylistMeta},
     storage::StoreResult,
 };
 
-static WARNED: AtomicBool = AtomicBool::new(false);
-
-/// Whether an error says the server cannot run `$text` (no text index, or no text search).
-fn lacks_text_search(e: &mongodb::error::Error) -> bool {
-    let code = match &*e.kind {
-        mongodb::error::ErrorKind::Command(c) => c.code,
-        _ => return false,
-    };
-    let message = e.to_string().to_lowercase();
-    matches!(code, 27 | 115 | 238) || (message.contains("$text") && message.contains("not implemented"))
-}
-
 /// The text index behind library search.
 pub(super) fn text_index() -> mongodb::IndexModel {
-    let keys = doc! {"name": "text", "description": "text", "items.artist": "text", "items.title": "text", "items.album": "text"};
-    let weights = doc! {"name": 5, "description": 2, "items.artist": 3, "items.title": 3, "items.album": 1};
+    let keys = doc! {PLAYLIST_FIELD: "text", format!("items.{ITEM_FIELD}"): "text"};
     let options = mongodb::options::IndexOptions::builder()
         .name("library_text".to_owned())
         .default_language("none".to_owned())
-        .weights(weights)
         .build();
     mongodb::IndexModel::builder().keys(keys).options(options).build()
 }
@@ -48,17 +36,8 @@ impl MongoStore {
     /// The user's playlists that may match `terms`, with `projection`.
     async fn candidates(&self, user_id: &str, terms: &SearchTerms, projection: Document) -> StoreResult<Vec<Document>> {
         let member = scope_filter(user_id, ListScope::All);
-        let text = doc! {"$and": [member.clone(), {"$text": {"$search": terms.text_search()}}]};
-        match self.playlists().find(text).projection(projection.clone()).await {
-            Ok(cursor) => cursor.try_collect().await.map_err(mongo_err),
-            Err(e) if lacks_text_search(&e) => {
-                if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                    tracing::warn!(error = %e, "this MongoDB server cannot run $text; library search reads each user's playlists instead");
-                }
-                all_docs(self.playlists().find(member).projection(projection)).await
-            }
-            Err(e) => Err(mongo_err(e)),
-        }
+        let text = doc! {"$and": [member, {"$text": {"$search": terms.text_search()}}]};
+        all_docs(self.playlists().find(text).projection(projection)).await
     }
 
     pub(super) async fn search_playlists_in(

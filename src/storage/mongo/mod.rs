@@ -5,6 +5,7 @@
 
 mod counters;
 mod history;
+mod indexes;
 mod library;
 mod library_search;
 mod links;
@@ -13,6 +14,7 @@ mod playlist_update;
 mod playlists;
 mod records;
 mod schedules;
+mod search_words;
 mod tracks;
 mod users;
 
@@ -22,8 +24,8 @@ use async_trait::async_trait;
 use mongodb::{
     bson::{doc, Document},
     error::{ErrorKind, WriteFailure},
-    options::{ClientOptions, IndexOptions},
-    Client, Collection, Database, IndexModel,
+    options::ClientOptions,
+    Client, Collection, Database,
 };
 
 use super::{Store, StoreError, StoreResult};
@@ -90,6 +92,12 @@ impl MongoStore {
         self.db.drop().await.map_err(mongo_err)
     }
 
+    /// Makes the database's indexes match the store's (see `indexes`); answers how many it
+    /// created (0 when they already matched: nothing was sent but one `listIndexes` each).
+    pub async fn sync_indexes(&self) -> StoreResult<usize> {
+        indexes::sync(&self.db).await
+    }
+
     /// The underlying client (shared connection pool).
     pub fn client(&self) -> &Client {
         &self.client
@@ -102,6 +110,12 @@ pub(crate) fn mongo_err(e: mongodb::error::Error) -> StoreError {
         ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } => {
             StoreError::Unavailable(e.to_string())
         }
+        // The server answers but refuses the URI's credentials: say so in words an operator can
+        // act on (the driver's own message names neither the store nor the setting).
+        ErrorKind::Authentication { ref message, .. } => StoreError::Unavailable(format!(
+            "MongoDB authentication failed ({message}): check the user, password and authSource in \
+             SHARIFY_MONGO__URI"
+        )),
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -129,74 +143,14 @@ pub(crate) fn bson_err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("corrupt document: {e}"))
 }
 
-fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
-    IndexModel::builder()
-        .keys(keys)
-        .options(IndexOptions::builder().name(name.to_owned()).unique(unique).build())
-        .build()
-}
-
-/// A TTL index: documents go once `field` (a date) is past.
-fn expiring(field: &str, name: &str) -> IndexModel {
-    IndexModel::builder()
-        .keys(doc! {field: 1})
-        .options(IndexOptions::builder().name(name.to_owned()).expire_after(Duration::ZERO).build())
-        .build()
-}
-
 #[async_trait]
 impl Store for MongoStore {
     async fn migrate(&self) -> StoreResult<()> {
-        self.users()
-            .create_index(index(doc! {"username_key": 1}, "username_key_unique", true))
-            .await
-            .map_err(mongo_err)?;
-        self.tokens().create_index(index(doc! {"user_id": 1}, "by_user", false)).await.map_err(mongo_err)?;
-        self.tokens().create_index(index(doc! {"expires_us": 1}, "by_expiry", false)).await.map_err(mongo_err)?;
-        self.playlists()
-            .create_index(index(doc! {"owner_id": 1, "updated_us": -1, "_id": -1}, "by_owner_updated", false))
-            .await
-            .map_err(mongo_err)?;
-        self.playlists().create_index(index(doc! {"updated_us": -1}, "by_updated", false)).await.map_err(mongo_err)?;
-        self.playlists()
-            .create_index(index(doc! {"pending_items": 1}, "by_pending", false))
-            .await
-            .map_err(mongo_err)?;
-        let by_member = doc! {"member_ids": 1, "updated_us": -1, "_id": -1};
-        self.playlists().create_index(index(by_member, "by_member_updated", false)).await.map_err(mongo_err)?;
-        let public = doc! {"visibility": 1, "updated_us": -1, "_id": -1};
-        self.playlists().create_index(index(public, "by_visibility_updated", false)).await.map_err(mongo_err)?;
-        let by_version = doc! {"playlist_id": 1, "version": -1};
-        self.history().create_index(index(by_version, "by_playlist_version", false)).await.map_err(mongo_err)?;
-        self.links().create_index(index(doc! {"token_hash": 1}, "token_hash_unique", true)).await.map_err(mongo_err)?;
-        self.links().create_index(index(doc! {"playlist_id": 1}, "by_playlist", false)).await.map_err(mongo_err)?;
-        self.counters().create_index(expiring("expires_at", "expire")).await.map_err(mongo_err)?;
-        self.replicas().create_index(expiring("until", "expire")).await.map_err(mongo_err)?;
-        self.records().create_index(expiring("expires_at", "expire")).await.map_err(mongo_err)?;
-        self.records().create_index(index(doc! {"owner": 1}, "by_owner", false)).await.map_err(mongo_err)?;
-        let schedules = self.db.collection::<Document>("schedules");
-        schedules.create_index(index(doc! {"owner_id": 1}, "by_owner", false)).await.map_err(mongo_err)?;
-        schedules.create_index(index(doc! {"enabled": 1, "next_run_at": 1}, "due", false)).await.map_err(mongo_err)?;
-        let runs = self.db.collection::<Document>("schedule_runs");
-        runs.create_index(index(doc! {"schedule_id": 1, "started_at": -1}, "by_schedule", false))
-            .await
-            .map_err(mongo_err)?;
-        self.track_cache().create_index(index(doc! {"fetched_us": 1}, "by_fetch", false)).await.map_err(mongo_err)?;
-        let listens = self.db.collection::<Document>("listens");
-        listens.create_index(index(doc! {"user_id": 1, "at_us": 1}, "by_user_time", false)).await.map_err(mongo_err)?;
-        listens
-            .create_index(index(doc! {"user_id": 1, "source": 1, "at_us": -1}, "by_source", false))
-            .await
-            .map_err(mongo_err)?;
-        self.playlists().create_index(library_search::text_index()).await.map_err(mongo_err)?;
-        let placements = self.placements();
-        placements
-            .create_index(index(doc! {"user_id": 1, "folder": 1}, "by_folder", false))
-            .await
-            .map_err(mongo_err)?;
-        placements.create_index(index(doc! {"user_id": 1, "tags": 1}, "by_tag", false)).await.map_err(mongo_err)?;
-        placements.create_index(index(doc! {"playlist_id": 1}, "by_playlist", false)).await.map_err(mongo_err)?;
-        Ok(())
+        let created = self.sync_indexes().await?;
+        if created > 0 {
+            tracing::info!(created, database = %self.db.name(), "MongoDB indexes created");
+        }
+        self.backfill_search_words().await
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -9,7 +9,10 @@
 
 use mongodb::bson::{self, doc, Bson, Document};
 
-use super::bson_err;
+use super::{
+    bson_err,
+    search_words::{self, items_bson},
+};
 use crate::{
     playlists::{edit::ItemOp, history::HistoryEntry, model::Revision, store::Commit},
     storage::StoreResult,
@@ -51,6 +54,7 @@ pub fn update_for(commit: &Commit<'_>) -> StoreResult<(Document, Document)> {
     set.insert("updated_us", meta.updated_at.timestamp_micros());
     set.insert("version", meta.version as i64);
     set.insert("enrichment_gen", meta.enrichment_gen as i64);
+    set.insert(search_words::PLAYLIST_FIELD, search_words::playlist_words(meta));
     // The in-document copy leaves out the checkpoint (it can be as large as the playlist) and a
     // delta too large to carry (kept in the history collection only).
     let mut recent = history_document(&HistoryEntry { snapshot: None, ..commit.history.clone() })?;
@@ -111,16 +115,10 @@ fn item_change(ops: &[ItemOp]) -> ItemChange<'_> {
         [ItemOp::Reposition { item_id, pos }] => {
             ItemChange::SetOne { item_id, field: "items.$.pos", value: Bson::Int64(*pos) }
         }
-        [ItemOp::Update { items }] if items.len() == 1 => match bson::to_bson(&*items[0]) {
+        [ItemOp::Update { items }] if items.len() == 1 => match search_words::item_bson(&items[0]) {
             Ok(value) => ItemChange::SetOne { item_id: &items[0].item_id, field: "items.$", value },
             Err(_) => ItemChange::Whole,
         },
         _ => ItemChange::Whole,
     }
-}
-
-fn items_bson<'a>(
-    items: impl IntoIterator<Item = &'a std::sync::Arc<crate::playlists::model::Item>>,
-) -> StoreResult<Bson> {
-    items.into_iter().map(|i| bson::to_bson(&**i).map_err(bson_err)).collect::<StoreResult<Vec<_>>>().map(Bson::Array)
 }

@@ -10,7 +10,7 @@ use mongodb::bson::{self, doc, Document};
 use super::{
     bson_err, is_duplicate_key, mongo_err,
     playlist_update::{history_document, update_for},
-    MongoStore,
+    search_words, MongoStore,
 };
 use crate::{
     playlists::{
@@ -29,6 +29,8 @@ fn to_document(p: &Playlist) -> StoreResult<Document> {
     d.insert("updated_us", p.meta.updated_at.timestamp_micros());
     d.insert("version", p.meta.version as i64);
     d.insert("enrichment_gen", p.meta.enrichment_gen as i64);
+    d.insert(search_words::PLAYLIST_FIELD, search_words::playlist_words(&p.meta));
+    d.insert("items", search_words::items_bson(p.items.iter())?);
     Ok(d)
 }
 
