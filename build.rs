@@ -14,4 +14,9 @@ fn main() {
             println!("cargo::rustc-cfg={cfg}");
         }
     }
+    // A MongoDB URI with credentials: the server checks them, so a wrong password can be tested.
+    println!("cargo::rustc-check-cfg=cfg(mongo_auth_tests)");
+    if std::env::var("SHARIFY_TEST_MONGO_URI").is_ok_and(|uri| uri.contains('@')) {
+        println!("cargo::rustc-cfg=mongo_auth_tests");
+    }
 }

@@ -124,6 +124,14 @@ if [ $# -eq 0 ]; then
     ran+=("schemathesis (FAILED)")
     [ "$status" -eq 0 ] && status=1
   fi
+  if [ -n "${SHARIFY_TEST_MONGO_URI:-}" ]; then
+    if tools/walkthrough/compare.sh target/debug/sharify "$SHARIFY_TEST_MONGO_URI"; then
+      ran+=("README walkthrough (same answers on both stores)")
+    else
+      ran+=("README walkthrough (FAILED)")
+      [ "$status" -eq 0 ] && status=1
+    fi
+  fi
 fi
 
 summary="ran: $(IFS=,; echo "${ran[*]}" | sed 's/,/, /g')"

@@ -3,9 +3,15 @@
 //! caller that cannot get a slot within the queue time gets 503 with `Retry-After` instead of
 //! taking the pod down.
 
-use std::time::Duration;
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString},
@@ -28,8 +34,27 @@ const BYTES_PER_HASH: u64 = 20 * 1024 * 1024;
 pub struct Passwords {
     argon: Argon2<'static>,
     dummy_hash: String,
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
     queue: Duration,
+    running: Arc<Running>,
+}
+
+/// How many hashes run now, and the most that ever ran at once.
+#[derive(Default)]
+struct Running {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl Running {
+    /// Runs `work` (a hash), counted while it runs.
+    fn count<T>(&self, work: impl FnOnce() -> T) -> T {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        let out = work();
+        self.now.fetch_sub(1, Ordering::SeqCst);
+        out
+    }
 }
 
 impl Default for Passwords {
@@ -68,12 +93,20 @@ impl Passwords {
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let salt = SaltString::generate(&mut OsRng);
         let dummy_hash = argon.hash_password(b"dummy password for timing", &salt).expect("hashing works").to_string();
-        Self { argon, dummy_hash, slots: Semaphore::new(slots.max(1)), queue }
+        let slots = Arc::new(Semaphore::new(slots.max(1)));
+        Self { argon, dummy_hash, slots, queue, running: Arc::default() }
+    }
+
+    /// The most hashes that ever ran at once in this process.
+    pub fn peak_running(&self) -> usize {
+        self.running.peak.load(Ordering::SeqCst)
     }
 
     /// Waits for a hashing slot; 503 with `Retry-After` when none frees up within the queue time.
-    async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
-        match tokio::time::timeout(self.queue, self.slots.acquire()).await {
+    /// The slot moves into the blocking hash and is given back only when the hash itself ends,
+    /// so a caller that hangs up (its request future dropped) cannot free it early.
+    async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        match tokio::time::timeout(self.queue, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(ApiError::unavailable("too many sign-ins at once; try again in a moment")),
         }
@@ -81,11 +114,12 @@ impl Passwords {
 
     /// Hashes a password into a PHC string (runs on a blocking thread).
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let _slot = self.slot().await?;
-        let argon = self.argon.clone();
+        let slot = self.slot().await?;
+        let (argon, running) = (self.argon.clone(), self.running.clone());
         tokio::task::spawn_blocking(move || {
+            let _slot = slot;
             let salt = SaltString::generate(&mut OsRng);
-            argon.hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+            running.count(|| argon.hash_password(password.as_bytes(), &salt).map(|h| h.to_string()))
         })
         .await
         .map_err(ApiError::internal)?
@@ -95,12 +129,14 @@ impl Passwords {
     /// Verifies a password; with no stored hash it checks a dummy so timing does not reveal that.
     /// 503 when no hashing slot frees up within the queue time.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, ApiError> {
-        let _slot = self.slot().await?;
+        let slot = self.slot().await?;
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
-        let argon = self.argon.clone();
+        let (argon, running) = (self.argon.clone(), self.running.clone());
         let ok = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&hash).map(|h| argon.verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+            let _slot = slot;
+            let verify = || argon.verify_password(password.as_bytes(), &PasswordHash::new(&hash)?).map(|_| true);
+            running.count(verify).unwrap_or(false)
         })
         .await
         .unwrap_or(false);
@@ -152,6 +188,21 @@ mod tests {
             results.iter().filter(|r| matches!(r, Ok(Err(e)) if e.status == 503 && e.retry_after.is_some())).count();
         assert!(busy >= 1, "a full queue answers 503 with Retry-After");
         assert!(results.iter().any(|r| matches!(r, Ok(Ok(_)))), "one slot still hashes");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_caller_that_hangs_up_keeps_its_slot_until_its_hash_ends() {
+        let p = std::sync::Arc::new(Passwords::new(1, Duration::from_secs(10)));
+        let stored = p.hash("correct horse battery".into()).await.unwrap();
+        for _ in 0..12 {
+            let (p, stored) = (p.clone(), stored.clone());
+            let login = tokio::spawn(async move { p.verify("wrong horse battery".into(), Some(stored)).await });
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            login.abort(); // the client hung up: its request future is dropped
+        }
+        // The last one waits its turn; by then every hash has ended.
+        assert!(!p.verify("wrong horse battery".into(), Some(stored)).await.unwrap());
+        assert_eq!(p.peak_running(), 1, "never more than the one slot's hash at a time");
     }
 
     #[test]

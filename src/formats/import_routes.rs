@@ -77,7 +77,11 @@ async fn read_playlist(
             }
         }
     }
-    import::parse(bytes, format, content_type(headers))
+    // Decoding and parsing a file of up to the size limit is CPU work: off the async workers.
+    let (bytes, content_type) = (bytes.to_vec(), content_type(headers).map(str::to_owned));
+    tokio::task::spawn_blocking(move || import::parse(&bytes, format, content_type.as_deref()))
+        .await
+        .map_err(ApiError::internal)?
 }
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {

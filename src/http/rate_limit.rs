@@ -144,11 +144,30 @@ fn exempt(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz" | "/static/share.css")
 }
 
-/// Middleware: limits requests without credentials per client address, gives every request a
-/// `RateSlot` and writes the `RateLimit-*` headers reported into it.
+/// Requests whose routes never look at credentials (share links and pages, public listings, the
+/// API document, sign-up): an `Authorization` header there authenticates nothing, so it cannot
+/// buy a way around the per-address limit.
+fn never_authenticates(method: &axum::http::Method, path: &str) -> bool {
+    let read = method == axum::http::Method::GET || method == axum::http::Method::HEAD;
+    (read
+        && (path.starts_with("/s/")
+            || path.starts_with("/p/")
+            || path.starts_with("/static/")
+            || path == "/openapi.json"
+            || path == "/v1/playlists/public"
+            || (path.starts_with("/v1/shared/") && !path.ends_with("/join"))))
+        || (method == axum::http::Method::POST && path == "/v1/users")
+}
+
+/// Middleware: limits requests per client address unless they carry credentials to a route that
+/// checks them (there the per-user limit applies), gives every request a `RateSlot` and writes
+/// the `RateLimit-*` headers reported into it.
 pub async fn limit_and_report(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let slot = RateSlot::default();
-    if !request.headers().contains_key(axum::http::header::AUTHORIZATION) && !exempt(request.uri().path()) {
+    let (method, path) = (request.method(), request.uri().path());
+    let anonymous =
+        !request.headers().contains_key(axum::http::header::AUTHORIZATION) || never_authenticates(method, path);
+    if anonymous && !exempt(path) {
         let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
         let forwarded: Vec<&str> =
             request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();

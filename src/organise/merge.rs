@@ -24,6 +24,10 @@ use crate::{
 
 /// Most playlists one merge takes.
 pub const MAX_SOURCES: usize = 20;
+/// Most items the sources of one merge may hold together (twice what a playlist holds, so a
+/// de-duplicated merge of overlapping playlists still fits): a merge over it is refused as the
+/// sources load, before any more are read or any de-duplication runs.
+pub const MAX_SOURCE_ITEMS: usize = 2 * crate::limits::ITEMS_PER_PLAYLIST_MAX;
 
 fn yes() -> bool {
     true
@@ -58,14 +62,33 @@ pub async fn merge(state: &AppState, caller: &User, request: MergeRequest) -> Re
     let name = request.name.as_deref().map(parse_name).transpose()?;
     let description = parse_description(&request.description)?;
     let mut sources = Vec::with_capacity(request.sources.len());
+    let mut total = 0;
     for id in &request.sources {
-        sources.push(load(state, Some(caller), id, Action::Read).await?);
+        let source = load(state, Some(caller), id, Action::Read).await?;
+        total += source.items.len();
+        let most = if request.dedupe { MAX_SOURCE_ITEMS } else { crate::limits::ITEMS_PER_PLAYLIST_MAX };
+        if total > most {
+            return Err(ApiError::invalid(
+                "playlist_too_large",
+                format!(
+                    "the sources hold more than {most} items together{}; merge fewer or smaller playlists",
+                    if request.dedupe { " (a merge reads at most that many)" } else { ", more than a playlist holds" }
+                ),
+            ));
+        }
+        sources.push(source);
     }
     let mut items: Vec<Arc<Item>> = sources.iter().flat_map(|s| s.items.iter().cloned()).collect();
     if request.dedupe {
-        let repeats: HashSet<String> =
-            duplicates(&items, DedupeBy::Recording, Keep::First).into_iter().map(|r| r.item_id).collect();
-        items.retain(|i| !repeats.contains(&i.item_id));
+        // Comparing up to 20,000 items is CPU work: off the async workers.
+        items = tokio::task::spawn_blocking(move || {
+            let repeats: HashSet<String> =
+                duplicates(&items, DedupeBy::Recording, Keep::First).into_iter().map(|r| r.item_id).collect();
+            items.retain(|i| !repeats.contains(&i.item_id));
+            items
+        })
+        .await
+        .map_err(ApiError::internal)?;
     }
     create::check_fits(&items)?;
     let name = name.unwrap_or_else(|| sources.iter().map(|s| s.meta.name.as_str()).collect::<Vec<_>>().join(" + "));

@@ -92,13 +92,13 @@ impl PlatformHttp {
         limiter.until_ready().await;
         let response = match build().send().await {
             Ok(r) => r,
-            Err(e) => return Attempt::Retry(Duration::ZERO).or_fail(self.platform, &e.to_string()),
+            Err(e) => return Attempt::Retry(Duration::ZERO).or_fail(self.platform, &transport_detail(e)),
         };
         let status = response.status();
         let wait = Self::retry_after(&response);
         let body = match response.bytes().await {
             Ok(b) => b,
-            Err(e) => return Attempt::Retry(Duration::ZERO).or_fail(self.platform, &e.to_string()),
+            Err(e) => return Attempt::Retry(Duration::ZERO).or_fail(self.platform, &transport_detail(e)),
         };
         if status == StatusCode::TOO_MANY_REQUESTS {
             let wait = wait.unwrap_or(Duration::from_secs(1));
@@ -168,6 +168,12 @@ impl PlatformHttp {
     }
 }
 
+/// A transport error in words, without the URL: platform URLs can carry an API key (YouTube's
+/// `key=`), and these words reach the log.
+fn transport_detail(e: reqwest::Error) -> String {
+    e.without_url().to_string()
+}
+
 impl Attempt {
     /// Transport errors are retried; the detail is kept for the last one.
     fn or_fail(self, platform: Platform, detail: &str) -> Self {
@@ -179,6 +185,15 @@ impl Attempt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn transport_errors_never_show_the_url_or_its_key() {
+        crate::tls::install_crypto_provider();
+        let e = reqwest::Client::new().get("http://127.0.0.1:1/playlistItems?key=SECRET-KEY").send().await.unwrap_err();
+        assert!(e.to_string().contains("SECRET-KEY"), "reqwest's own words carry the URL");
+        let detail = transport_detail(e);
+        assert!(!detail.contains("SECRET-KEY") && !detail.contains("127.0.0.1:1"), "{detail}");
+    }
 
     #[test]
     fn replicas_share_the_limit() {

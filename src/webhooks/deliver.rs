@@ -115,6 +115,16 @@ async fn deliver_hook(
     if st.disabled.is_some() || st.next_attempt_at.is_some_and(|t| t > Utc::now()) {
         return Ok(());
     }
+    if let Some(reason) = creator_lost_access(state, hook).await? {
+        // Suspended for good, and everything since skipped: the events of a playlist someone
+        // may no longer manage are not theirs, now or if they come back.
+        let revision = state.store.playlist_revision(&hook.playlist_id).await?;
+        st.version = revision.map_or(st.version, |r| r.version);
+        (st.index, st.next_attempt_at) = (0, None);
+        st.disabled = Some(reason);
+        tracing::info!(hook = %hook.id, playlist = %hook.playlist_id, "webhook suspended: its creator lost access");
+        return save_state(state, hook, &st).await;
+    }
     let entries = state.store.changes_after(&hook.playlist_id, st.version, VERSIONS_PER_PASS).await?;
     if let Some(first) = entries.first().filter(|e| e.version > st.version + 1) {
         // History no longer reaches the cursor (the hook was down past what is kept).
@@ -165,6 +175,22 @@ async fn deliver_hook(
         save_state(state, hook, &st).await?;
     }
     Ok(())
+}
+
+/// Why `hook` may no longer deliver, checked at send time: its creator must still be the
+/// playlist's owner or an editor (who may create hooks), as when they made it.
+async fn creator_lost_access(state: &AppState, hook: &Webhook) -> Result<Option<String>, ApiError> {
+    let playlist = match crate::playlists::write::current(state, &hook.playlist_id).await {
+        Ok(p) => p,
+        Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let access = playlist.meta.access_of(Some(&hook.created_by));
+    Ok((!crate::playlists::access::allows(access, crate::playlists::access::Action::Edit)).then(|| {
+        "suspended: the user who created this hook is no longer the owner or an editor of the playlist, so it \
+         sends nothing more (events since were skipped); delete it, or have an editor create a new one"
+            .to_owned()
+    }))
 }
 
 async fn fail(state: &AppState, hook: &Webhook, st: &mut DeliveryState, error: String) -> Result<(), ApiError> {

@@ -29,18 +29,34 @@ const FORBIDDEN: &[&str] = &[
     "240.0.0.0/4",
     "::/128",
     "::1/128",
+    "64:ff9b:1::/48",
+    "2001::/32",
     "fc00::/7",
     "fe80::/10",
     "ff00::/8",
 ];
 
-/// True when `ip` may be connected to.
+/// The IPv4 address an IPv6 one carries and reaches: IPv4-mapped `::ffff:a.b.c.d`, the
+/// deprecated IPv4-compatible `::a.b.c.d`, NAT64 `64:ff9b::/96` and 6to4 `2002::/16`.
+fn embedded_v4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let s = v6.segments();
+    let low = |hi: u16, lo: u16| std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    match s {
+        [0, 0, 0, 0, 0, 0xffff, hi, lo] | [0, 0, 0, 0, 0, 0, hi, lo] => Some(low(hi, lo)),
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(low(hi, lo)),
+        [0x2002, hi, lo, ..] => Some(low(hi, lo)),
+        _ => None,
+    }
+}
+
+/// True when `ip` may be connected to: neither it nor an IPv4 address it carries is internal.
 pub fn is_public(ip: IpAddr) -> bool {
-    let ip = match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
-        v4 => v4,
-    };
-    !FORBIDDEN.iter().filter_map(|r| r.parse::<ipnet::IpNet>().ok()).any(|net| net.contains(&ip))
+    let forbidden =
+        |ip: IpAddr| FORBIDDEN.iter().filter_map(|r| r.parse::<ipnet::IpNet>().ok()).any(|net| net.contains(&ip));
+    match ip {
+        IpAddr::V6(v6) => !forbidden(ip) && embedded_v4(v6).is_none_or(|v4| !forbidden(IpAddr::V4(v4))),
+        v4 => !forbidden(v4),
+    }
 }
 
 fn refused(message: String) -> ApiError {
@@ -140,10 +156,19 @@ mod tests {
             "::ffff:127.0.0.1",
             "0.0.0.0",
             "100.64.0.1",
+            "::127.0.0.1",
+            "::169.254.169.254",
+            "64:ff9b::10.0.0.1",
+            "64:ff9b::7f00:1",
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::",
+            "64:ff9b:1::1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"] {
+        for ip in
+            ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"]
+        {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
     }

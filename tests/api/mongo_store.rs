@@ -98,8 +98,8 @@ async fn playlists_written_before_search_words_are_found_after_the_next_start() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[cfg_attr(
-    not(documentdb_tests),
-    ignore = "needs a server that checks credentials (SHARIFY_TEST_DOCUMENTDB; the test double has no authentication)"
+    not(mongo_auth_tests),
+    ignore = "needs a MongoDB URI with credentials (the test double has no authentication)"
 )]
 async fn a_wrong_password_is_a_clear_start_up_error_not_a_hang() {
     let uri = mongo_uri();

@@ -4,7 +4,7 @@
 //! artist, title[, album].
 
 use super::{keep_link, ParsedFile};
-use crate::{error::ApiError, playlists::add::TrackInput};
+use crate::{error::ApiError, formats::csv_format::unguard, playlists::add::TrackInput};
 
 /// A column we read.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -106,7 +106,7 @@ fn duration(raw: &str) -> Option<u64> {
 }
 
 fn none_if_empty(s: &str) -> Option<String> {
-    let s = s.trim();
+    let s = unguard(s.trim());
     (!s.is_empty()).then(|| s.to_owned())
 }
 
@@ -155,8 +155,8 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
         let mut track = TrackInput::named("", "");
         for (value, column) in row.iter().zip(&columns) {
             match column {
-                Some(Column::Artist) if track.artist.is_empty() => track.artist = value.trim().to_owned(),
-                Some(Column::Title) if track.title.is_empty() => track.title = value.trim().to_owned(),
+                Some(Column::Artist) if track.artist.is_empty() => track.artist = unguard(value.trim()).to_owned(),
+                Some(Column::Title) if track.title.is_empty() => track.title = unguard(value.trim()).to_owned(),
                 Some(Column::Album) => track.album = track.album.take().or_else(|| none_if_empty(value)),
                 Some(Column::DurationMs) => track.duration_ms = value.trim().parse().ok().filter(|ms| *ms > 0),
                 Some(Column::Duration) => track.duration_ms = track.duration_ms.or_else(|| duration(value)),
@@ -180,7 +180,7 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
             (true, true) => file.reject(line, "no artist and no title"),
             (true, false) => file.reject(line, "no artist"),
             (false, true) => file.reject(line, "no title"),
-            (false, false) => file.tracks.push((line, track)),
+            (false, false) => file.push_track(line, track)?,
         }
     }
     Ok(file)

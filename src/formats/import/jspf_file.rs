@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::{value::RawValue, Value};
 
-use super::{keep_link, mbid_of, ParsedFile};
+use super::{keep_link, mbid_of, LineCounter, ParsedFile};
 use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::add::TrackInput};
 
 #[derive(Deserialize)]
@@ -72,13 +72,13 @@ pub fn parse(body: &str) -> Result<ParsedFile, ApiError> {
         description: playlist.annotation.as_ref().and_then(text),
         ..ParsedFile::default()
     };
+    let mut lines = LineCounter::new(body);
     for raw in playlist.track.unwrap_or_default() {
         // The track's physical line: where its text starts in the body.
-        let offset = raw.get().as_ptr() as usize - body.as_ptr() as usize;
-        let line = body[..offset].matches('\n').count() + 1;
+        let line = lines.line_of(raw.get().as_ptr() as usize - body.as_ptr() as usize);
         let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
         match track(&value) {
-            Ok(t) => file.tracks.push((line, t)),
+            Ok(t) => file.push_track(line, t)?,
             Err(reason) => file.reject(line, reason),
         }
     }

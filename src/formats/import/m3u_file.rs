@@ -64,7 +64,7 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
                     if keep_link(entry) {
                         track.links.push(entry.to_owned());
                     }
-                    file.tracks.push((at, track));
+                    file.push_track(at, track)?;
                 }
                 None => file.reject(at, "cannot tell the artist from the title (expected \"Artist - Title\")"),
             }

@@ -42,6 +42,47 @@ impl ParsedFile {
     fn reject(&mut self, line: usize, reason: impl Into<String>) {
         self.rejected.push(Rejected { line, reason: reason.into() });
     }
+
+    /// Keeps a track; refuses the whole file as soon as it holds more than a playlist may, so a
+    /// huge file costs no more than reading the tracks a playlist can take.
+    fn push_track(&mut self, line: usize, track: TrackInput) -> Result<(), ApiError> {
+        if self.tracks.len() >= crate::limits::ITEMS_PER_PLAYLIST_MAX {
+            return Err(ApiError::invalid(
+                "playlist_full",
+                format!(
+                    "the file has more than {max} tracks (stopped at line {line}); a playlist holds at most {max}",
+                    max = crate::limits::ITEMS_PER_PLAYLIST_MAX
+                ),
+            ));
+        }
+        self.tracks.push((line, track));
+        Ok(())
+    }
+}
+
+/// Line numbers of byte offsets met in increasing order, counted once through the text (asking
+/// for an earlier offset starts again from the top).
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, offset: 0, line: 1 }
+    }
+
+    /// The 1-based line of byte `offset`.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        self.line += self.text.as_bytes()[self.offset..offset].iter().filter(|b| **b == b'\n').count();
+        self.offset = offset;
+        self.line
+    }
 }
 
 /// The format named by a media type, when it names one.
@@ -145,6 +186,35 @@ pub(crate) fn mbid_of(identifier: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_counted_once_through_and_again_from_the_top_when_asked_earlier() {
+        let text = "a\nb\n\nc";
+        let mut lines = LineCounter::new(text);
+        assert_eq!([0, 2, 4, 5, 6].map(|o| lines.line_of(o)), [1, 2, 3, 4, 4]);
+        assert_eq!(lines.line_of(1), 1, "an earlier offset");
+        assert_eq!(lines.line_of(99), 4, "past the end");
+    }
+
+    #[test]
+    fn a_file_with_more_tracks_than_a_playlist_holds_is_refused_while_parsing() {
+        let n = crate::limits::ITEMS_PER_PLAYLIST_MAX + 1;
+        let csv: String =
+            std::iter::once("artist,title\n".to_owned()).chain((0..n).map(|i| format!("A,T{i}\n"))).collect();
+        let m3u: String = (0..n).map(|i| format!("#EXTINF:1,A - T{i}\nhttps://x.example/{i}.mp3\n")).collect();
+        let jspf_tracks: Vec<String> = (0..n).map(|i| format!("{{\"creator\":\"A\",\"title\":\"T{i}\"}}")).collect();
+        let jspf = format!("{{\"playlist\":{{\"track\":[\n{}]}}}}", jspf_tracks.join(",\n"));
+        let xspf_tracks: String =
+            (0..n).map(|i| format!("<track><creator>A</creator><title>T{i}</title></track>\n")).collect();
+        let xspf = format!(
+            "<playlist xmlns=\"http://xspf.org/ns/0/\" version=\"1\"><trackList>\n{xspf_tracks}</trackList></playlist>"
+        );
+        for (format, body) in [("csv", csv), ("m3u", m3u), ("jspf", jspf), ("xspf", xspf)] {
+            let e = parse(body.as_bytes(), None, None).unwrap_err();
+            assert_eq!(e.code, "playlist_full", "{format}: {}", e.message);
+            assert!(e.message.contains("more than 10000"), "{format}: {}", e.message);
+        }
+    }
 
     #[test]
     fn formats_are_recognised_from_the_body() {

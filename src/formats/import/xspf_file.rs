@@ -4,10 +4,10 @@
 
 use quick_xml::{events::Event, Reader};
 
-use super::{keep_link, mbid_of, ParsedFile};
+use super::{keep_link, mbid_of, LineCounter, ParsedFile};
 use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::add::TrackInput};
 
-/// Line and column (1-based) of a byte offset.
+/// Line and column (1-based) of a byte offset (for the one error that ends a parse).
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
@@ -35,6 +35,7 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
     let mut open: Option<Open> = None;
     let mut ours = false; // inside our own `extension`
     let mut root_seen = false;
+    let mut lines = LineCounter::new(text);
     loop {
         let at = reader.buffer_position();
         let event = reader.read_event().map_err(|e| malformed(text, reader.error_position(), e))?;
@@ -51,7 +52,7 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
                     root_seen = true;
                 }
                 if name == "track" && path.last().is_some_and(|p| p == "trackList") {
-                    let (line, _) = line_column(text, at as usize);
+                    let line = lines.line_of(at as usize);
                     open = Some(Open { line, track: TrackInput::named("", "") });
                 }
                 if name == "extension" {
@@ -101,7 +102,7 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
                         let Open { line, mut track } = open.take().expect("open track");
                         track.links.dedup();
                         match (track.artist.is_empty(), track.title.is_empty()) {
-                            (false, false) => file.tracks.push((line, track)),
+                            (false, false) => file.push_track(line, track)?,
                             (true, _) => file.reject(line, "the track has no creator (artist)"),
                             (false, true) => file.reject(line, "the track has no title"),
                         }

@@ -32,12 +32,19 @@ pub(super) fn text_index() -> mongodb::IndexModel {
     mongodb::IndexModel::builder().keys(keys).options(options).build()
 }
 
+/// Most playlists one search reads (the most recently updated that match): a bound on its cost
+/// whatever the library's size.
+pub const MAX_CANDIDATES: i64 = 1_000;
+
 impl MongoStore {
-    /// The user's playlists that may match `terms`, with `projection`.
+    /// The user's playlists that may match `terms` (at most [`MAX_CANDIDATES`], newest first),
+    /// with `projection`.
     async fn candidates(&self, user_id: &str, terms: &SearchTerms, projection: Document) -> StoreResult<Vec<Document>> {
         let member = scope_filter(user_id, ListScope::All);
         let text = doc! {"$and": [member, {"$text": {"$search": terms.text_search()}}]};
-        all_docs(self.playlists().find(text).projection(projection)).await
+        let playlists = self.playlists();
+        let newest = doc! {"updated_us": -1, "_id": -1};
+        all_docs(playlists.find(text).projection(projection).sort(newest).limit(MAX_CANDIDATES)).await
     }
 
     pub(super) async fn search_playlists_in(
@@ -87,10 +94,15 @@ impl MongoStore {
             let playlist_id = d.get_str("_id").map_err(bson_err)?.to_owned();
             let items = d.get_array("items").map(|a| a.as_slice()).unwrap_or_default();
             for raw in items {
-                let item: Item = bson::from_bson(raw.clone()).map_err(bson_err)?;
+                // The stored words and key first: only the items that match are decoded.
+                let Some(stored) = raw.as_document() else { continue };
+                let key = stored.get_str("track_key").unwrap_or("");
+                if key <= after.unwrap_or("") || stored.get_str(ITEM_FIELD).is_ok_and(|w| !terms.matches(&[w])) {
+                    continue;
+                }
+                let item: Item = bson::from_document(stored.clone()).map_err(bson_err)?;
                 let album = item.album.as_deref().unwrap_or("");
-                if item.track_key.as_str() <= after.unwrap_or("") || !terms.matches(&[&item.artist, &item.title, album])
-                {
+                if !terms.matches(&[&item.artist, &item.title, album]) {
                     continue;
                 }
                 let hit = TrackHit {
