@@ -23,12 +23,9 @@ pub struct LivePlaylists {
     sizes: Cache<String, (Revision, usize)>,
 }
 
-/// The estimated stored size of one item: its JSON, what BSON adds per field, and the folded
-/// words of its artist, title and album that the MongoDB store keeps beside them for library
-/// search (at most as long as the text they come from), so a size one store accepts fits both.
+/// The estimated stored size of one item (its JSON plus what BSON adds per field).
 pub fn item_bytes(item: &Item) -> usize {
-    let words = item.artist.len() + item.title.len() + item.album.as_deref().map_or(0, str::len);
-    serde_json::to_vec(item).map_or(4096, |v| v.len()) + 96 + words + 16
+    serde_json::to_vec(item).map_or(4096, |v| v.len()) + 96
 }
 
 /// The estimated stored size of a whole playlist.

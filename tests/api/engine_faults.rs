@@ -10,7 +10,7 @@ use std::{
 
 use tokio::process::Command;
 
-use crate::faults::store_outage_mid_load;
+use crate::faults::{fast_selection, store_outage_mid_load};
 
 /// A DocumentDB server started by the shared `start` script, stopped by `stop` when dropped.
 struct Engine {
@@ -88,7 +88,7 @@ async fn documentdb_crashed_and_restarted_mid_load_loses_no_acknowledged_write()
     let engine = std::sync::Arc::new(engine);
     let (down, up) = (engine.clone(), engine.clone());
     store_outage_mid_load(
-        uri,
+        fast_selection(&uri),
         Box::pin(async move { down.crash().await }),
         Box::pin(async move { up.restart().await }),
     )

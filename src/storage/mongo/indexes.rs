@@ -25,6 +25,14 @@ fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
     IndexModel::builder().keys(keys).options(options).build()
 }
 
+/// An index of only the documents that have `keys`' field.
+fn sparse(keys: Document, name: &str) -> IndexModel {
+    let mut options = IndexOptions::default();
+    options.name = Some(name.to_owned());
+    options.sparse = Some(true);
+    IndexModel::builder().keys(keys).options(options).build()
+}
+
 /// A TTL index: documents go once `field` (a date) is past.
 fn expiring(field: &str, name: &str) -> IndexModel {
     let options = IndexOptions::builder().name(name.to_owned()).expire_after(Duration::ZERO).build();
@@ -48,9 +56,11 @@ pub(super) fn wanted() -> Vec<(&'static str, Vec<IndexModel>)> {
                 index(doc! {"member_ids": 1, "updated_us": -1, "_id": -1}, "by_member_updated", false),
                 index(doc! {"visibility": 1, "updated_us": -1, "_id": -1}, "by_visibility_updated", false),
                 index(doc! {"owner_id": 1, "name": 1}, "by_owner_name", false),
-                library_search::text_index(),
+                sparse(doc! {"words_pending": 1}, "words_pending"),
+                library_search::playlist_text_index(),
             ],
         ),
+        ("library_words", vec![index(doc! {"p": 1}, "by_playlist", false), library_search::words_text_index()]),
         ("playlist_history", vec![index(doc! {"playlist_id": 1, "version": -1}, "by_playlist_version", false)]),
         (
             "share_links",
@@ -101,6 +111,7 @@ pub(super) fn wanted() -> Vec<(&'static str, Vec<IndexModel>)> {
 struct Definition {
     keys: Vec<(String, String)>,
     unique: bool,
+    sparse: bool,
     expire_secs: Option<u64>,
     default_language: Option<String>,
 }
@@ -135,6 +146,7 @@ fn definition(model: &IndexModel) -> Definition {
     Definition {
         keys,
         unique: options.unique.unwrap_or(false),
+        sparse: options.sparse.unwrap_or(false),
         expire_secs: options.expire_after.map(|d| d.as_secs()),
         default_language: if text { Some(options.default_language.unwrap_or_else(|| "english".into())) } else { None },
     }
@@ -188,7 +200,7 @@ mod tests {
 
     #[test]
     fn a_text_index_as_servers_list_it_is_the_same_definition() {
-        let ours = library_search::text_index();
+        let ours = library_search::words_text_index();
         let keys: Vec<String> =
             ours.keys.iter().filter(|(_, v)| v.as_str() == Some("text")).map(|(k, _)| k.clone()).collect();
         let mut weights = Document::new();
@@ -199,7 +211,7 @@ mod tests {
             .keys(doc! {"_fts": "text", "_ftsx": 1})
             .options({
                 let mut o = IndexOptions::default();
-                o.name = Some("library_text".to_owned());
+                o.name = Some("words_text".to_owned());
                 o.weights = Some(weights);
                 o.default_language = ours.options.as_ref().and_then(|o| o.default_language.clone());
                 o

@@ -177,7 +177,8 @@ impl LibraryStore for MongoStore {
         self.search_tracks_in(user_id, terms, after, limit).await
     }
 
-    async fn compact_search_index(&self, _limit: usize) -> StoreResult<usize> {
-        Ok(0) // the text index is part of the playlist documents: nothing is left behind
+    async fn compact_search_index(&self, limit: usize) -> StoreResult<usize> {
+        // Item words a crash (or an older sharify) left behind their playlists.
+        self.repair_words(limit).await
     }
 }

@@ -150,7 +150,7 @@ impl Store for MongoStore {
         if created > 0 {
             tracing::info!(created, database = %self.db.name(), "MongoDB indexes created");
         }
-        self.backfill_search_words().await
+        self.mark_unindexed_playlists().await
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -9,10 +9,7 @@
 
 use mongodb::bson::{self, doc, Bson, Document};
 
-use super::{
-    bson_err,
-    search_words::{self, items_bson},
-};
+use super::{bson_err, search_words};
 use crate::{
     playlists::{edit::ItemOp, history::HistoryEntry, model::Revision, store::Commit},
     storage::StoreResult,
@@ -55,6 +52,10 @@ pub fn update_for(commit: &Commit<'_>) -> StoreResult<(Document, Document)> {
     set.insert("version", meta.version as i64);
     set.insert("enrichment_gen", meta.enrichment_gen as i64);
     set.insert(search_words::PLAYLIST_FIELD, search_words::playlist_words(meta));
+    if search_words::changes_words(commit.ops) {
+        // Cleared once the item words in `library_words` follow (see `search_words`).
+        set.insert(search_words::PENDING_FIELD, true);
+    }
     // The in-document copy leaves out the checkpoint (it can be as large as the playlist) and a
     // delta too large to carry (kept in the history collection only).
     let mut recent = history_document(&HistoryEntry { snapshot: None, ..commit.history.clone() })?;
@@ -85,15 +86,32 @@ pub fn update_for(commit: &Commit<'_>) -> StoreResult<(Document, Document)> {
 }
 
 /// The update operators a list of item operations needs.
-enum ItemChange<'a> {
+pub enum ItemChange<'a> {
+    /// Nothing to items.
     None,
+    /// These items appended.
     Push(Vec<&'a std::sync::Arc<crate::playlists::model::Item>>),
+    /// The items with these ids removed.
     Pull(Vec<&'a str>),
-    SetOne { item_id: &'a str, field: &'static str, value: Bson },
+    /// One field (or the whole) of one item set.
+    SetOne {
+        /// The item.
+        item_id: &'a str,
+        /// `items.$.pos` or `items.$`.
+        field: &'static str,
+        /// Its new value.
+        value: Bson,
+    },
+    /// The whole array set.
     Whole,
 }
 
 fn item_change(ops: &[ItemOp]) -> ItemChange<'_> {
+    item_change_of(ops)
+}
+
+/// How `ops` change the item array (shared with the words index, which follows the same way).
+pub fn item_change_of(ops: &[ItemOp]) -> ItemChange<'_> {
     if ops.is_empty() {
         return ItemChange::None;
     }
@@ -115,10 +133,16 @@ fn item_change(ops: &[ItemOp]) -> ItemChange<'_> {
         [ItemOp::Reposition { item_id, pos }] => {
             ItemChange::SetOne { item_id, field: "items.$.pos", value: Bson::Int64(*pos) }
         }
-        [ItemOp::Update { items }] if items.len() == 1 => match search_words::item_bson(&items[0]) {
+        [ItemOp::Update { items }] if items.len() == 1 => match bson::to_bson(&*items[0]) {
             Ok(value) => ItemChange::SetOne { item_id: &items[0].item_id, field: "items.$", value },
             Err(_) => ItemChange::Whole,
         },
         _ => ItemChange::Whole,
     }
+}
+
+fn items_bson<'a>(
+    items: impl IntoIterator<Item = &'a std::sync::Arc<crate::playlists::model::Item>>,
+) -> StoreResult<Bson> {
+    items.into_iter().map(|i| bson::to_bson(&**i).map_err(bson_err)).collect::<StoreResult<Vec<_>>>().map(Bson::Array)
 }

@@ -10,7 +10,8 @@ use mongodb::bson::{self, doc, Document};
 use super::{
     bson_err, is_duplicate_key, mongo_err,
     playlist_update::{history_document, update_for},
-    search_words, MongoStore,
+    search_words::{self, WordsChange},
+    MongoStore,
 };
 use crate::{
     playlists::{
@@ -30,7 +31,7 @@ fn to_document(p: &Playlist) -> StoreResult<Document> {
     d.insert("version", p.meta.version as i64);
     d.insert("enrichment_gen", p.meta.enrichment_gen as i64);
     d.insert(search_words::PLAYLIST_FIELD, search_words::playlist_words(&p.meta));
-    d.insert("items", search_words::items_bson(p.items.iter())?);
+    d.insert(search_words::PENDING_FIELD, true);
     Ok(d)
 }
 
@@ -167,6 +168,7 @@ impl PlaylistStore for MongoStore {
         if let Err(e) = self.file_history(history, u64::MAX).await {
             tracing::warn!(error = %e, playlist = %history.playlist_id, "history entry not filed yet (kept in the playlist)");
         }
+        self.follow_words(&playlist.meta.id, playlist.meta.version, WordsChange::All(&playlist.items)).await;
         Ok(())
     }
 
@@ -196,6 +198,10 @@ impl PlaylistStore for MongoStore {
         }
         if let Err(e) = self.file_history(commit.history, commit.history_budget).await {
             tracing::warn!(error = %e, playlist = %commit.meta.id, "history entry not filed yet (kept in the playlist)");
+        }
+        if search_words::changes_words(commit.ops) {
+            let change = WordsChange::of(commit.ops, commit.items);
+            self.follow_words(&commit.meta.id, commit.meta.version, change).await;
         }
         Ok(())
     }
@@ -252,7 +258,8 @@ impl PlaylistStore for MongoStore {
         if r.deleted_count != 1 {
             return Err(self.lost_race(id, None).await);
         }
-        self.history().delete_many(doc! {"playlist_id": id}).await.map(|_| ()).map_err(mongo_err)
+        self.history().delete_many(doc! {"playlist_id": id}).await.map_err(mongo_err)?;
+        self.forget_words(id).await
     }
 
     async fn playlists_for_member(
