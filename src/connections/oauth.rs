@@ -139,9 +139,11 @@ impl Provider<'_> {
         if let Some(secret) = self.client_secret {
             form.push(("client_secret", secret));
         }
+        // Once: a grant is not idempotent (a refresh may rotate the refresh token even when its
+        // answer is lost), so a failed POST is not sent again with the same token.
         let answer = self
             .http
-            .send(&|| self.http.request(Method::POST, &self.token_url).form(&form))
+            .send_once(&|| self.http.request(Method::POST, &self.token_url).form(&form))
             .await
             .map_err(|e| GrantError::Other(e.into()))?;
         if answer.status.is_success() {

@@ -29,7 +29,9 @@ pub struct Tokens {
 /// Refreshed this long before the access token expires.
 const EARLY: Span = Span::seconds(60);
 /// How long one replica may hold a refresh.
-const LEASE: Span = Span::seconds(15);
+const LEASE: Span = Span::seconds(60);
+/// How long a request waits for another replica's refresh before answering 503.
+const WAIT_FOR_OTHER: Duration = Duration::from_secs(20);
 
 /// The token cipher, or 503 with what to set.
 pub fn cipher(state: &AppState) -> Result<&TokenCipher, ApiError> {
@@ -122,7 +124,8 @@ pub async fn access_token(
         return Ok(token);
     }
     let lease = RecordKey { kind: "token_refresh", owner: user_id, key: &key };
-    if state.store.claim_record(lease, "refreshing", Utc::now() + LEASE).await?.is_some() {
+    let holder = crate::ids::new_id();
+    if state.store.claim_record(lease, &holder, Utc::now() + LEASE).await?.is_some() {
         return wait_for_other_replica(state, user_id, platform, refused).await;
     }
     // Another replica may have refreshed and let go of the lease between the read above and the
@@ -130,11 +133,12 @@ pub async fn access_token(
     // again with the refresh token it rotated out would break the link.
     let connection = linked().await?;
     if let Some(token) = usable(state, &connection, refused)? {
-        let _ = state.store.delete_record("token_refresh", &key).await;
+        let _ = state.store.delete_record_if("token_refresh", &key, &holder).await;
         return Ok(token);
     }
     let result = refresh_now(state, user_id, connection).await;
-    if let Err(e) = state.store.delete_record("token_refresh", &key).await {
+    // Only this refresh's own lease: had it run past it, another replica's would stay.
+    if let Err(e) = state.store.delete_record_if("token_refresh", &key, &holder).await {
         tracing::warn!(error = %e, "refresh lease not released; it expires by itself");
     }
     result
@@ -147,7 +151,7 @@ async fn wait_for_other_replica(
     platform: Platform,
     refused: Option<&str>,
 ) -> Result<String, ApiError> {
-    let deadline = tokio::time::Instant::now() + LEASE.to_std().unwrap_or(Duration::from_secs(15));
+    let deadline = tokio::time::Instant::now() + WAIT_FOR_OTHER;
     while tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let connection = load(state, user_id, platform).await?.ok_or_else(|| not_linked_on(platform))?;

@@ -147,6 +147,28 @@ impl PlatformHttp {
         Err(PlatformError::upstream(self.platform, last))
     }
 
+    /// Sends the request once, for requests that must not be repeated: a transient failure is an
+    /// error, never a second try.
+    pub async fn send_once(
+        &self,
+        build: &(dyn Fn() -> reqwest::RequestBuilder + Sync),
+    ) -> Result<Answer, PlatformError> {
+        if !self.breaker.allow() {
+            return Err(PlatformError::upstream(self.platform, "circuit open after repeated failures"));
+        }
+        match self.attempt(build).await {
+            Attempt::Done(answer) => {
+                self.breaker.on_success();
+                Ok(answer)
+            }
+            Attempt::Fail(e) => Err(e),
+            Attempt::Retry(_) => {
+                self.breaker.on_failure();
+                Err(PlatformError::upstream(self.platform, "the request failed and is not repeated; try again"))
+            }
+        }
+    }
+
     /// Shares the platform's limit among `replicas` live replicas (the limit is per app or per
     /// address, and replicas may share both), at least one request per window each.
     pub fn set_replicas(&self, replicas: u64) {

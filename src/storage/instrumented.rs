@@ -258,6 +258,9 @@ impl RecordStore for InstrumentedStore {
     async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()> {
         timed!(self.delete_record(kind, key))
     }
+    async fn delete_record_if(&self, kind: &str, key: &str, value: &str) -> StoreResult<bool> {
+        timed!(self.delete_record_if(kind, key, value))
+    }
     async fn delete_records_of(&self, owner: &str) -> StoreResult<()> {
         timed!(self.delete_records_of(owner))
     }

@@ -37,6 +37,9 @@ pub trait RecordStore: Send + Sync {
     async fn record_keys(&self, kind: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<String>>;
     /// Removes the record at `kind`/`key`, if any.
     async fn delete_record(&self, kind: &str, key: &str) -> StoreResult<()>;
+    /// Removes the record at `kind`/`key` only while it holds `value` (a lease let go of by its
+    /// holder alone, never by one whose lease expired and was taken over); true when it did.
+    async fn delete_record_if(&self, kind: &str, key: &str, value: &str) -> StoreResult<bool>;
     /// Removes every record `owner` has (account deletion).
     async fn delete_records_of(&self, owner: &str) -> StoreResult<()>;
     /// Removes the records that expired before `now`; returns how many.

@@ -64,4 +64,20 @@ async fn a_second_migration_changes_nothing(backend: Backend) {
     assert_eq!(store.playlist(&p.meta.id).await.unwrap().unwrap().meta.name, "Before");
 }
 
-crate::on_both_backends!(reads_past_the_first_batch_return_every_row, a_second_migration_changes_nothing);
+async fn a_lease_is_let_go_of_only_by_its_holder(backend: Backend) {
+    use sharify::storage::records::RecordKey;
+    let s = TestStore::new(backend).await;
+    let at = RecordKey { kind: "token_refresh", owner: "u", key: "u:spotify" };
+    let soon = ids::now() + chrono::Duration::seconds(60);
+    assert_eq!(s.store.claim_record(at, "holder-a", soon).await.unwrap(), None);
+    assert!(!s.store.delete_record_if("token_refresh", "u:spotify", "holder-b").await.unwrap(), "not b's");
+    assert_eq!(s.store.claim_record(at, "holder-b", soon).await.unwrap().as_deref(), Some("holder-a"), "still a's");
+    assert!(s.store.delete_record_if("token_refresh", "u:spotify", "holder-a").await.unwrap(), "a lets go");
+    assert_eq!(s.store.claim_record(at, "holder-b", soon).await.unwrap(), None, "free for b");
+}
+
+crate::on_both_backends!(
+    reads_past_the_first_batch_return_every_row,
+    a_second_migration_changes_nothing,
+    a_lease_is_let_go_of_only_by_its_holder,
+);

@@ -111,6 +111,16 @@ impl RecordStore for EmbeddedStore {
         .await
     }
 
+    async fn delete_record_if(&self, kind: &str, key: &str, value: &str) -> StoreResult<bool> {
+        let (kind, key, value) = (kind.to_owned(), key.to_owned(), value.to_owned());
+        self.with_conn(move |c| {
+            c.execute("DELETE FROM records WHERE kind = ?1 AND key = ?2 AND value = ?3", params![kind, key, value])
+                .map(|n| n > 0)
+                .map_err(sql_err)
+        })
+        .await
+    }
+
     async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let now = now.timestamp_micros();
         self.with_conn(move |c| {

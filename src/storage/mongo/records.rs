@@ -99,6 +99,11 @@ impl RecordStore for MongoStore {
         self.records().delete_one(doc! {"_id": id(kind, key)}).await.map(|_| ()).map_err(mongo_err)
     }
 
+    async fn delete_record_if(&self, kind: &str, key: &str, value: &str) -> StoreResult<bool> {
+        let r = self.records().delete_one(doc! {"_id": id(kind, key), "value": value}).await.map_err(mongo_err)?;
+        Ok(r.deleted_count > 0)
+    }
+
     async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         // The TTL index does this too, within a minute or so; this makes it exact.
         let r = self.records().delete_many(doc! {"expires_at": {"$lte": when(now)}}).await.map_err(mongo_err)?;
