@@ -119,7 +119,36 @@ async fn any_authorization_header_buys_no_way_past_the_address_limit(backend: Ba
     assert_eq!(r.status(), 200, "real credentials on a route that checks them: the user's own quota");
 }
 
+async fn a_slow_receiver_holds_up_only_its_own_hook(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.webhooks.allow_insecure_targets = true;
+        c.webhooks.timeout_secs = 8;
+    })
+    .await;
+    let (alice, bob) = (app.user("alice").await, app.user("bob").await);
+    let slow = Receiver::start().await;
+    slow.hang_next(3);
+    for n in 0..3 {
+        let id = app.playlist(&alice, json!({"name": format!("slow {n}")})).await;
+        let r = app.as_user(&alice, Method::POST, &format!("/v1/playlists/{id}/webhooks"));
+        assert_eq!(r.json(&json!({"url": slow.url, "events": ["*"]})).send().await.unwrap().status(), 201);
+        app.add(&alice, &id, &[("Slow", "event")]).await;
+    }
+    eventually(10, "the slow receiver is being called", || async { (!slow.received().is_empty()).then_some(()) }).await;
+    let fast = Receiver::start().await;
+    let id = app.playlist(&bob, json!({"name": "fast"})).await;
+    let r = app.as_user(&bob, Method::POST, &format!("/v1/playlists/{id}/webhooks"));
+    assert_eq!(r.json(&json!({"url": fast.url, "events": ["*"]})).send().await.unwrap().status(), 201);
+    app.add(&bob, &id, &[("Fast", "event")]).await;
+    // One after the other, it would wait out three 8 s timeouts first.
+    eventually(6, "another tenant's receiver gets its event meanwhile", || async {
+        (!fast.acknowledged().is_empty()).then_some(())
+    })
+    .await;
+}
+
 crate::on_both_backends!(
+    a_slow_receiver_holds_up_only_its_own_hook,
     any_authorization_header_buys_no_way_past_the_address_limit,
     a_removed_editors_hook_stops_at_once_and_shows_as_suspended,
     a_merge_of_sources_too_large_together_is_refused_as_they_load,
