@@ -9,6 +9,8 @@
 //!
 //! Run: `SHARIFY_BENCH_MONGO_URI='mongodb://…' cargo bench --bench engines`
 
+mod common;
+
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -17,8 +19,7 @@ use std::{
 use reqwest::Client;
 use serde_json::{json, Value};
 use sharify::{
-    app::Server,
-    config::{Config, Secret},
+    config::Secret,
     playlists::{
         history,
         model::{Item, Playlist, Visibility, POSITION_GAP},
@@ -74,28 +75,8 @@ fn playlist(owner: &User, name: String, items: usize, from: usize) -> Playlist {
 
 impl Bench {
     async fn start(store: Arc<dyn Store>, mongo: Option<&str>) -> Self {
-        store.migrate().await.unwrap();
-        let dir = tempfile::tempdir().unwrap().keep();
-        let mut config = Config::default();
-        config.http.bind = "127.0.0.1:0".parse().unwrap();
-        config.admin.bind = "127.0.0.1:0".parse().unwrap();
-        config.store.data_dir = dir;
-        config.deezer.enabled = false;
-        config.ratelimit.per_minute = 100_000_000;
-        config.ratelimit.burst = 10_000_000;
-        config.mongo.uri = mongo.map(Secret::new);
-        let server = Server::bind_with_store(config, store.clone()).await.unwrap();
-        let base = format!("http://{}", server.local_addr().unwrap());
-        tokio::spawn(server.run(std::future::pending()));
-        sharify::tls::install_crypto_provider();
-        let client = Client::builder().pool_max_idle_per_host(128).build().unwrap();
-        let password = "bench password 1234";
-        let user = json!({"username": "bench", "password": password, "display_name": "b"});
-        client.post(format!("{base}/v1/users")).json(&user).send().await.unwrap();
-        let login = json!({"username": "bench", "password": password});
-        let r: Value =
-            client.post(format!("{base}/v1/auth/tokens")).json(&login).send().await.unwrap().json().await.unwrap();
-        let token = r["token"].as_str().unwrap().to_owned();
+        let common::Served { base, client, token } =
+            common::serve(store.clone(), |c| c.mongo.uri = mongo.map(Secret::new)).await;
         let owner = store.user_by_username("bench").await.unwrap().unwrap();
         Self { base, client, token, owner, store }
     }

@@ -5,15 +5,12 @@
 //!
 //! Run: `cargo bench --bench import_scaling`
 
+mod common;
+
 use std::{sync::Arc, time::Instant};
 
-use reqwest::Client;
 use serde_json::{json, Value};
-use sharify::{
-    app::Server,
-    config::Config,
-    storage::{embedded::EmbeddedStore, Store},
-};
+use sharify::storage::{embedded::EmbeddedStore, Store};
 
 fn file(format: &str, n: usize) -> String {
     let tracks = (0..n).map(|i| (format!("Artist {} & Co", i % 700), format!("Title number {i} (live)")));
@@ -51,26 +48,8 @@ fn main() {
     rt.block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
-        let mut config = Config::default();
-        config.http.bind = "127.0.0.1:0".parse().unwrap();
-        config.admin.bind = "127.0.0.1:0".parse().unwrap();
-        config.store.data_dir = dir.path().to_owned();
-        config.deezer.enabled = false;
-        config.ratelimit.per_minute = 1_000_000;
-        config.ratelimit.burst = 1_000_000;
-        config.import.max_bytes = 64 * 1024 * 1024;
-        let server = Server::bind_with_store(config, store).await.unwrap();
-        let base = format!("http://{}", server.local_addr().unwrap());
-        tokio::spawn(server.run(std::future::pending()));
-        sharify::tls::install_crypto_provider();
-        let client = Client::new();
-        let password = "bench password 1234";
-        let user = json!({"username": "bench", "password": password, "display_name": "b"});
-        client.post(format!("{base}/v1/users")).json(&user).send().await.unwrap();
-        let login = json!({"username": "bench", "password": password});
-        let r: Value =
-            client.post(format!("{base}/v1/auth/tokens")).json(&login).send().await.unwrap().json().await.unwrap();
-        let token = r["token"].as_str().unwrap().to_owned();
+        let common::Served { base, client, token } =
+            common::serve(store, |c| c.import.max_bytes = 64 * 1024 * 1024).await;
         let import = |body: String| {
             let (client, base, token) = (client.clone(), base.clone(), token.clone());
             async move {
@@ -92,17 +71,18 @@ fn main() {
         println!("| format | 5,000 ms | 10,000 ms | ratio (≤ 2) | refuse 40,000 ms | ÷ 10,000 (≤ 2) |");
         println!("|---|---:|---:|---:|---:|---:|");
         for format in ["csv", "m3u", "jspf", "xspf"] {
-            let mut ms = Vec::new();
-            for n in [5_000, 10_000] {
-                let mut runs = Vec::new();
-                for _ in 0..5 {
+            let mut ms: Vec<f64> = Vec::new();
+            // Interleaved, so both sizes meet a store of the same size (earlier imports stay).
+            let mut runs = [Vec::new(), Vec::new()];
+            for _ in 0..5 {
+                for (slot, n) in [5_000, 10_000].into_iter().enumerate() {
                     let (took, status, body) = import(file(format, n)).await;
                     assert_eq!(status, 201, "{format} {n}: {body}");
                     assert_eq!(body["counts"]["added"], n, "{format} {n}");
-                    runs.push(took);
+                    runs[slot].push(took);
                 }
-                ms.push(median(runs));
             }
+            ms.extend(runs.map(median));
             let mut runs = Vec::new();
             for _ in 0..3 {
                 let (took, status, body) = import(file(format, 40_000)).await;
