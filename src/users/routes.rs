@@ -114,8 +114,13 @@ async fn delete_me(
     responses((status = 200, description = "The zip (`Content-Disposition: attachment`)", content_type = "application/zip"),
         NeedsAuth))]
 async fn export_everything(State(state): State<AppState>, caller: AuthUser) -> Result<Response, ApiError> {
-    let zip = super::takeout::archive(&state, &caller.user).await?;
+    let (zip, length) = super::takeout::archive(&state, &caller.user).await?;
     let disposition = format!("attachment; filename=\"sharify-{}.zip\"", caller.user.username);
-    Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], zip)
-        .into_response())
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(zip)));
+    let headers = [
+        (header::CONTENT_TYPE, "application/zip".to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CONTENT_LENGTH, length.to_string()),
+    ];
+    Ok((headers, body).into_response())
 }

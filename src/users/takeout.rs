@@ -1,5 +1,7 @@
 //! `GET /v1/me/export`: everything a user has, in one zip: each playlist they own as JSPF and
-//! CSV, and a JSON of their account, their collaborations and their settings.
+//! CSV, and a JSON of their account, their collaborations and their settings. The zip is written
+//! one playlist at a time into an unnamed temp file (gone when closed) and streamed from it, so
+//! memory holds one playlist at most, however many the account has.
 
 use std::io::Write;
 
@@ -41,26 +43,32 @@ fn csv_of(playlist: &Playlist) -> String {
     out
 }
 
-fn add(zip: &mut ZipWriter<std::io::Cursor<Vec<u8>>>, name: &str, bytes: &[u8]) -> Result<(), ApiError> {
+/// The zip being written.
+type Archive = ZipWriter<std::fs::File>;
+
+fn add(zip: &mut Archive, name: &str, bytes: &[u8]) -> Result<(), ApiError> {
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     zip.start_file(name, options).map_err(ApiError::internal)?;
     zip.write_all(bytes).map_err(ApiError::internal)
 }
 
-/// The zip of `user`'s data.
-pub async fn archive(state: &AppState, user: &User) -> Result<Vec<u8>, ApiError> {
+/// Runs `write` on the archive on a blocking thread (compressing is CPU work) and hands it back.
+async fn on_archive(
+    zip: Archive,
+    write: impl FnOnce(&mut Archive) -> Result<(), ApiError> + Send + 'static,
+) -> Result<Archive, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let mut zip = zip;
+        write(&mut zip).map(|()| zip)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// The zip of `user`'s data, in a temp file read from its start, and its length.
+pub async fn archive(state: &AppState, user: &User) -> Result<(std::fs::File, u64), ApiError> {
     let owned = all_playlists(state, user, ListScope::Owned).await?;
     let shared = all_playlists(state, user, ListScope::Shared).await?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for meta in &owned {
-        let Some(playlist) = state.store.playlist(&meta.id).await? else { continue }; // deleted meanwhile
-        let stem = file_name(&playlist.meta.name, ExportFormat::Csv);
-        let stem = stem.trim_end_matches(".csv");
-        let location = format!("/p/{}", playlist.meta.id);
-        let doc = jspf::to_jspf(&playlist, &user.display_name, &location);
-        files.push((format!("playlists/{stem} ({}).jspf", playlist.meta.id), doc.to_string().into_bytes()));
-        files.push((format!("playlists/{stem} ({}).csv", playlist.meta.id), csv_of(&playlist).into_bytes()));
-    }
     let collaborations: Vec<_> = shared
         .iter()
         .map(|m| {
@@ -80,13 +88,27 @@ pub async fn archive(state: &AppState, user: &User) -> Result<Vec<u8>, ApiError>
         "settings": {},
     });
     let account = serde_json::to_vec_pretty(&account).map_err(ApiError::internal)?;
+    let file = tempfile::tempfile().map_err(ApiError::internal)?;
+    let mut zip = on_archive(ZipWriter::new(file), move |zip| add(zip, "account.json", &account)).await?;
+    for meta in owned {
+        let Some(playlist) = state.store.playlist(&meta.id).await? else { continue }; // deleted meanwhile
+        let owner_name = user.display_name.clone();
+        zip = on_archive(zip, move |zip| {
+            let stem = file_name(&playlist.meta.name, ExportFormat::Csv);
+            let stem = stem.trim_end_matches(".csv");
+            let location = format!("/p/{}", playlist.meta.id);
+            let doc = jspf::to_jspf(&playlist, &owner_name, &location).to_string();
+            add(zip, &format!("playlists/{stem} ({}).jspf", playlist.meta.id), doc.as_bytes())?;
+            add(zip, &format!("playlists/{stem} ({}).csv", playlist.meta.id), csv_of(&playlist).as_bytes())
+        })
+        .await?;
+    }
     tokio::task::spawn_blocking(move || {
-        let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        add(&mut zip, "account.json", &account)?;
-        for (name, bytes) in &files {
-            add(&mut zip, name, bytes)?;
-        }
-        Ok(zip.finish().map_err(ApiError::internal)?.into_inner())
+        use std::io::{Seek, SeekFrom};
+        let mut file = zip.finish().map_err(ApiError::internal)?;
+        let length = file.stream_position().map_err(ApiError::internal)?;
+        file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
+        Ok((file, length))
     })
     .await
     .map_err(ApiError::internal)?
