@@ -242,7 +242,7 @@ impl Server {
             jobs.push(tokio::spawn(jobs::pending_enrichment::run(state.clone())));
             jobs.push(tokio::spawn(jobs::platform_links::run(state.clone())));
             jobs.push(tokio::spawn(crate::schedules::runner::run(state.clone())));
-            jobs.push(tokio::spawn(crate::webhooks::deliver::run(state.clone())));
+            jobs.push(tokio::spawn(crate::webhooks::dispatch::run(state.clone())));
         }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let delay = Duration::from_secs(state.config.shutdown.delay_secs);

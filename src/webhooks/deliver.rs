@@ -5,10 +5,7 @@
 //! an hour, with jitter) before the next try; failing for `give_up_hours` disables the hook, with
 //! the reason on it.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use rand::Rng;
@@ -63,7 +60,7 @@ pub struct Pass {
 
 /// Hooks delivered at once by one process: a slow receiver holds up only its own hook (one
 /// event in flight per hook, in order), never the others'.
-const HOOKS_AT_ONCE: usize = 16;
+pub(super) const HOOKS_AT_ONCE: usize = 16;
 
 /// Delivers what every hook is owed (the hooks this process holds the lease of), up to
 /// [`HOOKS_AT_ONCE`] hooks at a time.
@@ -100,7 +97,7 @@ pub async fn run_once(state: &AppState) -> Result<Pass, ApiError> {
 }
 
 /// One hook's share of a pass: what it did, and when its oldest undelivered event happened.
-async fn one_hook(state: &AppState, hook: Webhook) -> (Pass, Option<chrono::DateTime<Utc>>) {
+pub(super) async fn one_hook(state: &AppState, hook: Webhook) -> (Pass, Option<chrono::DateTime<Utc>>) {
     let (mut pass, mut oldest) = (Pass::default(), None);
     // Reads only, for the many hooks with nothing to send: no lease is taken for them.
     if !has_work(state, &hook).await {
@@ -285,71 +282,5 @@ async fn attempt(
         http_status,
         error,
         duration_ms: started.elapsed().as_millis() as u64,
-    }
-}
-
-/// Gathering time after a write before a pass: a burst of writes is delivered by a few passes,
-/// each saving its cursor once, not one pass per write.
-const GATHER: Duration = Duration::from_millis(50);
-
-/// What the in-process loop knows between passes: the hooks being delivered now (one task each,
-/// so a slow receiver holds up nothing else), and each hook's backlog for the gauges.
-#[derive(Default)]
-struct InFlight {
-    hooks: std::collections::HashSet<String>,
-    backlog: std::collections::HashMap<String, (u64, Option<chrono::DateTime<Utc>>)>,
-}
-
-/// Runs passes forever: shortly after a write here, else every second (other replicas' writes).
-/// Each hook with work is delivered by a task of its own (at most [`HOOKS_AT_ONCE`] at once); a
-/// pass starts the hooks not already being delivered and does not wait for them.
-pub async fn run(state: AppState) {
-    let in_flight: Arc<Mutex<InFlight>> = Arc::default();
-    let slots = Arc::new(tokio::sync::Semaphore::new(HOOKS_AT_ONCE));
-    loop {
-        tokio::select! {
-            () = state.webhooks_wakeup.notified() => tokio::time::sleep(GATHER).await,
-            () = tokio::time::sleep(Duration::from_secs(1)) => {}
-        }
-        if let Err(e) = start_pass(&state, &in_flight, &slots).await {
-            tracing::warn!(error = %e, "webhook pass failed");
-        }
-        let known = in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let pending: u64 = known.backlog.values().map(|(n, _)| n).sum();
-        let oldest = known.backlog.values().filter_map(|(_, t)| *t).min();
-        state.metrics.webhook_queue_depth.set(pending as i64);
-        let age = oldest.map_or(0.0, |t| (Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0);
-        state.metrics.webhook_oldest_pending_seconds.set(age);
-    }
-}
-
-async fn start_pass(
-    state: &AppState,
-    in_flight: &Arc<Mutex<InFlight>>,
-    slots: &Arc<tokio::sync::Semaphore>,
-) -> Result<(), ApiError> {
-    let mut after: Option<String> = None;
-    loop {
-        let (hooks, last) = super::page(state, after.as_deref(), 200).await?;
-        for hook in hooks {
-            let lock = || in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if !lock().hooks.insert(hook.id.clone()) {
-                continue; // still being delivered: one task per hook
-            }
-            let Ok(slot) = slots.clone().acquire_owned().await else { return Ok(()) };
-            let (state, in_flight) = (state.clone(), in_flight.clone());
-            tokio::spawn(async move {
-                let _slot = slot;
-                let id = hook.id.clone();
-                let (done, oldest) = one_hook(&state, hook).await;
-                let mut known = in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                known.hooks.remove(&id);
-                known.backlog.insert(id, (done.pending, oldest));
-            });
-        }
-        match last {
-            Some(key) => after = Some(key),
-            None => return Ok(()),
-        }
     }
 }

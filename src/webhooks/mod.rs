@@ -6,6 +6,7 @@
 //! signed as Standard Webhooks prescribes, retrying with backoff for about a day.
 
 pub mod deliver;
+pub mod dispatch;
 pub mod routes;
 pub mod signing;
 pub mod target;
