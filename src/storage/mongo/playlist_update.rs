@@ -86,32 +86,15 @@ pub fn update_for(commit: &Commit<'_>) -> StoreResult<(Document, Document)> {
 }
 
 /// The update operators a list of item operations needs.
-pub enum ItemChange<'a> {
-    /// Nothing to items.
+enum ItemChange<'a> {
     None,
-    /// These items appended.
     Push(Vec<&'a std::sync::Arc<crate::playlists::model::Item>>),
-    /// The items with these ids removed.
     Pull(Vec<&'a str>),
-    /// One field (or the whole) of one item set.
-    SetOne {
-        /// The item.
-        item_id: &'a str,
-        /// `items.$.pos` or `items.$`.
-        field: &'static str,
-        /// Its new value.
-        value: Bson,
-    },
-    /// The whole array set.
+    SetOne { item_id: &'a str, field: &'static str, value: Bson },
     Whole,
 }
 
 fn item_change(ops: &[ItemOp]) -> ItemChange<'_> {
-    item_change_of(ops)
-}
-
-/// How `ops` change the item array (shared with the words index, which follows the same way).
-pub fn item_change_of(ops: &[ItemOp]) -> ItemChange<'_> {
     if ops.is_empty() {
         return ItemChange::None;
     }

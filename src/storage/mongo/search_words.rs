@@ -19,11 +19,7 @@ use std::sync::Arc;
 
 use mongodb::bson::{doc, Document};
 
-use super::{
-    all_docs, bson_err, is_duplicate_key, mongo_err,
-    playlist_update::{item_change_of, ItemChange},
-    MongoStore,
-};
+use super::{all_docs, bson_err, is_duplicate_key, mongo_err, MongoStore};
 use crate::{
     library::terms::fold_words,
     playlists::{
@@ -63,6 +59,8 @@ pub fn changes_words(ops: &[ItemOp]) -> bool {
 pub enum WordsChange<'a> {
     /// These items are new.
     Add(Vec<&'a Arc<Item>>),
+    /// These items changed (their words are written again).
+    Replace(Vec<&'a Arc<Item>>),
     /// These items are gone.
     Remove(Vec<&'a str>),
     /// The playlist's items are now these, whatever they were.
@@ -70,11 +68,23 @@ pub enum WordsChange<'a> {
 }
 
 impl<'a> WordsChange<'a> {
-    /// The words change of a commit of `ops` leaving `items`.
+    /// The words change of a commit of `ops` leaving `items`: only the items the operations
+    /// name, unless they mix kinds or replace the whole list.
     pub fn of(ops: &'a [ItemOp], items: &'a [Arc<Item>]) -> Self {
-        match item_change_of(ops) {
-            ItemChange::Push(added) => Self::Add(added),
-            ItemChange::Pull(ids) => Self::Remove(ids),
+        let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
+        for op in ops {
+            match op {
+                ItemOp::Insert { items } => added.extend(items.iter()),
+                ItemOp::Remove { item_ids } => removed.extend(item_ids.iter().map(String::as_str)),
+                ItemOp::Update { items } => changed.extend(items.iter()),
+                ItemOp::Reposition { .. } | ItemOp::Reorder { .. } => {}
+                _ => return Self::All(items),
+            }
+        }
+        match (added.is_empty(), removed.is_empty(), changed.is_empty()) {
+            (_, true, true) => Self::Add(added),
+            (true, false, true) => Self::Remove(removed),
+            (true, true, false) => Self::Replace(changed),
             _ => Self::All(items),
         }
     }
@@ -100,6 +110,11 @@ impl MongoStore {
     async fn apply_words(&self, playlist_id: &str, change: &WordsChange<'_>) -> StoreResult<()> {
         match change {
             WordsChange::Add(items) => {
+                self.add_words(items.iter().map(|i| word_document(playlist_id, i)).collect()).await
+            }
+            WordsChange::Replace(items) => {
+                let ids: Vec<String> = items.iter().map(|i| format!("{playlist_id}:{}", i.item_id)).collect();
+                self.words().delete_many(doc! {"_id": {"$in": ids}}).await.map_err(mongo_err)?;
                 self.add_words(items.iter().map(|i| word_document(playlist_id, i)).collect()).await
             }
             WordsChange::Remove(ids) => {
@@ -187,6 +202,19 @@ mod tests {
         let d = word_document("p1", &item);
         assert_eq!(d.get_str("w").unwrap(), "beyonce halo live i am sasha fierce");
         assert_eq!(d.get_str("_id").unwrap(), format!("p1:{}", item.item_id));
+    }
+
+    #[test]
+    fn a_change_touches_only_the_words_of_the_items_it_names() {
+        let (a, b) =
+            (Arc::new(Item::new("A".into(), "one".into(), "u")), Arc::new(Item::new("B".into(), "two".into(), "u")));
+        let all = [a.clone(), b.clone()];
+        let update = [ItemOp::Update { items: vec![b.clone()] }];
+        assert!(matches!(WordsChange::of(&update, &all), WordsChange::Replace(v) if v.len() == 1));
+        let insert = [ItemOp::Insert { items: vec![a.clone()] }, ItemOp::Insert { items: vec![b.clone()] }];
+        assert!(matches!(WordsChange::of(&insert, &all), WordsChange::Add(v) if v.len() == 2));
+        let mixed = [ItemOp::Insert { items: vec![a.clone()] }, ItemOp::Remove { item_ids: vec![b.item_id.clone()] }];
+        assert!(matches!(WordsChange::of(&mixed, &all), WordsChange::All(_)));
     }
 
     #[test]
