@@ -7,7 +7,7 @@ use serde::Serialize;
 use strsim::normalized_damerau_levenshtein;
 use utoipa::ToSchema;
 
-use crate::{lastfm::LastfmError, matching::names, tracks::service::TrackService};
+use crate::{error::ApiError, matching::names, tracks::charged::LastfmShare};
 
 /// Candidates asked of Last.fm per name.
 const CANDIDATES: u32 = 5;
@@ -54,14 +54,14 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Resolves `input` with Last.fm's artist search (a failed call is the caller's error; no
-/// candidate good enough resolves to null).
-pub async fn resolve(tracks: &TrackService, input: &str, threshold: f64) -> Result<Resolution, LastfmError> {
+/// Resolves `input` with Last.fm's artist search, paid from `lastfm` (a failed call is the
+/// caller's error; no candidate good enough resolves to null).
+pub async fn resolve(lastfm: &LastfmShare<'_>, input: &str, threshold: f64) -> Result<Resolution, ApiError> {
     let cleaned = input.trim();
     if names::artist(cleaned).is_empty() {
         return Ok(Resolution { input: input.to_owned(), resolved: None, confidence: 0.0 });
     }
-    let hits = tracks.client()?.artist_search(cleaned, CANDIDATES).await?;
+    let hits = lastfm.paid().await?.artist_search(cleaned, CANDIDATES).await?;
     let best = hits
         .items
         .iter()

@@ -16,6 +16,7 @@ use crate::{
     playlists::normalize::track_key,
     schedules::{model::Schedule, params::DiscoverParams},
     sharing::sync::SyncMode,
+    tracks::charged::{LastfmShare, Patience},
     users::model::User,
 };
 
@@ -32,6 +33,7 @@ pub async fn run(
     user: &User,
     schedule: &Schedule,
     params: DiscoverParams,
+    patience: Patience,
 ) -> Result<BTreeMap<String, u64>, ApiError> {
     let username =
         connections::load(state, &user.id, Platform::Lastfm).await?.and_then(|c| c.account_id).ok_or_else(|| {
@@ -40,7 +42,7 @@ pub async fn run(
                 "discover needs your Last.fm username: PUT /v1/connections/lastfm {\"username\": …}",
             )
         })?;
-    let client = state.tracks.client()?;
+    let lastfm = LastfmShare::new(&state.tracks, &state.upstream_budget, &user.id, patience)?;
     let mut plays: Vec<(String, String)> = state
         .store
         .listens_since(&user.id, Some(Utc::now() - Duration::days(91)))
@@ -49,7 +51,7 @@ pub async fn run(
         .map(|l| (l.artist, l.title))
         .collect();
     if plays.is_empty() {
-        let recent = client.recent_tracks(&username, 200, 1).await?;
+        let recent = lastfm.paid().await?.recent_tracks(&username, 200, 1).await?;
         plays = recent.items.into_iter().filter(|t| !t.now_playing).map(|t| (t.artist, t.name)).collect();
     }
     let heard: HashSet<String> = state
@@ -71,11 +73,11 @@ pub async fn run(
     let mut lists: Vec<Vec<(String, String)>> = Vec::new();
     let mut seen_artists: HashSet<String> = seed_keys.clone();
     for seed in &seeds {
-        for similar in client.similar_artists(seed, SIMILAR_PER_SEED).await? {
+        for similar in lastfm.paid().await?.similar_artists(seed, SIMILAR_PER_SEED).await? {
             if !seen_artists.insert(names::artist(&similar.name)) {
                 continue;
             }
-            let top = client.artist_top_tracks(&similar.name, TRACKS_PER_ARTIST).await?;
+            let top = lastfm.paid().await?.artist_top_tracks(&similar.name, TRACKS_PER_ARTIST).await?;
             lists.push(
                 top.items
                     .into_iter()

@@ -19,6 +19,7 @@ use crate::{
     listens::stats::{self, Period},
     playlists::{dto::NewPlaylist, model::Visibility, normalize::track_key, service, track_input::CleanTrack},
     sharing::sync::SyncMode,
+    tracks::charged::{LastfmShare, Patience},
     users::model::User,
 };
 
@@ -82,6 +83,14 @@ impl GenerateRequest {
         }
         Ok(())
     }
+
+    /// Most Last.fm lookups generating from `artists` names costs: a search each, the similar
+    /// artists of each and the top tracks of every artist taken.
+    fn lookups_for(&self, artists: usize) -> u64 {
+        let similar = u64::from(self.similar_artists.unwrap_or(0));
+        let per_artist = 1 + u64::from(similar > 0) + (1 + similar);
+        artists as u64 * per_artist
+    }
 }
 
 /// What a generation did.
@@ -137,12 +146,11 @@ fn by_artist(tracks: Vec<(String, String)>) -> Vec<Vec<(String, String)>> {
 
 /// Top tracks of each resolved artist (and of their similar artists), per artist.
 async fn artist_tracks(
-    state: &AppState,
+    lastfm: &LastfmShare<'_>,
     names: &[String],
     per_artist: u32,
     similar: u32,
 ) -> Result<Vec<Vec<(String, String)>>, ApiError> {
-    let client = state.tracks.client()?;
     let mut artists: Vec<String> = Vec::new();
     for name in names {
         if !artists.iter().any(|a| a.eq_ignore_ascii_case(name)) {
@@ -151,7 +159,7 @@ async fn artist_tracks(
     }
     if similar > 0 {
         for name in artists.clone() {
-            for hit in client.similar_artists(&name, similar).await? {
+            for hit in lastfm.paid().await?.similar_artists(&name, similar).await? {
                 if !artists.iter().any(|a| a.eq_ignore_ascii_case(&hit.name)) && artists.len() < MAX_ARTISTS * 4 {
                     artists.push(hit.name);
                 }
@@ -160,17 +168,21 @@ async fn artist_tracks(
     }
     let mut lists = Vec::new();
     for artist in artists {
-        let top = client.artist_top_tracks(&artist, per_artist).await?;
+        let top = lastfm.paid().await?.artist_top_tracks(&artist, per_artist).await?;
         lists.push(top.items.into_iter().take(per_artist as usize).map(|t| (t.artist, t.name)).collect());
     }
     Ok(lists)
 }
 
 /// Resolves `inputs`, in order; unresolved ones are reported with null.
-async fn resolve_all(state: &AppState, inputs: &[String]) -> Result<Vec<Resolution>, ApiError> {
+async fn resolve_all(
+    state: &AppState,
+    lastfm: &LastfmShare<'_>,
+    inputs: &[String],
+) -> Result<Vec<Resolution>, ApiError> {
     let mut out = Vec::new();
     for input in inputs.iter().take(MAX_ARTISTS) {
-        out.push(artists::resolve(&state.tracks, input, state.config.jobs.artist_match_threshold).await?);
+        out.push(artists::resolve(lastfm, input, state.config.jobs.artist_match_threshold).await?);
     }
     Ok(out)
 }
@@ -180,17 +192,21 @@ async fn gather(
     state: &AppState,
     user: &User,
     req: &GenerateRequest,
+    patience: Patience,
 ) -> Result<(Vec<(String, String)>, GenerateReport), ApiError> {
+    let share = || LastfmShare::new(&state.tracks, &state.upstream_budget, &user.id, patience);
     let per_artist = req.tracks_per_artist.unwrap_or(10);
     let similar = req.similar_artists.unwrap_or(0);
     let mut report =
         GenerateReport { artists: Vec::new(), shows: None, tracks: 0, added: 0, removed: 0, unchanged: 0, note: None };
     let tracks = if let Some(inputs) = &req.artists {
-        report.artists = resolve_all(state, inputs).await?;
+        let lastfm = share()?;
+        lastfm.afford(req.lookups_for(inputs.len()), "this generate")?;
+        report.artists = resolve_all(state, &lastfm, inputs).await?;
         let names: Vec<String> = report.artists.iter().filter_map(|r| r.resolved.clone()).collect();
-        interleave(artist_tracks(state, &names, per_artist, similar).await?)
+        interleave(artist_tracks(&lastfm, &names, per_artist, similar).await?)
     } else if let Some(tag) = &req.tag {
-        let hits = state.tracks.client()?.tag_top_tracks(tag.trim(), 100).await?;
+        let hits = share()?.paid().await?.tag_top_tracks(tag.trim(), 100).await?;
         if hits.items.is_empty() {
             report.note = Some(format!("Last.fm has no tracks tagged {:?}", tag.trim()));
         }
@@ -210,10 +226,13 @@ async fn gather(
             report.note =
                 Some("SeatGeek lists no concerts there in those dates (it covers mainly the US and Canada)".into());
         }
-        report.artists = resolve_all(state, &performers).await?;
+        let lastfm = share()?;
+        performers.truncate(MAX_ARTISTS);
+        lastfm.afford(req.lookups_for(performers.len()), "this generate (the shows' performers)")?;
+        report.artists = resolve_all(state, &lastfm, &performers).await?;
         report.shows = Some(shows);
         let names: Vec<String> = report.artists.iter().filter_map(|r| r.resolved.clone()).collect();
-        interleave(artist_tracks(state, &names, per_artist, similar).await?)
+        interleave(artist_tracks(&lastfm, &names, per_artist, similar).await?)
     } else if let Some(top) = &req.top_tracks {
         let s = stats::compute(state, user, top.period).await?;
         if s.top_tracks.is_empty() {
@@ -227,15 +246,18 @@ async fn gather(
 }
 
 /// Generates (or regenerates into `req.playlist_id`, or into `into` when a schedule remembers
-/// its playlist) a playlist for `user`; returns the playlist id and the report.
+/// its playlist) a playlist for `user`, its Last.fm calls paid from `user`'s share (a request
+/// is refused when the share cannot pay, a schedule waits for it); returns the playlist id and
+/// the report.
 pub async fn generate(
     state: &AppState,
     user: &User,
     req: &GenerateRequest,
     into: Option<String>,
+    patience: Patience,
 ) -> Result<(String, GenerateReport), ApiError> {
     req.check()?;
-    let (pairs, mut report) = gather(state, user, req).await?;
+    let (pairs, mut report) = gather(state, user, req, patience).await?;
     let tracks: Vec<CleanTrack> = write_tracks::clean(pairs);
     let id = match req.playlist_id.clone().or(into) {
         Some(id) => id,

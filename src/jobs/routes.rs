@@ -15,6 +15,7 @@ use crate::{
         extract::ApiJson,
     },
     playlists::dto::PlaylistDto,
+    tracks::charged::Patience,
 };
 
 /// Routes of this feature.
@@ -47,7 +48,7 @@ async fn generate_playlist(
     caller: AuthUser,
     ApiJson(body): ApiJson<GenerateRequest>,
 ) -> Result<(StatusCode, Json<Generated>), ApiError> {
-    let (id, report) = generate::generate(&state, &caller.user, &body, None).await?;
+    let (id, report) = generate::generate(&state, &caller.user, &body, None, Patience::Refuse).await?;
     let playlist = crate::playlists::write::current(&state, &id).await?;
     Ok((StatusCode::CREATED, Json(Generated { playlist: PlaylistDto::from(&*playlist), report })))
 }

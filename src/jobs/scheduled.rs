@@ -10,23 +10,31 @@ use crate::{
         model::{JobKind, Run, Schedule},
         params::{self, ListensParams},
     },
+    tracks::charged::Patience,
 };
 
 /// Runs `schedule`'s job for `run`.
-pub async fn execute(state: &AppState, schedule: &Schedule, _run: &Run) -> Result<BTreeMap<String, u64>, ApiError> {
+pub async fn execute(
+    state: &AppState,
+    schedule: &Schedule,
+    _run: &Run,
+    patience: Patience,
+) -> Result<BTreeMap<String, u64>, ApiError> {
     let Some(owner) = state.store.user_by_id(&schedule.owner_id).await? else {
         return Err(ApiError::not_found("user_not_found", "the schedule's owner no longer exists"));
     };
     let kind = schedule.kind;
     match kind {
-        JobKind::Sync => super::sync::run(state, &owner, schedule, params::typed(kind, &schedule.params)?).await,
+        JobKind::Sync => {
+            super::sync::run(state, &owner, schedule, params::typed(kind, &schedule.params)?, patience).await
+        }
         JobKind::Generate => {
             let request: super::generate::GenerateRequest = params::typed(kind, &schedule.params)?;
             let into = match &request.playlist_id {
                 Some(_) => None,
                 None => Some(super::write_tracks::job_playlist(state, &owner, &schedule.id, &request.name).await?),
             };
-            let (_, report) = super::generate::generate(state, &owner, &request, into).await?;
+            let (_, report) = super::generate::generate(state, &owner, &request, into, patience).await?;
             Ok(BTreeMap::from([
                 ("artists_resolved".to_owned(), report.artists.iter().filter(|a| a.resolved.is_some()).count() as u64),
                 ("tracks".to_owned(), report.tracks as u64),
@@ -36,11 +44,11 @@ pub async fn execute(state: &AppState, schedule: &Schedule, _run: &Run) -> Resul
             ]))
         }
         JobKind::Discover => {
-            super::discover::run(state, &owner, schedule, params::typed(kind, &schedule.params)?).await
+            super::discover::run(state, &owner, schedule, params::typed(kind, &schedule.params)?, patience).await
         }
         JobKind::Listens => {
             let p: ListensParams = params::typed(kind, &schedule.params)?;
-            crate::listens::import::run(state, &owner, p.source).await
+            crate::listens::import::run(state, &owner, p.source, patience).await
         }
         JobKind::Reindex => super::reindex::run(state, params::typed(kind, &schedule.params)?).await,
     }

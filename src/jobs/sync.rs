@@ -22,6 +22,7 @@ use crate::{
         params::{Destination, LastfmTracks, SyncParams, SyncSource},
     },
     sharing::sync::SyncMode,
+    tracks::charged::{LastfmShare, Patience},
     users::model::User,
 };
 
@@ -74,7 +75,13 @@ pub fn snapshot_name(template: &str, zone: &str) -> String {
 }
 
 /// The source's tracks, as `user` may read them.
-async fn source_tracks(state: &AppState, user: &User, source: &SyncSource) -> Result<Vec<CleanTrack>, ApiError> {
+async fn source_tracks(
+    state: &AppState,
+    user: &User,
+    source: &SyncSource,
+    patience: Patience,
+) -> Result<Vec<CleanTrack>, ApiError> {
+    let share = || LastfmShare::new(&state.tracks, &state.upstream_budget, &user.id, patience);
     let pairs: Vec<TrackInput> = match source {
         SyncSource::Playlist(id) if ids::looks_like_id(id) => {
             let playlist = write::load(state, Some(user), id, Action::Read).await.map_err(|e| {
@@ -96,10 +103,10 @@ async fn source_tracks(state: &AppState, user: &User, source: &SyncSource) -> Re
             file.tracks.into_iter().map(|(_, t)| t).collect()
         }
         SyncSource::Lastfm { lastfm, tracks: LastfmTracks::Loved } => {
-            let client = state.tracks.client()?;
+            let share = share()?;
             let mut out = Vec::new();
             for page in 1..=5 {
-                let loved = client.loved_tracks(lastfm, 200, page).await?;
+                let loved = share.paid().await?.loved_tracks(lastfm, 200, page).await?;
                 out.extend(loved.items.iter().map(|t| TrackInput::named(&t.artist, &t.name)));
                 if page >= loved.total_pages || loved.items.len() < 200 {
                     break;
@@ -108,7 +115,7 @@ async fn source_tracks(state: &AppState, user: &User, source: &SyncSource) -> Re
             out
         }
         SyncSource::Lastfm { lastfm, tracks: LastfmTracks::Top } => {
-            let chart = state.tracks.client()?.weekly_track_chart(lastfm).await?;
+            let chart = share()?.paid().await?.weekly_track_chart(lastfm).await?;
             chart.items.iter().map(|t| TrackInput::named(&t.artist, &t.name)).collect()
         }
     };
@@ -129,8 +136,9 @@ pub async fn run(
     user: &User,
     schedule: &Schedule,
     params: SyncParams,
+    patience: Patience,
 ) -> Result<BTreeMap<String, u64>, ApiError> {
-    let tracks = source_tracks(state, user, &params.source).await?;
+    let tracks = source_tracks(state, user, &params.source, patience).await?;
     let (dest, mode) = match &params.destination {
         Destination::Playlist(id) => (id.clone(), params.mode),
         Destination::Snapshot { snapshot: naming } => {

@@ -15,7 +15,10 @@ use crate::{
     platforms::Platform,
     playlists::normalize::track_key,
     schedules::params::ListenSource,
-    tracks::service::TrackQuery,
+    tracks::{
+        charged::{LastfmShare, Patience},
+        service::TrackQuery,
+    },
     users::model::User,
 };
 
@@ -59,21 +62,31 @@ fn lastfm_refusal(username: &str, e: LastfmError) -> ApiError {
 }
 
 /// Imports `user`'s plays from `source`; returns counts (`listens` read, `written` stored).
-pub async fn run(state: &AppState, user: &User, source: ListenSource) -> Result<BTreeMap<String, u64>, ApiError> {
+pub async fn run(
+    state: &AppState,
+    user: &User,
+    source: ListenSource,
+    patience: Patience,
+) -> Result<BTreeMap<String, u64>, ApiError> {
     let (read, written) = match source {
-        ListenSource::Lastfm => from_lastfm(state, user).await?,
+        ListenSource::Lastfm => from_lastfm(state, user, patience).await?,
         ListenSource::Spotify => from_spotify(state, user).await?,
     };
     Ok(BTreeMap::from([("listens".to_owned(), read), ("written".to_owned(), written)]))
 }
 
-async fn from_lastfm(state: &AppState, user: &User) -> Result<(u64, u64), ApiError> {
+async fn from_lastfm(state: &AppState, user: &User, patience: Patience) -> Result<(u64, u64), ApiError> {
     let username = lastfm_username(state, user).await?;
-    let client = state.tracks.client()?;
+    let lastfm = LastfmShare::new(&state.tracks, &state.upstream_budget, &user.id, patience)?;
     let from = state.store.latest_listen(&user.id, "lastfm").await?.map(|t| t.timestamp() + 1);
     // The plays up to now, fixed: newer scrobbles during the run cannot shift the pages.
     let to = Utc::now().timestamp();
-    let first = client.recent_tracks_between(&username, from, to, 1).await.map_err(|e| lastfm_refusal(&username, e))?;
+    let first = lastfm
+        .paid()
+        .await?
+        .recent_tracks_between(&username, from, to, 1)
+        .await
+        .map_err(|e| lastfm_refusal(&username, e))?;
     let pages = first.total_pages.clamp(1, MAX_PAGES);
     let (mut read, mut written) = (0, 0);
     let mut fresh_keys: Vec<TrackQuery> = Vec::new();
@@ -82,7 +95,9 @@ async fn from_lastfm(state: &AppState, user: &User) -> Result<(u64, u64), ApiErr
         let items = if page == 1 {
             first.items.clone()
         } else {
-            client
+            lastfm
+                .paid()
+                .await?
                 .recent_tracks_between(&username, from, to, page)
                 .await
                 .map_err(|e| lastfm_refusal(&username, e))?

@@ -13,7 +13,7 @@ use super::{
     store::Claim,
     timing,
 };
-use crate::{app::AppState, error::ApiError, ids, notifications};
+use crate::{app::AppState, error::ApiError, ids, notifications, tracks::charged::Patience};
 
 /// Failed runs in a row that pause a schedule.
 pub const FAILURES_BEFORE_PAUSE: u32 = 3;
@@ -33,7 +33,7 @@ pub async fn run_due(state: &AppState, holder: &str) -> Result<Vec<Run>, ApiErro
         // Someone else claimed it between the look and the claim: theirs to run.
         let Some(schedule) = state.store.claim_schedule(claim).await? else { continue };
         let period = schedule.next_run_at.unwrap_or(now).to_rfc3339();
-        runs.push(run_claimed(state, schedule, holder, period).await);
+        runs.push(run_claimed(state, schedule, holder, period, Patience::job()).await);
     }
     Ok(runs)
 }
@@ -48,11 +48,12 @@ pub async fn run_now(state: &AppState, schedule: &Schedule, holder: &str) -> Res
             "a run of this schedule is in progress; try again when it ends",
         ));
     };
-    Ok(run_claimed(state, schedule, holder, format!("manual {}", now.to_rfc3339())).await)
+    // Someone is waiting for the answer: a spent Last.fm share refuses instead of waiting.
+    Ok(run_claimed(state, schedule, holder, format!("manual {}", now.to_rfc3339()), Patience::Refuse).await)
 }
 
 /// Runs a claimed schedule to its end and frees the lease; failures are recorded on the run.
-async fn run_claimed(state: &AppState, schedule: Schedule, holder: &str, period: String) -> Run {
+async fn run_claimed(state: &AppState, schedule: Schedule, holder: &str, period: String, patience: Patience) -> Run {
     let started = std::time::Instant::now();
     let mut run = Run {
         id: ids::new_id(),
@@ -70,7 +71,7 @@ async fn run_claimed(state: &AppState, schedule: Schedule, holder: &str, period:
         tracing::warn!(error = %e, schedule = %schedule.id, "run not recorded as started");
     }
     let renewer = tokio::spawn(renew_while_running(state.clone(), schedule.id.clone(), holder.to_owned()));
-    let result = crate::jobs::scheduled::execute(state, &schedule, &run).await;
+    let result = crate::jobs::scheduled::execute(state, &schedule, &run, patience).await;
     renewer.abort();
     run.finished_at = Some(Utc::now());
     let kind = schedule.kind.as_str();

@@ -1,5 +1,5 @@
-//! Each user's share of the Last.fm key's budget for the calls they ask for directly (search,
-//! the legacy `/song`), and a short-lived cache of those answers, so one user cannot spend the
+//! Each user's share of the Last.fm key's budget for the calls they cause directly (search,
+//! the legacy `/song`, generate and the jobs they schedule: see [`super::charged`]), and a short-lived cache of those answers, so one user cannot spend the
 //! whole key and repeated questions cost nothing upstream. Lookups for playlist items go through
 //! the track cache and the shared limiter instead.
 
@@ -42,6 +42,21 @@ impl UpstreamBudget {
     /// Keeps an answer for later askers.
     pub fn remember(&self, question: String, answer: Value) {
         self.answers.insert(question, Arc::new(answer));
+    }
+
+    /// Calls one user may cause a minute.
+    pub fn per_minute(&self) -> u64 {
+        self.per_minute.unsigned_abs()
+    }
+
+    /// What is left of `user_id`'s share this minute.
+    pub fn left(&self, user_id: &str) -> u64 {
+        (self.per_minute - self.per_user.count(user_id, Utc::now())).max(0).unsigned_abs()
+    }
+
+    /// Seconds until shares are given back (the current minute's end).
+    pub fn seconds_until_more(&self) -> u64 {
+        self.per_user.seconds_left(Utc::now())
     }
 
     /// Takes one upstream call from `user_id`'s share; 429 with `Retry-After` when it is spent.

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod budget;
+pub mod charged;
 pub mod enrich;
 pub mod model;
 pub mod routes;

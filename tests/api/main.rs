@@ -19,6 +19,7 @@ mod fake_controls;
 mod faults;
 mod folders;
 mod hardening;
+mod hardening_three;
 mod hardening_two;
 mod health;
 mod import;

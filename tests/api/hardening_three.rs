@@ -1,0 +1,82 @@
+//! Hardening II (issue 29), continued: Last.fm calls charged to whoever causes them, library
+//! search that looks only at the caller's library, OAuth links bound to the browser that began
+//! them, per-user platform quotas, sealed webhook secrets and schedules users may not abuse.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::{
+    helpers::{assert_error, Backend, TestApp, TestUser},
+    jobs_common::{app_with_world, schedule},
+};
+
+/// Waits, when the current minute is nearly over, for the next one to begin, so a test that
+/// counts a per-minute share sees one window throughout.
+async fn a_fresh_minute() {
+    let into = chrono::Utc::now().timestamp() % 60;
+    if into > 40 {
+        tokio::time::sleep(std::time::Duration::from_secs((60 - into) as u64 + 1)).await;
+    }
+}
+
+async fn generate(app: &TestApp, user: &TestUser, artists: &[&str]) -> (u16, Value) {
+    let body = json!({"name": "Mix", "artists": artists, "tracks_per_artist": 2});
+    let r = app.as_user(user, Method::POST, "/v1/playlists/generate").json(&body).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+async fn generate_and_its_schedules_are_paid_from_the_callers_lastfm_share(backend: Backend) {
+    let (app, lastfm) = app_with_world(backend, |c| c.lastfm.per_user_per_minute = 6).await;
+    let (alice, bob) = (app.user("alice").await, app.user("bob").await);
+    a_fresh_minute().await;
+    // One artist: a search and its top tracks, 2 of alice's 6.
+    let (status, out) = generate(&app, &alice, &["Radiohead"]).await;
+    assert_eq!(status, 201, "{out}");
+    // (The items' own lookups go through the track cache, not the share.)
+    let direct = || lastfm.calls("artist.search") + lastfm.calls("artist.getTopTracks");
+    assert_eq!(direct(), 2, "a search and a top-tracks call");
+    // Three artists need up to 6: more than the 4 left, refused before any call.
+    let (status, out) = generate(&app, &alice, &["Radiohead", "Portishead", "Tom Petty"]).await;
+    assert_eq!(status, 429, "{out}");
+    assert!(out["error"]["message"].as_str().unwrap().contains("4 of your share of 6"), "{out}");
+    // Four artists need 8: more than a whole share, so no wait would help.
+    let (status, out) = generate(&app, &alice, &["A", "B", "C", "D"]).await;
+    assert_eq!(status, 422, "{out}");
+    assert_eq!(out["error"]["code"], "too_many_lookups", "{out}");
+    assert!(out["error"]["message"].as_str().unwrap().contains("schedule"), "{out}");
+    assert_eq!(direct(), 2, "refusals cost Last.fm nothing");
+    // A schedule run by alice pays from her share too: two artists take her last 4.
+    let s = schedule(
+        &app,
+        &alice,
+        json!({"kind": "generate", "params": {"name": "Weekly", "artists": ["Portishead", "Tom Petty"],
+            "tracks_per_artist": 1}, "interval_secs": 86_400}),
+    )
+    .await;
+    let id = s["id"].as_str().unwrap();
+    let run: Value = app
+        .as_user(&alice, Method::POST, &format!("/v1/schedules/{id}/run"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(run["status"], "succeeded", "{run}");
+    let search = |who: &TestUser| app.as_user(who, Method::GET, "/v1/tracks/search?q=massive&limit=5").send();
+    assert_error(search(&alice).await.unwrap(), 429, "too_many_requests").await;
+    // And a run now with the share spent fails with the reason instead of waiting.
+    let run: Value = app
+        .as_user(&alice, Method::POST, &format!("/v1/schedules/{id}/run"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(run["status"], "failed", "{run}");
+    assert!(run["error"].as_str().unwrap().contains("share"), "{run}");
+    assert_eq!(search(&bob).await.unwrap().status(), 200, "bob's share is his own");
+}
+
+crate::on_both_backends!(generate_and_its_schedules_are_paid_from_the_callers_lastfm_share,);
