@@ -269,8 +269,8 @@ impl LibraryStore for EmbeddedStore {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<TrackHit>> {
-        let (user, query, after) = (user_id.to_owned(), terms.fts_query(), after.unwrap_or("").to_owned());
-        self.with_conn(move |c| super::library_search::track_hits(c, &user, &query, &after, limit)).await
+        let (user, terms, after) = (user_id.to_owned(), terms.clone(), after.unwrap_or("").to_owned());
+        self.with_conn(move |c| super::library_search::track_hits(c, &user, &terms, &after, limit)).await
     }
 
     async fn compact_search_index(&self, limit: usize) -> StoreResult<usize> {

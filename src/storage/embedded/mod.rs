@@ -16,6 +16,8 @@ mod playlist_rows;
 mod playlists;
 mod records;
 mod schedules;
+#[cfg(test)]
+mod search_cost_tests;
 mod tracks;
 mod users;
 mod versions;
