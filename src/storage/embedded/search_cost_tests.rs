@@ -42,9 +42,10 @@ fn steps(c: &Connection, search: impl FnOnce(&Connection) -> Vec<TrackHit>) -> (
             counter.fetch_add(16, Ordering::Relaxed);
             false
         }),
-    );
+    )
+    .unwrap();
     let hits = search(c).into_iter().map(|h| (h.playlist_id, h.item.item_id.clone())).collect();
-    c.progress_handler(16, None::<fn() -> bool>);
+    c.progress_handler(16, None::<fn() -> bool>).unwrap();
     (hits, counted.load(Ordering::Relaxed))
 }
 
