@@ -6,6 +6,7 @@ pub mod cipher;
 pub mod keys;
 pub mod oauth;
 pub mod oauth_link;
+pub mod oauth_routes;
 pub mod routes;
 pub mod spotify_account;
 pub mod spotify_api;

@@ -1,8 +1,10 @@
 //! Linking an account by OAuth (Spotify, YouTube): authorization code with PKCE (S256).
 //! Starting gives the address to open, with a `state` that is single-use, bound to the user and
-//! good for 10 minutes; the callback (reached from the provider without our bearer token, so
-//! `state` alone names the user) exchanges the code, reads the profile and stores the sealed
-//! tokens.
+//! good for 10 minutes, and a secret for the browser that asked (a cookie). The callback links
+//! only for the user who started: it must bring that user's bearer token, the starting
+//! browser's cookie, or that user's password (the page it shows otherwise names the starter and
+//! asks for it), so a link address sent to someone else cannot link their account to the
+//! sender's. Then it exchanges the code, reads the profile and stores the sealed tokens.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration as Span, Utc};
@@ -54,10 +56,45 @@ struct Pending {
     user_id: String,
     verifier: String,
     platform: Platform,
+    /// SHA-256 (hex) of the starting browser's secret.
+    #[serde(default)]
+    browser: Option<String>,
+}
+
+/// A link attempt begun: the answer, and the secret to give the starting browser as a cookie.
+pub struct Started {
+    /// What the caller gets.
+    pub response: AuthorizeResponse,
+    /// The cookie's value (never stored; its hash is).
+    pub browser_secret: String,
+}
+
+/// The cookie that binds a link attempt to the browser that began it.
+pub const BROWSER_COOKIE: &str = "sharify_link";
+
+/// Who proves, at the callback, to be the user who started.
+#[derive(Default)]
+pub struct Proof<'a> {
+    /// The user a bearer token, basic credentials or a password sign-in named.
+    pub user: Option<&'a User>,
+    /// The [`BROWSER_COOKIE`] the browser sent.
+    pub browser_secret: Option<&'a str>,
+}
+
+/// What a callback came to.
+pub enum Outcome {
+    /// Linked; the sharify account it was linked to.
+    Linked { connection: ConnectionDto, username: String },
+    /// Nothing proves the caller started this attempt: it is kept for a sign-in as `starter`.
+    NeedsSignIn { starter: String },
+}
+
+fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// Starts linking `platform` for `user`: the address to open.
-pub async fn start(state: &AppState, user: &User, platform: Platform) -> Result<AuthorizeResponse, ApiError> {
+pub async fn start(state: &AppState, user: &User, platform: Platform) -> Result<Started, ApiError> {
     let provider = provider(state, platform)?;
     tokens::cipher(state)?;
     let verifier: String = rand::thread_rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect();
@@ -65,7 +102,9 @@ pub async fn start(state: &AppState, user: &User, platform: Platform) -> Result<
     let nonce: [u8; 32] = rand::thread_rng().gen();
     let oauth_state = URL_SAFE_NO_PAD.encode(nonce);
     let expires_at = Utc::now() + STATE_LIFE;
-    let pending = Pending { user_id: user.id.clone(), verifier, platform };
+    let secret: [u8; 32] = rand::thread_rng().gen();
+    let browser_secret = URL_SAFE_NO_PAD.encode(secret);
+    let pending = Pending { user_id: user.id.clone(), verifier, platform, browser: Some(digest(&browser_secret)) };
     let value = serde_json::to_string(&pending).map_err(ApiError::internal)?;
     let at = RecordKey { kind: STATE_KIND, owner: &user.id, key: &oauth_state };
     state.store.put_record(at, &value, Some(expires_at)).await?;
@@ -80,7 +119,10 @@ pub async fn start(state: &AppState, user: &User, platform: Platform) -> Result<
         .append_pair("scope", provider.scopes)
         .append_pair("state", &oauth_state)
         .extend_pairs(provider.extra.iter().copied());
-    Ok(AuthorizeResponse { authorize_url: url.into(), state: oauth_state, expires_at })
+    Ok(Started {
+        response: AuthorizeResponse { authorize_url: url.into(), state: oauth_state, expires_at },
+        browser_secret,
+    })
 }
 
 fn bad_state() -> ApiError {
@@ -90,14 +132,14 @@ fn bad_state() -> ApiError {
     )
 }
 
-/// Finishes linking `platform`: checks and spends `state`, exchanges the code, stores the
-/// connection. `caller` is whoever sent a bearer token with the request, if anyone.
+/// Finishes linking `platform`: checks `state`, and when `proof` shows the caller started it (or
+/// the answer is a refusal) spends it, exchanges the code and stores the connection.
 pub async fn callback(
     state: &AppState,
     platform: Platform,
     query: Callback,
-    caller: Option<&User>,
-) -> Result<ConnectionDto, ApiError> {
+    proof: Proof<'_>,
+) -> Result<Outcome, ApiError> {
     let oauth_state = query.state.filter(|s| !s.is_empty() && s.len() <= 128).ok_or_else(bad_state)?;
     let found = state.store.records(STATE_KIND, std::slice::from_ref(&oauth_state)).await?;
     let pending: Pending = found
@@ -106,8 +148,16 @@ pub async fn callback(
         .and_then(|(_, v)| serde_json::from_str(&v).ok())
         .filter(|p: &Pending| p.platform == platform)
         .ok_or_else(bad_state)?;
-    if caller.is_some_and(|c| c.id != pending.user_id) {
+    if proof.user.is_some_and(|c| c.id != pending.user_id) {
         return Err(ApiError::forbidden("this link attempt was started by another sharify user"));
+    }
+    let same_browser = match (&pending.browser, proof.browser_secret) {
+        (Some(expected), Some(secret)) => digest(secret) == *expected,
+        _ => false,
+    };
+    if proof.user.is_none() && !same_browser && query.error.is_none() {
+        let starter = state.store.user_by_id(&pending.user_id).await?.ok_or_else(bad_state)?;
+        return Ok(Outcome::NeedsSignIn { starter: starter.username });
     }
     // Single use, even when two requests race: the first to claim it wins.
     let used = RecordKey { kind: USED_KIND, owner: &pending.user_id, key: &oauth_state };
@@ -161,5 +211,9 @@ pub async fn callback(
         tokens: Some(tokens::seal(state, &tokens)?),
     };
     save(state, &pending.user_id, &connection).await?;
-    Ok(ConnectionDto::from(&connection))
+    let username = match proof.user {
+        Some(user) => user.username.clone(),
+        None => state.store.user_by_id(&pending.user_id).await?.map(|u| u.username).unwrap_or_default(),
+    };
+    Ok(Outcome::Linked { connection: ConnectionDto::from(&connection), username })
 }

@@ -1,32 +1,24 @@
 //! `/v1/connections`: list, link (Spotify by OAuth, Last.fm by username) and unlink accounts,
 //! and list the linked Spotify account's playlists.
 
-use askama::Template;
-use axum::{
-    extract::State,
-    http::{header, HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    list, load,
-    oauth_link::{self, AuthorizeResponse, Callback},
-    platform_name,
+    list, load, platform_name,
     spotify_playlists::{self, SpotifyPlaylists},
     Connection, ConnectionDto, ConnectionStatus, KIND,
 };
 use crate::{
     app::AppState,
-    auth::{AuthUser, MaybeAuthUser},
+    auth::AuthUser,
     error::{ApiError, ErrorEnvelope},
     http::{
         api_errors::{JsonBodyErrors, NeedsAuth},
-        extract::{ApiJson, ApiPath, ApiQuery},
+        extract::{ApiJson, ApiPath},
     },
     lastfm::LastfmError,
     platforms::Platform,
@@ -35,9 +27,8 @@ use crate::{
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(super::oauth_routes::router())
         .routes(routes!(list_connections))
-        .routes(routes!(link_spotify))
-        .routes(routes!(spotify_callback))
         .routes(routes!(link_lastfm))
         .routes(routes!(unlink))
         .routes(routes!(spotify_playlists_route))
@@ -64,67 +55,6 @@ pub struct LastfmLink {
 async fn list_connections(State(state): State<AppState>, caller: AuthUser) -> Result<Json<ConnectionList>, ApiError> {
     let connections = list(&state, &caller.user.id).await?;
     Ok(Json(ConnectionList { connections: connections.iter().map(ConnectionDto::from).collect() }))
-}
-
-/// Starts linking an account by OAuth (`spotify`, `youtube`): open `authorize_url` in a browser
-/// within 10 minutes. Last.fm is linked with `PUT /v1/connections/lastfm`.
-#[utoipa::path(post, path = "/v1/connections/{platform}", tag = "connections",
-    params(("platform" = Platform, Path, description = "spotify or youtube")), security(("bearer" = []), ("basic" = [])),
-    responses((status = 200, description = "Where to send the browser", body = AuthorizeResponse), NeedsAuth,
-        (status = 400, description = "Not a platform name", body = ErrorEnvelope),
-        (status = 422, description = "This platform is not linked this way", body = ErrorEnvelope),
-        (status = 503, description = "Linking is not configured here", body = ErrorEnvelope)))]
-async fn link_spotify(
-    State(state): State<AppState>,
-    caller: AuthUser,
-    ApiPath(platform): ApiPath<Platform>,
-) -> Result<Json<AuthorizeResponse>, ApiError> {
-    if platform == Platform::Lastfm {
-        return Err(ApiError::invalid(
-            "link_with_put",
-            "link Last.fm with PUT /v1/connections/lastfm and {\"username\": …}",
-        ));
-    }
-    Ok(Json(oauth_link::start(&state, &caller.user, platform).await?))
-}
-
-/// Where the platform returns the browser: `state` identifies who started; the account is
-/// linked. A bearer token, if sent, must be that user's.
-#[utoipa::path(get, path = "/v1/connections/{platform}/callback", tag = "connections",
-    params(("platform" = Platform, Path, description = "spotify or youtube"), Callback),
-    responses((status = 200, description = "The linked account (a page saying so for a browser: `Accept: text/html`)",
-            content((ConnectionDto = "application/json"), (String = "text/html"))),
-        (status = 400, description = "Unknown, expired or used state; declined; bad code", body = ErrorEnvelope),
-        (status = 403, description = "The state belongs to another user", body = ErrorEnvelope),
-        (status = 422, description = "The platform refuses this account (allow-list, Premium)", body = ErrorEnvelope),
-        (status = 502, description = "The platform failed; nothing was linked", body = ErrorEnvelope),
-        (status = 503, description = "Linking is not configured here", body = ErrorEnvelope)))]
-async fn spotify_callback(
-    State(state): State<AppState>,
-    caller: MaybeAuthUser,
-    ApiPath(platform): ApiPath<Platform>,
-    ApiQuery(query): ApiQuery<Callback>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let linked = oauth_link::callback(&state, platform, query, caller.0.as_ref().map(|c| &c.user)).await?;
-    let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
-    if !wants_html {
-        return Ok(Json(linked).into_response());
-    }
-    // A browser arriving from the platform: a page saying it worked.
-    let name = linked.display_name.clone().or(linked.account_id.clone()).unwrap_or_default();
-    let page = LinkedPage { platform: platform.label(), name: &name }.render().map_err(ApiError::internal)?;
-    let mut response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
-    crate::sharing::page::secure(&mut response);
-    Ok(response)
-}
-
-/// The page a browser sees once an account is linked.
-#[derive(Template)]
-#[template(path = "linked.html")]
-struct LinkedPage<'a> {
-    platform: &'a str,
-    name: &'a str,
 }
 
 fn valid_lastfm_name(name: &str) -> bool {

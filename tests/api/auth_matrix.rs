@@ -95,9 +95,10 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::GET, "/v1/connections", None, signed_in(200)),
         row(Method::POST, "/v1/connections/{platform}", None, signed_in(503)), // not configured here
         row(Method::GET, "/v1/connections/{platform}/callback?state=unknown&code=x", None, [400; 7]),
+        row(Method::POST, "/v1/connections/{platform}/callback", None, [400; 7]), // no form: no username
         row(Method::GET, "/v1/connections/spotify/playlists", None, signed_in(409)), // not linked
         row(Method::PUT, "/v1/connections/{platform}", Some(|| json!({"username": "rj"})), signed_in(422)), // spotify
-        row(Method::DELETE, "/v1/connections/{platform}", None, signed_in(404)),     // not linked
+        row(Method::DELETE, "/v1/connections/{platform}", None, signed_in(404)),  // not linked
         // Pushing needs read access, then a linked account (none here: 409).
         row(Method::POST, "/v1/playlists/{id}/push", Some(|| json!({"platform": "spotify"})), push),
         row(Method::GET, "/v1/playlists/{id}/copies", None, copies),

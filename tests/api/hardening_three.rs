@@ -79,4 +79,79 @@ async fn generate_and_its_schedules_are_paid_from_the_callers_lastfm_share(backe
     assert_eq!(search(&bob).await.unwrap().status(), 200, "bob's share is his own");
 }
 
-crate::on_both_backends!(generate_and_its_schedules_are_paid_from_the_callers_lastfm_share,);
+/// Starts a Spotify link as `user`: the state, the code the platform returns, and the cookie.
+async fn begin_link(
+    app: &TestApp,
+    fake: &crate::platform_fakes::FakePlatforms,
+    user: &TestUser,
+) -> (String, String, String) {
+    let r = app.as_user(user, Method::POST, "/v1/connections/spotify").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let body: Value = r.json().await.unwrap();
+    let url = url::Url::parse(body["authorize_url"].as_str().unwrap()).unwrap();
+    let challenge = url.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1.into_owned();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    (body["state"].as_str().unwrap().to_owned(), fake.consent(&challenge), cookie)
+}
+
+async fn a_link_address_sent_to_someone_else_cannot_link_their_account_to_the_sender(backend: Backend) {
+    let fake = crate::platform_fakes::FakePlatforms::start().await;
+    let app = TestApp::spawn_with(backend, |c| crate::spotify_link::configure(c, &fake)).await;
+    let (mallory, victim) = (app.user("mallory").await, app.user("victim").await);
+    let (state, code, cookie) = begin_link(&app, &fake, &mallory).await;
+    let path = format!("/v1/connections/spotify/callback?code={code}&state={state}");
+    // The victim's browser returns from Spotify with no cookie and no token: nothing is linked;
+    // the page names the sharify account that started and asks for its password.
+    let page = app.request(Method::GET, &path).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("form-action 'self'"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("started by sharify user <strong><bdi>mallory</bdi>"), "{html}");
+    assert!(html.contains("type=\"password\""), "{html}");
+    assert_error(app.request(Method::GET, &path).send().await.unwrap(), 401, "link_needs_sign_in").await;
+    // A wrong cookie vouches for nothing either.
+    let wrong = app.request(Method::GET, &path).header("cookie", "sharify_link=forged").send().await.unwrap();
+    assert_error(wrong, 401, "link_needs_sign_in").await;
+    assert_eq!(app.get_json(&mallory, "/v1/connections").await["connections"], json!([]), "nothing linked");
+    // Signing in on that page as anyone but the starter is refused; the wrong password too.
+    let form = |who: &TestUser, password: &str| {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("state", &state)
+            .append_pair("code", &code)
+            .append_pair("username", &who.username)
+            .append_pair("password", password)
+            .finish();
+        app.request(Method::POST, "/v1/connections/spotify/callback")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    assert_error(form(&victim, &victim.password).await.unwrap(), 403, "forbidden").await;
+    assert_error(form(&mallory, "not-her-password").await.unwrap(), 401, "unauthorized").await;
+    // The starter's own browser (its cookie) finishes it, and the page names both accounts.
+    let page =
+        app.request(Method::GET, &path).header("accept", "text/html").header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Fake Listener") && html.contains("<bdi data-sharify-user>mallory</bdi>"), "{html}");
+    assert_eq!(app.get_json(&mallory, "/v1/connections").await["connections"][0]["status"], "active");
+    // And a starter who began with curl finishes in any browser with the password.
+    let (state, code, _) = begin_link(&app, &fake, &victim).await;
+    let body = format!("state={state}&code={code}&username=victim&password={}", victim.password);
+    let r = app
+        .request(Method::POST, "/v1/connections/spotify/callback")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("<bdi data-sharify-user>victim</bdi>"));
+}
+
+crate::on_both_backends!(
+    generate_and_its_schedules_are_paid_from_the_callers_lastfm_share,
+    a_link_address_sent_to_someone_else_cannot_link_their_account_to_the_sender,
+);

@@ -45,16 +45,17 @@ async fn start(app: &TestApp, user: &TestUser) -> (std::collections::HashMap<Str
     (query, body["state"].as_str().unwrap().to_owned())
 }
 
-async fn callback(app: &TestApp, code: &str, state: &str) -> reqwest::Response {
+/// The platform's return, as the user who started (their token vouches for them).
+async fn callback(app: &TestApp, user: &TestUser, code: &str, state: &str) -> reqwest::Response {
     let path = format!("/v1/connections/spotify/callback?code={code}&state={state}");
-    app.request(Method::GET, &path).send().await.unwrap()
+    app.as_user(user, Method::GET, &path).send().await.unwrap()
 }
 
 /// Links `user`'s Spotify account through the whole flow.
 pub(crate) async fn link(app: &TestApp, fake: &FakePlatforms, user: &TestUser) -> Value {
     let (query, state) = start(app, user).await;
     let code = fake.consent(&query["code_challenge"]);
-    let r = callback(app, &code, &state).await;
+    let r = callback(app, user, &code, &state).await;
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
 }
@@ -75,15 +76,24 @@ async fn the_whole_link_flow_with_a_single_use_state(backend: Backend) {
     let path = format!("/v1/connections/spotify/callback?code={code}&state={state}");
     let r = app.as_user(&bob, Method::GET, &path).send().await.unwrap();
     assert_error(r, 403, "forbidden").await;
-    let r = callback(&app, &code, &state).await;
+    let r = callback(&app, &alice, &code, &state).await;
     assert_eq!(r.status(), 200);
     let linked: Value = r.json().await.unwrap();
-    // A browser arriving from Spotify gets a page (Bob links his own account to see it).
-    let (bobs, bob_state) = start(&app, &bob).await;
-    let code_for_bob = fake.consent(&bobs["code_challenge"]);
+    // A browser arriving from Spotify gets a page naming both accounts (Bob links his own
+    // account to see it; the cookie his start set vouches for his browser).
+    let r = app.as_user(&bob, Method::POST, "/v1/connections/spotify").send().await.unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let bobs: Value = r.json().await.unwrap();
+    let bobs_url = url::Url::parse(bobs["authorize_url"].as_str().unwrap()).unwrap();
+    let challenge = bobs_url.query_pairs().find(|(k, _)| k == "code_challenge").unwrap().1.into_owned();
+    let code_for_bob = fake.consent(&challenge);
     let page = app
-        .request(Method::GET, &format!("/v1/connections/spotify/callback?code={code_for_bob}&state={bob_state}"))
+        .request(
+            Method::GET,
+            &format!("/v1/connections/spotify/callback?code={code_for_bob}&state={}", bobs["state"].as_str().unwrap()),
+        )
         .header("accept", "text/html,application/xhtml+xml")
+        .header("cookie", &cookie)
         .send()
         .await
         .unwrap();
@@ -91,10 +101,11 @@ async fn the_whole_link_flow_with_a_single_use_state(backend: Backend) {
     assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("default-src"));
     let html = page.text().await.unwrap();
     assert!(html.contains("Your Spotify account is linked") && html.contains("Fake Listener"), "{html}");
+    assert!(html.contains("<bdi data-sharify-user>bob</bdi>"), "the sharify account is named: {html}");
     assert_eq!((linked["account_id"].as_str(), linked["status"].as_str()), (Some("acct-7f3a"), Some("active")));
     // Used once: a replay is refused, as is a state nobody issued.
-    assert_error(callback(&app, &code, &state).await, 400, "invalid_state").await;
-    assert_error(callback(&app, "x", "made-up").await, 400, "invalid_state").await;
+    assert_error(callback(&app, &alice, &code, &state).await, 400, "invalid_state").await;
+    assert_error(callback(&app, &alice, "x", "made-up").await, 400, "invalid_state").await;
     // Listed, never with a token; stored sealed.
     let listed = app.get_json(&alice, "/v1/connections").await;
     assert_eq!(listed["connections"][0]["platform"], "spotify");

@@ -39,7 +39,7 @@ async fn link(app: &TestApp, fake: &FakePlatforms, user: &TestUser) -> Value {
     assert_eq!(q["scope"], "https://www.googleapis.com/auth/youtube");
     let code = fake.google_consent(&q["code_challenge"]);
     let path = format!("/v1/connections/youtube/callback?code={code}&state={}", start["state"].as_str().unwrap());
-    let r = app.request(Method::GET, &path).send().await.unwrap();
+    let r = app.as_user(user, Method::GET, &path).send().await.unwrap();
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
 }
