@@ -206,6 +206,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         default: "10000",
         help: "YouTube quota units per Pacific day this deployment may spend (1 per 50 playlist items read)",
     },
+    ConfigKey {
+        env: "SHARIFY_YOUTUBE__USER_DAILY_QUOTA_UNITS",
+        default: "2500",
+        help: "of those, what one user's imports, pushes and searches may spend a day (a push inserts a video for 50)",
+    },
     ConfigKey { env: "SHARIFY_SPOTIFY__BASE_URL", default: "https://api.spotify.com/v1", help: "Spotify Web API root" },
     ConfigKey {
         env: "SHARIFY_SPOTIFY__ACCOUNTS_URL",

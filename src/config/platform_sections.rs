@@ -71,6 +71,8 @@ pub struct YoutubeConfig {
     pub api_key: Option<Secret>,
     /// Quota units per Pacific day this deployment may spend (Google's default is 10,000).
     pub daily_quota_units: u32,
+    /// Of those, what one user's imports, pushes and searches may spend a day.
+    pub user_daily_quota_units: u32,
     /// OAuth client id of the Google Cloud project (for linking accounts and pushing).
     pub client_id: Option<String>,
     /// OAuth client secret (secret `youtube-client-secret`).
@@ -91,6 +93,7 @@ impl Default for YoutubeConfig {
             base_url: "https://www.googleapis.com/youtube/v3".into(),
             api_key: None,
             daily_quota_units: 10_000,
+            user_daily_quota_units: 2_500,
             client_id: None,
             client_secret: None,
             redirect_uri: None,

@@ -189,7 +189,7 @@ pub async fn callback(
     };
     let (account_id, user_id, display_name) = match platform {
         Platform::Youtube => {
-            let channel = youtube_api::channel(state, &grant.access_token).await?;
+            let channel = youtube_api::channel(state, &pending.user_id, &grant.access_token).await?;
             (Some(channel.id.clone()), Some(channel.id), channel.title)
         }
         _ => {

@@ -137,7 +137,7 @@ async fn read(state: &AppState, user_id: &str, id: &str) -> Result<RemotePlaylis
 pub async fn fetch_link(state: &AppState, user_id: &str, link: &str) -> Result<ParsedFile, ApiError> {
     let parsed_link = links::parse(link)?;
     if parsed_link.platform != Platform::Spotify {
-        return state.platforms.fetch(link).await;
+        return state.platforms.fetch(link, user_id).await;
     }
     let remote = read(state, user_id, &parsed_link.id).await?;
     let mut file = parsed(remote);

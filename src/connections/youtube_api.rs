@@ -29,10 +29,11 @@ fn base(state: &AppState) -> String {
     state.config.youtube.base_url.trim_end_matches('/').to_owned()
 }
 
-/// Takes `n` of today's units.
-pub async fn spend(state: &AppState, n: i64) -> Result<(), ApiError> {
-    let daily = i64::from(state.config.youtube.daily_quota_units);
-    youtube::take_units(&*state.store, daily, n).await.map_err(|e| match e {
+/// Takes `n` of today's units, from `payer`'s share too.
+pub async fn spend(state: &AppState, payer: &str, n: i64) -> Result<(), ApiError> {
+    let budget = youtube::UnitBudget::of(&state.config.youtube);
+    let daily = budget.daily;
+    youtube::take_units(&*state.store, budget, Some(payer), n).await.map_err(|e| match e {
         PlatformError::Quota { retry_after_secs, .. } => ApiError::too_many_requests(
             retry_after_secs,
             format!(
@@ -44,9 +45,9 @@ pub async fn spend(state: &AppState, n: i64) -> Result<(), ApiError> {
     })
 }
 
-/// Today's units left.
-pub async fn units_left(state: &AppState) -> Result<i64, ApiError> {
-    Ok(youtube::units_left(&*state.store, i64::from(state.config.youtube.daily_quota_units)).await?)
+/// Today's units `payer` may still spend (of the deployment's budget and their share).
+pub async fn units_left(state: &AppState, payer: &str) -> Result<i64, ApiError> {
+    Ok(youtube::units_left(&*state.store, youtube::UnitBudget::of(&state.config.youtube), payer).await?)
 }
 
 /// The answer to a refusal from the YouTube Data API.
@@ -98,8 +99,8 @@ async fn call_with(
 }
 
 /// The channel `access_token` belongs to (1 unit).
-pub async fn channel(state: &AppState, access_token: &str) -> Result<Channel, ApiError> {
-    spend(state, 1).await?;
+pub async fn channel(state: &AppState, payer: &str, access_token: &str) -> Result<Channel, ApiError> {
+    spend(state, payer, 1).await?;
     let url = format!("{}/channels?part=snippet&mine=true", base(state));
     let body = call_with(state, access_token, Method::GET, &url, None).await?.map_err(|(s, b)| refusal(s, &b))?;
     let v: Value = serde_json::from_slice(&body)
@@ -145,7 +146,7 @@ impl<'a> YoutubeUser<'a> {
     }
 
     async fn call(&mut self, units: i64, method: Method, url: &str, body: Option<&Value>) -> Result<Vec<u8>, ApiError> {
-        spend(self.state, units).await?;
+        spend(self.state, self.user_id, units).await?;
         self.units += units;
         let mut refused: Option<String> = None;
         loop {
@@ -241,7 +242,15 @@ impl crate::platforms::TrackSearch for YoutubeSearch<'_> {
         query: &crate::platforms::SearchQuery<'_>,
     ) -> Result<Vec<crate::platforms::RemoteTrack>, PlatformError> {
         let failed = |e: ApiError| PlatformError::upstream(Platform::Youtube, e.message);
-        spend(self.state, SEARCH_UNITS).await.map_err(failed)?;
+        spend(self.state, self.user_id, SEARCH_UNITS).await.map_err(|e| match e.status.as_u16() {
+            429 => PlatformError::UserQuota {
+                platform: Platform::Youtube,
+                retry_after_secs: e.retry_after.unwrap_or(60),
+                share: youtube::UnitBudget::of(&self.state.config.youtube).per_user,
+                needed: SEARCH_UNITS,
+            },
+            _ => failed(e),
+        })?;
         self.spent.fetch_add(SEARCH_UNITS, std::sync::atomic::Ordering::Relaxed);
         let token = tokens::access_token(self.state, self.user_id, Platform::Youtube, None).await.map_err(failed)?;
         let q: String =

@@ -29,6 +29,18 @@ pub enum PlatformError {
         /// When to try again.
         retry_after_secs: u64,
     },
+    /// The user's share of our quota with the platform is spent for now.
+    #[error("{platform:?} quota share of the user is spent; retry after {retry_after_secs} s")]
+    UserQuota {
+        /// Which platform.
+        platform: Platform,
+        /// When to try again.
+        retry_after_secs: u64,
+        /// What a user may spend per period.
+        share: i64,
+        /// What the refused step needed.
+        needed: i64,
+    },
     /// The platform is not configured here.
     #[error("{0:?} is not configured")]
     NotConfigured(Platform),
@@ -65,6 +77,14 @@ impl From<PlatformError> for ApiError {
             PlatformError::Quota { platform, retry_after_secs } => ApiError::too_many_requests(
                 retry_after_secs,
                 format!("sharify's {} quota is used up for now; try again later (see Retry-After)", platform.label()),
+            ),
+            PlatformError::UserQuota { platform, retry_after_secs, share, needed } => ApiError::too_many_requests(
+                retry_after_secs,
+                format!(
+                    "this needs {needed} {} quota units and your share of today's ({share}) does not have them: \
+                     try again after midnight Pacific time",
+                    platform.label()
+                ),
             ),
             PlatformError::NotConfigured(p) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -9,7 +9,7 @@ use super::{
     deezer::Deezer,
     links::{self, PlaylistLink},
     spotify::{Spotify, NEEDS_ACCOUNT},
-    youtube::Youtube,
+    youtube::{UnitBudget, Youtube},
     Platform, PlatformError, PlaylistSource, RemotePlaylist, TrackSearch,
 };
 use crate::{
@@ -49,7 +49,7 @@ impl Platforms {
             .flatten();
         let youtube = config.youtube.api_key.as_ref().and_then(|key| {
             let y = &config.youtube;
-            built("youtube", Youtube::new(&y.base_url, key.expose().to_owned(), counters, y.daily_quota_units))
+            built("youtube", Youtube::new(&y.base_url, key.expose().to_owned(), counters, UnitBudget::of(y)))
         });
         let s = &config.spotify;
         let spotify = built("spotify", Spotify::with_rate(&s.base_url, s.requests_per_second)).map(|spotify| {
@@ -114,13 +114,17 @@ impl Platforms {
     }
 
     /// Reads the playlist a link names, every page, as a parsed file.
-    pub async fn fetch(&self, link: &str) -> Result<ParsedFile, ApiError> {
+    pub async fn fetch(&self, link: &str, payer: &str) -> Result<ParsedFile, ApiError> {
         let PlaylistLink { platform, id, storefront } = links::parse(link)?;
         let remote = match platform {
             Platform::Spotify => return Err(ApiError::invalid("spotify_account_required", NEEDS_ACCOUNT)),
             Platform::Applemusic => {
                 let apple = self.applemusic.as_ref().ok_or(PlatformError::NotConfigured(Platform::Applemusic))?;
                 apple.playlist_in(storefront.as_deref().unwrap_or("us"), &id).await?
+            }
+            Platform::Youtube => {
+                let youtube = self.youtube.as_ref().ok_or(PlatformError::NotConfigured(Platform::Youtube))?;
+                youtube.playlist_for(&id, Some(payer)).await?
             }
             other => self.source(other)?.playlist(&id).await?,
         };

@@ -86,7 +86,7 @@ pub struct Youtube {
     api_key: String,
     http: PlatformHttp,
     units: Arc<dyn CounterStore>,
-    daily_units: i64,
+    budget: UnitBudget,
 }
 
 /// Google resets the quota at midnight Pacific time; counting days in UTC-8 (standard time) never
@@ -144,29 +144,70 @@ pub fn secs_to_reset() -> u64 {
     (pacific_day(Utc::now()).1 - Utc::now()).num_seconds().max(1) as u64
 }
 
-/// Takes `n` of today's quota units (counted across replicas), or refuses, giving them back,
-/// when that would pass `daily_units`.
-pub async fn take_units(units: &dyn CounterStore, daily_units: i64, n: i64) -> Result<(), PlatformError> {
+/// A day's quota units: the deployment's, and what one user may spend of them.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitBudget {
+    /// The deployment's units per Pacific day.
+    pub daily: i64,
+    /// One user's share of them.
+    pub per_user: i64,
+}
+
+impl UnitBudget {
+    /// The budget `youtube` configures.
+    pub fn of(youtube: &crate::config::YoutubeConfig) -> Self {
+        Self { daily: i64::from(youtube.daily_quota_units), per_user: i64::from(youtube.user_daily_quota_units) }
+    }
+}
+
+/// Takes `n` of today's quota units (counted across replicas) from the deployment's budget and
+/// from `payer`'s share of it, or refuses, giving them back, when that would pass either.
+pub async fn take_units(
+    units: &dyn CounterStore,
+    budget: UnitBudget,
+    payer: Option<&str>,
+    n: i64,
+) -> Result<(), PlatformError> {
     let (key, expires_at) = day_key();
-    let add = CounterAdd { key: key.clone(), delta: n, expires_at };
-    let total =
-        units.add_to_counters(&[add]).await.map_err(|e| PlatformError::upstream(Platform::Youtube, e.to_string()))?;
-    if total.first().copied().unwrap_or(0) > daily_units {
-        let back = CounterAdd { key, delta: -n, expires_at };
-        let _ = units.add_to_counters(&[back]).await;
-        return Err(PlatformError::Quota { platform: Platform::Youtube, retry_after_secs: secs_to_reset() });
+    let mut adds = vec![CounterAdd { key: key.clone(), delta: n, expires_at }];
+    if let Some(user) = payer {
+        adds.push(CounterAdd { key: format!("{key}:{user}"), delta: n, expires_at });
+    }
+    let totals =
+        units.add_to_counters(&adds).await.map_err(|e| PlatformError::upstream(Platform::Youtube, e.to_string()))?;
+    let over_all = totals.first().copied().unwrap_or(0) > budget.daily;
+    let over_share = payer.is_some() && totals.get(1).copied().unwrap_or(0) > budget.per_user;
+    if over_all || over_share {
+        let back: Vec<CounterAdd> = adds.into_iter().map(|a| CounterAdd { delta: -n, ..a }).collect();
+        let _ = units.add_to_counters(&back).await;
+        let retry_after_secs = secs_to_reset();
+        return Err(if over_share {
+            PlatformError::UserQuota {
+                platform: Platform::Youtube,
+                retry_after_secs,
+                share: budget.per_user,
+                needed: n,
+            }
+        } else {
+            PlatformError::Quota { platform: Platform::Youtube, retry_after_secs }
+        });
     }
     Ok(())
 }
 
-/// Today's quota units not yet spent.
-pub async fn units_left(units: &dyn CounterStore, daily_units: i64) -> Result<i64, PlatformError> {
+/// Today's quota units `payer` may still spend: the least of what is left of the deployment's
+/// budget and of their share.
+pub async fn units_left(units: &dyn CounterStore, budget: UnitBudget, payer: &str) -> Result<i64, PlatformError> {
     let (key, expires_at) = day_key();
-    let total = units
-        .add_to_counters(&[CounterAdd { key, delta: 0, expires_at }])
-        .await
-        .map_err(|e| PlatformError::upstream(Platform::Youtube, e.to_string()))?;
-    Ok((daily_units - total.first().copied().unwrap_or(0)).max(0))
+    let adds = [
+        CounterAdd { key: key.clone(), delta: 0, expires_at },
+        CounterAdd { key: format!("{key}:{payer}"), delta: 0, expires_at },
+    ];
+    let totals =
+        units.add_to_counters(&adds).await.map_err(|e| PlatformError::upstream(Platform::Youtube, e.to_string()))?;
+    let all = budget.daily - totals.first().copied().unwrap_or(0);
+    let mine = budget.per_user - totals.get(1).copied().unwrap_or(0);
+    Ok(all.min(mine).max(0))
 }
 
 impl Youtube {
@@ -180,21 +221,16 @@ impl Youtube {
         base_url: &str,
         api_key: String,
         units: Arc<dyn CounterStore>,
-        daily_units: u32,
+        budget: UnitBudget,
     ) -> anyhow::Result<Self> {
         let http = PlatformHttp::new(Platform::Youtube, 20, Duration::from_secs(1), Duration::from_secs(10))?;
-        Ok(Self {
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            api_key,
-            http,
-            units,
-            daily_units: i64::from(daily_units),
-        })
+        Ok(Self { base_url: base_url.trim_end_matches('/').to_owned(), api_key, http, units, budget })
     }
 
-    /// Takes `n` quota units, or refuses (giving them back) when the day's budget would pass.
-    async fn take_units(&self, n: i64) -> Result<(), PlatformError> {
-        take_units(&*self.units, self.daily_units, n).await
+    /// Takes `n` quota units (from `payer`'s share too), or refuses (giving them back) when the
+    /// day's budget or the share would pass.
+    async fn take_units(&self, payer: Option<&str>, n: i64) -> Result<(), PlatformError> {
+        take_units(&*self.units, self.budget, payer, n).await
     }
 
     async fn page(&self, id: &str, token: Option<&str>) -> Result<Page, PlatformError> {
@@ -245,14 +281,21 @@ impl PlaylistSource for Youtube {
     }
 
     async fn playlist(&self, id: &str) -> Result<RemotePlaylist, PlatformError> {
-        self.take_units(1).await?;
+        self.playlist_for(id, None).await
+    }
+}
+
+impl Youtube {
+    /// The whole playlist `id`, its quota units paid from `payer`'s share too.
+    pub async fn playlist_for(&self, id: &str, payer: Option<&str>) -> Result<RemotePlaylist, PlatformError> {
+        self.take_units(payer, 1).await?;
         let first = self.page(id, None).await?;
         // Every further page costs a unit: take them all before reading on.
         let total = first.info.as_ref().and_then(|i| i.total).unwrap_or(0);
         let per_page = first.info.as_ref().and_then(|i| i.per_page).filter(|n| *n > 0).unwrap_or(PAGE);
         let more_pages = total.div_ceil(per_page).saturating_sub(1) as i64;
         if more_pages > 0 && first.next.is_some() {
-            self.take_units(more_pages).await?;
+            self.take_units(payer, more_pages).await?;
         }
         let mut playlist = RemotePlaylist::default();
         let mut position = 0;

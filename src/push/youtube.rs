@@ -70,7 +70,8 @@ pub async fn push(
     access_token(state, user_id, Platform::Youtube, None).await?; // linked, before any work
     let remembered = copy_of(state, &playlist.meta.id, user_id, Platform::Youtube).await?;
     let mut target = asked.clone().or_else(|| remembered.as_ref().and_then(|c| c.copy.id.clone()));
-    let (wanted, mut not_found, search_units) = wanted(state, user_id, playlist, units_left(state).await?).await?;
+    let (wanted, mut not_found, search_units) =
+        wanted(state, user_id, playlist, units_left(state, user_id).await?).await?;
     let mut session = YoutubeUser::new(state, user_id);
     let current: Vec<(String, String)> = match &target {
         Some(id) => match session.items(id).await {
@@ -92,7 +93,7 @@ pub async fn push(
         removed = difference(&present, &mirror_of(&wanted, changes.as_ref(), request, Platform::Youtube)?);
     }
     // What today's budget allows: creating, removing, then as many inserts as fit.
-    let left = units_left(state).await?;
+    let left = units_left(state, user_id).await?;
     let fixed = if target.is_none() { WRITE_UNITS } else { 0 } + WRITE_UNITS * removed.len() as i64;
     let fit = usize::try_from(((left - fixed) / WRITE_UNITS).max(0)).unwrap_or(0);
     if fixed > left || (fit == 0 && !added.is_empty()) {
@@ -159,6 +160,6 @@ pub async fn push(
         platform_changes: changes,
         calls: session.calls,
         cost_units: Some(cost),
-        units_left: Some(units_left(state).await?),
+        units_left: Some(units_left(state, user_id).await?),
     })
 }

@@ -151,7 +151,30 @@ async fn a_link_address_sent_to_someone_else_cannot_link_their_account_to_the_se
     assert!(r.text().await.unwrap().contains("<bdi data-sharify-user>victim</bdi>"));
 }
 
+async fn one_users_youtube_imports_leave_everyone_elses_share_alone(backend: Backend) {
+    let fake = crate::platform_fakes::FakePlatforms::start().await;
+    let app = TestApp::spawn_with(backend, |c| {
+        crate::platforms::use_fake_platforms(c, &fake);
+        c.youtube.daily_quota_units = 10;
+        c.youtube.user_daily_quota_units = 2;
+    })
+    .await;
+    let (alice, bob) = (app.user("alice").await, app.user("bob").await);
+    let url = format!("https://www.youtube.com/playlist?list={}", crate::platform_fakes::YOUTUBE_PLAYLIST);
+    let import =
+        |who: &TestUser| app.as_user(who, Method::POST, "/v1/playlists/import").json(&json!({ "url": url })).send();
+    assert_eq!(import(&alice).await.unwrap().status(), 201, "2 pages, 2 units: alice's whole share");
+    let refused = import(&alice).await.unwrap();
+    assert!(refused.headers().contains_key("retry-after"));
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests", "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("your share of today's (2)"), "{body}");
+    assert_eq!(import(&bob).await.unwrap().status(), 201, "bob's share is untouched");
+    assert_eq!(fake.calls("/youtube/"), 4, "the refusal asked YouTube nothing");
+}
+
 crate::on_both_backends!(
+    one_users_youtube_imports_leave_everyone_elses_share_alone,
     generate_and_its_schedules_are_paid_from_the_callers_lastfm_share,
     a_link_address_sent_to_someone_else_cannot_link_their_account_to_the_sender,
 );
