@@ -119,7 +119,7 @@ fn main() -> std::process::ExitCode {
                 store.migrate().await?;
                 let done = sharify::connections::keys::rotate(&*store, &cipher).await?;
                 println!(
-                    "re-encrypted {} connection(s) with key {}; {} already used it",
+                    "re-encrypted {} record(s) (linked accounts' tokens, webhook secrets) with key {}; {} already used it",
                     done.resealed,
                     cipher.current_kid(),
                     done.current

@@ -1,11 +1,13 @@
 //! Linked accounts' tokens at rest: XChaCha20-Poly1305 with a random 24-byte nonce, under a key
 //! from the secrets chain. Each ciphertext carries the id of its key (the first 8 hex digits of
 //! the key's SHA-256), so keys can be rotated: earlier keys stay readable until
-//! `sharify keys rotate` has re-encrypted everything with the current one.
+//! `sharify keys rotate` has re-encrypted everything with the current one. Each ciphertext is
+//! bound to where it belongs (associated data: the record it sits in, e.g. a user's Spotify
+//! link), so one copied into another record does not open.
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use chacha20poly1305::{
-    aead::{Aead, AeadCore, KeyInit, OsRng},
+    aead::{Aead, AeadCore, KeyInit, OsRng, Payload},
     XChaCha20Poly1305, XNonce,
 };
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,10 @@ pub struct Sealed {
     pub nonce: String,
     /// The ciphertext with its tag, base64.
     pub data: String,
+    /// Sealed with associated data (values sealed before binding existed have none, and open
+    /// without it until `sharify keys rotate` seals them again).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bound: bool,
 }
 
 /// The token keys: the current one seals, every known one opens.
@@ -69,15 +75,24 @@ impl TokenCipher {
         &self.current.0
     }
 
-    /// Seals `plain` with the current key.
-    pub fn seal(&self, plain: &[u8]) -> anyhow::Result<Sealed> {
+    /// Seals `plain` with the current key, bound to `context` (where it will be kept).
+    pub fn seal(&self, plain: &[u8], context: &str) -> anyhow::Result<Sealed> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let data = self.current.1.encrypt(&nonce, plain).map_err(|_| anyhow::anyhow!("cannot encrypt a token"))?;
-        Ok(Sealed { kid: self.current.0.clone(), nonce: STANDARD.encode(nonce), data: STANDARD.encode(data) })
+        let data = self
+            .current
+            .1
+            .encrypt(&nonce, Payload { msg: plain, aad: context.as_bytes() })
+            .map_err(|_| anyhow::anyhow!("cannot encrypt a token"))?;
+        Ok(Sealed {
+            kid: self.current.0.clone(),
+            nonce: STANDARD.encode(nonce),
+            data: STANDARD.encode(data),
+            bound: true,
+        })
     }
 
-    /// Opens `sealed` with the key it names.
-    pub fn open(&self, sealed: &Sealed) -> anyhow::Result<Vec<u8>> {
+    /// Opens `sealed` with the key it names; it must have been sealed for `context`.
+    pub fn open(&self, sealed: &Sealed, context: &str) -> anyhow::Result<Vec<u8>> {
         let cipher = std::iter::once(&self.current)
             .chain(&self.previous)
             .find(|(kid, _)| *kid == sealed.kid)
@@ -91,8 +106,9 @@ impl TokenCipher {
             anyhow::bail!("a sealed token's nonce has the wrong length");
         }
         let data = STANDARD.decode(&sealed.data).map_err(|_| anyhow::anyhow!("a sealed token is not base64"))?;
+        let aad = if sealed.bound { context.as_bytes() } else { b"" };
         cipher
-            .decrypt(XNonce::from_slice(&nonce), data.as_slice())
+            .decrypt(XNonce::from_slice(&nonce), Payload { msg: data.as_slice(), aad })
             .map_err(|_| anyhow::anyhow!("a sealed token does not open with key {} (altered?)", sealed.kid))
     }
 }
@@ -114,17 +130,18 @@ mod tests {
     #[test]
     fn seals_open_with_their_key_and_rotated_keys_still_read() {
         let old = TokenCipher::from_config(&config(&[1; 32], &[])).unwrap().unwrap();
-        let sealed = old.seal(b"refresh-token").unwrap();
+        let sealed = old.seal(b"refresh-token", "alice spotify").unwrap();
         assert!(!sealed.data.contains("refresh"), "ciphertext, not the token");
-        assert_eq!(old.open(&sealed).unwrap(), b"refresh-token");
+        assert_eq!(old.open(&sealed, "alice spotify").unwrap(), b"refresh-token");
         let rotated = TokenCipher::from_config(&config(&[2; 32], &[&[1; 32]])).unwrap().unwrap();
-        assert_eq!(rotated.open(&sealed).unwrap(), b"refresh-token", "the previous key still opens");
-        assert_ne!(rotated.seal(b"x").unwrap().kid, sealed.kid, "new seals use the current key");
+        assert_eq!(rotated.open(&sealed, "alice spotify").unwrap(), b"refresh-token", "the previous key still opens");
+        assert_ne!(rotated.seal(b"x", "c").unwrap().kid, sealed.kid, "new seals use the current key");
         let forgotten = TokenCipher::from_config(&config(&[2; 32], &[])).unwrap().unwrap();
-        assert!(forgotten.open(&sealed).is_err());
+        assert!(forgotten.open(&sealed, "alice spotify").is_err());
         let mut altered = sealed.clone();
         altered.data = STANDARD.encode(b"not what was sealed at all........");
-        assert!(old.open(&altered).is_err(), "tampering is detected");
+        assert!(old.open(&altered, "alice spotify").is_err(), "tampering is detected");
+        assert!(old.open(&sealed, "mallory spotify").is_err(), "a value copied to another record does not open");
     }
 
     #[test]

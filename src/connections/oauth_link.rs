@@ -208,7 +208,7 @@ pub async fn callback(
         access_expires_at: Some(Utc::now() + Span::seconds(grant.expires_in.unwrap_or(3600))),
         linked_at: Utc::now(),
         message: None,
-        tokens: Some(tokens::seal(state, &tokens)?),
+        tokens: Some(tokens::seal(state, &pending.user_id, platform, &tokens)?),
     };
     save(state, &pending.user_id, &connection).await?;
     let username = match proof.user {

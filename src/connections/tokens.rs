@@ -45,15 +45,20 @@ pub fn cipher(state: &AppState) -> Result<&TokenCipher, ApiError> {
     })
 }
 
-/// Seals `tokens`.
-pub fn seal(state: &AppState, tokens: &Tokens) -> Result<Sealed, ApiError> {
-    let plain = serde_json::to_vec(tokens).map_err(ApiError::internal)?;
-    cipher(state)?.seal(&plain).map_err(ApiError::internal)
+/// What a connection's tokens are bound to: the record they are kept in.
+pub fn context(user_id: &str, platform: Platform) -> String {
+    format!("connection\u{1e}{}", super::key(user_id, platform))
 }
 
-/// Opens a connection's tokens.
-pub fn open(state: &AppState, sealed: &Sealed) -> Result<Tokens, ApiError> {
-    let plain = cipher(state)?.open(sealed).map_err(ApiError::internal)?;
+/// Seals `tokens` for `user_id`'s `platform` link.
+pub fn seal(state: &AppState, user_id: &str, platform: Platform, tokens: &Tokens) -> Result<Sealed, ApiError> {
+    let plain = serde_json::to_vec(tokens).map_err(ApiError::internal)?;
+    cipher(state)?.seal(&plain, &context(user_id, platform)).map_err(ApiError::internal)
+}
+
+/// Opens the tokens of `user_id`'s `platform` link.
+pub fn open(state: &AppState, user_id: &str, platform: Platform, sealed: &Sealed) -> Result<Tokens, ApiError> {
+    let plain = cipher(state)?.open(sealed, &context(user_id, platform)).map_err(ApiError::internal)?;
     serde_json::from_slice(&plain).map_err(ApiError::internal)
 }
 
@@ -87,12 +92,17 @@ fn broken(platform: Platform, message: Option<&str>) -> ApiError {
 }
 
 /// The access token of `connection` when it is good for a while yet and is not `refused`.
-fn usable(state: &AppState, connection: &Connection, refused: Option<&str>) -> Result<Option<String>, ApiError> {
+fn usable(
+    state: &AppState,
+    user_id: &str,
+    connection: &Connection,
+    refused: Option<&str>,
+) -> Result<Option<String>, ApiError> {
     if connection.status == ConnectionStatus::Broken {
         return Err(broken(connection.platform, connection.message.as_deref()));
     }
     let sealed = connection.tokens.as_ref().ok_or_else(|| not_linked_on(connection.platform))?;
-    let tokens = open(state, sealed)?;
+    let tokens = open(state, user_id, connection.platform, sealed)?;
     let fresh = connection.access_expires_at.is_some_and(|t| t > Utc::now() + EARLY);
     Ok((fresh && refused != Some(tokens.access_token.as_str())).then_some(tokens.access_token))
 }
@@ -113,14 +123,14 @@ pub async fn access_token(
 ) -> Result<String, ApiError> {
     let linked = || async { load(state, user_id, platform).await?.ok_or_else(|| not_linked_on(platform)) };
     let connection = linked().await?;
-    if let Some(token) = usable(state, &connection, refused)? {
+    if let Some(token) = usable(state, user_id, &connection, refused)? {
         return Ok(token);
     }
     let key = key(user_id, platform);
     let _one_here = state.refresh_locks.lock(&key).await;
     // Someone may have refreshed while this task waited.
     let connection = linked().await?;
-    if let Some(token) = usable(state, &connection, refused)? {
+    if let Some(token) = usable(state, user_id, &connection, refused)? {
         return Ok(token);
     }
     let lease = RecordKey { kind: "token_refresh", owner: user_id, key: &key };
@@ -132,7 +142,7 @@ pub async fn access_token(
     // claim: its tokens are saved before its lease goes, so this read sees them. Refreshing
     // again with the refresh token it rotated out would break the link.
     let connection = linked().await?;
-    if let Some(token) = usable(state, &connection, refused)? {
+    if let Some(token) = usable(state, user_id, &connection, refused)? {
         let _ = state.store.delete_record_if("token_refresh", &key, &holder).await;
         return Ok(token);
     }
@@ -155,7 +165,7 @@ async fn wait_for_other_replica(
     while tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let connection = load(state, user_id, platform).await?.ok_or_else(|| not_linked_on(platform))?;
-        if let Some(token) = usable(state, &connection, refused)? {
+        if let Some(token) = usable(state, user_id, &connection, refused)? {
             return Ok(token);
         }
     }
@@ -165,7 +175,7 @@ async fn wait_for_other_replica(
 async fn refresh_now(state: &AppState, user_id: &str, mut connection: Connection) -> Result<String, ApiError> {
     let platform = connection.platform;
     let sealed = connection.tokens.as_ref().ok_or_else(|| not_linked_on(platform))?;
-    let tokens = open(state, sealed)?;
+    let tokens = open(state, user_id, platform, sealed)?;
     let refresh_token = tokens.refresh_token.clone().ok_or_else(|| broken(platform, None))?;
     match provider(state, platform)?.refresh(&refresh_token).await {
         Ok(grant) => {
@@ -173,7 +183,7 @@ async fn refresh_now(state: &AppState, user_id: &str, mut connection: Connection
                 access_token: grant.access_token.clone(),
                 refresh_token: grant.refresh_token.or(Some(refresh_token)),
             };
-            connection.tokens = Some(seal(state, &tokens)?);
+            connection.tokens = Some(seal(state, user_id, platform, &tokens)?);
             connection.access_expires_at = Some(Utc::now() + Span::seconds(grant.expires_in.unwrap_or(3600)));
             if let Some(scope) = grant.scope.filter(|s| !s.is_empty()) {
                 connection.scopes = scope.split_whitespace().map(str::to_owned).collect();

@@ -120,7 +120,10 @@ pub async fn channel(state: &AppState, payer: &str, access_token: &str) -> Resul
 /// Revokes the user's YouTube token at Google (best effort: the link is forgotten anyway).
 pub async fn revoke(state: &AppState, user_id: &str) {
     let Ok(Some(connection)) = load(state, user_id, Platform::Youtube).await else { return };
-    let Some(tokens) = connection.tokens.as_ref().and_then(|s| tokens::open(state, s).ok()) else { return };
+    let Some(tokens) = connection.tokens.as_ref().and_then(|s| tokens::open(state, user_id, Platform::Youtube, s).ok())
+    else {
+        return;
+    };
     let token = tokens.refresh_token.unwrap_or(tokens.access_token);
     let http = &state.platforms.youtube_http;
     let url = state.config.youtube.revoke_url.clone();

@@ -40,6 +40,9 @@ pub trait RecordStore: Send + Sync {
     /// Removes the record at `kind`/`key` only while it holds `value` (a lease let go of by its
     /// holder alone, never by one whose lease expired and was taken over); true when it did.
     async fn delete_record_if(&self, kind: &str, key: &str, value: &str) -> StoreResult<bool>;
+    /// Replaces the value of the record at `kind`/`key` only while it holds `expected` (a write
+    /// that must not overwrite one made since it read); true when it did.
+    async fn replace_record_if(&self, kind: &str, key: &str, expected: &str, value: &str) -> StoreResult<bool>;
     /// Removes every record `owner` has (account deletion).
     async fn delete_records_of(&self, owner: &str) -> StoreResult<()>;
     /// Removes the records that expired before `now`; returns how many.

@@ -8,6 +8,7 @@
 pub mod deliver;
 pub mod dispatch;
 pub mod routes;
+pub mod sealing;
 pub mod signing;
 pub mod target;
 
@@ -17,7 +18,8 @@ use utoipa::ToSchema;
 
 use crate::{app::AppState, error::ApiError, storage::records::RecordKey};
 
-const HOOK: &str = "webhook";
+/// The record kind hooks are kept under.
+pub const HOOK: &str = "webhook";
 const STATE: &str = "webhook_state";
 const DELIVERY: &str = "webhook_delivery";
 /// How long delivery records are kept.
@@ -41,8 +43,12 @@ pub const EVENTS: &[&str] = &[
 /// A signing secret; a rotated-out one stays valid until `valid_until`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HookSecret {
-    /// `whsec_…`.
+    /// `whsec_…` (empty as stored when sealed).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub secret: String,
+    /// The secret sealed with the token key, as stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<crate::connections::cipher::Sealed>,
     /// For the previous secret during a rotation.
     pub valid_until: Option<DateTime<Utc>>,
 }
@@ -118,14 +124,16 @@ pub struct Delivery {
     pub duration_ms: u64,
 }
 
-fn hook_key(playlist_id: &str, hook_id: &str) -> String {
+/// A hook's record key.
+pub fn hook_key(playlist_id: &str, hook_id: &str) -> String {
     format!("{playlist_id}\u{1e}{hook_id}")
 }
 
 /// Stores a hook (replacing it).
 pub async fn save(state: &AppState, hook: &Webhook) -> Result<(), ApiError> {
-    let value = serde_json::to_string(hook).map_err(ApiError::internal)?;
     let key = hook_key(&hook.playlist_id, &hook.id);
+    let stored = sealing::sealed(state.token_cipher.as_deref(), &key, hook).map_err(ApiError::internal)?;
+    let value = serde_json::to_string(&stored).map_err(ApiError::internal)?;
     state.store.put_record(RecordKey { kind: HOOK, owner: &hook.created_by, key: &key }, &value, None).await?;
     Ok(())
 }
@@ -144,8 +152,14 @@ pub async fn of_playlist(state: &AppState, playlist_id: &str) -> Result<Vec<Webh
 }
 
 async fn read(state: &AppState, keys: &[String]) -> Result<Vec<Webhook>, ApiError> {
-    let mut hooks: Vec<Webhook> =
-        state.store.records(HOOK, keys).await?.into_iter().filter_map(|(_, v)| serde_json::from_str(&v).ok()).collect();
+    let cipher = state.token_cipher.as_deref();
+    let mut hooks: Vec<Webhook> = state
+        .store
+        .records(HOOK, keys)
+        .await?
+        .into_iter()
+        .filter_map(|(k, v)| sealing::opened(cipher, &k, serde_json::from_str(&v).ok()?))
+        .collect();
     hooks.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
     Ok(hooks)
 }

@@ -139,7 +139,7 @@ async fn create_hook(
         events: body.events,
         created_by: caller.user.id.clone(),
         created_at: Utc::now(),
-        secrets: vec![HookSecret { secret: secret.clone(), valid_until: None }],
+        secrets: vec![HookSecret { secret: secret.clone(), sealed: None, valid_until: None }],
     };
     // Events from the next change on.
     let start = DeliveryState { version: playlist.meta.version, ..DeliveryState::default() };
@@ -220,8 +220,11 @@ async fn rotate_secret(
     let mut hook = super::get(&state, &id, &hook_id).await?;
     let until = Utc::now() + chrono::Duration::hours(ROTATION_OVERLAP_HOURS);
     let secret = signing::new_secret();
-    let previous = hook.secrets.first().map(|s| HookSecret { secret: s.secret.clone(), valid_until: Some(until) });
-    hook.secrets = std::iter::once(HookSecret { secret: secret.clone(), valid_until: None }).chain(previous).collect();
+    let previous =
+        hook.secrets.first().map(|s| HookSecret { secret: s.secret.clone(), sealed: None, valid_until: Some(until) });
+    hook.secrets = std::iter::once(HookSecret { secret: secret.clone(), sealed: None, valid_until: None })
+        .chain(previous)
+        .collect();
     super::save(&state, &hook).await?;
     Ok(Json(RotatedSecret { secret, previous_valid_until: until }))
 }

@@ -173,7 +173,9 @@ async fn keys_rotate_reseals_stored_tokens_with_the_current_key() {
     {
         let store = EmbeddedStore::open(dir.path()).unwrap();
         store.migrate().await.unwrap();
-        let sealed = cipher(&old, None).seal(b"{\"access_token\":\"a\",\"refresh_token\":\"r\"}").unwrap();
+        // Sealed as before binding existed: no associated data.
+        let mut sealed = cipher(&old, None).seal(b"{\"access_token\":\"a\",\"refresh_token\":\"r\"}", "").unwrap();
+        sealed.bound = false;
         let connection = serde_json::json!({"platform": "spotify", "status": "active", "account_id": null,
             "display_name": null, "access_expires_at": null, "linked_at": "2026-01-01T00:00:00Z", "message": null,
             "tokens": sealed});
@@ -191,14 +193,18 @@ async fn keys_rotate_reseals_stored_tokens_with_the_current_key() {
     };
     let out = run();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("re-encrypted 1 connection(s)"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-encrypted 1 record(s)"));
     let store = EmbeddedStore::open(dir.path()).unwrap();
     let stored = store.records("connection", &[key.to_owned()]).await.unwrap();
     let sealed =
         serde_json::from_value(serde_json::from_str::<serde_json::Value>(&stored[0].1).unwrap()["tokens"].clone())
             .unwrap();
-    assert!(cipher(&new, None).open(&sealed).is_ok(), "readable with the new key alone");
+    assert!(
+        cipher(&new, None).open(&sealed, "connection\u{1e}u1\u{1e}spotify").is_ok(),
+        "readable with the new key alone, bound"
+    );
+    assert!(cipher(&new, None).open(&sealed, "connection\u{1e}u2\u{1e}spotify").is_err(), "to its own record");
     drop(store);
     let out = run();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("re-encrypted 0 connection(s)"), "nothing left to do");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-encrypted 0 record(s)"), "nothing left to do");
 }

@@ -173,7 +173,69 @@ async fn one_users_youtube_imports_leave_everyone_elses_share_alone(backend: Bac
     assert_eq!(fake.calls("/youtube/"), 4, "the refusal asked YouTube nothing");
 }
 
+async fn webhook_secrets_are_sealed_at_rest_and_sealed_again_by_key_rotation(backend: Backend) {
+    use base64::{engine::general_purpose::STANDARD, Engine};
+    use sharify::{
+        config::{ConnectionsConfig, Secret},
+        connections::{cipher::TokenCipher, keys},
+        storage::records::RecordKey,
+    };
+    let key = |byte: u8| STANDARD.encode([byte; 32]);
+    let app = TestApp::spawn_with(backend, |c| {
+        c.webhooks.allow_insecure_targets = true;
+        c.connections.token_key = Some(Secret::new(key(5)));
+    })
+    .await;
+    let owner = app.user("owner").await;
+    let receiver = crate::webhook_receiver::Receiver::start().await;
+    let id = app.playlist(&owner, json!({"name": "Hooked"})).await;
+    let r = app
+        .as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/webhooks"))
+        .json(&json!({"url": receiver.url, "events": ["*"]}))
+        .send()
+        .await
+        .unwrap();
+    let created: Value = r.json().await.unwrap();
+    let (hook_id, secret) = (created["id"].as_str().unwrap(), created["secret"].as_str().unwrap().to_owned());
+    let record_key = format!("{id}\u{1e}{hook_id}");
+    let raw = || async {
+        let found = app.store.store.records("webhook", std::slice::from_ref(&record_key)).await.unwrap();
+        serde_json::from_str::<Value>(&found[0].1).unwrap()
+    };
+    let stored = raw().await;
+    assert!(!stored.to_string().contains(&secret["whsec_".len()..]), "not kept as given: {stored}");
+    assert!(stored["secrets"][0]["sealed"]["bound"] == true, "{stored}");
+    // Deliveries are still signed with it.
+    app.add(&owner, &id, &[("A", "one")]).await;
+    let got = crate::helpers::eventually(20, "a delivery", || async { receiver.acknowledged().first().cloned() }).await;
+    let now = chrono::Utc::now().timestamp();
+    assert!(sharify::webhooks::signing::verify(&secret, &got.id, got.timestamp, &got.body, &got.signature, now));
+    // A hook stored before a key was set (its secret as given) and this one: rotation seals both.
+    let legacy = json!({"id": "h-old", "playlist_id": id, "url": receiver.url, "events": ["*"], "created_by": "x",
+        "created_at": "2026-01-01T00:00:00Z", "secrets": [{"secret": "whsec_bGVnYWN5LXNlY3JldC1ieXRlcyEh", "valid_until": null}]});
+    let legacy_key = format!("{id}\u{1e}h-old");
+    let at = RecordKey { kind: "webhook", owner: "x", key: &legacy_key };
+    app.store.store.put_record(at, &legacy.to_string(), None).await.unwrap();
+    let rotated = TokenCipher::from_config(&ConnectionsConfig {
+        token_key: Some(Secret::new(key(6))),
+        previous_token_keys: Some(Secret::new(key(5))),
+    })
+    .unwrap()
+    .unwrap();
+    let done = keys::rotate(&*app.store.store, &rotated).await.unwrap();
+    assert_eq!(done.resealed, 2, "{done:?}");
+    let stored = raw().await;
+    assert_eq!(stored["secrets"][0]["sealed"]["kid"], rotated.current_kid());
+    let sealed = serde_json::from_value(stored["secrets"][0]["sealed"].clone()).unwrap();
+    let opened = rotated.open(&sealed, &format!("webhook\u{1e}{record_key}")).unwrap();
+    assert_eq!(String::from_utf8(opened).unwrap(), secret, "the same secret, sealed with the new key");
+    let found = app.store.store.records("webhook", std::slice::from_ref(&legacy_key)).await.unwrap();
+    assert!(!found[0].1.contains("bGVnYWN5"), "the old hook's secret is sealed now: {}", found[0].1);
+    assert_eq!(keys::rotate(&*app.store.store, &rotated).await.unwrap().resealed, 0, "nothing left to seal");
+}
+
 crate::on_both_backends!(
+    webhook_secrets_are_sealed_at_rest_and_sealed_again_by_key_rotation,
     one_users_youtube_imports_leave_everyone_elses_share_alone,
     generate_and_its_schedules_are_paid_from_the_callers_lastfm_share,
     a_link_address_sent_to_someone_else_cannot_link_their_account_to_the_sender,

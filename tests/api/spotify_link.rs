@@ -144,7 +144,9 @@ async fn the_whole_link_flow_with_a_single_use_state(backend: Backend) {
     .unwrap()
     .unwrap();
     let sealed = serde_json::from_value(sealed["tokens"].clone()).unwrap();
-    assert!(String::from_utf8(only_new.open(&sealed).unwrap()).unwrap().contains("fake-access"));
+    assert!(String::from_utf8(only_new.open(&sealed, &format!("connection\u{1e}{key}")).unwrap())
+        .unwrap()
+        .contains("fake-access"));
 
     // Unlinking forgets it; a Spotify link then needs the account again.
     let r = app.as_user(&alice, Method::DELETE, "/v1/connections/spotify").send().await.unwrap();

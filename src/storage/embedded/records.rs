@@ -121,6 +121,19 @@ impl RecordStore for EmbeddedStore {
         .await
     }
 
+    async fn replace_record_if(&self, kind: &str, key: &str, expected: &str, value: &str) -> StoreResult<bool> {
+        let (kind, key, expected, value) = (kind.to_owned(), key.to_owned(), expected.to_owned(), value.to_owned());
+        self.with_conn(move |c| {
+            c.execute(
+                "UPDATE records SET value = ?4 WHERE kind = ?1 AND key = ?2 AND value = ?3",
+                params![kind, key, expected, value],
+            )
+            .map(|n| n > 0)
+            .map_err(sql_err)
+        })
+        .await
+    }
+
     async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let now = now.timestamp_micros();
         self.with_conn(move |c| {

@@ -104,6 +104,12 @@ impl RecordStore for MongoStore {
         Ok(r.deleted_count > 0)
     }
 
+    async fn replace_record_if(&self, kind: &str, key: &str, expected: &str, value: &str) -> StoreResult<bool> {
+        let filter = doc! {"_id": id(kind, key), "value": expected};
+        let r = self.records().update_one(filter, doc! {"$set": {"value": value}}).await.map_err(mongo_err)?;
+        Ok(r.matched_count > 0)
+    }
+
     async fn purge_expired_records(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         // The TTL index does this too, within a minute or so; this makes it exact.
         let r = self.records().delete_many(doc! {"expires_at": {"$lte": when(now)}}).await.map_err(mongo_err)?;
