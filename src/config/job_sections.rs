@@ -20,11 +20,23 @@ pub struct JobsConfig {
     pub min_interval_secs: u64,
     /// Similarity (0-1) an artist name must reach to be resolved by `generate`.
     pub artist_match_threshold: f64,
+    /// Seconds between runs of the track-cache re-index (one replica, or `jobs run-due`).
+    pub reindex_every_secs: u64,
+    /// Most Last.fm lookups one re-index run makes.
+    pub reindex_budget: u32,
 }
 
 impl Default for JobsConfig {
     fn default() -> Self {
-        Self { in_process: true, tick_secs: 30, lease_secs: 60, min_interval_secs: 60, artist_match_threshold: 0.8 }
+        Self {
+            in_process: true,
+            tick_secs: 30,
+            lease_secs: 60,
+            min_interval_secs: 60,
+            artist_match_threshold: 0.8,
+            reindex_every_secs: 86_400,
+            reindex_budget: 200,
+        }
     }
 }
 

@@ -308,7 +308,17 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     ConfigKey {
         env: "SHARIFY_JOBS__MIN_INTERVAL_SECS",
         default: "60",
-        help: "shortest interval_secs a schedule may have",
+        help: "shortest interval_secs a schedule may have, and the shortest time between two runs of one schedule (run now included)",
+    },
+    ConfigKey {
+        env: "SHARIFY_JOBS__REINDEX_EVERY_SECS",
+        default: "86400",
+        help: "seconds between runs of the track-cache re-index (an operator's job: one replica in-process, or jobs run-due)",
+    },
+    ConfigKey {
+        env: "SHARIFY_JOBS__REINDEX_BUDGET",
+        default: "200",
+        help: "most Last.fm lookups one re-index run makes",
     },
     ConfigKey {
         env: "SHARIFY_JOBS__ARTIST_MATCH_THRESHOLD",

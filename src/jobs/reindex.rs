@@ -1,4 +1,4 @@
-//! `reindex`: keeps the track cache warm. Refreshes found entries past their freshness (the most
+//! The re-index: keeps the track cache warm. Refreshes found entries past their freshness (the most
 //! recently read first, then the oldest fetched) within a budget of Last.fm lookups, through the same shared rate limit as requests,
 //! then resolves items never enriched (the pending-enrichment pass) and adds the platform links
 //! queued playlists wait for (the links pass).
@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
 
-use crate::{app::AppState, error::ApiError, schedules::params::ReindexParams};
+use crate::{app::AppState, error::ApiError};
 
-/// Runs a `reindex` schedule.
-pub async fn run(state: &AppState, params: ReindexParams) -> Result<BTreeMap<String, u64>, ApiError> {
-    let budget = params.budget.unwrap_or(200) as usize;
+/// One re-index run of at most `budget` Last.fm lookups.
+pub async fn run(state: &AppState, budget: usize) -> Result<BTreeMap<String, u64>, ApiError> {
     state.tracks.accesses.flush(&*state.store).await;
     let cutoff = Utc::now() - Duration::days(i64::from(state.config.lastfm.found_ttl_days));
     let stale = state.store.stale_cached_tracks(cutoff, budget).await?;

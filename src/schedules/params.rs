@@ -111,6 +111,15 @@ pub struct ReindexParams {
     pub budget: Option<u32>,
 }
 
+/// Why a `reindex` schedule is refused: it works for everyone, so the operator runs it.
+pub fn operator_job() -> ApiError {
+    ApiError::invalid(
+        "operator_job",
+        "reindex refreshes the track cache for everyone, so the operator runs it (jobs.reindex_every_secs, \
+         jobs.reindex_budget), not a user's schedule",
+    )
+}
+
 fn parse<T: serde::de::DeserializeOwned>(kind: JobKind, params: &serde_json::Value) -> Result<T, ApiError> {
     serde_json::from_value(params.clone())
         .map_err(|e| ApiError::invalid("invalid_params", format!("params of a {} schedule: {e}", kind.as_str())))
@@ -138,15 +147,7 @@ pub fn check(kind: JobKind, params: &serde_json::Value) -> Result<(), ApiError> 
                 _ => Ok(()),
             }
         }
-        JobKind::Reindex => {
-            let p: ReindexParams = parse(kind, params)?;
-            match p.budget {
-                Some(n) if !(1..=2000).contains(&n) => {
-                    Err(ApiError::invalid("invalid_params", "budget must be 1-2000"))
-                }
-                _ => Ok(()),
-            }
-        }
+        JobKind::Reindex => Err(operator_job()),
     }
 }
 

@@ -51,8 +51,9 @@ pub struct RunsQuery {
     pub limit: Option<u32>,
 }
 
-/// Schedules a job: `sync` (backup to a playlist or dated snapshots), `generate`, `discover`,
-/// `listens` or `reindex`, by `cron` in your time zone or every `interval_secs`.
+/// Schedules a job: `sync` (backup to a playlist or dated snapshots), `generate`, `discover`
+/// or `listens`, by `cron` in your time zone or every `interval_secs` (`reindex` is the
+/// operator's: 422 `operator_job`).
 #[utoipa::path(post, path = "/v1/schedules", tag = "schedules", request_body = NewSchedule,
     security(("bearer" = []), ("basic" = [])),
     responses((status = 201, description = "The schedule", body = ScheduleDto), JsonBodyErrors, NeedsAuth,
@@ -136,7 +137,8 @@ pub struct RunStarted {
     responses((status = 200, description = "The finished run", body = Run),
         (status = 202, description = "Still running; its outcome will be in its runs", body = RunStarted), NeedsAuth,
         (status = 404, description = "No such schedule of yours", body = ErrorEnvelope),
-        (status = 409, description = "A run of it is in progress", body = ErrorEnvelope)))]
+        (status = 409, description = "A run of it is in progress", body = ErrorEnvelope),
+        (status = 429, description = "It ran less than jobs.min_interval_secs ago (Retry-After)", body = ErrorEnvelope)))]
 async fn run_schedule(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -144,6 +146,7 @@ async fn run_schedule(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let schedule = service::get(&state, &caller.user, &id).await?;
+    runner::check_run_now_gap(&state, &schedule)?;
     // The run is its own task: a client that goes away, or a slow job, never cuts it short.
     let task_state = state.clone();
     let run = tokio::spawn(async move {

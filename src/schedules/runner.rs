@@ -38,6 +38,26 @@ pub async fn run_due(state: &AppState, holder: &str) -> Result<Vec<Run>, ApiErro
     Ok(runs)
 }
 
+/// Refuses (429) a user's run-now within `jobs.min_interval_secs` of the schedule's last run's
+/// start: no schedule runs more often than a schedule may be set to, asked or not (the
+/// operator's `sharify jobs run` is not limited).
+pub fn check_run_now_gap(state: &AppState, schedule: &Schedule) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let gap = chrono::Duration::seconds(state.config.jobs.min_interval_secs.max(1) as i64);
+    if let Some(last) = schedule.last_run.as_ref().filter(|l| l.started_at + gap > now) {
+        let wait = ((last.started_at + gap - now).num_milliseconds().max(1) as u64).div_ceil(1000);
+        return Err(ApiError::too_many_requests(
+            wait,
+            format!(
+                "this schedule ran {} s ago; a schedule runs at most once every {} s, run now included",
+                (now - last.started_at).num_seconds().max(0),
+                gap.num_seconds()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Runs `id` now, whatever its timing (409 while a run of it is in progress).
 pub async fn run_now(state: &AppState, schedule: &Schedule, holder: &str) -> Result<Run, ApiError> {
     let now = Utc::now();
@@ -183,6 +203,11 @@ pub async fn run(state: AppState) {
         }
         if let Err(e) = run_due(&state, &holder).await {
             tracing::warn!(error = %e, "due schedules not run this time");
+        }
+        match super::system::reindex_if_due(&state).await {
+            Ok(Some(done)) => tracing::info!(?done, "track cache re-indexed"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "re-index not run this time"),
         }
     }
 }

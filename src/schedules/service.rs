@@ -18,7 +18,7 @@ pub const SCHEDULES_PER_USER_MAX: usize = 50;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSchedule {
-    /// `sync`, `generate`, `discover`, `listens` or `reindex`.
+    /// `sync`, `generate`, `discover` or `listens` (`reindex` is the operator's: refused).
     pub kind: JobKind,
     /// The job's parameters (see each kind).
     #[serde(default = "empty_object")]

@@ -4,7 +4,20 @@
 
 use std::{collections::BTreeMap, time::Duration};
 
-use crate::{app::AppState, error::ApiError, jobs};
+use chrono::Utc;
+
+use crate::{app::AppState, error::ApiError, jobs, storage::records::RecordKey};
+
+/// Runs the re-index when `jobs.reindex_every_secs` has passed since it last began anywhere
+/// (a record every replica and the CronJob claim); returns what it did, or `None` when not due.
+pub async fn reindex_if_due(state: &AppState) -> Result<Option<BTreeMap<String, u64>>, ApiError> {
+    let every = chrono::Duration::seconds(state.config.jobs.reindex_every_secs.max(1) as i64);
+    let at = RecordKey { kind: "system_run", owner: "system", key: "reindex" };
+    if state.store.claim_record(at, &state.quotas.replica_id, Utc::now() + every).await?.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(jobs::reindex::run(state, state.config.jobs.reindex_budget as usize).await?))
+}
 
 /// How long a pass's lease lasts.
 const LEASE: Duration = Duration::from_secs(600);
@@ -22,6 +35,9 @@ pub async fn run_passes(state: &AppState) -> Result<BTreeMap<String, u64>, ApiEr
         let linked = jobs::platform_links::run_once(state).await;
         quotas.release_lease(store, "platform_links").await;
         done.insert("links_added".to_owned(), linked? as u64);
+    }
+    if let Some(reindexed) = reindex_if_due(state).await? {
+        done.extend(reindexed.into_iter().filter(|(k, _)| k != "written").map(|(k, v)| (format!("reindex_{k}"), v)));
     }
     // Webhooks take a lease per hook.
     let pass = crate::webhooks::deliver::run_once(state).await?;

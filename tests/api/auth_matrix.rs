@@ -130,7 +130,12 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::POST, "/v1/playlists/{id}/webhooks/{hook_id}/rotate-secret", None, (c.edit)(404)),
         row(Method::GET, "/v1/playlists/{id}/webhooks/{hook_id}/deliveries", None, (c.edit)(404)),
         // Schedules are their owner's alone: anyone else's id (here a playlist's) is 404.
-        row(Method::POST, "/v1/schedules", Some(|| json!({"kind": "reindex", "interval_secs": 86400})), signed_in(201)),
+        row(
+            Method::POST,
+            "/v1/schedules",
+            Some(|| json!({"kind": "listens", "params": {"source": "lastfm"}, "interval_secs": 86400})),
+            signed_in(201),
+        ),
         row(Method::GET, "/v1/schedules", None, signed_in(200)),
         row(Method::GET, "/v1/schedules/{id}", None, signed_in(404)),
         row(Method::PATCH, "/v1/schedules/{id}", Some(|| json!({"enabled": false})), signed_in(404)),

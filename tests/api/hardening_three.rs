@@ -54,26 +54,12 @@ async fn generate_and_its_schedules_are_paid_from_the_callers_lastfm_share(backe
     )
     .await;
     let id = s["id"].as_str().unwrap();
-    let run: Value = app
-        .as_user(&alice, Method::POST, &format!("/v1/schedules/{id}/run"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let run = crate::jobs_common::run_now(&app, &alice, id).await;
     assert_eq!(run["status"], "succeeded", "{run}");
     let search = |who: &TestUser| app.as_user(who, Method::GET, "/v1/tracks/search?q=massive&limit=5").send();
     assert_error(search(&alice).await.unwrap(), 429, "too_many_requests").await;
     // And a run now with the share spent fails with the reason instead of waiting.
-    let run: Value = app
-        .as_user(&alice, Method::POST, &format!("/v1/schedules/{id}/run"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let run = crate::jobs_common::run_now(&app, &alice, id).await;
     assert_eq!(run["status"], "failed", "{run}");
     assert!(run["error"].as_str().unwrap().contains("share"), "{run}");
     assert_eq!(search(&bob).await.unwrap().status(), 200, "bob's share is his own");
@@ -234,7 +220,28 @@ async fn webhook_secrets_are_sealed_at_rest_and_sealed_again_by_key_rotation(bac
     assert_eq!(keys::rotate(&*app.store.store, &rotated).await.unwrap().resealed, 0, "nothing left to seal");
 }
 
+async fn run_now_waits_for_the_schedules_minimum_interval(backend: Backend) {
+    let (app, _lastfm) = app_with_world(backend, |c| c.jobs.min_interval_secs = 3600).await;
+    let alice = app.user("alice").await;
+    let s = schedule(
+        &app,
+        &alice,
+        json!({"kind": "generate", "params": {"name": "Mix", "tag": "rock"}, "interval_secs": 86_400}),
+    )
+    .await;
+    let run = |id: String| app.as_user(&alice, Method::POST, &format!("/v1/schedules/{id}/run")).send();
+    let id = s["id"].as_str().unwrap().to_owned();
+    assert_eq!(run(id.clone()).await.unwrap().status(), 200);
+    let again = run(id.clone()).await.unwrap();
+    let retry: u64 = again.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((3500..=3600).contains(&retry), "until an hour after the last run began: {retry}");
+    assert_error(again, 429, "too_many_requests").await;
+    let runs = app.get_json(&alice, &format!("/v1/schedules/{id}/runs")).await;
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 1, "the refused run-now ran nothing");
+}
+
 crate::on_both_backends!(
+    run_now_waits_for_the_schedules_minimum_interval,
     webhook_secrets_are_sealed_at_rest_and_sealed_again_by_key_rotation,
     one_users_youtube_imports_leave_everyone_elses_share_alone,
     generate_and_its_schedules_are_paid_from_the_callers_lastfm_share,

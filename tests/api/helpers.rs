@@ -109,6 +109,8 @@ impl TestApp {
         // Deezer is on by default and would be searched for every matched track: tests that
         // want it point it at the fake (`use_fake_platforms`).
         config.deezer.enabled = false;
+        // Tests run a schedule several times in a row (production: 60 s between runs).
+        config.jobs.min_interval_secs = 1;
         if backend == Backend::Mongo {
             config.mongo.uri = Some(Secret::new(mongo_uri()));
         }

@@ -195,7 +195,8 @@ async fn three_failures_pause_a_schedule_and_tell_its_owner(backend: Backend) {
 async fn deleting_the_account_deletes_its_schedules(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let alice = app.user("alice").await;
-    let s = schedule(&app, &alice, json!({"kind": "reindex", "interval_secs": 86400})).await;
+    let s = schedule(&app, &alice, json!({"kind": "listens", "params": {"source": "lastfm"}, "interval_secs": 86400}))
+        .await;
     let id = s["id"].as_str().unwrap().to_owned();
     let r =
         app.as_user(&alice, Method::DELETE, "/v1/me").json(&json!({"password": alice.password})).send().await.unwrap();
