@@ -59,6 +59,11 @@ impl FakePlatforms {
         self.shared.accounts.lock().unwrap().refresh_calls
     }
 
+    /// The next `n` refresh grants answer 503 (and rotate nothing).
+    pub fn refresh_outages(&self, n: usize) {
+        self.shared.accounts.lock().unwrap().refresh_outages = n;
+    }
+
     /// `expires_in` of the grants from now on.
     pub fn grant_lifetime(&self, secs: u64) {
         self.shared.accounts.lock().unwrap().expires_in = secs;

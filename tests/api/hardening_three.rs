@@ -240,7 +240,28 @@ async fn run_now_waits_for_the_schedules_minimum_interval(backend: Backend) {
     assert_eq!(runs["runs"].as_array().unwrap().len(), 1, "the refused run-now ran nothing");
 }
 
+async fn a_refresh_that_fails_upstream_is_sent_once_and_keeps_the_link(backend: Backend) {
+    let fake = crate::platform_fakes::FakePlatforms::start().await;
+    let app = TestApp::spawn_with(backend, |c| crate::spotify_link::configure(c, &fake)).await;
+    let alice = app.user("alice").await;
+    crate::spotify_link::link(&app, &fake, &alice).await;
+    fake.expire_access_tokens();
+    fake.refresh_outages(5);
+    // A refresh may have rotated the refresh token even when its answer was lost: sending it
+    // again could break the link, so a 5xx is not retried; the caller hears to try later.
+    let r = app.as_user(&alice, Method::GET, "/v1/connections/spotify/playlists").send().await.unwrap();
+    assert!(r.status().is_server_error(), "{}", r.status());
+    assert_eq!(fake.refresh_calls(), 1, "one refresh POST, not retried");
+    let listed = app.get_json(&alice, "/v1/connections").await;
+    assert_eq!(listed["connections"][0]["status"], "active", "the link is not broken: {listed}");
+    fake.refresh_outages(0);
+    let r = app.as_user(&alice, Method::GET, "/v1/connections/spotify/playlists").send().await.unwrap();
+    assert_eq!(r.status(), 200, "the next request refreshes");
+    assert_eq!(fake.refresh_calls(), 2);
+}
+
 crate::on_both_backends!(
+    a_refresh_that_fails_upstream_is_sent_once_and_keeps_the_link,
     run_now_waits_for_the_schedules_minimum_interval,
     webhook_secrets_are_sealed_at_rest_and_sealed_again_by_key_rotation,
     one_users_youtube_imports_leave_everyone_elses_share_alone,

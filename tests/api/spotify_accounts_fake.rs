@@ -40,6 +40,8 @@ pub struct Accounts {
     pub expires_in: u64,
     /// Every refresh token is revoked.
     pub revoked: bool,
+    /// The next this many refresh grants fail with a 503 (Spotify's accounts service down).
+    pub refresh_outages: usize,
     /// A plain-text 403 for every `/me` call.
     pub forbid_text: Option<&'static str>,
 }
@@ -94,6 +96,14 @@ pub(crate) async fn user_grant(s: &Arc<Shared>, form: &HashMap<String, String>) 
             let first = {
                 let mut a = s.accounts.lock().unwrap();
                 a.refresh_calls += 1;
+                if a.refresh_outages > 0 {
+                    a.refresh_outages -= 1;
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "upstream connect error or disconnect/reset before headers",
+                    )
+                        .into_response();
+                }
                 let given = form.get("refresh_token").cloned().unwrap_or_default();
                 if a.revoked || !a.refresh.remove(&given) {
                     return invalid_grant("Refresh token revoked");
