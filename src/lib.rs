@@ -22,6 +22,7 @@ pub mod library;
 pub mod limits;
 pub mod listens;
 pub mod matching;
+pub mod memory;
 pub mod metrics;
 pub mod notifications;
 pub mod organise;

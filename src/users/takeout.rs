@@ -37,19 +37,40 @@ async fn all_playlists(state: &AppState, user: &User, scope: ListScope) -> Resul
     Ok(all)
 }
 
-fn csv_of(playlist: &Playlist) -> String {
-    let mut out = csv_format::head();
-    out.push_str(&csv_format::tracks(playlist.items.iter().map(|i| TrackOut::of(i))));
-    out
-}
+/// Items written to an entry at a time: a document is never whole in memory.
+const BLOCK: usize = 500;
 
 /// The zip being written.
 type Archive = ZipWriter<std::fs::File>;
 
-fn add(zip: &mut Archive, name: &str, bytes: &[u8]) -> Result<(), ApiError> {
+fn start(zip: &mut Archive, name: &str) -> Result<(), ApiError> {
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    zip.start_file(name, options).map_err(ApiError::internal)?;
+    zip.start_file(name, options).map_err(ApiError::internal)
+}
+
+fn add(zip: &mut Archive, name: &str, bytes: &[u8]) -> Result<(), ApiError> {
+    start(zip, name)?;
     zip.write_all(bytes).map_err(ApiError::internal)
+}
+
+/// The playlist's JSPF and CSV entries, written a block of items at a time.
+fn add_playlist(zip: &mut Archive, playlist: &Playlist, owner_name: &str) -> Result<(), ApiError> {
+    let stem = file_name(&playlist.meta.name, ExportFormat::Csv);
+    let stem = stem.trim_end_matches(".csv");
+    let id = &playlist.meta.id;
+    let write = |zip: &mut Archive, text: &str| zip.write_all(text.as_bytes()).map_err(ApiError::internal);
+    start(zip, &format!("playlists/{stem} ({id}).jspf"))?;
+    write(zip, &jspf::head(playlist, owner_name, &format!("/p/{id}")))?;
+    for (n, block) in playlist.items.chunks(BLOCK).enumerate() {
+        write(zip, &jspf::tracks(block.iter().map(|i| TrackOut::of(i)), n == 0))?;
+    }
+    write(zip, jspf::END)?;
+    start(zip, &format!("playlists/{stem} ({id}).csv"))?;
+    write(zip, &csv_format::head())?;
+    for block in playlist.items.chunks(BLOCK) {
+        write(zip, &csv_format::tracks(block.iter().map(|i| TrackOut::of(i))))?;
+    }
+    Ok(())
 }
 
 /// Runs `write` on the archive on a blocking thread (compressing is CPU work) and hands it back.
@@ -93,15 +114,7 @@ pub async fn archive(state: &AppState, user: &User) -> Result<(std::fs::File, u6
     for meta in owned {
         let Some(playlist) = state.store.playlist(&meta.id).await? else { continue }; // deleted meanwhile
         let owner_name = user.display_name.clone();
-        zip = on_archive(zip, move |zip| {
-            let stem = file_name(&playlist.meta.name, ExportFormat::Csv);
-            let stem = stem.trim_end_matches(".csv");
-            let location = format!("/p/{}", playlist.meta.id);
-            let doc = jspf::to_jspf(&playlist, &owner_name, &location).to_string();
-            add(zip, &format!("playlists/{stem} ({}).jspf", playlist.meta.id), doc.as_bytes())?;
-            add(zip, &format!("playlists/{stem} ({}).csv", playlist.meta.id), csv_of(&playlist).as_bytes())
-        })
-        .await?;
+        zip = on_archive(zip, move |zip| add_playlist(zip, &playlist, &owner_name)).await?;
     }
     tokio::task::spawn_blocking(move || {
         use std::io::{Seek, SeekFrom};

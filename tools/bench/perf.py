@@ -246,12 +246,15 @@ def main():
 
     try:
         svc = Service(args.binary, work / "read")
+        # "Idle" is after 10 quiet seconds (the service gives freed memory back every 5 s).
+        time.sleep(10)
         rss_start = rss_mib(svc.proc.pid)
         auth = svc.sign_up("bench")
         pid = svc.playlist(auth, "Bench playlist", 100)
         status, headers, body = svc.client.call("GET", f"/v1/playlists/{pid}", headers=auth)
         assert status == 200 and len(json.loads(body)["items"]) == 100
         etag = {k.lower(): v for k, v in headers.items()}.get("etag", '"0"')
+        time.sleep(10)
         rss_idle = rss_mib(svc.proc.pid)
         base = f"http://127.0.0.1:{svc.port}"
         auth_h = f"Authorization: {auth['Authorization']}"

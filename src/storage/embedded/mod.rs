@@ -66,9 +66,11 @@ impl EmbeddedStore {
                         // Transactions take the write lock when they begin, where the busy
                         // timeout applies (a deferred one that read first can fail at once).
                         c.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
-                        // Room for a large playlist's pages, so a change of every item (a sort)
-                        // does not spill to the log before it commits.
-                        c.pragma_update(None, "cache_size", -16_384)?;
+                        // A small page cache per connection (4 MiB: eight connections must fit a
+                        // pod), allowed to grow while a transaction needs it, so a change of every
+                        // item (a sort) does not spill to the log before it commits.
+                        c.pragma_update(None, "cache_size", -4_096)?;
+                        c.pragma_update(None, "cache_spill", false)?;
                         c.pragma_update(None, "synchronous", "FULL")
                     })
                     .await
