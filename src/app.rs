@@ -235,7 +235,7 @@ impl Server {
             })),
             tokio::spawn(jobs::housekeeping::visit_flusher(state.clone())),
             tokio::spawn(crate::library::maintenance::index_compactor(state.clone())),
-            tokio::spawn(crate::memory::trim_periodically()),
+            tokio::spawn(crate::memory::trim_periodically(state.store.clone())),
         ];
         // Background work and due schedules, unless a CronJob runs `sharify jobs run-due`.
         if state.config.jobs.in_process {

@@ -18,12 +18,14 @@ pub fn release_free_memory() {
     }
 }
 
-/// Gives free pages back now and every [`TRIM_EVERY`], forever (a background task).
-pub async fn trim_periodically() {
+/// Lets `store` close what it no longer uses, then gives free pages back, now and every
+/// [`TRIM_EVERY`], forever (a background task).
+pub async fn trim_periodically(store: std::sync::Arc<dyn crate::storage::Store>) {
     let mut every = tokio::time::interval(TRIM_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
+        store.release_idle();
         // Blocking work, however short: off the async workers.
         let _ = tokio::task::spawn_blocking(release_free_memory).await;
     }

@@ -218,6 +218,9 @@ impl Store for InstrumentedStore {
     fn backend_name(&self) -> &'static str {
         self.inner.backend_name()
     }
+    fn release_idle(&self) {
+        self.inner.release_idle()
+    }
 }
 
 #[async_trait]

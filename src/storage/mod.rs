@@ -40,6 +40,9 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// A short name for logs and metrics (`embedded` or `mongo`).
     fn backend_name(&self) -> &'static str;
+    /// Lets go of what it holds for work that has stopped (the embedded store closes
+    /// connections unused for a while, each holding its page cache and prepared statements).
+    fn release_idle(&self) {}
 }
 
 /// Opens the configured store: MongoDB when a URI is set, else the embedded store.
