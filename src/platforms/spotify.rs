@@ -4,7 +4,7 @@
 //! (`tracks`/`track`) and the 2026 (`items`/`item`) shapes, following `next` links; local files
 //! and podcast episodes are reported, not imported.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, time::Duration};
 
 use futures::{stream, StreamExt, TryStreamExt};
 use reqwest::Method;
@@ -212,8 +212,12 @@ impl Spotify {
         Ok(playlist)
     }
 
-    /// Reads every page after `first` (by offset, several at once, put back in order) into
-    /// `playlist`'s tracks and skipped entries.
+    /// Reads every entry after `first` into `playlist`'s tracks and skipped entries, never
+    /// assuming a page size: the page `next` names is read first (its length is the size Spotify
+    /// serves: the playlist object embeds up to 100, `/items` serves at most 50), the rest by
+    /// offset, several at once, and any range a page left short is read again from where it
+    /// stopped. An entry Spotify counted in `total` but never served is reported as skipped, so
+    /// nothing goes missing silently.
     async fn read_pages(
         &self,
         token: &str,
@@ -221,41 +225,62 @@ impl Spotify {
         first: ItemsPage,
         playlist: &mut RemotePlaylist,
     ) -> Result<(), PlatformError> {
+        let total = first.total.unwrap_or(first.items.len());
+        let mut entries: BTreeMap<usize, Value> = BTreeMap::new();
         let first_len = first.items.len();
-        let mut pages = vec![(0, first.items)];
-        if let (Some(next), Some(total)) = (first.next.as_deref(), first.total) {
+        entries.extend(first.items.into_iter().enumerate());
+        if let Some(next) = first.next.as_deref() {
             if !next.starts_with(&format!("{}/", self.base_url)) {
                 return Err(PlatformError::upstream(Platform::Spotify, format!("a next link off the API: {next}")));
             }
-            // The page size: the first page's, else the `limit` its next link asks for.
-            let limit = url::Url::parse(next)
-                .ok()
-                .and_then(|u| u.query_pairs().find(|(k, _)| k == "limit").and_then(|(_, v)| v.parse::<usize>().ok()));
-            let size = if first_len > 0 { first_len } else { limit.unwrap_or(100).max(1) };
-            let urls: Vec<(usize, String)> = (first_len..total)
-                .step_by(size)
-                .filter_map(|offset| Some((offset, at_offset(next, offset)?)))
-                .collect();
-            let rest: Vec<(usize, Vec<Value>)> = stream::iter(urls)
-                .map(|(offset, url)| async move {
-                    let body = self.get(&url, token, id).await?;
-                    let page: ItemsPage = serde_json::from_slice(&body)
-                        .map_err(|e| PlatformError::upstream(Platform::Spotify, e.to_string()))?;
-                    Ok::<_, PlatformError>((offset, page.items))
-                })
+            let read = |offset: usize| async move {
+                let url = at_offset(next, offset).ok_or_else(|| {
+                    PlatformError::upstream(Platform::Spotify, format!("a next link that is not a URL: {next}"))
+                })?;
+                let body = self.get(&url, token, id).await?;
+                let page: ItemsPage = serde_json::from_slice(&body)
+                    .map_err(|e| PlatformError::upstream(Platform::Spotify, e.to_string()))?;
+                Ok::<_, PlatformError>((offset, page.items))
+            };
+            let (offset, items) = read(first_len).await?;
+            let step = items.len().max(1);
+            entries.extend(items.into_iter().enumerate().map(|(n, e)| (offset + n, e)));
+            let rest: Vec<(usize, Vec<Value>)> = stream::iter((first_len + step..total).step_by(step))
+                .map(read)
                 .buffer_unordered(CONCURRENT_PAGES)
                 .try_collect()
                 .await?;
-            pages.extend(rest);
-            pages.sort_by_key(|(offset, _)| *offset);
-        }
-        for (offset, items) in pages {
-            for (n, e) in items.iter().enumerate() {
-                let position = offset + n + 1;
-                match entry(e) {
-                    Ok(t) => playlist.tracks.push((position, t)),
-                    Err(reason) => playlist.skipped.push(SkippedTrack { position, reason: reason.into() }),
+            for (offset, items) in rest {
+                entries.extend(items.into_iter().enumerate().map(|(n, e)| (offset + n, e)));
+            }
+            // Ranges a page left short (a shorter page than the first, or a playlist that
+            // changed meanwhile): read from where they stop, as long as Spotify serves more.
+            let mut reads_left = total / step + 4;
+            while let Some(missing) = (0..total).find(|p| !entries.contains_key(p)) {
+                if reads_left == 0 {
+                    break;
                 }
+                reads_left -= 1;
+                let (offset, items) = read(missing).await?;
+                if items.is_empty() {
+                    break;
+                }
+                entries.extend(items.into_iter().enumerate().map(|(n, e)| (offset + n, e)));
+            }
+        }
+        for position in 0..total.max(entries.keys().next_back().map_or(0, |p| p + 1)) {
+            let position1 = position + 1;
+            match entries.remove(&position) {
+                Some(e) => match entry(&e) {
+                    Ok(t) => playlist.tracks.push((position1, t)),
+                    Err(reason) => playlist.skipped.push(SkippedTrack { position: position1, reason: reason.into() }),
+                },
+                None => playlist.skipped.push(SkippedTrack {
+                    position: position1,
+                    reason: "Spotify counted this entry but did not serve it (the playlist may have changed while \
+                             it was read): import again to try once more"
+                        .into(),
+                }),
             }
         }
         Ok(())

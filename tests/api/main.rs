@@ -65,6 +65,7 @@ mod store_changes;
 mod store_contract;
 mod takeout;
 mod track_links;
+mod users_found;
 mod webhook_receiver;
 mod webhooks;
 mod youtube_account_fake;

@@ -89,11 +89,21 @@ pub(crate) async fn create(State(s): State<Arc<Shared>>, headers: HeaderMap, bod
     json_body(StatusCode::CREATED, body.to_string())
 }
 
-/// `GET /spotify/v1/playlists/{id}` for a playlist of the fake account.
+fn entry(uri: &str) -> Value {
+    json!({"is_local": false, "item": {"type": "track", "uri": uri, "name": uri, "artists": [{"name": "x"}]}})
+}
+
+/// `GET /spotify/v1/playlists/{id}` for a playlist of the fake account: its first 100 entries
+/// embedded (as Spotify's playlist object holds up to 100), though `/items` serves 50 a page.
 pub(crate) fn read_meta(s: &Shared, id: &str) -> Option<Response> {
     let lists = s.lists.lock().unwrap();
     let list = lists.lists.get(id)?;
-    let body = json!({"id": id, "snapshot_id": list.snapshot,
+    let end = list.uris.len().min(100);
+    let next =
+        (end < list.uris.len()).then(|| format!("{}/spotify/v1/playlists/{id}/items?offset={end}&limit=100", s.base()));
+    let items: Vec<Value> = list.uris[..end].iter().map(|u| entry(u)).collect();
+    let body = json!({"id": id, "name": id, "snapshot_id": list.snapshot,
+                      "items": {"items": items, "next": next, "total": list.uris.len(), "limit": 100, "offset": 0},
                       "external_urls": {"spotify": format!("https://open.spotify.com/playlist/{id}")}});
     Some(json_body(StatusCode::OK, body.to_string()))
 }
@@ -107,10 +117,7 @@ pub(crate) fn read_items(s: &Shared, id: &str, kind: &str, q: &HashMap<String, S
     }
     let offset: usize = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
     let end = (offset + 50).min(list.uris.len());
-    let items: Vec<Value> = list.uris[offset.min(end)..end]
-        .iter()
-        .map(|uri| json!({"is_local": false, "item": {"type": "track", "uri": uri, "name": uri, "artists": [{"name": "x"}]}}))
-        .collect();
+    let items: Vec<Value> = list.uris[offset.min(end)..end].iter().map(|u| entry(u)).collect();
     let next =
         (end < list.uris.len()).then(|| format!("{}/spotify/v1/playlists/{id}/items?offset={end}&limit=50", s.base()));
     Some(json_body(StatusCode::OK, json!({"items": items, "next": next, "total": list.uris.len()}).to_string()))

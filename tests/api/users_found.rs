@@ -1,0 +1,36 @@
+//! As users found it (issue 30): real files and platforms behave as their documents say, and the
+//! service says why.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::{helpers::Backend, helpers::TestApp, platform_fakes::FakePlatforms};
+
+async fn a_spotify_playlist_served_in_pages_smaller_than_its_first_arrives_whole(backend: Backend) {
+    let fake = FakePlatforms::start().await;
+    let app = TestApp::spawn_with(backend, |c| crate::spotify_link::configure(c, &fake)).await;
+    let alice = app.user("alice").await;
+    crate::spotify_link::link(&app, &fake, &alice).await;
+    // 250 entries: the playlist object embeds 100, `/items` serves at most 50 a page whatever
+    // `limit` its `next` link asks for (Spotify documents a maximum, never a page size).
+    let uris: Vec<String> = (0..250).map(|n| format!("spotify:track:{n:022}")).collect();
+    fake.own_playlist("0000000000000000Big250", &uris.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = app
+        .as_user(&alice, Method::POST, "/v1/playlists/import")
+        .json(&json!({"url": "spotify:playlist:0000000000000000Big250"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(report["counts"]["read"], 250, "every entry read: {}", report["counts"]);
+    assert_eq!(report["playlist"]["item_count"], 250, "every entry kept");
+    let id = report["playlist"]["id"].as_str().unwrap();
+    let jspf = app.get_json(&alice, &format!("/v1/playlists/{id}/export?format=jspf")).await;
+    let titles: Vec<&str> =
+        jspf["playlist"]["track"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = uris.iter().map(String::as_str).collect();
+    assert_eq!(titles, expected, "in Spotify's order, none twice");
+}
+
+crate::on_both_backends!(a_spotify_playlist_served_in_pages_smaller_than_its_first_arrives_whole,);
