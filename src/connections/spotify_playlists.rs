@@ -109,6 +109,18 @@ pub async fn list(state: &AppState, user_id: &str) -> Result<SpotifyPlaylists, A
 /// Reads a Spotify playlist (or the Liked Songs) with `user_id`'s token.
 async fn read(state: &AppState, user_id: &str, id: &str) -> Result<RemotePlaylist, ApiError> {
     let spotify = spotify_account::spotify(state)?;
+    // Reading needs a linked account, and linking needs this server's Spotify app and token key:
+    // without them, advice to link would only lead to another refusal.
+    if super::oauth::provider(state, Platform::Spotify).is_err() || state.token_cipher.is_none() {
+        return Err(ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "platform_not_configured",
+            "Spotify import is not configured on this server: Spotify lets apps read only the playlists of a linked \
+             account, and linking needs the server's Spotify app (SHARIFY_SPOTIFY__CLIENT_ID, __CLIENT_SECRET, \
+             __REDIRECT_URI) and a token key (SHARIFY_CONNECTIONS__TOKEN_KEY); meanwhile, export the playlist as a \
+             file (Exportify's CSV, for one) and import that",
+        ));
+    }
     let token = spotify_token(state, user_id, None).await.map_err(|e| {
         if e.code == "spotify_not_linked" {
             ApiError::invalid("spotify_account_required", crate::platforms::spotify::NEEDS_ACCOUNT)

@@ -33,4 +33,24 @@ async fn a_spotify_playlist_served_in_pages_smaller_than_its_first_arrives_whole
     assert_eq!(titles, expected, "in Spotify's order, none twice");
 }
 
-crate::on_both_backends!(a_spotify_playlist_served_in_pages_smaller_than_its_first_arrives_whole,);
+async fn a_spotify_link_with_the_app_configured_but_no_account_linked_says_to_link(backend: Backend) {
+    let fake = FakePlatforms::start().await;
+    let app = TestApp::spawn_with(backend, |c| crate::spotify_link::configure(c, &fake)).await;
+    let alice = app.user("alice").await;
+    let r = app
+        .as_user(&alice, Method::POST, "/v1/playlists/import")
+        .json(&json!({"url": "spotify:playlist:0000000000000000Big250"}))
+        .send()
+        .await
+        .unwrap();
+    let body = crate::helpers::assert_error(r, 422, "spotify_account_required").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("POST /v1/connections/spotify"), "{body}");
+    // And following that advice works here.
+    let r = app.as_user(&alice, Method::POST, "/v1/connections/spotify").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+crate::on_both_backends!(
+    a_spotify_playlist_served_in_pages_smaller_than_its_first_arrives_whole,
+    a_spotify_link_with_the_app_configured_but_no_account_linked_says_to_link,
+);
