@@ -48,7 +48,7 @@ async fn the_share_page_escapes_everything_and_sends_a_strict_csp() {
         assert!(html.contains(service), "{service}");
     }
     assert!(html.contains(&format!("/s/{token}/playlist.jspf")));
-    assert!(html.contains("A playlist by owner") && html.contains("3 tracks"));
+    assert!(html.contains("A playlist by <bdi>owner</bdi>") && html.contains("3 tracks"));
     // JSPF download.
     let r = app.request(Method::GET, &format!("/s/{token}/playlist.jspf")).send().await.unwrap();
     assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));

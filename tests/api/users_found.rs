@@ -50,7 +50,23 @@ async fn a_spotify_link_with_the_app_configured_but_no_account_linked_says_to_li
     assert_eq!(r.status(), 200);
 }
 
+async fn right_to_left_overrides_in_names_stay_inside_them_on_the_share_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let spoof = "evil \u{202E}override";
+    let id = app.playlist(&alice, json!({"name": spoof, "visibility": "public"})).await;
+    app.add(&alice, &id, &[(spoof, spoof)]).await;
+    let html = app.request(Method::GET, &format!("/p/{id}")).send().await.unwrap().text().await.unwrap();
+    // Each name is isolated (<bdi>, or FSI…PDI in the title bar), so an override inside it
+    // cannot reorder the text around it.
+    assert!(html.contains(&format!("<title>&#x2068;{spoof}&#x2069; · sharify</title>")), "{html}");
+    assert!(html.contains(&format!("<h1 dir=\"auto\"><bdi>{spoof}</bdi></h1>")), "{html}");
+    assert!(html.contains(&format!("<p class=\"artist\" dir=\"auto\"><bdi>{spoof}</bdi></p>")), "{html}");
+    assert!(html.contains(&format!("</span> <bdi>{spoof}</bdi></p>")), "the track's title: {html}");
+}
+
 crate::on_both_backends!(
+    right_to_left_overrides_in_names_stay_inside_them_on_the_share_page,
     a_spotify_playlist_served_in_pages_smaller_than_its_first_arrives_whole,
     a_spotify_link_with_the_app_configured_but_no_account_linked_says_to_link,
 );
