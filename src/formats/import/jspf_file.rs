@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::{value::RawValue, Value};
 
-use super::{keep_link, mbid_of, LineCounter, ParsedFile};
+use super::{keep_link, read_identifier, LineCounter, ParsedFile};
 use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::add::TrackInput};
 
 #[derive(Deserialize)]
@@ -43,8 +43,10 @@ fn track(v: &Value) -> Result<TrackInput, &'static str> {
     let mut t = TrackInput::named(&artist, &title);
     t.album = o.get("album").and_then(text);
     t.duration_ms = o.get("duration").and_then(Value::as_u64).filter(|ms| *ms > 0);
-    t.mbid = o.get("identifier").map(strings).unwrap_or_default().iter().find_map(|i| mbid_of(i));
     t.links = o.get("location").map(strings).unwrap_or_default().into_iter().filter(|l| keep_link(l)).collect();
+    for identifier in o.get("identifier").map(strings).unwrap_or_default() {
+        read_identifier(&identifier, &mut t);
+    }
     if let Some(ours) = o.get("extension").and_then(|e| e.get(EXTENSION)) {
         t.isrc = ours.get("isrc").and_then(text);
         for link in ours.get("links").map(strings).unwrap_or_default() {

@@ -175,6 +175,23 @@ pub(crate) fn keep_link(url: &str) -> bool {
     crate::playlists::add::is_link(url) && !url.contains("://www.last.fm/") && !url.contains("://last.fm/")
 }
 
+/// Reads one `identifier` of an XSPF or JSPF track into `track`: a MusicBrainz recording
+/// (`https://musicbrainz.org/recording/…`), an ISRC (`urn:isrc:…`), or a link to the track on a
+/// platform (a `spotify:track:…` URI, a web address): what tools that write these files put there.
+pub(crate) fn read_identifier(identifier: &str, track: &mut crate::playlists::track_input::TrackInput) {
+    let value = identifier.trim();
+    if let Some(mbid) = mbid_of(value) {
+        track.mbid.get_or_insert(mbid);
+    } else if let Some(code) = value.strip_prefix("urn:isrc:").or_else(|| value.strip_prefix("isrc:")) {
+        let code: String = code.chars().filter(|c| *c != '-').collect::<String>().to_ascii_uppercase();
+        if code.len() == 12 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            track.isrc.get_or_insert(code);
+        }
+    } else if keep_link(value) && !track.links.iter().any(|l| l == value) {
+        track.links.push(value.to_owned());
+    }
+}
+
 /// The MusicBrainz recording id of an identifier URL.
 pub(crate) fn mbid_of(identifier: &str) -> Option<String> {
     let id = identifier

@@ -4,7 +4,7 @@
 
 use quick_xml::{events::Event, Reader};
 
-use super::{keep_link, mbid_of, LineCounter, ParsedFile};
+use super::{keep_link, read_identifier, LineCounter, ParsedFile};
 use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::add::TrackInput};
 
 /// Line and column (1-based) of a byte offset (for the one error that ends a parse).
@@ -113,7 +113,7 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
                         "album" => o.track.album = Some(v).filter(|v| !v.is_empty()),
                         "duration" => o.track.duration_ms = v.parse().ok().filter(|ms| *ms > 0),
                         "location" if keep_link(&v) => o.track.links.push(v),
-                        "identifier" => o.track.mbid = o.track.mbid.take().or_else(|| mbid_of(&v)),
+                        "identifier" => read_identifier(&v, &mut o.track),
                         _ => {}
                     },
                     ("extension", "isrc", Some(o)) if ours => o.track.isrc = Some(v).filter(|v| !v.is_empty()),
@@ -139,6 +139,26 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_written_by_other_tools_are_kept() {
+        // As a Spotify exporter writes them: the track's URI in <identifier> (and <location>),
+        // an ISRC as a URN, a MusicBrainz recording.
+        let text = "<?xml version=\"1.0\"?><playlist version=\"1\" xmlns=\"http://xspf.org/ns/0/\"><trackList>\
+            <track><creator>A</creator><title>One</title>\
+              <identifier>spotify:track:4uLU6hMCjMI75M1A2tKUQC</identifier>\
+              <identifier>urn:isrc:gb-aye-69-00531</identifier>\
+              <identifier>https://musicbrainz.org/recording/8f3471b5-7e6a-48da-86a9-c1c07a0f47ae</identifier></track>\
+            <track><creator>B</creator><title>Two</title><location>spotify:track:0000000000000000000002</location>\
+              <identifier>spotify:track:0000000000000000000002</identifier></track>\
+            </trackList></playlist>";
+        let file = parse(text).unwrap();
+        let one = &file.tracks[0].1;
+        assert_eq!(one.links, ["spotify:track:4uLU6hMCjMI75M1A2tKUQC"]);
+        assert_eq!(one.isrc.as_deref(), Some("GBAYE6900531"));
+        assert_eq!(one.mbid.as_deref(), Some("8f3471b5-7e6a-48da-86a9-c1c07a0f47ae"));
+        assert_eq!(file.tracks[1].1.links, ["spotify:track:0000000000000000000002"], "once, not twice");
+    }
 
     #[test]
     fn with_and_without_the_namespace() {
