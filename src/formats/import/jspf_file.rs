@@ -75,13 +75,14 @@ pub fn parse(body: &str) -> Result<ParsedFile, ApiError> {
         ..ParsedFile::default()
     };
     let mut lines = LineCounter::new(body);
-    for raw in playlist.track.unwrap_or_default() {
+    for (position, raw) in playlist.track.unwrap_or_default().into_iter().enumerate() {
         // The track's physical line: where its text starts in the body.
         let line = lines.line_of(raw.get().as_ptr() as usize - body.as_ptr() as usize);
         let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
         match track(&value) {
             Ok(t) => file.push_track(line, t)?,
-            Err(reason) => file.reject(line, reason),
+            // Files are often one line long: the track's place in the list is what finds it.
+            Err(reason) => file.reject(line, format!("track {} of the list: {reason}", position + 1)),
         }
     }
     Ok(file)
@@ -103,6 +104,14 @@ mod tests {
         assert_eq!(file.tracks[0].0, 2);
         assert_eq!(file.tracks[0].1.mbid.as_deref(), Some("0b8e90e9-f646-4d5f-9ae8-5d0928398f9f"));
         assert_eq!(file.rejected[0].line, 4);
+        assert_eq!(file.rejected[0].reason, "track 2 of the list: the track has no creator (artist)");
+        // A one-line file: the place in the list tells the tracks apart, not "line 1".
+        let one_line = r#"{"playlist":{"track":[{"title":"a","creator":"b"},{"title":"c"},{"creator":"d"}]}}"#;
+        let reasons: Vec<String> = parse(one_line).unwrap().rejected.into_iter().map(|r| r.reason).collect();
+        assert_eq!(
+            reasons,
+            ["track 2 of the list: the track has no creator (artist)", "track 3 of the list: the track has no title"]
+        );
         let err = parse("{\"playlist\": [").unwrap_err();
         assert!(err.message.contains("line 1"), "{}", err.message);
     }
