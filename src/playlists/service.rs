@@ -191,6 +191,10 @@ pub async fn list_public(
     if query.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(ApiError::bad_request("invalid_query", "q must be at most 200 characters"));
     }
+    // No name or description holds one, and MongoDB refuses a NUL in a pattern.
+    if query.as_ref().is_some_and(|q| q.chars().any(char::is_control)) {
+        return Err(ApiError::bad_request("invalid_query", "q must not contain control characters"));
+    }
     let rows = state.store.public_playlists(query.as_deref(), after.as_ref(), limit + 1).await?;
     Ok(paginate(rows, limit))
 }

@@ -232,6 +232,9 @@ async fn public_search_finds_public_playlists_only_in_update_order(backend: Back
     assert_eq!(page["playlists"].as_array().unwrap().len() + rest["playlists"].as_array().unwrap().len(), 3);
     let odd: Value = app.request(Method::GET, "/v1/playlists/public?q=.*(").send().await.unwrap().json().await.unwrap();
     assert_eq!(odd["playlists"], json!([]), "the query is literal text, not a pattern");
+    // A control character (a NUL, which MongoDB refuses in a pattern) is a clear 400, never a 500.
+    let r = app.request(Method::GET, "/v1/playlists/public?q=%C2%A3%00%C2%A4").send().await.unwrap();
+    crate::helpers::assert_error(r, 400, "invalid_query").await;
 }
 
 async fn forks_record_their_source_and_transfers_keep_the_old_owner_as_editor(backend: Backend) {
