@@ -146,6 +146,18 @@ fn apple(url: &Url) -> Result<PlaylistLink, ApiError> {
     }
 }
 
+/// The address a browser can open for a track's `link`: web addresses as they are, a Spotify
+/// track URI (`spotify:track:…`, as Exportify and Spotify's exporters write) as its
+/// open.spotify.com page; `None` for anything else (other app URIs open nothing in a browser).
+pub fn web_address(link: &str) -> Option<String> {
+    if link.starts_with("https://") {
+        return Some(link.to_owned());
+    }
+    let id = link.strip_prefix("spotify:track:")?;
+    (id.len() == 22 && id.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| format!("https://open.spotify.com/track/{id}"))
+}
+
 /// Recognises a playlist link (422 naming what is supported when it is not one).
 pub fn parse(raw: &str) -> Result<PlaylistLink, ApiError> {
     let raw = raw.trim();

@@ -136,8 +136,8 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
                     let own = ItemLinks::of(item);
                     let link = |platform: Platform, label: &'static str, search: String| OpenLink {
                         label,
-                        // The track's own page there (web links only: an app URI opens nothing in a browser).
-                        href: own.get(platform).filter(|l| l.starts_with("https://")).map_or(search, str::to_owned),
+                        // The track's own page there (a Spotify URI becomes its web page).
+                        href: own.get(platform).and_then(crate::platforms::links::web_address).unwrap_or(search),
                     };
                     vec![
                         link(Platform::Spotify, "Spotify", format!("https://open.spotify.com/search/{q}")),

@@ -65,7 +65,28 @@ async fn right_to_left_overrides_in_names_stay_inside_them_on_the_share_page(bac
     assert!(html.contains(&format!("</span> <bdi>{spoof}</bdi></p>")), "the track's title: {html}");
 }
 
+async fn an_exportify_track_uri_opens_its_own_spotify_page_from_the_share_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let csv = "\"Track URI\",\"Track Name\",\"Artist Name(s)\",\"Album Name\",\"Track Duration (ms)\"\n\
+               \"spotify:track:4uLU6hMCjMI75M1A2tKUQC\",\"Never Gonna Give You Up\",\"Rick Astley\",\"Whenever\",\"213573\"\n";
+    let r = app
+        .as_user(&alice, Method::POST, "/v1/playlists/import?name=Exportify&visibility=public")
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let report: Value = r.json().await.unwrap();
+    let id = report["playlist"]["id"].as_str().unwrap();
+    let html = app.request(Method::GET, &format!("/p/{id}")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("href=\"https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC\""), "its own track: {html}");
+    assert!(!html.contains("open.spotify.com/search/"), "not a search: {html}");
+}
+
 crate::on_both_backends!(
+    an_exportify_track_uri_opens_its_own_spotify_page_from_the_share_page,
     right_to_left_overrides_in_names_stay_inside_them_on_the_share_page,
     a_spotify_playlist_served_in_pages_smaller_than_its_first_arrives_whole,
     a_spotify_link_with_the_app_configured_but_no_account_linked_says_to_link,
