@@ -1,5 +1,6 @@
 //! Typed configuration: built-in defaults → optional TOML file → `SHARIFY_<SECTION>__<KEY>` env vars.
 
+mod help;
 mod job_sections;
 mod keys;
 mod limit_sections;
@@ -12,8 +13,9 @@ use figment::{
     providers::{Env, Format, Serialized, Toml},
     Figment, Source,
 };
+pub use help::config_help;
 pub use job_sections::*;
-pub use keys::{config_help, ConfigKey, CONFIG_KEYS};
+pub use keys::{ConfigKey, CONFIG_KEYS};
 pub use limit_sections::*;
 pub use platform_sections::*;
 pub use sections::*;

@@ -126,7 +126,6 @@ async fn callback_sign_in(
     State(state): State<AppState>,
     ApiPath(platform): ApiPath<Platform>,
     addr: ClientAddr,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let field = |name: &str| {
@@ -143,7 +142,6 @@ async fn callback_sign_in(
     let outcome =
         oauth_link::callback(&state, platform, query, Proof { user: Some(&user), browser_secret: None }).await?;
     // A form post comes from the page: it gets a page, whatever it accepts.
-    let _ = headers;
     answer(outcome, platform, true, "", "")
 }
 

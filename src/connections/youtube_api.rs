@@ -245,15 +245,8 @@ impl crate::platforms::TrackSearch for YoutubeSearch<'_> {
         query: &crate::platforms::SearchQuery<'_>,
     ) -> Result<Vec<crate::platforms::RemoteTrack>, PlatformError> {
         let failed = |e: ApiError| PlatformError::upstream(Platform::Youtube, e.message);
-        spend(self.state, self.user_id, SEARCH_UNITS).await.map_err(|e| match e.status.as_u16() {
-            429 => PlatformError::UserQuota {
-                platform: Platform::Youtube,
-                retry_after_secs: e.retry_after.unwrap_or(60),
-                share: youtube::UnitBudget::of(&self.state.config.youtube).per_user,
-                needed: SEARCH_UNITS,
-            },
-            _ => failed(e),
-        })?;
+        let budget = youtube::UnitBudget::of(&self.state.config.youtube);
+        youtube::take_units(&*self.state.store, budget, Some(self.user_id), SEARCH_UNITS).await?;
         self.spent.fetch_add(SEARCH_UNITS, std::sync::atomic::Ordering::Relaxed);
         let token = tokens::access_token(self.state, self.user_id, Platform::Youtube, None).await.map_err(failed)?;
         let q: String =

@@ -103,14 +103,6 @@ pub struct DiscoverParams {
     pub tracks: Option<u32>,
 }
 
-/// `reindex` parameters.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct ReindexParams {
-    /// Most Last.fm lookups per run (default 200, at most 2,000).
-    pub budget: Option<u32>,
-}
-
 /// Why a `reindex` schedule is refused: it works for everyone, so the operator runs it.
 pub fn operator_job() -> ApiError {
     ApiError::invalid(
