@@ -8,7 +8,7 @@
 //! migrations, the OpenAPI document) and the kernel maps the code around every page it touches,
 //! so about 14 MiB of a 22 MiB binary stays resident after start. Once start-up is done, the
 //! service asks the kernel to take back the executable's read-only pages
-//! ([`page_out_start_up_code`]); what requests use comes back on first use (about 9 MiB).
+//! ([`page_out_start_up_code`]); what requests use comes back on first use.
 
 use std::time::Duration;
 

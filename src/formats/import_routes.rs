@@ -63,7 +63,7 @@ async fn read_playlist(
     state: &AppState,
     caller: &crate::users::model::User,
     bytes: &[u8],
-    format: Option<super::export::ExportFormat>,
+    (format, header): (Option<super::export::ExportFormat>, import::CsvHeader),
     headers: &HeaderMap,
 ) -> Result<import::ParsedFile, ApiError> {
     let looks_like_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
@@ -79,7 +79,7 @@ async fn read_playlist(
     }
     // Decoding and parsing a file of up to the size limit is CPU work: off the async workers.
     let (bytes, content_type) = (bytes.to_vec(), content_type(headers).map(str::to_owned));
-    tokio::task::spawn_blocking(move || import::parse(&bytes, format, content_type.as_deref()))
+    tokio::task::spawn_blocking(move || import::parse(&bytes, format, content_type.as_deref(), header))
         .await
         .map_err(ApiError::internal)?
 }
@@ -130,7 +130,9 @@ async fn import_playlist(
     let bytes = read_body(&state, &headers, body).await?;
     let print = idempotency::fingerprint(&format!("POST /v1/playlists/import?{query:?}"), &bytes);
     idempotency::once(&state, &caller.user.id, key, print, || async {
-        let file = read_playlist(&state, &caller.user, &bytes, query.format, &headers).await?;
+        let file =
+            read_playlist(&state, &caller.user, &bytes, (query.format, query.header.unwrap_or_default()), &headers)
+                .await?;
         let (playlist, report) = import_new(&state, &caller.user, file, &query).await?;
         Ok(answer(StatusCode::CREATED, &playlist, &report))
     })
@@ -175,7 +177,9 @@ async fn import_into_playlist(
     let bytes = read_body(&state, &headers, body).await?;
     let print = idempotency::fingerprint(&format!("POST /v1/playlists/{id}/import?{query:?}"), &bytes);
     idempotency::once(&state, &caller.user.id, key, print, || async {
-        let file = read_playlist(&state, &caller.user, &bytes, query.format, &headers).await?;
+        let file =
+            read_playlist(&state, &caller.user, &bytes, (query.format, query.header.unwrap_or_default()), &headers)
+                .await?;
         let (playlist, report) = import_into(&state, &caller.user, &id, if_match, file, &query).await?;
         Ok(answer(StatusCode::OK, &playlist, &report))
     })

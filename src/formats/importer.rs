@@ -46,6 +46,9 @@ pub struct ImportQuery {
     /// Tracks already in the playlist or earlier in the file: `skip` (default, counted as
     /// duplicates), `allow`, or `reject` (409, nothing imported).
     pub on_duplicate: Option<OnDuplicate>,
+    /// CSV only: `present` (default; the first row must name an artist and a title column) or
+    /// `none` (no header row: every row is artist, title[, album]).
+    pub header: Option<super::import::CsvHeader>,
 }
 
 /// How many lines went where.

@@ -150,8 +150,14 @@ async fn export_follows_the_read_rules(backend: Backend) {
 
 crate::on_both_backends!(every_format_carries_every_field_with_the_right_media_type, export_follows_the_read_rules);
 
-/// Validates an XSPF document against the XSPF version 1 schema with xmllint (libxml2).
+/// Validates an XSPF document against the XSPF version 1 schema with xmllint (libxml2). Without
+/// xmllint it fails naming the package, unless `tools/test.sh` found it missing and reports the
+/// check as skipped (`SHARIFY_TEST_SKIP_XMLLINT`).
 pub fn assert_valid_xspf(text: &str) {
+    if std::env::var_os("SHARIFY_TEST_SKIP_XMLLINT").is_some() {
+        eprintln!("XSPF schema check skipped: xmllint is not installed (tools/test.sh reports it)");
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.xspf");
     std::fs::write(&file, text).unwrap();

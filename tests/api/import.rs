@@ -72,7 +72,7 @@ async fn every_format_and_dialect_imports(backend: Backend) {
             vec![("Outkast", "Hey Ya!")],
         ),
         ("soundiiz", Some("application/x-www-form-urlencoded"), b"title;artist;album;isrc\nJolene;Dolly Parton;Jolene;USRC17300366\n".to_vec(), vec![("Dolly Parton", "Jolene")]),
-        ("plain", None, b"\xEF\xBB\xBFQueen,Bohemian Rhapsody,A Night at the Opera\nA-ha,Take On Me\n".to_vec(), vec![("Queen", "Bohemian Rhapsody"), ("A-ha", "Take On Me")]),
+        ("plain, said to have no header", None, b"\xEF\xBB\xBFQueen,Bohemian Rhapsody,A Night at the Opera\nA-ha,Take On Me\n".to_vec(), vec![("Queen", "Bohemian Rhapsody"), ("A-ha", "Take On Me")]),
         ("excel utf-16", Some("text/csv"), utf16, vec![("Sigur Rós", "Hoppípolla")]),
         (
             "m3u8",
@@ -104,7 +104,8 @@ async fn every_format_and_dialect_imports(backend: Backend) {
         ),
     ];
     for (what, content_type, body, expected) in cases {
-        let report = import_ok(&app, &alice, "", content_type, &body).await;
+        let query = if what.contains("no header") { "?header=none" } else { "" };
+        let report = import_ok(&app, &alice, query, content_type, &body).await;
         assert_eq!(report["counts"]["added"], expected.len(), "{what}: {report}");
         let id = report["playlist"]["id"].as_str().unwrap();
         let playlist = app.get_playlist(&alice, id).await;

@@ -43,6 +43,7 @@ mod organise;
 mod platform_fakes;
 mod platforms;
 mod playlists;
+mod real_files;
 mod replicas;
 mod review;
 mod round_trip;

@@ -100,7 +100,7 @@ proptest! {
     fn jspf_xspf_and_csv_carry_every_field(tracks in proptest::collection::vec(track(), 1..6)) {
         let p = playlist(&tracks);
         for format in [ExportFormat::Jspf, ExportFormat::Xspf, ExportFormat::Csv] {
-            let file = import::parse(&export(&p, format), Some(format), None).unwrap();
+            let file = import::parse(&export(&p, format), Some(format), None, Default::default()).unwrap();
             prop_assert!(file.rejected.is_empty(), "{format:?}: {:?}", file.rejected);
             prop_assert_eq!(file.tracks.len(), tracks.len());
             for ((_, got), want) in file.tracks.iter().zip(&tracks) {
@@ -132,7 +132,7 @@ proptest! {
             })
             .collect();
         let p = playlist(&tracks);
-        let file = import::parse(&export(&p, ExportFormat::M3u8), Some(ExportFormat::M3u8), None).unwrap();
+        let file = import::parse(&export(&p, ExportFormat::M3u8), Some(ExportFormat::M3u8), None, Default::default()).unwrap();
         prop_assert!(file.rejected.is_empty(), "{:?}", file.rejected);
         prop_assert_eq!(file.tracks.len(), tracks.len());
         for ((_, got), want) in file.tracks.iter().zip(&tracks) {

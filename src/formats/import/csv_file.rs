@@ -1,7 +1,8 @@
 //! CSV as the common exporters write it (Exportify, TuneMyMusic, Soundiiz, sharify itself, or a
 //! plain `artist,title[,album]`): header names matched case-insensitively, `,` `;` or tab
-//! delimited, quoted fields with line breaks; a file without a header is read as
-//! artist, title[, album].
+//! delimited, quoted fields with line breaks. A header naming an artist and a title column is
+//! required: a file without one is read as artist, title[, album] rows only when the caller says
+//! so (`?header=none`), never guessed (a file of unknown columns would become nonsense tracks).
 
 use super::{keep_link, ParsedFile};
 use crate::{error::ApiError, formats::csv_format::unguard, playlists::add::TrackInput};
@@ -110,8 +111,8 @@ fn none_if_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-/// Reads a CSV file.
-pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
+/// Reads a CSV file; `headerless`: its rows are artist, title[, album] with no header row.
+pub fn parse(text: &str, headerless: bool) -> Result<ParsedFile, ApiError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
         .has_headers(false)
@@ -125,16 +126,21 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
     };
     let named: Vec<Option<Column>> = first.iter().map(column_of).collect();
     let has = |c: Column| named.contains(&Some(c));
-    let (columns, header_row) = if has(Column::Artist) && has(Column::Title) {
-        (named, true)
-    } else if (2..=3).contains(&first.len()) {
+    let (columns, header_row) = if headerless {
         (vec![Some(Column::Artist), Some(Column::Title), Some(Column::Album)], false)
+    } else if has(Column::Artist) && has(Column::Title) {
+        (named, true)
     } else {
+        let seen: Vec<&str> = first.iter().take(8).map(str::trim).collect();
         return Err(ApiError::invalid(
             "unrecognised_columns",
-            "the CSV has no artist and title columns: name them in a header row (artist, title, album, \
-             duration_ms, isrc, …, or the columns of Exportify, TuneMyMusic or Soundiiz), or send \
-             plain artist,title[,album] rows",
+            format!(
+                "the CSV's first row ({}) names no artist and title columns: give it a header row \
+                 (artist, title, album, duration_ms, isrc, …, or the columns of Exportify, TuneMyMusic \
+                 or Soundiiz), or, for plain artist,title[,album] rows without a header, import with \
+                 ?header=none",
+                seen.join(", ")
+            ),
         ));
     };
     let mut file = ParsedFile::default();
@@ -195,7 +201,7 @@ mod tests {
         let text = "\"Track URI\",\"Track Name\",\"Artist Name(s)\",\"Album Name\",\"Track Duration (ms)\",\"ISRC\"\n\
             \"spotify:track:4uLU6hMCjMI75M1A2tKUQC\",\"Never Gonna\nGive You Up\",\"Rick Astley\",\"Whenever\",\"213573\",\"GBARL9300135\"\n\
             \"\",\"\",\"Nobody\",\"\",\"\",\"\"\n";
-        let file = parse(text).unwrap();
+        let file = parse(text, false).unwrap();
         assert_eq!(file.tracks.len(), 1);
         let (line, t) = &file.tracks[0];
         assert_eq!((*line, t.artist.as_str(), t.title.as_str()), (2, "Rick Astley", "Never Gonna\nGive You Up"));
@@ -206,13 +212,17 @@ mod tests {
 
     #[test]
     fn semicolons_tabs_and_headerless_rows() {
-        let file = parse("Title;Artist;Album\nSong;Band;LP\n").unwrap();
+        let file = parse("Title;Artist;Album\nSong;Band;LP\n", false).unwrap();
         assert_eq!((file.tracks[0].1.artist.as_str(), file.tracks[0].1.album.as_deref()), ("Band", Some("LP")));
-        let file = parse("ARTIST\tTITLE\nA\tB\n").unwrap();
+        let file = parse("ARTIST\tTITLE\nA\tB\n", false).unwrap();
         assert_eq!(file.tracks[0].1.title, "B");
-        let file = parse("Band,Song\nOther,Tune,Album\n").unwrap();
+        let file = parse("Band,Song\nOther,Tune,Album\n", true).unwrap();
         assert_eq!(file.tracks.len(), 2);
-        assert_eq!(parse("foo,bar,baz,qux\n1,2,3,4\n").unwrap_err().code, "unrecognised_columns");
+        for unknown in ["foo,bar,baz\n1,2,3\n", "Band,Song\nOther,Tune\n", "foo,bar,baz,qux\n1,2,3,4\n"] {
+            let e = parse(unknown, false).unwrap_err();
+            assert_eq!(e.code, "unrecognised_columns", "{unknown}");
+            assert!(e.message.contains("?header=none"), "{}", e.message);
+        }
     }
 
     #[test]

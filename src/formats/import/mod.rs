@@ -139,13 +139,30 @@ fn sniff(text: &str) -> ExportFormat {
     }
 }
 
+/// Whether a CSV file starts with a header row (`?header=`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CsvHeader {
+    /// The first row names the columns (artist and title at least); the default.
+    #[default]
+    Present,
+    /// No header: every row is artist, title[, album].
+    None,
+}
+
 /// Reads a playlist file: `format` (from `?format=`) wins, then the media type, then sniffing.
-pub fn parse(body: &[u8], format: Option<ExportFormat>, content_type: Option<&str>) -> Result<ParsedFile, ApiError> {
+/// `header` applies to CSV only.
+pub fn parse(
+    body: &[u8],
+    format: Option<ExportFormat>,
+    content_type: Option<&str>,
+    header: CsvHeader,
+) -> Result<ParsedFile, ApiError> {
     let text = text::decode(body)?;
     let from_type = content_type.map(format_of_media_type).transpose()?.flatten();
     let format = format.or(from_type).unwrap_or_else(|| sniff(&text));
     let parsed = match format {
-        ExportFormat::Csv => csv_file::parse(&text)?,
+        ExportFormat::Csv => csv_file::parse(&text, header == CsvHeader::None)?,
         ExportFormat::M3u8 => m3u_file::parse(&text)?,
         ExportFormat::Xspf => xspf_file::parse(&text)?,
         ExportFormat::Jspf => jspf_file::parse(&text)?,
@@ -227,7 +244,7 @@ mod tests {
             "<playlist xmlns=\"http://xspf.org/ns/0/\" version=\"1\"><trackList>\n{xspf_tracks}</trackList></playlist>"
         );
         for (format, body) in [("csv", csv), ("m3u", m3u), ("jspf", jspf), ("xspf", xspf)] {
-            let e = parse(body.as_bytes(), None, None).unwrap_err();
+            let e = parse(body.as_bytes(), None, None, CsvHeader::Present).unwrap_err();
             assert_eq!(e.code, "playlist_full", "{format}: {}", e.message);
             assert!(e.message.contains("more than 10000"), "{format}: {}", e.message);
         }
