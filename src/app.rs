@@ -172,7 +172,11 @@ impl AppState {
 
 impl axum::extract::FromRef<AppState> for crate::http::health::Readiness {
     fn from_ref(state: &AppState) -> Self {
-        Self { shutting_down: state.shutting_down.clone(), store: state.store.clone() }
+        Self {
+            shutting_down: state.shutting_down.clone(),
+            store: state.store.clone(),
+            upstreams: crate::upstreams::report(state.tracks.clone()),
+        }
     }
 }
 

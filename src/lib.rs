@@ -38,5 +38,6 @@ pub mod store_error;
 pub mod telemetry;
 pub mod tls;
 pub mod tracks;
+pub mod upstreams;
 pub mod users;
 pub mod webhooks;

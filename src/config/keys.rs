@@ -120,6 +120,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "how often pending items are retried",
     },
     ConfigKey {
+        env: "SHARIFY_LASTFM__PENDING_NOTIFY_AFTER_SECS",
+        default: "600",
+        help: "how long a playlist's items may stay pending before its owner gets a notification",
+    },
+    ConfigKey {
         env: "SHARIFY_LASTFM__PER_USER_PER_MINUTE",
         default: "30",
         help: "Last.fm calls one user may cause per minute directly (search, legacy /song); repeats are cached",

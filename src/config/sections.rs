@@ -215,6 +215,8 @@ pub struct LastfmConfig {
     pub not_found_ttl_hours: u32,
     /// How often the background task retries `pending` items, in ms.
     pub pending_retry_ms: u64,
+    /// How long a playlist's items may stay `pending` before its owner is notified, in seconds.
+    pub pending_notify_after_secs: u64,
     /// Contact URL sent in the User-Agent, as Last.fm's terms ask.
     pub contact_url: String,
 }
@@ -238,6 +240,7 @@ impl Default for LastfmConfig {
             found_ttl_days: 30,
             not_found_ttl_hours: 24,
             pending_retry_ms: 30_000,
+            pending_notify_after_secs: 600,
             contact_url: "https://github.com/sharify/sharify".into(),
         }
     }

@@ -14,7 +14,7 @@ use crate::{
     app::AppState,
     error::ApiError,
     ids, limits,
-    matching::model::MatchStatus,
+    matching::{model::MatchStatus, reason::MatchReason},
     playlists::{
         access::Action,
         add::{look_up, plan_add, AddContext, CleanTrack, OnDuplicate, SameTrack},
@@ -68,6 +68,9 @@ pub struct ImportCounts {
     pub unmatched: usize,
     /// Added items not looked up yet (matching continues in the background).
     pub pending: usize,
+    /// Added items not matched because matching is off on this server (no Last.fm key).
+    #[serde(default)]
+    pub off: usize,
     /// Lines that could not become a track.
     pub rejected: usize,
 }
@@ -79,8 +82,33 @@ pub struct ImportReport {
     pub playlist: PlaylistSummaryDto,
     /// How many lines went where.
     pub counts: ImportCounts,
+    /// Why added items are not matched: each reason once, with how many items it holds for.
+    #[serde(default)]
+    pub not_matched: Vec<ReasonCount>,
     /// The lines left out and why (the first 1,000).
     pub rejected: Vec<Rejected>,
+}
+
+/// One reason items are not matched, and how many.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReasonCount {
+    /// The reason (as on each item's `match.reason`).
+    #[serde(flatten)]
+    pub reason: MatchReason,
+    /// Items it holds for.
+    pub items: usize,
+}
+
+/// Each reason among `added` once (in order of first appearance), with its count.
+fn reasons(added: &[Arc<Item>]) -> Vec<ReasonCount> {
+    let mut out: Vec<ReasonCount> = Vec::new();
+    for reason in added.iter().filter_map(|i| i.matching.as_ref()?.reason.as_ref()) {
+        match out.iter_mut().find(|r| r.reason.code == reason.code) {
+            Some(r) => r.items += 1,
+            None => out.push(ReasonCount { reason: reason.clone(), items: 1 }),
+        }
+    }
+    out
 }
 
 /// Validates every track of the file; returns the clean ones and adds the others to `rejected`.
@@ -129,10 +157,11 @@ fn report(playlist: &Playlist, added: &[Arc<Item>], duplicates: usize, rejected:
         review: status(MatchStatus::Review),
         unmatched: status(MatchStatus::Unmatched),
         pending: status(MatchStatus::Pending),
+        off: status(MatchStatus::Off),
         rejected: rejected.len(),
     };
     let rejected = rejected.into_iter().take(MAX_LISTED_REJECTIONS).collect();
-    ImportReport { playlist: (&playlist.meta).into(), counts, rejected }
+    ImportReport { playlist: (&playlist.meta).into(), counts, not_matched: reasons(added), rejected }
 }
 
 fn nothing_to_import(rejected: &[Rejected]) -> ApiError {

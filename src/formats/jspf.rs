@@ -49,7 +49,11 @@ pub fn track(t: &TrackOut<'_>) -> Value {
         "lastfm_url": t.lastfm_url,
         "isrc": t.isrc,
         "links": t.links,
-        "match": t.item.matching.as_ref().map(|m| json!({"status": m.status, "confidence": m.confidence})),
+        "match": t.item.matching.as_ref().map(|m| json!({
+            "status": m.status,
+            "confidence": m.confidence,
+            "reason": m.reason.as_ref().map(|r| r.code),
+        })),
     });
     o.insert("extension".into(), json!({ EXTENSION: ours }));
     Value::Object(o)

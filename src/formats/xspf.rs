@@ -74,6 +74,9 @@ pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>) -> String {
         if let Some(isrc) = t.isrc {
             element(&mut out, "        ", "s:isrc", isrc);
         }
+        if let Some(reason) = t.item.matching.as_ref().and_then(|m| m.reason.as_ref()) {
+            element(&mut out, "        ", "s:match_reason", reason.code.as_str());
+        }
         out.push_str("      </extension>\n    </track>\n");
     }
     out

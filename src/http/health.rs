@@ -1,4 +1,5 @@
-//! `/healthz` (process alive) and `/readyz` (store reachable within 1 s, not shutting down).
+//! `/healthz` (process alive) and `/readyz` (store reachable within 1 s, not shutting down; the
+//! upstreams that are degraded or off as detail).
 
 use std::{
     sync::{
@@ -19,6 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     error::{ApiError, ErrorEnvelope},
     storage::Store,
+    upstreams::Condition,
 };
 
 /// What readiness looks at (taken from the application state with `FromRef`, so the probes do
@@ -29,6 +31,8 @@ pub struct Readiness {
     pub shutting_down: Arc<AtomicBool>,
     /// The store to ping.
     pub store: Arc<dyn Store>,
+    /// The upstreams' states, reported as detail (they never make the service unready).
+    pub upstreams: crate::upstreams::UpstreamReport,
 }
 
 /// Time the store has to answer a readiness ping.
@@ -39,6 +43,10 @@ pub const READY_BUDGET: Duration = Duration::from_secs(1);
 pub struct ProbeStatus {
     /// `ok` or `ready`.
     pub status: String,
+    /// Readiness only: upstreams that are degraded or not configured (the service stays ready
+    /// without them; what needs them waits or says why).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upstreams: Vec<crate::upstreams::UpstreamState>,
 }
 
 /// Routes of this feature.
@@ -62,7 +70,7 @@ where
 /// Liveness: the process is serving.
 #[utoipa::path(get, path = "/healthz", tag = "probes", responses((status = 200, description = "Alive", body = ProbeStatus)))]
 async fn healthz() -> Json<ProbeStatus> {
-    Json(ProbeStatus { status: "ok".into() })
+    Json(ProbeStatus { status: "ok".into(), upstreams: Vec::new() })
 }
 
 /// Readiness: the store answers within 1 s and the process is not shutting down.
@@ -74,7 +82,10 @@ async fn readyz(State(state): State<Readiness>) -> Result<Json<ProbeStatus>, Api
         return Err(ApiError::unavailable("shutting down"));
     }
     match tokio::time::timeout(READY_BUDGET, state.store.ping()).await {
-        Ok(Ok(())) => Ok(Json(ProbeStatus { status: "ready".into() })),
+        Ok(Ok(())) => {
+            let upstreams = (state.upstreams)().into_iter().filter(|u| u.state != Condition::Ok).collect();
+            Ok(Json(ProbeStatus { status: "ready".into(), upstreams }))
+        }
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: store ping failed");
             Err(ApiError::unavailable("store unreachable"))

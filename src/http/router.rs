@@ -35,6 +35,7 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(crate::jobs::routes::router())
         .merge(crate::listens::routes::router())
         .merge(crate::notifications::routes::router())
+        .merge(crate::upstreams::routes::router())
         .merge(tracks::routes::router())
         .merge(sharing::collaborators_routes::router())
         .merge(sharing::links_routes::router())

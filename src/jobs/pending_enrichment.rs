@@ -12,7 +12,11 @@ use crate::{
     app::AppState,
     error::ApiError,
     playlists::{background, write},
-    tracks::{enrich, model::Enrichment, service::TrackQuery},
+    tracks::{
+        enrich,
+        model::Enrichment,
+        service::{Outcome, TrackQuery},
+    },
 };
 
 /// Playlists handled per pass.
@@ -53,6 +57,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
             .map(|i| TrackQuery { key: i.track_key.clone(), artist: i.artist.clone(), title: i.title.clone() })
             .collect();
         let outcomes = enrich::lookup_within_budget(state, &queries).await;
+        tell_if_waiting_too_long(state, &playlist, &outcomes).await;
         let result = background::save_enrichment(state, &id, |item| {
             let mut item = item.clone();
             outcomes
@@ -84,6 +89,29 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
     Ok(resolved)
 }
 
+/// Notifies the owner when items of `playlist` still wait after this pass and the oldest has
+/// waited longer than `lastfm.pending_notify_after_secs`.
+async fn tell_if_waiting_too_long(
+    state: &AppState,
+    playlist: &crate::playlists::model::Playlist,
+    outcomes: &HashMap<String, Outcome>,
+) {
+    let waiting: Vec<_> = playlist
+        .items
+        .iter()
+        .filter(|i| i.enrichment == Enrichment::Pending)
+        .filter(|i| !matches!(outcomes.get(&i.track_key), Some(Outcome::Done(_))))
+        .collect();
+    let Some(oldest) = waiting.iter().map(|i| i.added_at).min() else { return };
+    let secs = i64::try_from(state.config.lastfm.pending_notify_after_secs).unwrap_or(i64::MAX);
+    let patience = chrono::TimeDelta::try_seconds(secs).unwrap_or(chrono::TimeDelta::MAX);
+    if crate::ids::now() - oldest >= patience {
+        let meta = &playlist.meta;
+        crate::notifications::enrichment_delayed(state, &meta.owner_id, (&meta.id, &meta.name), waiting.len(), oldest)
+            .await;
+    }
+}
+
 /// Runs passes forever: every `pending_retry_ms`, or sooner when an add leaves items pending; with
 /// replicas, only the one holding the job's lease runs them (another takes over within the lease
 /// time if it stops).
@@ -101,7 +129,7 @@ pub async fn run(state: AppState) {
         }
         state.metrics.job_leader.with_label_values(&["pending_enrichment"]).set(1);
         match run_once(&state).await {
-            Ok(n) if n > 0 => tracing::info!(resolved = n, "pending items enriched"),
+            Ok(n) if n > 0 => tracing::info!(changed = n, "pending items updated"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "pending-enrichment pass failed"),
         }

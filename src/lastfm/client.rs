@@ -48,6 +48,7 @@ pub struct LastfmClient {
     burst: u32,
     in_flight: Semaphore,
     breaker: CircuitBreaker,
+    outage: super::outage::OutageClock,
     max_attempts: u32,
     retry_base: Duration,
     bad_key_reported: AtomicBool,
@@ -76,11 +77,17 @@ impl LastfmClient {
             burst: config.burst,
             in_flight: Semaphore::new(config.max_in_flight),
             breaker: CircuitBreaker::new(config.breaker_failures, Duration::from_millis(config.breaker_cooldown_ms)),
+            outage: super::outage::OutageClock::default(),
             max_attempts: config.max_attempts,
             retry_base: Duration::from_millis(config.retry_base_ms),
             bad_key_reported: AtomicBool::new(false),
             metrics,
         }))
+    }
+
+    /// When Last.fm stopped answering, while it does not.
+    pub fn outage_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.outage.since()
     }
 
     /// Shares the key's rate among `replicas` live replicas (each gets rate ÷ replicas, burst ÷
@@ -123,8 +130,16 @@ impl LastfmClient {
             let result = self.attempt(method, params).await.and_then(|(status, body)| decode(status, &body));
             self.metrics.lastfm_calls.with_label_values(&[method, &outcome(&result)]).inc();
             match &result {
-                Err(e) if e.is_upstream_failure() => self.breaker.on_failure(),
-                _ => self.breaker.on_success(),
+                Err(e) if e.is_upstream_failure() => {
+                    self.breaker.on_failure();
+                    if self.breaker.is_open() {
+                        self.outage.begin(e);
+                    }
+                }
+                _ => {
+                    self.breaker.on_success();
+                    self.outage.end();
+                }
             }
             match result {
                 Err(e) if e.is_retryable() && attempt < self.max_attempts => {
@@ -134,6 +149,8 @@ impl LastfmClient {
                     tokio::time::sleep(sleep).await;
                 }
                 Err(LastfmError::Api { code, message }) if BAD_KEY_CODES.contains(&code) => {
+                    // Nothing can be looked up until the key is fixed: an outage for the items too.
+                    self.outage.begin(&message);
                     if !self.bad_key_reported.swap(true, Ordering::Relaxed) {
                         tracing::error!(code, %message, "LAST.FM REJECTS THE API KEY: enrichment will fail until SHARIFY_LASTFM__API_KEY is fixed");
                     }

@@ -11,5 +11,6 @@ pub use error::LastfmError;
 
 pub mod breaker;
 pub mod client;
+pub mod outage;
 
 pub use client::LastfmClient;

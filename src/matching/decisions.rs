@@ -88,6 +88,7 @@ pub fn apply(item: &mut Item, decision: &Decision) {
             item.enrichment = Enrichment::Enriched;
             item.matching = Some(TrackMatch {
                 status: MatchStatus::Matched,
+                reason: None,
                 confidence: 1.0,
                 track: Some(track),
                 candidates,
@@ -97,6 +98,7 @@ pub fn apply(item: &mut Item, decision: &Decision) {
         Decision::Reject => {
             item.matching = Some(TrackMatch {
                 status: MatchStatus::Unmatched,
+                reason: Some(crate::matching::reason::MatchReason::rejected()),
                 confidence: 0.0,
                 track: None,
                 candidates,

@@ -5,6 +5,7 @@ pub mod decide;
 pub mod decisions;
 pub mod model;
 pub mod names;
+pub mod reason;
 pub mod review;
 pub mod routes;
 pub mod score;

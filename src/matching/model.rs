@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::reason::MatchReason;
 use crate::tracks::model::TrackMeta;
 
 /// Where a line stands.
@@ -15,8 +16,11 @@ pub enum MatchStatus {
     Review,
     /// No candidate is close enough, Last.fm is not configured, or you rejected them all.
     Unmatched,
-    /// Not looked up yet (the Last.fm budget ran out); finished in the background.
+    /// Not looked up yet (the Last.fm budget ran out, or Last.fm is not answering); finished in
+    /// the background.
     Pending,
+    /// Not matched at all: no Last.fm key is configured on this server.
+    Off,
 }
 
 /// Who decided a match.
@@ -71,8 +75,11 @@ impl Candidate {
 /// An item's match.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TrackMatch {
-    /// `matched`, `review`, `unmatched` or `pending`.
+    /// `matched`, `review`, `unmatched`, `pending` or `off`.
     pub status: MatchStatus,
+    /// Why it is not matched (absent when `matched`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<MatchReason>,
     /// Confidence of the best candidate (1 for your own decisions), 0..1.
     pub confidence: f64,
     /// The chosen canonical track (when `matched`).
@@ -85,10 +92,11 @@ pub struct TrackMatch {
 }
 
 impl TrackMatch {
-    /// Not looked up yet.
-    pub fn pending() -> Self {
+    /// Not looked up yet, for `reason`.
+    pub fn pending(reason: MatchReason) -> Self {
         Self {
             status: MatchStatus::Pending,
+            reason: Some(reason),
             confidence: 0.0,
             track: None,
             candidates: vec![],
@@ -96,9 +104,12 @@ impl TrackMatch {
         }
     }
 
-    /// Nothing to match against.
-    pub fn unmatched(candidates: Vec<Candidate>) -> Self {
-        let confidence = candidates.first().map_or(0.0, |c| c.confidence);
-        Self { status: MatchStatus::Unmatched, confidence, track: None, candidates, decided_by: DecidedBy::Auto }
+    /// Not matched: no Last.fm key on this server.
+    pub fn off() -> Self {
+        Self {
+            status: MatchStatus::Off,
+            reason: Some(MatchReason::enrichment_off()),
+            ..Self::pending(MatchReason::queued())
+        }
     }
 }

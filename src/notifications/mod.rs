@@ -19,7 +19,7 @@ const MAX_LISTED: usize = 100;
 pub struct Notification {
     /// Its id (dismiss it with `DELETE /v1/me/notifications/{id}`).
     pub id: String,
-    /// `schedule_paused` or `connection_broken`.
+    /// `schedule_paused`, `connection_broken` or `enrichment_delayed`.
     pub kind: String,
     /// What happened and what to do.
     pub message: String,
@@ -31,6 +31,9 @@ pub struct Notification {
     /// The platform concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// The playlist concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playlist_id: Option<String>,
 }
 
 fn key(user: &str, id: &str) -> String {
@@ -61,6 +64,7 @@ pub async fn schedule_paused(state: &AppState, s: &Schedule) {
         created_at: Utc::now(),
         schedule_id: Some(s.id.clone()),
         platform: None,
+        playlist_id: None,
     };
     notify(state, &s.owner_id, n).await;
 }
@@ -74,8 +78,51 @@ pub async fn connection_broken(state: &AppState, user: &str, platform: &str, mes
         created_at: Utc::now(),
         schedule_id: None,
         platform: Some(platform.to_owned()),
+        playlist_id: None,
     };
     notify(state, user, n).await;
+}
+
+/// Records kind of the marks that say a playlist's delay was already told (one a day at most).
+const DELAY_TOLD: &str = "enrichment_delay_told";
+
+/// Tells `owner` that `waiting` items of their playlist have waited for Last.fm since `since`
+/// (longer than `lastfm.pending_notify_after_secs`): once a day at most per playlist, whichever
+/// replica notices first.
+pub async fn enrichment_delayed(
+    state: &AppState,
+    owner: &str,
+    playlist: (&str, &str),
+    waiting: usize,
+    since: DateTime<Utc>,
+) {
+    let (id, name) = playlist;
+    let at = RecordKey { kind: DELAY_TOLD, owner, key: id };
+    match state.store.claim_record(at, "told", Utc::now() + chrono::Duration::days(1)).await {
+        Ok(None) => {}
+        Ok(Some(_)) => return,
+        Err(e) => return tracing::warn!(error = %e, "enrichment delay mark not stored"),
+    }
+    let why = match state.tracks.outage_since() {
+        Some(down) => {
+            format!("Last.fm has not answered since {}", down.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        }
+        None => "its lookups are queued behind others".to_owned(),
+    };
+    let n = Notification {
+        id: format!("enrichment-{id}"),
+        kind: "enrichment_delayed".into(),
+        message: format!(
+            "{waiting} items of \u{2068}{name}\u{2069} have waited to be matched since {}: {why}. They are kept \
+             as you gave them and matched in the background when it answers; nothing to do",
+            since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        created_at: Utc::now(),
+        schedule_id: None,
+        platform: None,
+        playlist_id: Some(id.to_owned()),
+    };
+    notify(state, owner, n).await;
 }
 
 /// A user's notifications, newest first.

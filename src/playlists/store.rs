@@ -54,7 +54,9 @@ pub trait PlaylistStore: Send + Sync {
     async fn commit(&self, commit: Commit<'_>) -> StoreResult<()>;
     /// Saves enrichment results: each item (by id) is replaced in content only if it is still
     /// pending. Bumps the enrichment generation when anything changed, never the version, and
-    /// records no history. Returns the revision after and how many items changed.
+    /// records no history; the pending count goes down by the items that are no longer pending
+    /// (one may change and stay pending: why it waits). Returns the revision after and how many
+    /// items changed.
     async fn apply_enrichment(&self, id: &str, items: &[Arc<Item>]) -> StoreResult<(Revision, usize)>;
     /// Adds platform links to items (by id) whose track is still the one searched for (same
     /// `track_key`); links an item already has are kept. Like enrichment results: bumps the

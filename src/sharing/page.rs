@@ -56,6 +56,8 @@ pub struct TrackRow {
     pub image: Option<String>,
     /// `m:ss`, when known.
     pub duration: Option<String>,
+    /// Why the track is not matched, in a few words (none when matched).
+    pub note: Option<&'static str>,
     /// Search links on other services, and the Last.fm page.
     pub links: Vec<OpenLink>,
 }
@@ -131,7 +133,8 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
             TrackRow {
                 number: i + 1,
                 image: meta.and_then(|m| m.image.clone()),
-                duration: meta.and_then(|m| m.duration_ms).map(clock),
+                duration: meta.and_then(|m| m.duration_ms).or(item.duration_ms).map(clock),
+                note: item.matching.as_ref().and_then(|m| m.reason.as_ref()).map(|r| r.code.short()),
                 links: {
                     let own = ItemLinks::of(item);
                     let link = |platform: Platform, label: &'static str, search: String| OpenLink {
@@ -152,7 +155,9 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
             }
         })
         .collect();
-    let total_ms = playlist.items.iter().filter_map(|i| i.meta.as_ref().and_then(|m| m.duration_ms)).sum();
+    // Last.fm's duration for a trusted match, else the one the item came with.
+    let total_ms =
+        playlist.items.iter().filter_map(|i| i.trusted_meta().and_then(|m| m.duration_ms).or(i.duration_ms)).sum();
     SharePage {
         title: playlist.meta.name.clone(),
         description: playlist.meta.description.clone(),

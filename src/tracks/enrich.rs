@@ -6,7 +6,7 @@ use std::{collections::HashMap, time::Duration};
 
 use super::{
     model::{Enrichment, TrackMeta},
-    service::{Lookup, Outcome, TrackQuery},
+    service::{Delay, Lookup, Outcome, TrackQuery},
 };
 use crate::{
     app::AppState,
@@ -14,6 +14,7 @@ use crate::{
     matching::{
         decide::decide,
         model::{DecidedBy, TrackMatch},
+        reason::MatchReason,
         score::TrackFacts,
     },
     playlists::model::Item,
@@ -27,7 +28,7 @@ pub async fn lookup_within_budget(state: &AppState, queries: &[TrackQuery]) -> H
     let started = std::time::Instant::now();
     let outcomes =
         state.tracks.lookup_within(queries, Duration::from_millis(state.config.lastfm.enrich_budget_ms)).await;
-    let label = if outcomes.values().any(|o| *o == Outcome::Pending) { "partial" } else { "complete" };
+    let label = if outcomes.values().any(|o| matches!(o, Outcome::Pending(_))) { "partial" } else { "complete" };
     state.metrics.enrichment_duration.with_label_values(&[label]).observe(started.elapsed().as_secs_f64());
     outcomes
 }
@@ -55,10 +56,19 @@ pub fn settle(item: &mut Item, outcome: Option<&Outcome>, enabled: bool, thresho
         Some(Outcome::Done(Lookup::NotFound(alternatives))) => {
             (Enrichment::NotFound, None, decide(&facts_of_item(item), None, alternatives, thresholds))
         }
-        Some(Outcome::Pending) if item.enrichment == Enrichment::Pending => return false,
-        Some(Outcome::Pending) => (Enrichment::Pending, None, TrackMatch::pending()),
-        None if enabled => (Enrichment::Pending, None, TrackMatch::pending()),
-        None => (Enrichment::Unenriched, None, TrackMatch::unmatched(Vec::new())),
+        Some(Outcome::Pending(delay)) => {
+            let reason = match delay {
+                Delay::Queued => MatchReason::queued(),
+                Delay::Outage(since) => MatchReason::upstream_unavailable(*since),
+            };
+            let same = item.matching.as_ref().and_then(|m| m.reason.as_ref()).is_some_and(|r| r.code == reason.code);
+            if item.enrichment == Enrichment::Pending && same {
+                return false; // still waiting, for the same reason: nothing to write
+            }
+            (Enrichment::Pending, None, TrackMatch::pending(reason))
+        }
+        None if enabled => (Enrichment::Pending, None, TrackMatch::pending(MatchReason::queued())),
+        None => (Enrichment::Unenriched, None, TrackMatch::off()),
     };
     let user_decided = item.matching.as_ref().is_some_and(|m| m.decided_by == DecidedBy::User);
     let before = (item.enrichment, item.meta.clone(), item.matching.clone());

@@ -64,7 +64,16 @@ pub enum Outcome {
     /// Resolved.
     Done(Lookup),
     /// Not resolved in time (or Last.fm failed); finished later in the background.
-    Pending,
+    Pending(Delay),
+}
+
+/// Why a lookup is left for the background.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Delay {
+    /// Its time ran out, or too many lookups were queued.
+    Queued,
+    /// Last.fm has not answered since then.
+    Outage(DateTime<Utc>),
 }
 
 /// One track to look up: its normalised key and the names as given.
@@ -137,6 +146,16 @@ impl TrackService {
         self.client.is_some()
     }
 
+    /// Why an unresolved lookup waits: an outage when one is running.
+    fn delay(&self) -> Delay {
+        self.outage_since().map_or(Delay::Queued, Delay::Outage)
+    }
+
+    /// When Last.fm stopped answering, while it does not (`None` also when not configured).
+    pub fn outage_since(&self) -> Option<DateTime<Utc>> {
+        self.client.as_ref().and_then(|c| c.outage_since())
+    }
+
     /// Shares the Last.fm key's rate among `replicas` live replicas.
     pub fn set_replicas(&self, replicas: u64) {
         if let Some(client) = &self.client {
@@ -188,7 +207,7 @@ impl TrackService {
         self.lookup_many(queries, Some(budget))
             .await
             .into_iter()
-            .map(|(k, r)| (k, r.map_or(Outcome::Pending, Outcome::Done)))
+            .map(|(k, r)| (k, r.map_or_else(|_| Outcome::Pending(self.delay()), Outcome::Done)))
             .collect()
     }
 

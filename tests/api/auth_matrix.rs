@@ -144,6 +144,7 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::GET, "/v1/schedules/{id}/runs", None, signed_in(404)),
         row(Method::GET, "/v1/me/notifications", None, signed_in(200)),
         row(Method::DELETE, "/v1/me/notifications/{id}", None, signed_in(404)),
+        row(Method::GET, "/v1/status", None, signed_in(200)),
         row(Method::GET, "/v1/me/stats", None, signed_in(200)),
         // No Last.fm here: generation is unavailable (503) once signed in.
         row(Method::POST, "/v1/playlists/generate", Some(|| json!({"name": "g", "artists": ["x"]})), signed_in(503)),

@@ -159,7 +159,12 @@ async fn the_report_counts_every_line_by_its_physical_number(backend: Backend) {
         (Some(5), Some(2), Some(1), Some(2)),
         "{report}"
     );
-    assert_eq!(counts["unmatched"], 2, "no Last.fm configured: nothing to match against, said plainly");
+    assert_eq!(
+        (counts["unmatched"].as_u64(), counts["off"].as_u64()),
+        (Some(0), Some(2)),
+        "no Last.fm configured: matching is off, said plainly"
+    );
+    assert_eq!(report["not_matched"][0]["code"], "enrichment_off");
     let playlist = app.get_playlist(&alice, report["playlist"]["id"].as_str().unwrap()).await;
     assert_eq!(
         names(&playlist),

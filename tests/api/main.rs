@@ -34,6 +34,7 @@ mod lastfm_recorded;
 mod lastfm_world;
 mod legacy;
 mod library_search;
+mod match_reasons;
 mod matching_quality;
 mod merge_split;
 mod mongo_store;

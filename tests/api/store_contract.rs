@@ -214,7 +214,22 @@ async fn playlists_with_pending_items_are_found(backend: Backend) {
     insert(&s.store, &pending).await.unwrap();
     insert(&s.store, &playlist("o1", "done", 0)).await.unwrap();
     assert_eq!(s.store.playlists_with_pending(10).await.unwrap(), vec![pending.meta.id.clone()]);
-    let matched = sharify::matching::model::TrackMatch::unmatched(Vec::new());
+    // Still pending, for another reason: saved, and the playlist still waits.
+    let since = sharify::ids::now();
+    let still = Arc::new(Item {
+        matching: Some(sharify::matching::model::TrackMatch::pending(
+            sharify::matching::reason::MatchReason::upstream_unavailable(since),
+        )),
+        ..Item::clone(&pending.items[1])
+    });
+    let (_, changed) = s.store.apply_enrichment(&pending.meta.id, &[still]).await.unwrap();
+    assert_eq!(changed, 1);
+    assert_eq!(s.store.playlists_with_pending(10).await.unwrap(), vec![pending.meta.id.clone()], "still waiting");
+    let stored = s.store.playlist(&pending.meta.id).await.unwrap().unwrap();
+    assert_eq!(stored.meta.pending_items, 1);
+    let reason = stored.items[1].matching.as_ref().and_then(|m| m.reason.as_ref()).map(|r| r.code);
+    assert_eq!(reason, Some(sharify::matching::reason::ReasonCode::UpstreamUnavailable));
+    let matched = sharify::matching::model::TrackMatch::off();
     let done = Arc::new(Item {
         enrichment: Enrichment::Enriched,
         matching: Some(matched.clone()),

@@ -46,15 +46,16 @@ pub(super) fn list(
     rows.map(|r| serde_json::from_str(&r.map_err(sql_err)?).map_err(json_err)).collect()
 }
 
-/// Moves the enrichment generation by `changed` items (and the pending count down by as many);
-/// returns the revision after.
-fn bump_enrichment(c: &Connection, id: &str, changed: usize) -> StoreResult<Revision> {
+/// Moves the enrichment generation by `changed` items and the pending count down by the
+/// `resolved` among them (an item may change while still pending: why it waits); returns the
+/// revision after.
+fn bump_enrichment(c: &Connection, id: &str, changed: usize, resolved: usize) -> StoreResult<Revision> {
     if changed > 0 {
         c.execute(
-            "UPDATE playlists SET enrichment_gen = enrichment_gen + ?2, pending_items = max(pending_items - ?2, 0),
-             meta = json_set(meta, '$.enrichment_gen', enrichment_gen + ?2, '$.pending_items', max(pending_items - ?2, 0))
+            "UPDATE playlists SET enrichment_gen = enrichment_gen + ?2, pending_items = max(pending_items - ?3, 0),
+             meta = json_set(meta, '$.enrichment_gen', enrichment_gen + ?2, '$.pending_items', max(pending_items - ?3, 0))
              WHERE id = ?1",
-            params![id, changed as i64],
+            params![id, changed as i64, resolved as i64],
         )
         .map_err(sql_err)?;
     }
@@ -166,15 +167,18 @@ impl PlaylistStore for EmbeddedStore {
 
     async fn apply_enrichment(&self, id: &str, items: &[Arc<Item>]) -> StoreResult<(Revision, usize)> {
         let id = id.to_owned();
-        let docs: Vec<(String, String)> = items
+        let docs: Vec<(String, String, bool)> = items
             .iter()
-            .map(|i| Ok((i.item_id.clone(), serde_json::to_string(i).map_err(json_err)?)))
+            .map(|i| {
+                let resolves = i.enrichment != crate::tracks::model::Enrichment::Pending;
+                Ok((i.item_id.clone(), serde_json::to_string(i).map_err(json_err)?, resolves))
+            })
             .collect::<StoreResult<_>>()?;
         let versions = self.versions.clone();
         versions.writing();
         self.with_conn(move |c| {
             let tx = c.transaction().map_err(sql_err)?;
-            let mut changed = 0usize;
+            let (mut changed, mut resolved) = (0usize, 0usize);
             {
                 let mut update = tx
                     .prepare_cached(
@@ -182,11 +186,13 @@ impl PlaylistStore for EmbeddedStore {
                          AND json_extract(doc, '$.enrichment') = 'pending'",
                     )
                     .map_err(sql_err)?;
-                for (item_id, doc) in &docs {
-                    changed += update.execute(params![id, item_id, doc]).map_err(sql_err)?;
+                for (item_id, doc, resolves) in &docs {
+                    let n = update.execute(params![id, item_id, doc]).map_err(sql_err)?;
+                    changed += n;
+                    resolved += if *resolves { n } else { 0 };
                 }
             }
-            let now = bump_enrichment(&tx, &id, changed)?;
+            let now = bump_enrichment(&tx, &id, changed, resolved)?;
             tx.commit().map_err(sql_err)?;
             versions.wrote(&id, Some(now));
             Ok((now, changed))

@@ -215,7 +215,9 @@ impl PlaylistStore for MongoStore {
                 "items.$.meta": bson::to_bson(&item.meta).map_err(bson_err)?,
                 "items.$.match": bson::to_bson(&item.matching).map_err(bson_err)?,
             };
-            let update = doc! {"$set": set, "$inc": {"pending_items": -1_i64, "enrichment_gen": 1_i64}};
+            // An item may change while still pending (why it waits): then it still counts.
+            let resolves = item.enrichment != crate::tracks::model::Enrichment::Pending;
+            let update = doc! {"$set": set, "$inc": {"pending_items": -i64::from(resolves), "enrichment_gen": 1_i64}};
             changed += self.playlists().update_one(filter, update).await.map_err(mongo_err)?.modified_count as usize;
         }
         let now = self.revision(id).await?.ok_or(StoreError::NotFound)?;
