@@ -264,6 +264,8 @@ impl crate::platforms::TrackSearch for YoutubeSearch<'_> {
             let channel = item.pointer("/snippet/channelTitle").and_then(Value::as_str);
             let (artist, title) = youtube::split_video_title(title, channel)?;
             Some(crate::platforms::RemoteTrack {
+                featured_artists: Vec::new(),
+                image: None,
                 artist,
                 title,
                 url: Some(format!("https://www.youtube.com/watch?v={id}")),

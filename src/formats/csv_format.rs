@@ -3,8 +3,19 @@
 use super::export::TrackOut;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 9] =
-    ["artist", "title", "album", "duration_ms", "mbid", "isrc", "links", "lastfm_url", "item_id"];
+pub const COLUMNS: [&str; 11] = [
+    "artist",
+    "title",
+    "album",
+    "duration_ms",
+    "mbid",
+    "isrc",
+    "links",
+    "lastfm_url",
+    "item_id",
+    "featured_artists",
+    "image",
+];
 
 /// What makes a spreadsheet read a cell as a formula (OWASP's CSV-injection list).
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -63,6 +74,8 @@ pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>) -> String {
                 &t.links.join(" "),
                 t.lastfm_url.unwrap_or_default(),
                 &t.item.item_id,
+                &t.featured.join("; "),
+                t.image.unwrap_or_default(),
             ])
         })
         .collect()
@@ -82,6 +95,9 @@ mod tests {
             assert_eq!(unguard(&cell), value, "{value:?} comes back");
         }
         assert_eq!(formula_safe("Plain"), "Plain");
-        assert_eq!(head(), "artist,title,album,duration_ms,mbid,isrc,links,lastfm_url,item_id\n");
+        assert_eq!(
+            head(),
+            "artist,title,album,duration_ms,mbid,isrc,links,lastfm_url,item_id,featured_artists,image\n"
+        );
     }
 }

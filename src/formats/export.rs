@@ -71,8 +71,10 @@ pub struct TrackOut<'a> {
     pub links: &'a [String],
     /// Last.fm page.
     pub lastfm_url: Option<&'a str>,
-    /// Cover art.
+    /// Cover art (Last.fm's for a trusted match, else the item's own).
     pub image: Option<&'a str>,
+    /// Featured artists besides `artist`.
+    pub featured: &'a [String],
 }
 
 impl<'a> TrackOut<'a> {
@@ -90,8 +92,14 @@ impl<'a> TrackOut<'a> {
             isrc: item.isrc.as_deref(),
             links: &item.links,
             lastfm_url: meta.and_then(|m| m.url.as_deref()),
-            image: meta.and_then(|m| m.image.as_deref()),
+            image: meta.and_then(|m| m.image.as_deref()).or(item.image.as_deref()),
+            featured: &item.featured_artists,
         }
+    }
+
+    /// The artist credit for formats with one artist field: "Main feat. A, B".
+    pub fn credit(&self) -> String {
+        super::artists::credit(self.artist, self.featured)
     }
 
     /// The best link to the track: a platform link, else its Last.fm page, else a Last.fm search.

@@ -125,6 +125,15 @@ fn clean(file: ParsedFile) -> (Vec<CleanTrack>, Vec<Rejected>) {
         if let Some(album) = input.album.as_mut().filter(|a| a.contains(['\n', '\r', '\t'])) {
             *album = album.split_whitespace().collect::<Vec<_>>().join(" ");
         }
+        // "Main feat. Guest" in one field: the main artist drives matching and search links.
+        // (A file that also lists them elsewhere, like our own JSPF, keeps that list.)
+        let (main, featured) = super::artists::split_featuring(&input.artist);
+        if !featured.is_empty() {
+            input.artist = main;
+            if input.featured_artists.is_empty() {
+                input.featured_artists = featured;
+            }
+        }
         match CleanTrack::from_input(&input) {
             Ok(t) => tracks.push(t),
             Err(e) => rejected.push(Rejected { line, reason: e.message }),

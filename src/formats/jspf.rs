@@ -16,7 +16,7 @@ pub const END: &str = "]}}\n";
 pub fn track(t: &TrackOut<'_>) -> Value {
     let mut o = Map::new();
     o.insert("title".into(), json!(t.title));
-    o.insert("creator".into(), json!(t.artist));
+    o.insert("creator".into(), json!(t.credit()));
     if let Some(album) = t.album {
         o.insert("album".into(), json!(album));
     }
@@ -49,6 +49,7 @@ pub fn track(t: &TrackOut<'_>) -> Value {
         "lastfm_url": t.lastfm_url,
         "isrc": t.isrc,
         "links": t.links,
+        "featured_artists": t.featured,
         "match": t.item.matching.as_ref().map(|m| json!({
             "status": m.status,
             "confidence": m.confidence,

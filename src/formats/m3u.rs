@@ -19,7 +19,7 @@ pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>) -> String {
     let mut out = String::new();
     for t in tracks {
         let seconds = t.duration_ms.map_or(-1, |ms| i64::try_from(ms.div_ceil(1000)).unwrap_or(-1));
-        out.push_str(&format!("#EXTINF:{seconds},{} - {}\n", one_line(t.artist), one_line(t.title)));
+        out.push_str(&format!("#EXTINF:{seconds},{} - {}\n", one_line(&t.credit()), one_line(t.title)));
         if let Some(album) = t.album {
             out.push_str(&format!("#EXTALB:{}\n", one_line(album)));
         }

@@ -1,5 +1,6 @@
 //! Import/export codecs (no I/O, no state) and the streamed export.
 
+pub mod artists;
 pub mod csv_format;
 pub mod export;
 pub mod import;

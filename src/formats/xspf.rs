@@ -53,7 +53,7 @@ pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>) -> String {
             element(&mut out, "      ", "identifier", &format!("https://musicbrainz.org/recording/{mbid}"));
         }
         element(&mut out, "      ", "title", t.title);
-        element(&mut out, "      ", "creator", t.artist);
+        element(&mut out, "      ", "creator", &t.credit());
         if let Some(url) = t.lastfm_url {
             element(&mut out, "      ", "info", url);
         }
@@ -73,6 +73,9 @@ pub fn tracks<'a>(tracks: impl Iterator<Item = TrackOut<'a>>) -> String {
         element(&mut out, "        ", "s:title_as_added", &t.item.title);
         if let Some(isrc) = t.isrc {
             element(&mut out, "        ", "s:isrc", isrc);
+        }
+        for artist in t.featured {
+            element(&mut out, "        ", "s:featured_artist", artist);
         }
         if let Some(reason) = t.item.matching.as_ref().and_then(|m| m.reason.as_ref()) {
             element(&mut out, "        ", "s:match_reason", reason.code.as_str());

@@ -57,6 +57,8 @@ fn song(v: &Value) -> Result<RemoteTrack, &'static str> {
     let a = v.get("attributes").ok_or("no longer available on Apple Music")?;
     let text = |k: &str| a.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     Ok(RemoteTrack {
+        featured_artists: Vec::new(),
+        image: None,
         artist: text("artistName").ok_or("no artist")?,
         title: text("name").ok_or("no title")?,
         album: text("albumName"),

@@ -131,6 +131,8 @@ fn remote(t: Track) -> Result<RemoteTrack, &'static str> {
     let artist = t.artist.and_then(|a| a.name).filter(|a| !a.trim().is_empty()).ok_or("Deezer gives no artist")?;
     let title = t.title.filter(|a| !a.trim().is_empty()).ok_or("Deezer gives no title")?;
     Ok(RemoteTrack {
+        featured_artists: Vec::new(),
+        image: None,
         artist,
         title,
         album: t.album.and_then(|a| a.title).filter(|a| !a.is_empty()),

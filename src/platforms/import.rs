@@ -145,6 +145,8 @@ pub fn parsed(remote: RemotePlaylist) -> ParsedFile {
             input.duration_ms = t.duration_ms;
             input.isrc = t.isrc.filter(|i| i.len() == 12 && i.chars().all(|c| c.is_ascii_alphanumeric()));
             input.links = t.url.into_iter().filter(|u| crate::playlists::add::is_link(u)).collect();
+            input.featured_artists = t.featured_artists;
+            input.image = t.image;
             (position, input)
         })
         .collect();

@@ -65,6 +65,10 @@ pub struct RemoteTrack {
     pub isrc: Option<String>,
     /// The track's page on the platform.
     pub url: Option<String>,
+    /// Featured artists, when the platform lists several (the first is `artist`).
+    pub featured_artists: Vec<String>,
+    /// Cover art (`https://`), when the platform gives it.
+    pub image: Option<String>,
 }
 
 /// A track the platform lists that could not be imported, and why.

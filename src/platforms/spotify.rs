@@ -127,8 +127,14 @@ pub(super) fn track(t: &Value) -> Result<RemoteTrack, &'static str> {
     if artists.is_empty() {
         return Err("no artist");
     }
+    // Spotify lists every artist; the first is the main one.
+    let mut artists = artists.into_iter();
+    let artist = artists.next().unwrap_or_default();
+    let cover = t.get("album").and_then(|a| a.get("images")).and_then(Value::as_array).and_then(|i| i.first());
     Ok(RemoteTrack {
-        artist: artists.join(", "),
+        artist,
+        featured_artists: artists.collect(),
+        image: text(cover.and_then(|c| c.get("url"))),
         title,
         album: text(t.get("album").and_then(|a| a.get("name"))),
         duration_ms: t.get("duration_ms").and_then(Value::as_u64).filter(|d| *d > 0),

@@ -315,6 +315,8 @@ impl Youtube {
                     Some((artist, title)) => playlist.tracks.push((
                         position,
                         RemoteTrack {
+                            featured_artists: Vec::new(),
+                            image: None,
                             artist,
                             title,
                             url: snippet

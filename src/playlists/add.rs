@@ -188,6 +188,8 @@ impl LookedUp {
         item.mbid = t.mbid.clone();
         item.isrc = t.isrc.clone();
         item.links = t.links.clone();
+        item.featured_artists = t.featured_artists.clone();
+        item.image = t.image.clone();
         enrich::settle(&mut item, self.outcomes.get(&t.key), self.enabled, &self.thresholds);
         if let Some(decision) = self.decisions.get(&t.key) {
             decisions::apply(&mut item, decision);

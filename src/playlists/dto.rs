@@ -148,6 +148,12 @@ pub struct ItemDto {
     /// Which canonical track this is and how sure we are (absent on items added before matching).
     #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
     pub matching: Option<TrackMatch>,
+    /// Featured artists besides `artist`, as given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub featured_artists: Vec<String>,
+    /// Cover art as given (`https://`); `meta.image` is Last.fm's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
 }
 
 /// A page of playlists.
@@ -242,6 +248,8 @@ impl From<&Item> for ItemDto {
             isrc: i.isrc.clone(),
             links: ItemLinks::of(i),
             matching: i.matching.clone(),
+            featured_artists: i.featured_artists.clone(),
+            image: i.image.clone(),
         }
     }
 }

@@ -113,6 +113,8 @@ mod tests {
                     isrc: None,
                     links: Vec::new(),
                     matching: None,
+                    featured_artists: Vec::new(),
+                    image: None,
                 })
             })
             .collect()

@@ -101,6 +101,12 @@ pub struct Item {
     /// Which canonical track this item is, and how sure we are.
     #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
     pub matching: Option<TrackMatch>,
+    /// Featured artists besides `artist` (the main one), as the file or client gave them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub featured_artists: Vec<String>,
+    /// Cover art as the file or client gave it (`https://`); Last.fm's wins when matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
 }
 
 impl Item {
@@ -122,6 +128,8 @@ impl Item {
             isrc: None,
             links: Vec::new(),
             matching: None,
+            featured_artists: Vec::new(),
+            image: None,
         }
     }
 

@@ -28,6 +28,13 @@ pub struct TrackInput {
     /// Links to the track on music platforms (http(s) or `spotify:` URIs), at most 10.
     #[serde(default)]
     pub links: Vec<String>,
+    /// Featured artists, besides the main `artist` (at most 10; kept and exported, matching and
+    /// search links use the main artist).
+    #[serde(default)]
+    pub featured_artists: Vec<String>,
+    /// Cover art: an `https://` image address, optional (shown when Last.fm has none).
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 impl TrackInput {
@@ -41,6 +48,8 @@ impl TrackInput {
             mbid: None,
             isrc: None,
             links: Vec::new(),
+            featured_artists: Vec::new(),
+            image: None,
         }
     }
 }
@@ -59,6 +68,16 @@ fn clean_field(raw: &str, field: &str) -> Result<String, ApiError> {
 
 /// Most platform links kept per track.
 pub const MAX_LINKS: usize = 10;
+
+/// Most featured artists kept per track.
+pub const MAX_FEATURED: usize = 10;
+
+/// Cover art the pages may show: an `https://` address (the pages' CSP allows images over HTTPS
+/// only), printable, at most 1,000 characters. Anything else (a local file path in a player's
+/// playlist) is left out, never refused: the track is what matters.
+fn is_image_address(v: &str) -> bool {
+    v.len() <= 1000 && v.starts_with("https://") && !v.chars().any(|c| c.is_control() || c.is_whitespace())
+}
 
 fn clean_id(raw: Option<&str>, field: &str, valid: fn(&str) -> bool) -> Result<Option<String>, ApiError> {
     match raw.map(str::trim).filter(|v| !v.is_empty()) {
@@ -93,6 +112,8 @@ pub struct CleanTrack {
     pub(crate) mbid: Option<String>,
     pub(crate) isrc: Option<String>,
     pub(crate) links: Vec<String>,
+    pub(crate) featured_artists: Vec<String>,
+    pub(crate) image: Option<String>,
     pub(crate) key: String,
 }
 
@@ -109,6 +130,16 @@ impl CleanTrack {
                 format!("links must be at most {MAX_LINKS} http(s) or spotify: URIs of at most 500 characters"),
             ));
         }
+        if t.featured_artists.len() > MAX_FEATURED {
+            return Err(ApiError::invalid("invalid_track", format!("at most {MAX_FEATURED} featured_artists")));
+        }
+        let mut featured_artists = Vec::with_capacity(t.featured_artists.len());
+        for name in t.featured_artists.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+            let name = clean_field(name, "featured_artists")?;
+            if !name.eq_ignore_ascii_case(&artist) && !featured_artists.contains(&name) {
+                featured_artists.push(name);
+            }
+        }
         Ok(Self {
             key: track_key(&artist, &title),
             artist,
@@ -118,6 +149,8 @@ impl CleanTrack {
             mbid: clean_id(t.mbid.as_deref(), "mbid", is_mbid)?,
             isrc: clean_id(t.isrc.as_deref(), "isrc", is_isrc)?.map(|i| i.to_ascii_uppercase()),
             links: t.links.clone(),
+            featured_artists,
+            image: t.image.as_deref().map(str::trim).filter(|i| is_image_address(i)).map(str::to_owned),
         })
     }
 

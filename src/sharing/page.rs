@@ -132,7 +132,7 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
                 .unwrap_or_else(|| format!("https://www.last.fm/music/{}/_/{}", encode(&artist), encode(&title)));
             TrackRow {
                 number: i + 1,
-                image: meta.and_then(|m| m.image.clone()),
+                image: meta.and_then(|m| m.image.clone()).or_else(|| item.image.clone()),
                 duration: meta.and_then(|m| m.duration_ms).or(item.duration_ms).map(clock),
                 note: item.matching.as_ref().and_then(|m| m.reason.as_ref()).map(|r| r.code.short()),
                 links: {

@@ -280,6 +280,8 @@ fn item(by: &User, title: &str, n: i64) -> Arc<Item> {
         isrc: None,
         links: Vec::new(),
         matching: None,
+        featured_artists: Vec::new(),
+        image: None,
     })
 }
 

@@ -29,19 +29,43 @@ struct Track {
     isrc: Option<String>,
     mbid: Option<String>,
     link: Option<String>,
+    featured: Vec<String>,
+    image: Option<String>,
+}
+
+/// A featured artist's name: anything but the separators of artist lists (`,` `;`).
+fn featured_name() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 \"'#&<>\\-é\u{05d0}🎸]{0,10}".prop_map(|middle| format!("f{middle}z"))
+}
+
+/// The artist as an import reads it: the main artist and the featured ones, whether the file
+/// lists them apart or joins them in a credit ("Main feat. A, B").
+fn artists_of(got: &sharify::playlists::add::TrackInput) -> (String, Vec<String>) {
+    let (main, from_credit) = sharify::formats::artists::split_featuring(&got.artist);
+    let featured = if got.featured_artists.is_empty() { from_credit } else { got.featured_artists.clone() };
+    (main, featured)
+}
+
+/// No accidental "feat." in a generated main artist: it would be read as a credit.
+fn plain_artist() -> impl Strategy<Value = String> {
+    name().prop_filter("no featuring marker", |a| {
+        sharify::formats::artists::split_featuring(&a.replace('\n', " ")).1.is_empty()
+    })
 }
 
 fn track() -> impl Strategy<Value = Track> {
     (
-        name(),
+        plain_artist(),
         name(),
         proptest::option::of(name()),
         proptest::option::of(1_000u64..3_600_000),
         proptest::option::of("[A-Z]{2}[A-Z0-9]{3}[0-9]{7}"),
         proptest::option::of(any::<u128>().prop_map(|n| uuid::Uuid::from_u128(n).to_string())),
         proptest::option::of("[a-zA-Z0-9]{22}".prop_map(|id| format!("https://open.spotify.com/track/{id}"))),
+        proptest::collection::vec(featured_name(), 0..3),
+        proptest::option::of("[a-z0-9]{1,12}".prop_map(|f| format!("https://img.example/{f}.jpg"))),
     )
-        .prop_map(|(artist, title, album, duration_ms, isrc, mbid, link)| Track {
+        .prop_map(|(artist, title, album, duration_ms, isrc, mbid, link, featured, image)| Track {
             artist,
             title,
             album,
@@ -49,6 +73,8 @@ fn track() -> impl Strategy<Value = Track> {
             isrc,
             mbid,
             link,
+            featured,
+            image,
         })
 }
 
@@ -74,6 +100,8 @@ fn playlist(tracks: &[Track]) -> Arc<Playlist> {
             item.isrc = t.isrc.clone();
             item.mbid = t.mbid.clone();
             item.links = t.link.iter().cloned().collect();
+            item.featured_artists = t.featured.clone();
+            item.image = t.image.clone();
             Arc::new(item)
         })
         .collect();
@@ -104,7 +132,8 @@ proptest! {
             prop_assert!(file.rejected.is_empty(), "{format:?}: {:?}", file.rejected);
             prop_assert_eq!(file.tracks.len(), tracks.len());
             for ((_, got), want) in file.tracks.iter().zip(&tracks) {
-                prop_assert_eq!(&got.artist, &want.artist, "{:?}", format);
+                prop_assert_eq!(artists_of(got), (want.artist.clone(), want.featured.clone()), "{:?}", format);
+                prop_assert_eq!(&got.image, &want.image, "{:?}", format);
                 prop_assert_eq!(&got.title, &want.title, "{:?}", format);
                 prop_assert_eq!(&got.album, &want.album, "{:?}", format);
                 prop_assert_eq!(got.duration_ms, want.duration_ms, "{:?}", format);
@@ -128,7 +157,8 @@ proptest! {
                 while artist.contains(" - ") {
                     artist = artist.replace(" - ", " -");
                 }
-                Track { artist, ..t }
+                let featured = t.featured.iter().map(|f| one_line(f).replace(" - ", " -")).collect();
+                Track { artist, featured, ..t }
             })
             .collect();
         let p = playlist(&tracks);
@@ -136,7 +166,8 @@ proptest! {
         prop_assert!(file.rejected.is_empty(), "{:?}", file.rejected);
         prop_assert_eq!(file.tracks.len(), tracks.len());
         for ((_, got), want) in file.tracks.iter().zip(&tracks) {
-            prop_assert_eq!(got.artist.clone(), one_line(&want.artist).trim().to_owned());
+            let want_featured: Vec<String> = want.featured.iter().map(|f| one_line(f).trim().to_owned()).collect();
+            prop_assert_eq!(artists_of(got), (one_line(&want.artist).trim().to_owned(), want_featured));
             prop_assert_eq!(got.title.clone(), one_line(&want.title).trim().to_owned());
             prop_assert_eq!(got.album.clone(), want.album.as_deref().map(|a| one_line(a).trim().to_owned()));
             prop_assert_eq!(got.duration_ms, want.duration_ms.map(|ms| ms.div_ceil(1000) * 1000));

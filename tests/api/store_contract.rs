@@ -79,6 +79,8 @@ pub fn item(artist: &str, title: &str) -> Item {
         isrc: None,
         links: Vec::new(),
         matching: None,
+        featured_artists: vec!["Guest".into()],
+        image: Some("https://img.example/cover.jpg".into()),
     }
 }
 

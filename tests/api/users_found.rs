@@ -85,7 +85,64 @@ async fn an_exportify_track_uri_opens_its_own_spotify_page_from_the_share_page(b
     assert!(!html.contains("open.spotify.com/search/"), "not a search: {html}");
 }
 
+async fn the_share_page_shows_the_durations_and_covers_the_file_gave(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let xspf = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/files/spotify-exporter.xspf")).unwrap();
+    let r = app
+        .as_user(&alice, Method::POST, "/v1/playlists/import?format=xspf&visibility=public")
+        .body(xspf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let report: Value = r.json().await.unwrap();
+    let id = report["playlist"]["id"].as_str().unwrap();
+    let html = app.request(Method::GET, &format!("/p/{id}")).send().await.unwrap().text().await.unwrap();
+    // No Last.fm here: what the file says is all there is.
+    assert!(html.contains("3 tracks · 10 min"), "the total of the file's durations: {html}");
+    for time in ["4:03", "3:21", "3:07"] {
+        assert!(html.contains(&format!("<span class=\"duration\">{time}</span>")), "{time}: {html}");
+    }
+    assert!(
+        html.contains("src=\"https://i.scdn.example/image/ab67616d00001e02tidallines\""),
+        "the file's cover: {html}"
+    );
+    assert_eq!(html.matches("class=\"art placeholder\"").count(), 1, "only the track without one: {html}");
+    assert!(html.contains("href=\"https://open.spotify.com/track/6fGhIjKlMnOpQrStUvWxY6\""), "its own track: {html}");
+}
+
+async fn exportify_artists_joined_by_semicolons_become_a_main_artist_and_featured_ones(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let csv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/files/exportify-2026.csv")).unwrap();
+    let r = app
+        .as_user(&alice, Method::POST, "/v1/playlists/import?visibility=public")
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let report: Value = r.json().await.unwrap();
+    let id = report["playlist"]["id"].as_str().unwrap();
+    let playlist = app.get_json(&alice, &format!("/v1/playlists/{id}")).await;
+    let first = &playlist["items"][0];
+    assert_eq!(
+        (first["artist"].as_str(), &first["featured_artists"]),
+        (Some("Sereia Urbana"), &json!(["Glass Harbour"]))
+    );
+    let html = app.request(Method::GET, &format!("/p/{id}")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("music.youtube.com/search?q=Sereia+Urbana+Lanternas"),
+        "the main artist drives search: {html}"
+    );
+    assert!(!html.contains("%3B"), "no joined artists in any link: {html}");
+}
+
 crate::on_both_backends!(
+    exportify_artists_joined_by_semicolons_become_a_main_artist_and_featured_ones,
+    the_share_page_shows_the_durations_and_covers_the_file_gave,
     an_exportify_track_uri_opens_its_own_spotify_page_from_the_share_page,
     right_to_left_overrides_in_names_stay_inside_them_on_the_share_page,
     a_spotify_playlist_served_in_pages_smaller_than_its_first_arrives_whole,

@@ -5,12 +5,18 @@
 //! so (`?header=none`), never guessed (a file of unknown columns would become nonsense tracks).
 
 use super::{keep_link, ParsedFile};
-use crate::{error::ApiError, formats::csv_format::unguard, playlists::add::TrackInput};
+use crate::{
+    error::ApiError,
+    formats::{artists, csv_format::unguard},
+    playlists::add::TrackInput,
+};
 
 /// A column we read.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Column {
     Artist,
+    /// Exportify's "Artist Name(s)": every artist, joined by `;` (the first is the main one).
+    ArtistList,
     Title,
     Album,
     DurationMs,
@@ -20,6 +26,8 @@ enum Column {
     Links,
     SpotifyId,
     PlaylistName,
+    Featured,
+    Image,
 }
 
 /// Header names (lower case) and the column they are.
@@ -27,7 +35,7 @@ const HEADERS: &[(&str, Column)] = &[
     ("artist", Column::Artist),
     ("artists", Column::Artist),
     ("artist name", Column::Artist),
-    ("artist name(s)", Column::Artist),
+    ("artist name(s)", Column::ArtistList),
     ("artist names", Column::Artist),
     ("creator", Column::Artist),
     ("performer", Column::Artist),
@@ -64,6 +72,11 @@ const HEADERS: &[(&str, Column)] = &[
     ("spotify id", Column::SpotifyId),
     ("playlist name", Column::PlaylistName),
     ("playlist", Column::PlaylistName),
+    ("featured_artists", Column::Featured),
+    ("featured artists", Column::Featured),
+    ("image", Column::Image),
+    ("album image url", Column::Image),
+    ("cover", Column::Image),
 ];
 
 fn column_of(header: &str) -> Option<Column> {
@@ -125,7 +138,8 @@ pub fn parse(text: &str, headerless: bool) -> Result<ParsedFile, ApiError> {
         None => return Err(ApiError::invalid("empty_file", "the file is empty")),
     };
     let named: Vec<Option<Column>> = first.iter().map(column_of).collect();
-    let has = |c: Column| named.contains(&Some(c));
+    let has =
+        |c: Column| named.contains(&Some(c)) || (c == Column::Artist && named.contains(&Some(Column::ArtistList)));
     let (columns, header_row) = if headerless {
         (vec![Some(Column::Artist), Some(Column::Title), Some(Column::Album)], false)
     } else if has(Column::Artist) && has(Column::Title) {
@@ -162,6 +176,14 @@ pub fn parse(text: &str, headerless: bool) -> Result<ParsedFile, ApiError> {
         for (value, column) in row.iter().zip(&columns) {
             match column {
                 Some(Column::Artist) if track.artist.is_empty() => track.artist = unguard(value.trim()).to_owned(),
+                // Exportify joins a track's artists with `;`: "Main Artist;Featured Artist".
+                Some(Column::ArtistList) if track.artist.is_empty() => {
+                    (track.artist, track.featured_artists) = artists::split_list(unguard(value), ';');
+                }
+                Some(Column::Featured) => track
+                    .featured_artists
+                    .extend(unguard(value).split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned)),
+                Some(Column::Image) => track.image = track.image.take().or_else(|| none_if_empty(value)),
                 Some(Column::Title) if track.title.is_empty() => track.title = unguard(value.trim()).to_owned(),
                 Some(Column::Album) => track.album = track.album.take().or_else(|| none_if_empty(value)),
                 Some(Column::DurationMs) => track.duration_ms = value.trim().parse().ok().filter(|ms| *ms > 0),

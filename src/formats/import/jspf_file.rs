@@ -43,12 +43,14 @@ fn track(v: &Value) -> Result<TrackInput, &'static str> {
     let mut t = TrackInput::named(&artist, &title);
     t.album = o.get("album").and_then(text);
     t.duration_ms = o.get("duration").and_then(Value::as_u64).filter(|ms| *ms > 0);
+    t.image = o.get("image").and_then(text);
     t.links = o.get("location").map(strings).unwrap_or_default().into_iter().filter(|l| keep_link(l)).collect();
     for identifier in o.get("identifier").map(strings).unwrap_or_default() {
         read_identifier(&identifier, &mut t);
     }
     if let Some(ours) = o.get("extension").and_then(|e| e.get(EXTENSION)) {
         t.isrc = ours.get("isrc").and_then(text);
+        t.featured_artists = ours.get("featured_artists").map(strings).unwrap_or_default();
         for link in ours.get("links").map(strings).unwrap_or_default() {
             if keep_link(&link) && !t.links.contains(&link) {
                 t.links.push(link);

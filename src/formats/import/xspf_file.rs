@@ -114,9 +114,13 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
                         "duration" => o.track.duration_ms = v.parse().ok().filter(|ms| *ms > 0),
                         "location" if keep_link(&v) => o.track.links.push(v),
                         "identifier" => read_identifier(&v, &mut o.track),
+                        "image" => o.track.image = Some(v).filter(|v| !v.is_empty()),
                         _ => {}
                     },
                     ("extension", "isrc", Some(o)) if ours => o.track.isrc = Some(v).filter(|v| !v.is_empty()),
+                    ("extension", "featured_artist", Some(o)) if ours && !v.is_empty() => {
+                        o.track.featured_artists.push(v)
+                    }
                     _ => {}
                 }
                 if name == "extension" {

@@ -22,6 +22,8 @@ fn item(id: &str) -> Item {
         isrc: None,
         links: Vec::new(),
         matching: None,
+        featured_artists: Vec::new(),
+        image: None,
     }
 }
 
