@@ -17,6 +17,8 @@
 #   against the real binary on both stores (tools/fuzz/schemathesis.sh, 40 s each); any 5xx or
 #   answer that breaks the OpenAPI document fails the run. SHARIFY_TEST_FUZZ_SECS changes the time.
 # - XSPF schema checks: run when xmllint is installed (libxml2-utils).
+# - README walkthroughs (whole suite only): the review section against tools/dev/fake-lastfm, and
+#   the main walkthrough on both stores (same answers).
 # - What cannot run is reported as skipped, with the reason, on the last line. In CI (CI=true)
 #   anything skipped makes the run fail: CI never passes with part of the suite.
 # Extra arguments go to the test runner, e.g. `tools/test.sh store_contract`.
@@ -130,6 +132,12 @@ if [ $# -eq 0 ]; then
   else
     echo "tools/test.sh: schemathesis found problems (see above)" >&2
     ran+=("schemathesis (FAILED)")
+    [ "$status" -eq 0 ] && status=1
+  fi
+  if tools/walkthrough/review.sh target/debug/sharify; then
+    ran+=("README review walkthrough (fake Last.fm)")
+  else
+    ran+=("README review walkthrough (FAILED)")
     [ "$status" -eq 0 ] && status=1
   fi
   if [ -n "${SHARIFY_TEST_MONGO_URI:-}" ]; then

@@ -68,12 +68,17 @@ pub struct FakeLastfm {
 impl FakeLastfm {
     /// Starts the fake on 127.0.0.1 (an ephemeral port).
     pub async fn start() -> Self {
+        Self::start_on("127.0.0.1:0").await.unwrap()
+    }
+
+    /// Starts the fake on `addr` (`tools/dev/fake-lastfm` uses a fixed port).
+    pub async fn start_on(addr: &str) -> std::io::Result<Self> {
         let shared = Arc::new(Shared::default());
         let app = Router::new().route("/2.0/", get(handle)).with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}/2.0/", listener.local_addr().unwrap());
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let base_url = format!("http://{}/2.0/", listener.local_addr()?);
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { base_url, shared }
+        Ok(Self { base_url, shared })
     }
 
     /// Adds latency to every answer.
@@ -241,6 +246,17 @@ async fn handle(State(shared): State<Arc<Shared>>, Query(q): Query<HashMap<Strin
         "user.getlovedtracks" => json_response(StatusCode::OK, recorded("user.getLovedTracks__testuser-limit1")),
         _ => lastfm_error(3, "Invalid Method - No method with that name in this package"),
     }
+}
+
+/// What `tools/dev/fake-lastfm` knows beyond its generated answers: Last.fm's studio take for the
+/// README's live line, so the walkthrough shows one track matched and one waiting for review.
+pub fn demo_catalog() -> Catalog {
+    let mut catalog = Catalog::new();
+    catalog.insert(
+        ("queen".into(), "bohemian rhapsody (live aid 1985)".into()),
+        ("Queen".into(), "Bohemian Rhapsody".into(), Some(354_000)),
+    );
+    catalog
 }
 
 /// Title Case, standing in for Last.fm's autocorrection to the canonical spelling.
