@@ -5,7 +5,6 @@
 
 #[path = "../tests/api/lastfm_fake.rs"]
 mod lastfm_fake;
-#[allow(dead_code)]
 #[path = "../tests/api/lastfm_world.rs"]
 mod lastfm_world;
 
