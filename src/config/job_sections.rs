@@ -24,6 +24,9 @@ pub struct JobsConfig {
     pub reindex_every_secs: u64,
     /// Most Last.fm lookups one re-index run makes.
     pub reindex_budget: u32,
+    /// Milliseconds a push waits for its platform work before answering `202` with a run to
+    /// follow (never more than two thirds of `http.request_timeout_secs`).
+    pub request_wait_ms: u64,
 }
 
 impl Default for JobsConfig {
@@ -36,6 +39,7 @@ impl Default for JobsConfig {
             artist_match_threshold: 0.8,
             reindex_every_secs: 86_400,
             reindex_budget: 200,
+            request_wait_ms: 20_000,
         }
     }
 }

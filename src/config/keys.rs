@@ -316,6 +316,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         help: "shortest interval_secs a schedule may have, and the shortest time between two runs of one schedule (run now included)",
     },
     ConfigKey {
+        env: "SHARIFY_JOBS__REQUEST_WAIT_MS",
+        default: "20000",
+        help: "how long a push waits for its platform work before answering 202 with a run to follow (GET /v1/push-runs/{id})",
+    },
+    ConfigKey {
         env: "SHARIFY_JOBS__REINDEX_EVERY_SECS",
         default: "86400",
         help: "seconds between runs of the track-cache re-index (an operator's job: one replica in-process, or jobs run-due)",

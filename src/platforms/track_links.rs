@@ -33,6 +33,11 @@ use crate::{
 const CACHE_KIND: &str = "platform_link";
 /// Searches run at once (each platform's own limiter paces them further).
 const CONCURRENT_SEARCHES: usize = 4;
+
+tokio::task_local! {
+    /// Counts the catalog searches made within a scope (a push run's progress).
+    pub static SEARCHES_MADE: std::sync::Arc<std::sync::atomic::AtomicUsize>;
+}
 /// How long a found link is trusted, and how long a miss is, before the platform is asked again.
 const HIT_DAYS: i64 = 30;
 const MISS_DAYS: i64 = 7;
@@ -216,29 +221,37 @@ async fn answers<'w>(
                 let query = SearchQuery { artist: &w.artist, title: &w.title, isrc: w.isrc.as_deref() };
                 let outcome = match searcher {
                     Some(s) => s.search(&query).await.map(|hits| best_hit(&w, &hits, accept)),
-                    None => return (w.key(), None),
+                    None => return Ok((w.key(), None)),
                 };
+                let _ = SEARCHES_MADE.try_with(|n| n.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
                 match outcome {
-                    Ok(url) => (w.key(), Some(url)),
+                    Ok(url) => {
+                        // Saved as soon as it is known: work cut short (a request given up, a
+                        // pod stopped) keeps every search it made for the next attempt.
+                        let days = if url.is_some() { HIT_DAYS } else { MISS_DAYS };
+                        let value = serde_json::to_string(&Cached { url: url.clone() }).unwrap_or_default();
+                        let key = w.key();
+                        let at = RecordKey { kind: CACHE_KIND, owner: "", key: &key };
+                        state.store.put_record(at, &value, Some(Utc::now() + Days::days(days))).await?;
+                        Ok((key, Some(url)))
+                    }
                     Err(e) => {
                         tracing::debug!(platform = ?w.platform, error = %e, "platform search failed; tried again later");
-                        (w.key(), None)
+                        Ok((w.key(), None))
                     }
                 }
             }
         })
         .buffer_unordered(CONCURRENT_SEARCHES)
-        .collect()
-        .await;
+        .collect::<Vec<Result<_, ApiError>>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
     for (key, outcome) in searched {
         let Some(url) = outcome else {
             complete = false;
             continue;
         };
-        let days = if url.is_some() { HIT_DAYS } else { MISS_DAYS };
-        let value = serde_json::to_string(&Cached { url: url.clone() }).unwrap_or_default();
-        let at = RecordKey { kind: CACHE_KIND, owner: "", key: &key };
-        state.store.put_record(at, &value, Some(Utc::now() + Days::days(days))).await?;
         answers.insert(key, url);
     }
     Ok((answers, complete, searched_count))

@@ -5,6 +5,7 @@
 
 pub mod plan;
 pub mod routes;
+pub mod runs;
 pub mod spotify;
 pub mod youtube;
 
@@ -56,7 +57,7 @@ fn new_target() -> String {
 }
 
 /// A track pushed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Pushed {
     /// The item.
     pub item_id: String,
@@ -65,7 +66,7 @@ pub struct Pushed {
 }
 
 /// An item not pushed, and why.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NotPushed {
     /// The item.
     pub item_id: String,
@@ -78,7 +79,7 @@ pub struct NotPushed {
 }
 
 /// Changes made on the platform since the last push.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct PlatformChanges {
     /// Track URIs added there.
     pub added: Vec<String>,
@@ -113,7 +114,7 @@ pub struct StoredCopy {
 }
 
 /// What a push did (or, in a dry run, would do).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PushReport {
     /// `add` or `mirror`.
     pub mode: PushMode,

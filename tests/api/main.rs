@@ -44,6 +44,7 @@ mod organise;
 mod platform_fakes;
 mod platforms;
 mod playlists;
+mod push_runs;
 mod real_files;
 mod replicas;
 mod review;
