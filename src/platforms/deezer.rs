@@ -1,9 +1,9 @@
 //! Deezer's public API: public playlists need no credentials. `/playlist/{id}` gives the
-//! metadata; the tracks are read from `/playlist/{id}/tracks` in pages of 100 by offset, several
-//! at once within Deezer's quota (50 requests per 5 s per address). Errors arrive as HTTP 200 with
+//! metadata; the tracks are read from `/playlist/{id}/tracks` by offset in pages of the size
+//! Deezer serves (up to the 100 asked for), several at once within Deezer's quota (50 requests per 5 s per address). Errors arrive as HTTP 200 with
 //! an `error` object: 800 is "no such playlist", 4 is the quota (waited out, then retried).
 
-use std::time::Duration;
+use std::{collections::BTreeMap, time::Duration};
 
 use async_trait::async_trait;
 use futures::{stream, StreamExt, TryStreamExt};
@@ -14,7 +14,7 @@ use super::{
     http::PlatformHttp, Platform, PlatformError, PlaylistSource, RemotePlaylist, RemoteTrack, SearchQuery, TrackSearch,
 };
 
-/// Tracks per page.
+/// Tracks per page asked for (Deezer may serve fewer: its default is 25).
 const PAGE: usize = 100;
 /// Pages fetched at once.
 const CONCURRENT_PAGES: usize = 4;
@@ -148,32 +148,58 @@ impl PlaylistSource for Deezer {
         Platform::Deezer
     }
 
+    /// Reads every track, never assuming a page size: Deezer's largest `limit` is undocumented, so
+    /// the first page's length is the step for the rest (several at once), any range a page left
+    /// short is read again from where it stopped, and a track Deezer counted in `total` but never
+    /// served is reported as skipped, so nothing goes missing silently.
     async fn playlist(&self, id: &str) -> Result<RemotePlaylist, PlatformError> {
         let meta: PlaylistBody = self.get(&format!("/playlist/{id}")).await?;
-        let first: TracksPage = self.get(&format!("/playlist/{id}/tracks?index=0&limit={PAGE}")).await?;
+        let read = |index: usize| async move {
+            let page: TracksPage = self.get(&format!("/playlist/{id}/tracks?index={index}&limit={PAGE}")).await?;
+            Ok::<_, PlatformError>((index, page))
+        };
+        let (_, first) = read(0).await?;
         let total = first.total.or(meta.nb_tracks).unwrap_or(first.data.len());
-        let rest: Vec<(usize, TracksPage)> = stream::iter((PAGE..total).step_by(PAGE))
-            .map(|index| async move {
-                let page: TracksPage = self.get(&format!("/playlist/{id}/tracks?index={index}&limit={PAGE}")).await?;
-                Ok::<_, PlatformError>((index, page))
-            })
+        let step = if first.data.is_empty() { PAGE } else { first.data.len() };
+        let mut entries: BTreeMap<usize, Track> = first.data.into_iter().enumerate().collect();
+        let rest: Vec<(usize, TracksPage)> = stream::iter((step..total).step_by(step))
+            .map(read)
             .buffer_unordered(CONCURRENT_PAGES)
             .try_collect()
             .await?;
-        let mut pages = vec![(0, first)];
-        pages.extend(rest);
-        pages.sort_by_key(|(index, _)| *index);
+        for (index, page) in rest {
+            entries.extend(page.data.into_iter().enumerate().map(|(n, t)| (index + n, t)));
+        }
+        let mut reads_left = total / step + 4;
+        let mut from = 0;
+        while let Some(missing) = (from..total).find(|p| !entries.contains_key(p)) {
+            if reads_left == 0 {
+                break;
+            }
+            reads_left -= 1;
+            let (index, page) = read(missing).await?;
+            if page.data.is_empty() {
+                break;
+            }
+            from = missing;
+            entries.extend(page.data.into_iter().enumerate().map(|(n, t)| (index + n, t)));
+        }
         let mut playlist = RemotePlaylist {
             name: meta.title,
             description: meta.description.filter(|d| !d.is_empty()),
             ..RemotePlaylist::default()
         };
-        for (index, page) in pages {
-            for (n, track) in page.data.into_iter().enumerate() {
-                let position = index + n + 1;
-                match remote(track) {
-                    Ok(t) => playlist.tracks.push((position, t)),
-                    Err(reason) => playlist.skipped.push(super::SkippedTrack { position, reason: reason.into() }),
+        for position in 0..total.max(entries.keys().next_back().map_or(0, |p| p + 1)) {
+            let position1 = position + 1;
+            let outcome = match entries.remove(&position) {
+                Some(track) => remote(track),
+                None => Err("Deezer counted this track but did not serve it (the playlist may have changed while it \
+                             was read): import again to try once more"),
+            };
+            match outcome {
+                Ok(t) => playlist.tracks.push((position1, t)),
+                Err(reason) => {
+                    playlist.skipped.push(super::SkippedTrack { position: position1, reason: reason.into() })
                 }
             }
         }

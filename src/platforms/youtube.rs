@@ -336,6 +336,18 @@ impl Youtube {
                 None => break,
             }
         }
+        if total as usize > position {
+            // Never silence: entries YouTube counts but does not list (private or removed
+            // videos, some region-blocked ones) are one report line.
+            playlist.skipped.push(SkippedTrack {
+                position: position + 1,
+                reason: format!(
+                    "YouTube counts {total} entries in this playlist but listed {position}: the other {} are hidden \
+                     from its API (private, removed or blocked videos)",
+                    total as usize - position
+                ),
+            });
+        }
         Ok(playlist)
     }
 }

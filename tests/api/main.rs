@@ -42,6 +42,7 @@ mod openapi;
 mod ops;
 mod organise;
 mod platform_fakes;
+mod platform_paging;
 mod platforms;
 mod playlists;
 mod push_runs;

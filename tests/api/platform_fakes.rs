@@ -37,6 +37,9 @@ pub(crate) struct Shared {
     base: String,
     calls: Mutex<Vec<(String, Instant)>>,
     deezer_quota_errors: AtomicU32,
+    deezer_page_cap: AtomicU32,
+    deezer_uncounted: AtomicU32,
+    youtube_uncounted: AtomicU32,
     youtube_quota_errors: AtomicU32,
     spotify_429s: AtomicU32,
     spotify_quota: AtomicU32,
@@ -125,6 +128,21 @@ impl FakePlatforms {
     /// The next `n` Deezer calls answer the quota error (code 4, HTTP 200).
     pub fn deezer_quota_errors(&self, n: u32) {
         self.shared.deezer_quota_errors.store(n, Ordering::SeqCst);
+    }
+
+    /// Deezer serves at most `n` tracks a page whatever `limit` asks (its default page is 25).
+    pub fn deezer_page_cap(&self, n: u32) {
+        self.shared.deezer_page_cap.store(n, Ordering::SeqCst);
+    }
+
+    /// Deezer's `total` counts `n` tracks more than it serves (tracks gone meanwhile).
+    pub fn deezer_uncounted(&self, n: u32) {
+        self.shared.deezer_uncounted.store(n, Ordering::SeqCst);
+    }
+
+    /// YouTube's `totalResults` counts `n` entries more than it lists (hidden videos).
+    pub fn youtube_uncounted(&self, n: u32) {
+        self.shared.youtube_uncounted.store(n, Ordering::SeqCst);
     }
 
     /// The next `n` YouTube calls answer 403 `quotaExceeded`.
@@ -231,9 +249,14 @@ async fn deezer_tracks(
         return json_body(StatusCode::OK, file("deezer__error-800-no-data.json"));
     };
     let index: usize = q.get("index").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let limit: usize = q.get("limit").and_then(|v| v.parse().ok()).unwrap_or(25).min(100);
+    let cap = match s.deezer_page_cap.load(Ordering::SeqCst) {
+        0 => 100,
+        n => n as usize,
+    };
+    let limit: usize = q.get("limit").and_then(|v| v.parse().ok()).unwrap_or(25).min(cap);
     let end = (index + limit).min(all.len());
-    let mut body = json!({"data": all[index.min(end)..end], "checksum": "c0ffee", "total": all.len()});
+    let total = all.len() + s.deezer_uncounted.load(Ordering::SeqCst) as usize;
+    let mut body = json!({"data": all[index.min(end)..end], "checksum": "c0ffee", "total": total});
     if end < all.len() {
         body["next"] = json!(format!("https://api.deezer.com/playlist/{id}/tracks?index={end}"));
     }
@@ -283,9 +306,13 @@ async fn youtube_items(
             "The playlist identified with the request's <code>playlistId</code> parameter cannot be found.",
         );
     }
+    let counted = |body: String| {
+        let total = 13 + s.youtube_uncounted.load(Ordering::SeqCst);
+        json_body(StatusCode::OK, body.replace("\"totalResults\": 13", &format!("\"totalResults\": {total}")))
+    };
     match q.get("pageToken").map(String::as_str) {
-        None => json_body(StatusCode::OK, file("youtube__playlistItems-page1-next.json")),
-        Some("CAoQAA") => json_body(StatusCode::OK, file("youtube__playlistItems-page2-last.json")),
+        None => counted(file("youtube__playlistItems-page1-next.json")),
+        Some("CAoQAA") => counted(file("youtube__playlistItems-page2-last.json")),
         Some(_) => google_error(StatusCode::BAD_REQUEST, "invalidPageToken", "youtube.parameter", "bad page token"),
     }
 }
