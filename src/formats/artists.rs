@@ -1,9 +1,10 @@
 //! A track's artists: the main artist and the featured ones, taken apart where a file joins them
 //! and put back together where a format has one field for them.
 //!
-//! Taken apart only where it is unambiguous: Exportify's `;`, our own lists, and a "feat." /
-//! "ft." / "featuring" marker. A bare `&` or `,` stays part of the name ("Simon & Garfunkel",
-//! "Crosby, Stills, Nash & Young").
+//! Taken apart only where it is unambiguous: Exportify's `;`, our own lists, a "feat." /
+//! "ft." / "featuring" marker, and TuneMyMusic's `, ` (only in a file laid out as TuneMyMusic
+//! writes it, and never inside the well-known names that hold a comma). A bare `&` or `,`
+//! elsewhere stays part of the name ("Simon & Garfunkel", "Crosby, Stills, Nash & Young").
 
 /// Markers that introduce featured artists in a credit, matched with spaces around them.
 const FEATURING: &[&str] = &[" feat. ", " feat ", " ft. ", " ft ", " featuring "];
@@ -44,6 +45,43 @@ pub fn split_list(list: &str, separator: char) -> (String, Vec<String>) {
     (main, names.map(str::to_owned).collect())
 }
 
+/// Artist names that hold ", " themselves: a comma-joined list never splits inside them.
+const NAMES_WITH_COMMAS: &[&str] = &[
+    "tyler, the creator",
+    "earth, wind & fire",
+    "crosby, stills, nash & young",
+    "crosby, stills & nash",
+    "emerson, lake & palmer",
+    "blood, sweat & tears",
+    "peter, paul and mary",
+    "peter, bjorn and john",
+    "black country, new road",
+    "the good, the bad & the queen",
+    "now, now",
+    "me, myself and i",
+];
+
+/// Splits a list joined by ", " (TuneMyMusic's artist column) into the main artist and the rest,
+/// keeping each of [`NAMES_WITH_COMMAS`] whole.
+pub fn split_commas(list: &str) -> (String, Vec<String>) {
+    let parts: Vec<&str> = list.split(", ").map(str::trim).collect();
+    let mut names = Vec::new();
+    let mut at = 0;
+    while at < parts.len() {
+        let longest = (at + 1..=parts.len())
+            .rev()
+            .find(|&end| {
+                end == at + 1 || NAMES_WITH_COMMAS.contains(&parts[at..end].join(", ").to_lowercase().as_str())
+            })
+            .unwrap_or(at + 1);
+        names.push(parts[at..longest].join(", "));
+        at = longest;
+    }
+    let mut names = names.into_iter().filter(|n| !n.is_empty());
+    let main = names.next().unwrap_or_default();
+    (main, names.collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +110,21 @@ mod tests {
         let featured = owned(&["B", "C"]);
         assert_eq!(split_featuring(&credit("A", &featured)), ("A".into(), featured));
         assert_eq!(credit("A", &[]), "A");
+    }
+
+    #[test]
+    fn comma_lists_split_but_never_inside_a_name_that_holds_a_comma() {
+        assert_eq!(split_commas("Daft Punk, Pharrell Williams"), ("Daft Punk".into(), owned(&["Pharrell Williams"])));
+        assert_eq!(
+            split_commas("Tyler, The Creator, Kali Uchis"),
+            ("Tyler, The Creator".into(), owned(&["Kali Uchis"]))
+        );
+        assert_eq!(
+            split_commas("Kali Uchis, Tyler, The Creator"),
+            ("Kali Uchis".into(), owned(&["Tyler, The Creator"]))
+        );
+        assert_eq!(split_commas("Crosby, Stills, Nash & Young"), ("Crosby, Stills, Nash & Young".into(), vec![]));
+        assert_eq!(split_commas("Solo"), ("Solo".into(), vec![]));
+        assert_eq!(split_commas("A,B"), ("A,B".into(), vec![]), "only a comma and a space separate");
     }
 }

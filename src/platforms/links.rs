@@ -148,10 +148,15 @@ fn apple(url: &Url) -> Result<PlaylistLink, ApiError> {
 
 /// The address a browser can open for a track's `link`: web addresses as they are, a Spotify
 /// track URI (`spotify:track:…`, as Exportify and Spotify's exporters write) as its
-/// open.spotify.com page; `None` for anything else (other app URIs open nothing in a browser).
+/// open.spotify.com page, an `http://` link to a platform as its `https://` one; `None` for anything
+/// else (other app URIs open nothing in a browser).
 pub fn web_address(link: &str) -> Option<String> {
     if link.starts_with("https://") {
         return Some(link.to_owned());
+    }
+    // Older files hold `http://` links to the platforms, which all serve https now.
+    if let Some(rest) = link.strip_prefix("http://") {
+        return super::item_links::platform_of(link).map(|_| format!("https://{rest}"));
     }
     let id = link.strip_prefix("spotify:track:")?;
     (id.len() == 22 && id.chars().all(|c| c.is_ascii_alphanumeric()))
@@ -192,6 +197,21 @@ mod tests {
     fn ok(raw: &str) -> (Platform, String) {
         let l = parse(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
         (l.platform, l.id)
+    }
+
+    #[test]
+    fn a_track_link_opens_its_own_page_in_a_browser() {
+        let open = |l: &str| web_address(l);
+        assert_eq!(
+            open("spotify:track:4uLU6hMCjMI75M1A2tKUQC").unwrap(),
+            "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"
+        );
+        assert_eq!(open("http://www.deezer.com/track/3135556").unwrap(), "https://www.deezer.com/track/3135556");
+        assert_eq!(open("http://youtu.be/dQw4w9WgXcQ").unwrap(), "https://youtu.be/dQw4w9WgXcQ");
+        assert_eq!(open("https://music.apple.com/us/song/x/1").unwrap(), "https://music.apple.com/us/song/x/1");
+        assert_eq!(open("http://example.com/track.mp3"), None, "not a platform: not upgraded");
+        assert_eq!(open("spotify:track:short"), None);
+        assert_eq!(open("spotify:episode:4uLU6hMCjMI75M1A2tKUQC"), None);
     }
 
     #[test]

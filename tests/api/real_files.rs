@@ -106,6 +106,7 @@ async fn files_other_tools_write_survive_every_export_and_reimport(backend: Back
         ("spotify-exporter.xspf", "xspf"),
         ("android-player.m3u", "m3u8"),
         ("listenbrainz.jspf", "jspf"),
+        ("tunemymusic.csv", "csv"),
     ] {
         let (id, original) = import_kept(&app, &alice, format, file(name)).await;
         assert!(original.len() >= 2, "{name}: {original:?}");
@@ -151,6 +152,21 @@ async fn what_each_real_file_holds_is_read(backend: Backend) {
     let (_, jspf) = import_kept(&app, &alice, "jspf", file("listenbrainz.jspf")).await;
     assert_eq!(jspf[0].mbid, "8f3471b5-7e6a-48da-86a9-c1c07a0f47ae");
     assert_eq!((jspf[0].artist.as_str(), &jspf[0].featured), ("Sereia Urbana", &serde_json::json!(["Glass Harbour"])));
+    // TuneMyMusic joins artists with ", ": split, but never inside a name that holds a comma.
+    let (_, tmm) = import_kept(&app, &alice, "csv", file("tunemymusic.csv")).await;
+    let credits: Vec<(&str, &Value)> = tmm.iter().map(|k| (k.artist.as_str(), &k.featured)).collect();
+    assert_eq!(credits[0], ("Ferncliff", &serde_json::json!(["Ada Moreno"])));
+    assert_eq!(credits[1], ("Tyler, The Creator", &serde_json::json!(["Jun Okada"])));
+    assert_eq!(credits[2], ("Crosby, Stills, Nash & Young", &serde_json::json!([])));
+    assert_eq!(tmm[0].title, "Lights Out, Words Gone", "titles are never split");
+    assert_eq!(
+        (tmm[3].isrc.as_str(), tmm[3].links["spotify"].as_str()),
+        (Some("KRA301600399"), Some("spotify:track:03fJMuDIkVNcAtNVqxmyVW"))
+    );
+    // Elsewhere a comma in an artist column is part of the name.
+    let plain = b"artist,title\n\"Ferncliff, Ada Moreno\",Lights Out\n".to_vec();
+    let (_, plain) = import_kept(&app, &alice, "csv", plain).await;
+    assert_eq!((plain[0].artist.as_str(), &plain[0].featured), ("Ferncliff, Ada Moreno", &serde_json::json!([])));
 }
 
 crate::on_both_backends!(

@@ -124,6 +124,13 @@ fn none_if_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
+/// Whether the header row is TuneMyMusic's (`Track name, Artist name, Album, Playlist name, Type,
+/// ISRC, Spotify - id`): the layout that says its artist column is a ", "-joined list.
+fn is_tunemymusic(header: &csv::StringRecord) -> bool {
+    let names: Vec<String> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
+    ["track name", "artist name", "playlist name", "type"].iter().all(|n| names.iter().any(|h| h == n))
+}
+
 /// Reads a CSV file; `headerless`: its rows are artist, title[, album] with no header row.
 pub fn parse(text: &str, headerless: bool) -> Result<ParsedFile, ApiError> {
     let mut reader = csv::ReaderBuilder::new()
@@ -157,6 +164,8 @@ pub fn parse(text: &str, headerless: bool) -> Result<ParsedFile, ApiError> {
             ),
         ));
     };
+    // TuneMyMusic joins a track's artists with ", " in its `Artist name` column.
+    let comma_joined = header_row && is_tunemymusic(&first);
     let mut file = ParsedFile::default();
     let rows = (!header_row).then_some(Ok(first)).into_iter().chain(records);
     for row in rows {
@@ -175,6 +184,9 @@ pub fn parse(text: &str, headerless: bool) -> Result<ParsedFile, ApiError> {
         let mut track = TrackInput::named("", "");
         for (value, column) in row.iter().zip(&columns) {
             match column {
+                Some(Column::Artist) if track.artist.is_empty() && comma_joined => {
+                    (track.artist, track.featured_artists) = artists::split_commas(unguard(value.trim()));
+                }
                 Some(Column::Artist) if track.artist.is_empty() => track.artist = unguard(value.trim()).to_owned(),
                 // Exportify joins a track's artists with `;`: "Main Artist;Featured Artist".
                 Some(Column::ArtistList) if track.artist.is_empty() => {
