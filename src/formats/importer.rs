@@ -198,6 +198,7 @@ pub async fn import_new(
     let description =
         parse_description(&description.chars().take(limits::PLAYLIST_DESCRIPTION_MAX_CHARS).collect::<String>())?;
     let source_url = file.source_url.clone();
+    let image = file.image.clone().filter(|i| crate::playlists::track_input::is_image_address(i));
     let (tracks, rejected) = usable(file)?;
     let looked_up = look_up(state, caller, &tracks).await?;
     let policy = query.on_duplicate.unwrap_or_default();
@@ -205,6 +206,7 @@ pub async fn import_new(
     let (items, skipped) = plan_add(&[], &tracks, &context)?;
     let mut playlist = Playlist::new(ids::new_id(), caller, name, description, query.visibility.unwrap_or_default());
     playlist.meta.source_url = source_url;
+    playlist.meta.image = image;
     playlist.items =
         items.into_iter().zip(1..).map(|(item, n)| Arc::new(Item { pos: n * POSITION_GAP, ..item })).collect();
     let bytes: usize = playlist.items.iter().map(|i| serde_json::to_vec(&**i).map_or(0, |v| v.len())).sum();

@@ -62,7 +62,7 @@ pub fn track(t: &TrackOut<'_>) -> Value {
 
 /// The document up to its first track: `{"playlist": {…, "track": [`.
 pub fn head(playlist: &Playlist, creator: &str, location: &str) -> String {
-    let meta = json!({
+    let mut meta = json!({
         "title": playlist.meta.name,
         "creator": creator,
         "annotation": playlist.meta.description,
@@ -72,6 +72,9 @@ pub fn head(playlist: &Playlist, creator: &str, location: &str) -> String {
         // No playlist id here: a share link's JSPF must not hand it out (`location` says where it lives).
         "extension": { EXTENSION: { "version": playlist.meta.version } },
     });
+    if let Some(image) = &playlist.meta.image {
+        meta["image"] = json!(image);
+    }
     let mut text = json!({ "playlist": meta }).to_string();
     // Reopen the object to append the track list: `…}}` becomes `…,"track":[`.
     text.truncate(text.len() - 2);

@@ -33,6 +33,9 @@ pub fn head(playlist: &Playlist, creator: &str, location: &str) -> String {
         element(&mut out, "  ", "annotation", &playlist.meta.description);
     }
     element(&mut out, "  ", "location", location);
+    if let Some(image) = &playlist.meta.image {
+        element(&mut out, "  ", "image", image);
+    }
     element(&mut out, "  ", "date", &playlist.meta.updated_at.to_rfc3339());
     out.push_str("  <trackList>\n");
     out

@@ -35,6 +35,8 @@ struct DeezerError {
 struct PlaylistBody {
     title: Option<String>,
     description: Option<String>,
+    /// The 1000×1000 cover (`picture` itself is an API address that redirects).
+    picture_xl: Option<String>,
     nb_tracks: Option<usize>,
 }
 
@@ -187,6 +189,7 @@ impl PlaylistSource for Deezer {
         let mut playlist = RemotePlaylist {
             name: meta.title,
             description: meta.description.filter(|d| !d.is_empty()),
+            image: meta.picture_xl.filter(|p| !p.is_empty()),
             ..RemotePlaylist::default()
         };
         for position in 0..total.max(entries.keys().next_back().map_or(0, |p| p + 1)) {

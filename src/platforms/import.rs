@@ -151,5 +151,12 @@ pub fn parsed(remote: RemotePlaylist) -> ParsedFile {
         })
         .collect();
     let rejected = remote.skipped.into_iter().map(|s| Rejected { line: s.position, reason: s.reason }).collect();
-    ParsedFile { name: remote.name, description: remote.description, tracks, rejected, source_url: None }
+    ParsedFile {
+        name: remote.name,
+        description: remote.description,
+        tracks,
+        rejected,
+        source_url: None,
+        image: remote.image,
+    }
 }

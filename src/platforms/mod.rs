@@ -87,6 +87,8 @@ pub struct RemotePlaylist {
     pub name: Option<String>,
     /// Description.
     pub description: Option<String>,
+    /// Its cover image.
+    pub image: Option<String>,
     /// Tracks, each with its 1-based position.
     pub tracks: Vec<(usize, RemoteTrack)>,
     /// What was left out.

@@ -31,10 +31,18 @@ pub struct Spotify {
 struct PlaylistBody {
     name: Option<String>,
     description: Option<String>,
+    /// Covers, largest first (Spotify's order); `null` on some playlists.
+    #[serde(default)]
+    images: Option<Vec<Image>>,
     #[serde(default)]
     items: Option<ItemsPage>,
     #[serde(default)]
     tracks: Option<ItemsPage>,
+}
+
+#[derive(Deserialize)]
+struct Image {
+    url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +210,7 @@ impl Spotify {
         let mut playlist = RemotePlaylist {
             name: meta.name,
             description: meta.description.filter(|d| !d.is_empty()),
+            image: meta.images.unwrap_or_default().into_iter().find_map(|i| i.url),
             ..RemotePlaylist::default()
         };
         self.read_pages(token, id, first, &mut playlist).await?;

@@ -35,6 +35,10 @@ pub struct PlaylistPatch {
     pub description: Option<String>,
     /// New visibility.
     pub visibility: Option<Visibility>,
+    /// New cover: an `https://` image address (null: none).
+    #[serde(default, deserialize_with = "crate::library::folders::present_or_null")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub image: Option<Option<String>>,
     /// Your folder for it (null: out of any folder). Yours alone: a collaborator files a
     /// shared playlist in their own folders. Needs only read access.
     #[serde(default, deserialize_with = "crate::library::folders::present_or_null")]
@@ -86,6 +90,9 @@ pub struct PlaylistSummaryDto {
     /// Set on merges: the sources and their versions when merged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<ForkedFrom>,
+    /// Its cover (`https://`), from the file or platform it was imported from, or set by `PATCH`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
     /// Your folder and tags for it: in your listings, in library search and in the answer to
     /// the `PATCH` that sets them (not in the body of `GET /v1/playlists/{id}`, which every
     /// reader shares).
@@ -227,6 +234,7 @@ impl From<&PlaylistMeta> for PlaylistSummaryDto {
             source_url: m.source_url.clone(),
             copies: m.copies.clone(),
             merged_from: m.merged_from.clone(),
+            image: m.image.clone(),
             placement: None,
         }
     }

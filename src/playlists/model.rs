@@ -191,6 +191,10 @@ pub struct PlaylistMeta {
     /// Its owner's copies on platforms (from pushes), one a platform.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<CopyLink>,
+    /// Its cover (an `https://` address): from the file or platform playlist it was imported
+    /// from, or set by its editors. Stored even when unset, so clearing it reaches every store.
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 /// A copy of a playlist on a platform, made by its owner's push.
@@ -296,6 +300,7 @@ impl Playlist {
                 merged_from: Vec::new(),
                 source_url: None,
                 copies: Vec::new(),
+                image: None,
             },
             items: Vec::new(),
         };

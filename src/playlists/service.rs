@@ -100,9 +100,11 @@ pub async fn patch(
 ) -> Result<(Arc<Playlist>, Option<PlacementDto>), ApiError> {
     let name = patch.name.as_deref().map(parse_name).transpose()?;
     let description = patch.description.as_deref().map(parse_description).transpose()?;
+    let image = patch.image.map(|i| i.map(|i| parse_image(&i)).transpose()).transpose()?;
     let files = patch.folder.is_some() || patch.tags.is_some();
     let placement = if files { Some(placement::prepare(state, caller, patch.folder, patch.tags).await?) } else { None };
-    let playlist = if name.is_some() || description.is_some() || patch.visibility.is_some() || !files {
+    let playlist = if name.is_some() || description.is_some() || image.is_some() || patch.visibility.is_some() || !files
+    {
         let action = if patch.visibility.is_some() { Action::Manage } else { Action::Edit };
         let (playlist, ()) = write::modify(state, caller, id, if_match, action, "update", |p| {
             if let Some(name) = &name {
@@ -113,6 +115,9 @@ pub async fn patch(
             }
             if let Some(visibility) = patch.visibility {
                 p.meta.visibility = visibility;
+            }
+            if let Some(image) = &image {
+                p.meta.image.clone_from(image);
             }
             Ok(())
         })
@@ -132,6 +137,19 @@ pub async fn patch(
         None => None,
     };
     Ok((playlist, placed))
+}
+
+/// A cover address a `PATCH` may set (422 `invalid_image` otherwise).
+fn parse_image(raw: &str) -> Result<String, ApiError> {
+    let raw = raw.trim();
+    if crate::playlists::track_input::is_image_address(raw) {
+        Ok(raw.to_owned())
+    } else {
+        Err(ApiError::invalid(
+            "invalid_image",
+            "image must be an https:// address of at most 1,000 characters without spaces (pages load images over HTTPS only)",
+        ))
+    }
 }
 
 /// Deletes a playlist (owner only), honouring `If-Match`.

@@ -75,7 +75,7 @@ pub const MAX_FEATURED: usize = 10;
 /// Cover art the pages may show: an `https://` address (the pages' CSP allows images over HTTPS
 /// only), printable, at most 1,000 characters. Anything else (a local file path in a player's
 /// playlist) is left out, never refused: the track is what matters.
-fn is_image_address(v: &str) -> bool {
+pub fn is_image_address(v: &str) -> bool {
     v.len() <= 1000 && v.starts_with("https://") && !v.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 

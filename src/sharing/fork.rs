@@ -28,6 +28,7 @@ pub async fn fork(state: &AppState, caller: &User, id: &str) -> Result<Playlist,
     );
     // A private source's id is not the fork's readers' business: it is recorded only for public
     // and unlisted sources (whose ids are meant to be passed around).
+    copy.meta.image.clone_from(&source.meta.image);
     copy.meta.forked_from = (source.meta.visibility != Visibility::Private)
         .then(|| ForkedFrom { playlist_id: source.meta.id.clone(), version: source.meta.version });
     copy.items = source.items.iter().map(|i| Arc::new(Item { item_id: ids::new_id(), ..Item::clone(i) })).collect();

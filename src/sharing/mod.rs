@@ -10,6 +10,7 @@ pub mod links;
 pub mod links_routes;
 pub mod page;
 pub mod page_cache;
+pub mod page_view;
 pub mod sync;
 pub mod sync_routes;
 pub mod visits;

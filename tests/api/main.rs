@@ -44,6 +44,7 @@ mod organise;
 mod platform_fakes;
 mod platform_paging;
 mod platforms;
+mod playlist_cover;
 mod playlists;
 mod push_runs;
 mod real_files;

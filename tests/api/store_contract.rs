@@ -57,6 +57,7 @@ pub fn playlist(owner: &str, name: &str, updated_offset_us: i64) -> Playlist {
             merged_from: Vec::new(),
             source_url: None,
             copies: vec![],
+            image: None,
         },
         items: vec![],
     }

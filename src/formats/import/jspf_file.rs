@@ -18,6 +18,7 @@ struct Document<'a> {
 struct PlaylistPart<'a> {
     title: Option<Value>,
     annotation: Option<Value>,
+    image: Option<Value>,
     #[serde(borrow, default)]
     track: Option<Vec<&'a RawValue>>,
 }
@@ -74,6 +75,7 @@ pub fn parse(body: &str) -> Result<ParsedFile, ApiError> {
     let mut file = ParsedFile {
         name: playlist.title.as_ref().and_then(text),
         description: playlist.annotation.as_ref().and_then(text),
+        image: playlist.image.as_ref().and_then(text),
         ..ParsedFile::default()
     };
     let mut lines = LineCounter::new(body);

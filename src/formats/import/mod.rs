@@ -36,6 +36,8 @@ pub struct ParsedFile {
     pub rejected: Vec<Rejected>,
     /// The platform playlist it came from (imports by link).
     pub source_url: Option<String>,
+    /// The playlist's cover, when the file or platform gives one (kept only if `https://`).
+    pub image: Option<String>,
 }
 
 impl ParsedFile {

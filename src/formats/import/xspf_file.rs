@@ -98,6 +98,7 @@ pub fn parse(text: &str) -> Result<ParsedFile, ApiError> {
                 match (parent, name.as_str(), open.as_mut()) {
                     ("playlist", "title", _) => file.name = Some(v).filter(|v| !v.is_empty()),
                     ("playlist", "annotation", _) => file.description = Some(v).filter(|v| !v.is_empty()),
+                    ("playlist", "image", _) => file.image = Some(v).filter(|v| !v.is_empty()),
                     ("trackList", "track", Some(_)) => {
                         let Open { line, mut track } = open.take().expect("open track");
                         track.links.dedup();
