@@ -30,6 +30,7 @@ pub mod platforms;
 pub mod playlists;
 pub mod push;
 pub mod quotas;
+pub mod runs;
 pub mod schedules;
 pub mod secrets;
 pub mod sharing;

@@ -24,7 +24,7 @@ pub struct JobsConfig {
     pub reindex_every_secs: u64,
     /// Most Last.fm lookups one re-index run makes.
     pub reindex_budget: u32,
-    /// Milliseconds a push waits for its platform work before answering `202` with a run to
+    /// Milliseconds a push or an import by link waits for its platform work before answering `202` with a run to
     /// follow (never more than two thirds of `http.request_timeout_secs`).
     pub request_wait_ms: u64,
 }

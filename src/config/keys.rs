@@ -318,7 +318,7 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
     ConfigKey {
         env: "SHARIFY_JOBS__REQUEST_WAIT_MS",
         default: "20000",
-        help: "how long a push waits for its platform work before answering 202 with a run to follow (GET /v1/push-runs/{id})",
+        help: "how long a push or an import by link waits for its platform work before answering 202 with a run to follow (GET /v1/push-runs/{id}, GET /v1/import-runs/{id})",
     },
     ConfigKey {
         env: "SHARIFY_JOBS__REINDEX_EVERY_SECS",

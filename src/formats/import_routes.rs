@@ -14,6 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     import,
+    import_runs::{self, ImportTarget},
     importer::{import_into, import_new, ImportQuery, ImportReport},
 };
 use crate::{
@@ -58,14 +59,8 @@ pub struct LinkImport {
     pub url: String,
 }
 
-/// The file, or the playlist a `{"url": …}` body links to.
-async fn read_playlist(
-    state: &AppState,
-    caller: &crate::users::model::User,
-    bytes: &[u8],
-    (format, header): (Option<super::export::ExportFormat>, import::CsvHeader),
-    headers: &HeaderMap,
-) -> Result<import::ParsedFile, ApiError> {
+/// The link of a `{"url": …}` body (an import from a platform), if it is one.
+fn link_of(bytes: &[u8], format: Option<super::export::ExportFormat>) -> Result<Option<String>, ApiError> {
     let looks_like_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     if format.is_none() && looks_like_json {
         if let Ok(serde_json::Value::Object(body)) = serde_json::from_slice::<serde_json::Value>(bytes) {
@@ -73,10 +68,19 @@ async fn read_playlist(
                 let url = url.as_str().ok_or_else(|| {
                     ApiError::invalid("invalid_link", "url must be a string: the playlist's link on its platform")
                 })?;
-                return crate::connections::spotify_playlists::fetch_link(state, &caller.id, url).await;
+                return Ok(Some(url.to_owned()));
             }
         }
     }
+    Ok(None)
+}
+
+/// The playlist file in the body.
+async fn read_file(
+    bytes: &[u8],
+    (format, header): (Option<super::export::ExportFormat>, import::CsvHeader),
+    headers: &HeaderMap,
+) -> Result<import::ParsedFile, ApiError> {
     // Decoding and parsing a file of up to the size limit is CPU work: off the async workers.
     let (bytes, content_type) = (bytes.to_vec(), content_type(headers).map(str::to_owned));
     tokio::task::spawn_blocking(move || import::parse(&bytes, format, content_type.as_deref(), header))
@@ -86,6 +90,14 @@ async fn read_playlist(
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+}
+
+fn created(playlist: &crate::playlists::model::Playlist, report: &ImportReport) -> Response {
+    answer(StatusCode::CREATED, playlist, report)
+}
+
+fn appended(playlist: &crate::playlists::model::Playlist, report: &ImportReport) -> Response {
+    answer(StatusCode::OK, playlist, report)
 }
 
 fn answer(status: StatusCode, playlist: &crate::playlists::model::Playlist, report: &ImportReport) -> Response {
@@ -110,6 +122,7 @@ fn answer(status: StatusCode, playlist: &crate::playlists::model::Playlist, repo
     security(("bearer" = []), ("basic" = [])),
     responses(
         (status = 201, description = "Imported; `Location` names the new playlist", body = ImportReport),
+        (status = 202, description = "An import by link still running past `jobs.request_wait_ms`: follow it at `Location` (`GET /v1/import-runs/{id}`)", body = super::import_runs::ImportRun),
         (status = 400, description = "Bad query or `Idempotency-Key`", body = ErrorEnvelope),
         (status = 401, description = "No or invalid credentials", body = ErrorEnvelope),
         (status = 409, description = "A duplicate under `on_duplicate=reject`, or the same `Idempotency-Key` still running", body = ErrorEnvelope),
@@ -130,11 +143,12 @@ async fn import_playlist(
     let bytes = read_body(&state, &headers, body).await?;
     let print = idempotency::fingerprint(&format!("POST /v1/playlists/import?{query:?}"), &bytes);
     idempotency::once(&state, &caller.user.id, key, print, || async {
-        let file =
-            read_playlist(&state, &caller.user, &bytes, (query.format, query.header.unwrap_or_default()), &headers)
-                .await?;
+        if let Some(url) = link_of(&bytes, query.format)? {
+            return import_runs::start(&state, &caller.user, url, ImportTarget::New, query.clone(), created).await;
+        }
+        let file = read_file(&bytes, (query.format, query.header.unwrap_or_default()), &headers).await?;
         let (playlist, report) = import_new(&state, &caller.user, file, &query).await?;
-        Ok(answer(StatusCode::CREATED, &playlist, &report))
+        Ok(created(&playlist, &report))
     })
     .await
 }
@@ -153,6 +167,7 @@ async fn import_playlist(
     security(("bearer" = []), ("basic" = [])),
     responses(
         (status = 200, description = "Imported", body = ImportReport),
+        (status = 202, description = "An import by link still running past `jobs.request_wait_ms`: follow it at `Location` (`GET /v1/import-runs/{id}`)", body = super::import_runs::ImportRun),
         (status = 400, description = "Bad query, `If-Match` or `Idempotency-Key`", body = ErrorEnvelope),
         (status = 401, description = "No or invalid credentials", body = ErrorEnvelope),
         (status = 403, description = "You may read but not add to this playlist", body = ErrorEnvelope),
@@ -177,11 +192,13 @@ async fn import_into_playlist(
     let bytes = read_body(&state, &headers, body).await?;
     let print = idempotency::fingerprint(&format!("POST /v1/playlists/{id}/import?{query:?}"), &bytes);
     idempotency::once(&state, &caller.user.id, key, print, || async {
-        let file =
-            read_playlist(&state, &caller.user, &bytes, (query.format, query.header.unwrap_or_default()), &headers)
-                .await?;
+        if let Some(url) = link_of(&bytes, query.format)? {
+            let into = ImportTarget::Existing(id.clone(), if_match);
+            return import_runs::start(&state, &caller.user, url, into, query.clone(), appended).await;
+        }
+        let file = read_file(&bytes, (query.format, query.header.unwrap_or_default()), &headers).await?;
         let (playlist, report) = import_into(&state, &caller.user, &id, if_match, file, &query).await?;
-        Ok(answer(StatusCode::OK, &playlist, &report))
+        Ok(appended(&playlist, &report))
     })
     .await
 }

@@ -31,7 +31,7 @@ use crate::{
 pub const MAX_LISTED_REJECTIONS: usize = 1000;
 
 /// Parameters of an import.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// `csv`, `m3u8` (also M3U), `xspf` or `jspf`; default: from `Content-Type`, else recognised
@@ -76,7 +76,7 @@ pub struct ImportCounts {
 }
 
 /// The answer to an import.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ImportReport {
     /// The playlist after the import.
     pub playlist: PlaylistSummaryDto,

@@ -5,6 +5,7 @@ pub mod csv_format;
 pub mod export;
 pub mod import;
 pub mod import_routes;
+pub mod import_runs;
 pub mod importer;
 pub mod jspf;
 pub mod m3u;

@@ -28,6 +28,7 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(playlists::items_routes::router())
         .merge(formats::routes::router())
         .merge(formats::import_routes::router())
+        .merge(formats::import_runs::router())
         .merge(matching::routes::router())
         .merge(crate::connections::routes::router())
         .merge(crate::push::routes::router())

@@ -50,7 +50,7 @@ pub struct PlaylistPatch {
 }
 
 /// A playlist's owner.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OwnerDto {
     /// User id.
     pub id: String,
@@ -59,7 +59,7 @@ pub struct OwnerDto {
 }
 
 /// A playlist without its items.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PlaylistSummaryDto {
     /// Id.
     pub id: String,

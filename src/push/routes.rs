@@ -33,7 +33,7 @@ async fn push_run(
     caller: AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<PushRun>, ApiError> {
-    Ok(Json(super::runs::get(&state, &caller.user.id, &id).await?))
+    Ok(Json(crate::runs::get(&state, super::runs::RUNS, "push_run_not_found", &caller.user.id, &id).await?))
 }
 
 /// Push a playlist you can read to your linked Spotify or YouTube account: `target` `new` (your remembered
@@ -65,8 +65,8 @@ async fn push_playlist(
     match request.platform {
         Platform::Spotify | Platform::Youtube => {
             match super::runs::start(&state, &caller.user.id, playlist, request).await? {
-                super::runs::Started::Done(report) => Ok(Json(report).into_response()),
-                super::runs::Started::Running(run) => {
+                crate::runs::Started::Done(report) => Ok(Json(report).into_response()),
+                crate::runs::Started::Running(run) => {
                     let location = format!("/v1/push-runs/{}", run.id);
                     Ok((StatusCode::ACCEPTED, [(axum::http::header::LOCATION, location)], Json(run)).into_response())
                 }

@@ -104,6 +104,7 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::GET, "/v1/playlists/{id}/copies", None, copies),
         // Push runs are their starter's alone: any other id is 404.
         row(Method::GET, "/v1/push-runs/{id}", None, signed_in(404)),
+        row(Method::GET, "/v1/import-runs/{id}", None, signed_in(404)),
         row(Method::GET, "/v1/playlists/{id}/changes?since=0", None, c.read),
         // Organise: folders and tags are each user's own (a playlist's id is no folder: 404).
         row(Method::POST, "/v1/folders", Some(|| json!({"name": ids::new_id()})), signed_in(201)),

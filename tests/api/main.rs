@@ -1,6 +1,7 @@
 //! sharify's integration tests: one binary, real server, real HTTP, both store backends.
 
 mod helpers;
+mod import_runs;
 
 mod account;
 mod apple_fake;
