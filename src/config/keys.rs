@@ -24,6 +24,11 @@ pub const CONFIG_KEYS: &[ConfigKey] = &[
         default: "(none)",
         help: "comma-separated CIDRs of trusted proxies; X-Forwarded-For is read only from them",
     },
+    ConfigKey {
+        env: "SHARIFY_HTTP__PUBLIC_URL",
+        default: "(the request's Host)",
+        help: "the address people reach the service at (https://sharify.example.com); share links are given under it",
+    },
     ConfigKey { env: "SHARIFY_STORE__DATA_DIR", default: "./data", help: "directory of the embedded store" },
     ConfigKey {
         env: "SHARIFY_MONGO__URI",

@@ -94,6 +94,10 @@ pub struct HttpConfig {
     /// address in it that is not itself a trusted proxy.
     #[serde(deserialize_with = "super::proxies::list_or_commas")]
     pub trusted_proxies: String,
+    /// The address people reach the service at (`https://sharify.example.com`): share links are
+    /// given as absolute addresses under it. Empty: the address the request that made the link
+    /// came to (its `Host`, over http).
+    pub public_url: String,
 }
 
 impl Default for HttpConfig {
@@ -103,6 +107,7 @@ impl Default for HttpConfig {
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             trusted_proxies: String::new(),
+            public_url: String::new(),
         }
     }
 }

@@ -24,7 +24,9 @@ use crate::app::AppState;
         crate::playlists::model::ListScope,
         crate::formats::export::ExportFormat,
         crate::playlists::model::Visibility,
-        crate::playlists::add::OnDuplicate
+        crate::playlists::add::OnDuplicate,
+        crate::formats::import::CsvHeader,
+        crate::library::search::SearchIn
     )),
     tags(
         (name = "users", description = "Accounts"),

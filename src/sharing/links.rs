@@ -109,9 +109,9 @@ pub struct CreatedShareLink {
     pub link_id: String,
     /// The secret token.
     pub token: String,
-    /// The share page (`/s/{token}`).
+    /// The share page, as people paste it: `{http.public_url}/s/{token}`.
     pub url: String,
-    /// The JSON API for holders (`/v1/shared/{token}`).
+    /// The JSON API for holders (`{http.public_url}/v1/shared/{token}`).
     pub api_url: String,
     /// Role granted on join.
     pub role: Role,
@@ -167,6 +167,7 @@ pub async fn create(
     caller: &User,
     id: &str,
     req: NewShareLink,
+    base: &str,
 ) -> Result<CreatedShareLink, ApiError> {
     load(state, Some(caller), id, Action::Manage).await?;
     if req.role > Role::Contributor {
@@ -198,8 +199,8 @@ pub async fn create(
     state.store.insert_link(&link).await?;
     Ok(CreatedShareLink {
         link_id: link.link_id,
-        url: format!("/s/{token}"),
-        api_url: format!("/v1/shared/{token}"),
+        url: format!("{base}/s/{token}"),
+        api_url: format!("{base}/v1/shared/{token}"),
         token,
         role: link.role,
         expires_at: link.expires_at,

@@ -90,9 +90,27 @@ async fn create_link(
     State(state): State<AppState>,
     caller: AuthUser,
     ApiPath(id): ApiPath<String>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<NewShareLink>,
 ) -> Result<(StatusCode, Json<CreatedShareLink>), ApiError> {
-    Ok((StatusCode::CREATED, Json(links::create(&state, &caller.user, &id, body).await?)))
+    let base = public_base(&state.config.http.public_url, &headers);
+    Ok((StatusCode::CREATED, Json(links::create(&state, &caller.user, &id, body, &base).await?)))
+}
+
+/// Where people reach the service: `http.public_url`, else the request's own `Host` over http
+/// (a `Host` that is not a plain host name and port gives relative addresses).
+fn public_base(configured: &str, headers: &axum::http::HeaderMap) -> String {
+    if !configured.trim().is_empty() {
+        return configured.trim().trim_end_matches('/').to_owned();
+    }
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let plain =
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if plain {
+        format!("http://{host}")
+    } else {
+        String::new()
+    }
 }
 
 /// List share links with their visit and use counts (owner only; no tokens).

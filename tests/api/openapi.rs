@@ -17,6 +17,15 @@ async fn document_is_openapi_3_1_with_schemas_and_error_responses() {
     {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
     }
+    // Every schema a route names is in the document (clients and fuzzers resolve them).
+    let text = doc.to_string();
+    let unresolved: Vec<&str> = text
+        .split("\"#/components/schemas/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|name| !doc["components"]["schemas"][*name].is_object())
+        .collect();
+    assert!(unresolved.is_empty(), "schemas named but not in the document: {unresolved:?}");
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();

@@ -138,7 +138,32 @@ async fn share_tokens_are_never_stored_or_logged_in_plain_form(backend: Backend)
     assert!(!logs.contains(&token), "no plain token in the logs");
 }
 
+/// A link's `url` is what people paste: absolute, under `http.public_url`, else where the
+/// request came; and it opens the share page.
+async fn a_links_url_is_absolute_and_opens_the_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.user("owner").await;
+    let id = app.playlist(&owner, json!({"name": "Pasted"})).await;
+    let r = app.as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links")).json(&json!({"role": "viewer"})).send();
+    let created: Value = r.await.unwrap().json().await.unwrap();
+    let token = created["token"].as_str().unwrap();
+    assert_eq!(created["url"], app.url(&format!("/s/{token}")), "{created}");
+    assert_eq!(created["api_url"], app.url(&format!("/v1/shared/{token}")));
+    let page = reqwest::get(created["url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Pasted"));
+
+    let app = TestApp::spawn_with(backend, |c| c.http.public_url = "https://sharify.example.com/".into()).await;
+    let owner = app.user("owner").await;
+    let id = app.playlist(&owner, json!({"name": "Pasted"})).await;
+    let r = app.as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links")).json(&json!({"role": "viewer"})).send();
+    let created: Value = r.await.unwrap().json().await.unwrap();
+    let token = created["token"].as_str().unwrap();
+    assert_eq!(created["url"], format!("https://sharify.example.com/s/{token}"));
+}
+
 crate::on_both_backends!(
+    a_links_url_is_absolute_and_opens_the_page,
     links_stop_at_once_when_revoked_expired_or_used_up,
     share_tokens_are_never_stored_or_logged_in_plain_form,
 );
