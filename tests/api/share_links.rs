@@ -144,7 +144,10 @@ async fn a_links_url_is_absolute_and_opens_the_page(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.user("owner").await;
     let id = app.playlist(&owner, json!({"name": "Pasted"})).await;
-    let r = app.as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links")).json(&json!({"role": "viewer"})).send();
+    let r = app
+        .as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links"))
+        .json(&json!({"role": "viewer"}))
+        .send();
     let created: Value = r.await.unwrap().json().await.unwrap();
     let token = created["token"].as_str().unwrap();
     assert_eq!(created["url"], app.url(&format!("/s/{token}")), "{created}");
@@ -156,7 +159,10 @@ async fn a_links_url_is_absolute_and_opens_the_page(backend: Backend) {
     let app = TestApp::spawn_with(backend, |c| c.http.public_url = "https://sharify.example.com/".into()).await;
     let owner = app.user("owner").await;
     let id = app.playlist(&owner, json!({"name": "Pasted"})).await;
-    let r = app.as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links")).json(&json!({"role": "viewer"})).send();
+    let r = app
+        .as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links"))
+        .json(&json!({"role": "viewer"}))
+        .send();
     let created: Value = r.await.unwrap().json().await.unwrap();
     let token = created["token"].as_str().unwrap();
     assert_eq!(created["url"], format!("https://sharify.example.com/s/{token}"));

@@ -61,3 +61,41 @@ async fn playlists_stored_as_one_document_open_as_rows_in_order_with_their_histo
         assert_eq!(rebuild(&chain, version).map(|s| s.items.len()), Some(count), "version {version} restorable");
     }
 }
+
+/// Records written to the old `WITHOUT ROWID` table are all there after the migration that makes
+/// it a rowid table (whose key index holds only the keys, so a large value no longer slows every
+/// lookup that passes it).
+#[tokio::test]
+async fn records_survive_becoming_a_rowid_table() {
+    use crate::storage::records::{RecordKey, RecordStore};
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut c = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        for (i, sql) in MIGRATIONS.iter().take(MIGRATIONS.len() - 1).enumerate() {
+            let tx = c.transaction().unwrap();
+            tx.execute_batch(sql).unwrap();
+            tx.pragma_update(None, "user_version", (i + 1) as i64).unwrap();
+            tx.commit().unwrap();
+        }
+        let big = "x".repeat(1 << 20);
+        for (key, value) in [("a", "small"), ("b", big.as_str()), ("c", "other")] {
+            c.execute(
+                "INSERT INTO records (kind, key, owner, value, expires_us) VALUES ('k', ?1, 'u', ?2, NULL)",
+                params![key, value],
+            )
+            .unwrap();
+        }
+    }
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    let keys: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+    let found = store.records("k", &keys).await.unwrap();
+    assert_eq!(found.len(), 3);
+    assert_eq!(found.iter().find(|(k, _)| k == "b").unwrap().1.len(), 1 << 20);
+    store.put_record(RecordKey { kind: "k", owner: "u", key: "d" }, "new", None).await.unwrap();
+    assert_eq!(store.records("k", &["d".to_owned()]).await.unwrap(), vec![("d".to_owned(), "new".to_owned())]);
+    let sql: String = Connection::open(dir.path().join(DB_FILE))
+        .unwrap()
+        .query_row("SELECT sql FROM sqlite_master WHERE name = 'records'", [], |r| r.get(0))
+        .unwrap();
+    assert!(!sql.to_uppercase().contains("WITHOUT ROWID"), "{sql}");
+}

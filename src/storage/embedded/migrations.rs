@@ -199,6 +199,22 @@ pub(super) const MIGRATIONS: &[&str] = &[
        INSERT INTO playlist_search (rowid, name, description)
          VALUES (new.rowid, json_extract(new.meta, '$.name'), json_extract(new.meta, '$.description'));
      END;",
+    // Records as a rowid table: a WITHOUT ROWID table keeps whole rows in its interior pages, so
+    // one large value (a stored response, a push run's report) made every lookup that passed it
+    // read its overflow pages; now the (kind, key) index holds only the keys.
+    "CREATE TABLE records_rows (
+       kind TEXT NOT NULL,
+       key TEXT NOT NULL,
+       owner TEXT NOT NULL,
+       value TEXT NOT NULL,
+       expires_us INTEGER,
+       PRIMARY KEY (kind, key)
+     );
+     INSERT INTO records_rows (kind, key, owner, value, expires_us)
+       SELECT kind, key, owner, value, expires_us FROM records;
+     DROP TABLE records;
+     ALTER TABLE records_rows RENAME TO records;
+     CREATE INDEX records_by_owner ON records (owner);",
 ];
 
 /// Applies the migrations not yet applied, each in its own transaction.
