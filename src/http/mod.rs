@@ -1,5 +1,7 @@
 //! Router assembly, middleware, probes, the OpenAPI document and extractors.
 
+pub mod api_docs;
+pub mod api_docs_model;
 pub mod api_errors;
 pub mod conditional;
 pub mod errors;

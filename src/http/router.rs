@@ -49,6 +49,7 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(sharing::page::router())
         .merge(health::router())
         .merge(openapi::router())
+        .merge(super::api_docs::router())
         .merge(legacy::routes::router(state.clone()))
 }
 
@@ -85,6 +86,7 @@ pub fn build_router(state: AppState) -> Router {
                 "request completed"
             );
         });
+    let openapi_json = openapi::OpenApiJson::new(&doc);
     routes.fallback(errors::route_not_found).with_state(state).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -95,7 +97,8 @@ pub fn build_router(state: AppState) -> Router {
             .layer(middleware::from_fn_with_state(state_for_limits, rate_limit::limit_and_report))
             .layer(CatchPanicLayer::custom(errors::panic_response))
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
-            .layer(Extension(openapi::OpenApiJson::new(&doc)))
+            .layer(Extension(super::api_docs::ApiDocsHtml::new(&openapi_json.0)))
+            .layer(Extension(openapi_json))
             .layer(DefaultBodyLimit::max(body_limit)),
     )
 }

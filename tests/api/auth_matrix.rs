@@ -212,6 +212,8 @@ fn rows(visibility: &str) -> Vec<Row> {
         row(Method::GET, "/healthz", None, [200; 7]),
         row(Method::GET, "/readyz", None, [200; 7]),
         row(Method::GET, "/openapi.json", None, [200; 7]),
+        row(Method::GET, "/docs", None, [200; 7]),
+        row(Method::GET, "/static/docs.css", None, [200; 7]),
         // Legacy API: Basic or Bearer; only the owner has a playlist with the fixture's (unique) name.
         row(
             Method::PUT,

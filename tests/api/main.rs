@@ -4,6 +4,7 @@ mod helpers;
 mod import_runs;
 
 mod account;
+mod api_docs;
 mod apple_fake;
 mod auth;
 mod auth_matrix;

@@ -78,7 +78,7 @@ async fn the_share_page_escapes_everything_and_sends_a_strict_csp() {
 }
 
 /// Loads `url` in headless Chromium (tools/browser/check-page.mjs) and returns what it saw.
-async fn in_browser(url: &str) -> Value {
+pub(crate) async fn in_browser(url: &str) -> Value {
     let chromium = std::env::var("SHARIFY_TEST_BROWSER").expect("SHARIFY_TEST_BROWSER names Chromium");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/browser/check-page.mjs");
     let out = tokio::process::Command::new("node")

@@ -1,6 +1,7 @@
 // Loads a page in headless Chromium over the DevTools protocol and prints what a person would
-// see: the track rows (and whether they are visible), scripts present, dialogs opened (an XSS
-// `alert` would open one), and whether the page overflows a phone-width screen.
+// see: the track rows (and whether they are visible), the API reference's routes, every resource
+// the page loaded, scripts present, dialogs opened (an XSS `alert` would open one), and whether
+// the page overflows a phone-width screen.
 //
 // usage: node --experimental-websocket tools/browser/check-page.mjs URL [CHROMIUM]
 // Needs Node 20+ (built-in WebSocket) and Chromium; no npm packages.
@@ -104,6 +105,11 @@ const probe = `JSON.stringify({
              visible: style.display !== "none" && style.visibility !== "hidden" && box.width > 0 && box.height > 0 };
   }),
   openPlaylist: document.querySelector("[data-open-playlist]")?.href ?? null,
+  routes: [...document.querySelectorAll("[data-route]")].map((r) => {
+    const box = r.getBoundingClientRect();
+    return { route: r.dataset.route, visible: box.width > 0 && box.height > 0 };
+  }),
+  resources: performance.getEntriesByType("resource").map((e) => e.name),
   scripts: document.scripts.length,
   overflowsPhone: document.documentElement.scrollWidth > window.innerWidth,
   stylesheetApplied: getComputedStyle(document.body).backgroundColor !== "rgba(0, 0, 0, 0)",

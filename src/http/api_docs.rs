@@ -1,0 +1,54 @@
+//! `GET /docs`: the API reference as one HTML page, rendered once from the OpenAPI document the
+//! service serves (every route by tag with its parameters, body, answers and a curl example; then
+//! every schema with its fields). No script, nothing from another host: its stylesheet is
+//! `/static/docs.css`, and the page carries the share page's strict Content-Security-Policy.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::{
+    http::{header, HeaderValue},
+    response::{Html, IntoResponse, Response},
+    Extension,
+};
+use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::app::AppState;
+
+const STYLESHEET: &str = include_str!("../../static/docs.css");
+
+/// The rendered page, built once with the router.
+#[derive(Clone)]
+pub struct ApiDocsHtml(pub Arc<String>);
+
+impl ApiDocsHtml {
+    /// Renders the page for `openapi` (the document as JSON).
+    pub fn new(openapi: &str) -> Self {
+        let doc: Value = serde_json::from_str(openapi).unwrap_or_default();
+        Self(Arc::new(super::api_docs_model::page(&doc).render().unwrap_or_default()))
+    }
+}
+
+/// The routes of this feature.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(docs_page)).routes(routes!(docs_stylesheet))
+}
+
+/// The API reference (HTML): every route with its parameters, body, answers and an example.
+#[utoipa::path(get, path = "/docs", tag = "meta",
+    responses((status = 200, description = "The API reference page", content_type = "text/html")))]
+async fn docs_page(Extension(page): Extension<ApiDocsHtml>) -> Response {
+    let mut response = Html(page.0.as_ref().clone()).into_response();
+    crate::sharing::page::secure(&mut response);
+    response
+}
+
+/// The API reference's stylesheet.
+#[utoipa::path(get, path = "/static/docs.css", tag = "meta",
+    responses((status = 200, description = "CSS", content_type = "text/css")))]
+async fn docs_stylesheet() -> Response {
+    let mut response = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
