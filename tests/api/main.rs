@@ -1,7 +1,6 @@
 //! sharify's integration tests: one binary, real server, real HTTP, both store backends.
 
 mod helpers;
-mod import_runs;
 
 mod account;
 mod api_docs;
@@ -12,6 +11,7 @@ mod binary;
 mod changes;
 mod concurrency;
 mod conditional;
+mod docs_links;
 mod engine_faults;
 mod enrichment;
 mod enrichment_revisions;
@@ -25,6 +25,7 @@ mod hardening_three;
 mod hardening_two;
 mod health;
 mod import;
+mod import_runs;
 mod items;
 mod jobs_common;
 mod jobs_generate;

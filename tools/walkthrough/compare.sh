@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the README's walkthrough (the shell blocks of "Walkthrough with curl", "Move a playlist in
-# and out" and "Organise your library", exactly as a reader pastes them) against the real binary
+# and out" and docs/guide/organising.md's "Organise your library", exactly as a reader pastes them) against the real binary
 # on the embedded store and on MongoDB, and fails if any answer differs between the two once ids,
 # tokens, times and request ids are masked. Each run's transcript is kept in target/walkthrough/.
 #
@@ -12,11 +12,12 @@ out=target/walkthrough
 mkdir -p "$out"
 
 # The blocks, in README order, as one script.
-python3 - README.md >"$out/walkthrough.sh" <<'PY'
-import re, sys
-text = open(sys.argv[1], encoding="utf-8").read()
-wanted = ["## Walkthrough with curl", "### Move a playlist in and out", "## Organise your library"]
-for heading in wanted:
+python3 - >"$out/walkthrough.sh" <<'PY'
+import re
+wanted = [("README.md", "## Walkthrough with curl"), ("README.md", "### Move a playlist in and out"),
+          ("docs/guide/organising.md", "## Organise your library")]
+for path, heading in wanted:
+    text = open(path, encoding="utf-8").read()
     start = text.index(heading + "\n")
     block = re.search(r"```sh\n(.*?)```", text[start:], re.S)
     print(block.group(1))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the README's "See matching and the review without a Last.fm key" as a reader would: the
+# Runs docs/guide/matching.md's "See matching and the review without a Last.fm key" as a reader would: the
 # Last.fm-shaped server (tools/dev/fake-lastfm's example binary), the service pointed at it, then
 # the section's second shell block exactly as written; fails unless the import reports one track
 # matched and one for review, and choosing the candidate matches it. Transcript in target/walkthrough/.
@@ -12,7 +12,7 @@ out=target/walkthrough
 mkdir -p "$out"
 cargo build --quiet --locked --example fake_lastfm
 
-python3 - README.md >"$out/review.sh" <<'PY'
+python3 - docs/guide/matching.md >"$out/review.sh" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
 start = text.index("### See matching and the review without a Last.fm key\n")
@@ -40,7 +40,7 @@ curl -sf -X POST "$B/v1/users" -H 'content-type: application/json' \
 TOKEN=$(curl -sf -X POST "$B/v1/auth/tokens" -H 'content-type: application/json' \
   -d '{"username":"alice","password":"correct horse battery"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
 (cd "$data" && B="$B" TOKEN="$TOKEN" bash -e "$OLDPWD/$out/review.sh") >"$out/review.out" 2>&1 || {
-  echo "review walkthrough: the README block failed; see $out/review.out" >&2
+  echo "review walkthrough: the docs/guide/matching.md block failed; see $out/review.out" >&2
   exit 1
 }
 check() { grep -q -- "$1" "$out/review.out" || { echo "review walkthrough: expected $2 ($out/review.out)" >&2; exit 1; }; }
