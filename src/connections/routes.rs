@@ -90,19 +90,23 @@ async fn link_lastfm(
             "a Last.fm username has 2-15 characters: a letter first, then letters, digits, _ or -",
         ));
     }
-    let mut message = None;
-    if let Ok(client) = state.tracks.client() {
-        match client.recent_tracks(&username, 1, 1).await {
-            Ok(_) => {}
+    // Never shown as checked when it was not: the message says so, and why.
+    let message = match state.tracks.client() {
+        Ok(client) => match client.recent_tracks(&username, 1, 1).await {
+            Ok(_) => None,
             Err(LastfmError::NotFound(_)) => {
                 return Err(ApiError::invalid("lastfm_user_not_found", format!("Last.fm has no user {username}")))
             }
             Err(LastfmError::Api { code: 17, .. }) => {
-                message = Some("your Last.fm listening history is private: make it public on Last.fm for stats".into())
+                Some("your Last.fm listening history is private: make it public on Last.fm for stats".to_owned())
             }
-            Err(e) => tracing::info!(error = %e, "Last.fm user not checked"),
-        }
-    }
+            Err(e) => {
+                tracing::info!(error = %e, "Last.fm user not checked");
+                Some("not checked: Last.fm did not answer; link it again later to have it checked".to_owned())
+            }
+        },
+        Err(_) => Some("not checked: this server has no Last.fm key, so the username is taken as given".to_owned()),
+    };
     let connection = Connection {
         platform: Platform::Lastfm,
         status: ConnectionStatus::Active,

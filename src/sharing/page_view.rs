@@ -21,7 +21,7 @@ pub struct OpenLink {
 pub struct TrackRow {
     /// Position, from 1.
     pub number: usize,
-    /// Artist (Last.fm's spelling when enriched).
+    /// Artist credit: the main artist (Last.fm's spelling when enriched) and the featured ones.
     pub artist: String,
     /// Title.
     pub title: String,
@@ -125,7 +125,8 @@ pub fn page(playlist: &Playlist, owner: String, jspf_url: String, other_formats:
                         OpenLink { label: "Last.fm", href: lastfm },
                     ]
                 },
-                artist,
+                // The whole credit ("Main feat. A, B"); searches use the main artist alone.
+                artist: crate::formats::artists::credit(&artist, &item.featured_artists),
                 title,
             }
         })

@@ -138,9 +138,36 @@ async fn exportify_artists_joined_by_semicolons_become_a_main_artist_and_feature
         "the main artist drives search: {html}"
     );
     assert!(!html.contains("%3B"), "no joined artists in any link: {html}");
+    assert!(html.contains("<bdi>Sereia Urbana feat. Glass Harbour</bdi>"), "the page shows the whole credit: {html}");
+}
+
+/// A Last.fm link is never shown as checked when it was not (issue 31).
+async fn a_lastfm_link_that_could_not_be_checked_says_so(backend: Backend) {
+    let link = |app: &TestApp, user: &crate::helpers::TestUser| {
+        app.as_user(user, Method::PUT, "/v1/connections/lastfm").json(&json!({"username": "nightowl"})).send()
+    };
+    let app = TestApp::spawn(backend).await;
+    let alice = app.user("alice").await;
+    let linked: Value = link(&app, &alice).await.unwrap().json().await.unwrap();
+    assert!(
+        linked["message"].as_str().unwrap_or("").starts_with("not checked: this server has no Last.fm key"),
+        "{linked}"
+    );
+    // A key, but Last.fm does not answer.
+    let app = TestApp::spawn_with(backend, |c| {
+        c.lastfm.api_key = Some(sharify::config::Secret::new("k"));
+        c.lastfm.base_url = "http://127.0.0.1:9/2.0/".into();
+    })
+    .await;
+    let alice = app.user("alice").await;
+    let linked: Value = link(&app, &alice).await.unwrap().json().await.unwrap();
+    assert!(linked["message"].as_str().unwrap_or("").starts_with("not checked: Last.fm did not answer"), "{linked}");
+    let listed = app.get_json(&alice, "/v1/connections").await;
+    assert!(listed.to_string().contains("not checked"), "the listing says so too: {listed}");
 }
 
 crate::on_both_backends!(
+    a_lastfm_link_that_could_not_be_checked_says_so,
     exportify_artists_joined_by_semicolons_become_a_main_artist_and_featured_ones,
     the_share_page_shows_the_durations_and_covers_the_file_gave,
     an_exportify_track_uri_opens_its_own_spotify_page_from_the_share_page,
