@@ -180,6 +180,13 @@ impl axum::extract::FromRef<AppState> for crate::http::health::Readiness {
     }
 }
 
+impl axum::extract::FromRef<AppState> for crate::runs::Runs {
+    fn from_ref(state: &AppState) -> Self {
+        let (wait_ms, timeout_secs) = (state.config.jobs.request_wait_ms, state.config.http.request_timeout_secs);
+        Self::new(state.store.clone(), wait_ms, timeout_secs)
+    }
+}
+
 /// A bound, not yet serving, server.
 pub struct Server {
     listener: TcpListener,

@@ -70,7 +70,8 @@ pub async fn start(
     let kind = RunKind { records: RUNS, lease: None };
     let report_of: fn(&(Arc<Playlist>, ImportReport)) -> ImportReport = |(_, report)| report.clone();
     let run = ImportRun::new(target, false);
-    match crate::runs::start(state, &caller.id, kind, run, Arc::new(AtomicUsize::new(0)), work, report_of).await? {
+    let runs = <crate::runs::Runs as axum::extract::FromRef<AppState>>::from_ref(state);
+    match crate::runs::start(&runs, &caller.id, kind, run, Arc::new(AtomicUsize::new(0)), work, report_of).await? {
         Started::Done((playlist, report)) => Ok(answer(&playlist, &report)),
         Started::Running(run) => {
             let location = format!("/v1/import-runs/{}", run.id);
@@ -87,9 +88,9 @@ pub async fn start(
     responses((status = 200, description = "The run", body = ImportRun), NeedsAuth,
         (status = 404, description = "No such run of yours", body = ErrorEnvelope)))]
 async fn import_run(
-    State(state): State<AppState>,
+    State(runs): State<crate::runs::Runs>,
     caller: AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ImportRun>, ApiError> {
-    Ok(Json(crate::runs::get(&state, RUNS, "import_run_not_found", &caller.user.id, &id).await?))
+    Ok(Json(crate::runs::get(&runs, RUNS, "import_run_not_found", &caller.user.id, &id).await?))
 }

@@ -29,11 +29,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "The run", body = PushRun), NeedsAuth,
         (status = 404, description = "No such run of yours", body = ErrorEnvelope)))]
 async fn push_run(
-    State(state): State<AppState>,
+    State(runs): State<crate::runs::Runs>,
     caller: AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<PushRun>, ApiError> {
-    Ok(Json(crate::runs::get(&state, super::runs::RUNS, "push_run_not_found", &caller.user.id, &id).await?))
+    Ok(Json(crate::runs::get(&runs, super::runs::RUNS, "push_run_not_found", &caller.user.id, &id).await?))
 }
 
 /// Push a playlist you can read to your linked Spotify or YouTube account: `target` `new` (your remembered

@@ -48,7 +48,8 @@ pub async fn start(
     let work = SEARCHES_MADE
         .scope(searches.clone(), async move { push(&owned_state, &owned_user, &playlist, &request).await });
     let kind = RunKind { records: RUNS, lease: Some((LEASES, lease_key)) };
-    crate::runs::start(state, user_id, kind, run, searches, work, PushReport::clone).await
+    let runs = <crate::runs::Runs as axum::extract::FromRef<AppState>>::from_ref(state);
+    crate::runs::start(&runs, user_id, kind, run, searches, work, PushReport::clone).await
 }
 
 async fn push(

@@ -18,7 +18,28 @@ use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{app::AppState, error::ApiError, storage::records::RecordKey};
+use crate::{
+    error::ApiError,
+    storage::records::{RecordKey, RecordStore},
+};
+
+/// What runs need: the store their records live in, and how long a request waits for one.
+#[derive(Clone)]
+pub struct Runs {
+    /// Where runs and leases are kept.
+    pub store: Arc<dyn RecordStore>,
+    /// How long the starting request waits before answering with the run to follow.
+    pub wait: Duration,
+}
+
+impl Runs {
+    /// Runs kept in `store`, waited for `request_wait_ms` but never more than two thirds of the
+    /// request timeout.
+    pub fn new(store: Arc<dyn RecordStore>, request_wait_ms: u64, request_timeout_secs: u64) -> Self {
+        let wait = Duration::from_millis(request_wait_ms).min(Duration::from_secs(request_timeout_secs) * 2 / 3);
+        Self { store, wait }
+    }
+}
 
 /// How long a run's record is kept once started.
 const KEPT_FOR_DAYS: i64 = 7;
@@ -114,12 +135,12 @@ fn run_key(user_id: &str, run_id: &str) -> String {
     format!("{user_id}\u{1e}{run_id}")
 }
 
-async fn save<R: Serialize>(state: &AppState, records: &str, user_id: &str, run: &Run<R>) {
+async fn save<R: Serialize>(runs: &Runs, records: &str, user_id: &str, run: &Run<R>) {
     let value = serde_json::to_string(run).unwrap_or_default();
     let key = run_key(user_id, &run.id);
     let at = RecordKey { kind: records, owner: user_id, key: &key };
     let keep_until = run.started_at + chrono::TimeDelta::days(KEPT_FOR_DAYS);
-    if let Err(e) = state.store.put_record(at, &value, Some(keep_until)).await {
+    if let Err(e) = runs.store.put_record(at, &value, Some(keep_until)).await {
         tracing::warn!(error = %e, run = %run.id, "run not saved");
     }
 }
@@ -127,14 +148,14 @@ async fn save<R: Serialize>(state: &AppState, records: &str, user_id: &str, run:
 /// `user_id`'s run `run_id` of `records`; 404 `not_found_code` when there is none (or it is
 /// someone else's).
 pub async fn get<R: DeserializeOwned>(
-    state: &AppState,
+    runs: &Runs,
     records: &str,
     not_found_code: &'static str,
     user_id: &str,
     run_id: &str,
 ) -> Result<Run<R>, ApiError> {
     let key = run_key(user_id, run_id);
-    let found = state.store.records(records, std::slice::from_ref(&key)).await?;
+    let found = runs.store.records(records, std::slice::from_ref(&key)).await?;
     let mut run: Run<R> = found
         .into_iter()
         .next()
@@ -151,7 +172,7 @@ pub async fn get<R: DeserializeOwned>(
 /// `searches` counts its progress (when `run.searched` is set); `report_of` is what a
 /// succeeded run keeps of the work's outcome.
 pub async fn start<T, R, Fut>(
-    state: &AppState,
+    runs: &Runs,
     user_id: &str,
     kind: RunKind,
     run: Run<R>,
@@ -164,12 +185,10 @@ where
     R: Serialize + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
 {
-    save(state, kind.records, user_id, &run).await;
-    let ctx = (state.clone(), user_id.to_owned(), kind);
+    save(runs, kind.records, user_id, &run).await;
+    let ctx = (runs.clone(), user_id.to_owned(), kind);
     let task = tokio::spawn(run_to_the_end(ctx, run.clone(), searches.clone(), work, report_of));
-    let wait = Duration::from_millis(state.config.jobs.request_wait_ms)
-        .min(Duration::from_secs(state.config.http.request_timeout_secs) * 2 / 3);
-    match tokio::time::timeout(wait, task).await {
+    match tokio::time::timeout(runs.wait, task).await {
         Ok(Ok(result)) => result.map(Started::Done),
         Ok(Err(join)) => Err(ApiError::internal(join)),
         Err(_) => {
@@ -181,7 +200,7 @@ where
 
 /// Runs `work`, saving progress every [`HEARTBEAT`] and the outcome at the end; lets the lease go.
 async fn run_to_the_end<T, R, Fut>(
-    (state, user_id, kind): (AppState, String, RunKind),
+    (runs, user_id, kind): (Runs, String, RunKind),
     mut run: Run<R>,
     searches: Arc<AtomicUsize>,
     work: Fut,
@@ -200,7 +219,7 @@ where
             _ = beat.tick() => {
                 run.searched = run.searched.map(|_| searches.load(Ordering::Relaxed));
                 run.updated_at = Utc::now();
-                save(&state, kind.records, &user_id, &run).await;
+                save(&runs, kind.records, &user_id, &run).await;
             }
         }
     };
@@ -214,9 +233,9 @@ where
                 Some(RunError { status: e.status.as_u16(), code: e.code.to_string(), message: e.message.clone() });
         }
     }
-    save(&state, kind.records, &user_id, &run).await;
+    save(&runs, kind.records, &user_id, &run).await;
     if let Some((lease_kind, lease_key)) = &kind.lease {
-        if let Err(e) = state.store.delete_record_if(lease_kind, lease_key, &run.id).await {
+        if let Err(e) = runs.store.delete_record_if(lease_kind, lease_key, &run.id).await {
             tracing::warn!(error = %e, "run lease not released (it expires by itself)");
         }
     }
