@@ -111,3 +111,19 @@ pub fn etag(revision: crate::playlists::model::Revision) -> String {
         gen => format!("\"{}.{gen}\"", revision.version),
     }
 }
+
+/// Reads a field that may be absent (`None`), `null` (`Some(None)`) or a value: a `PATCH` field
+/// that `null` clears.
+pub fn present_or_null<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// A count parameter `name` between 1 and `max` (`default` when absent); 400 otherwise.
+pub fn bounded_limit(name: &str, value: Option<u32>, default: u32, max: u32) -> Result<usize, crate::error::ApiError> {
+    match value.unwrap_or(default) {
+        n if (1..=max).contains(&n) => Ok(n as usize),
+        _ => Err(crate::error::ApiError::bad_request("invalid_query", format!("{name} must be between 1 and {max}"))),
+    }
+}

@@ -1,7 +1,7 @@
 //! Folder operations: create, list, rename, move (no cycles, at most [`MAX_DEPTH`] deep) and
 //! delete (contents go to the parent). Every change is one compare-and-swap of the user's tree.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{Folder, FolderTree, MAX_DEPTH, MAX_FOLDERS};
@@ -10,10 +10,7 @@ use crate::{
     users::model::User,
 };
 
-/// Reads a field that may be absent (`None`), `null` (`Some(None)`) or a value.
-pub fn present_or_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
+pub use crate::http::extract::present_or_null;
 
 /// Create-folder request.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -7,10 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Candidate, DecidedBy, MatchStatus, TrackMatch};
 use crate::{
-    app::AppState,
     error::ApiError,
     playlists::model::Item,
-    storage::records::RecordKey,
+    storage::records::{RecordKey, RecordStore},
     tracks::model::{Enrichment, TrackMeta},
 };
 
@@ -36,7 +35,7 @@ fn key(user_id: &str, track_key: &str) -> String {
 
 /// `user_id`'s remembered decisions for these lines (by track key).
 pub async fn remembered<'a>(
-    state: &AppState,
+    store: &dyn RecordStore,
     user_id: &str,
     track_keys: impl Iterator<Item = &'a str>,
 ) -> Result<HashMap<String, Decision>, ApiError> {
@@ -47,7 +46,7 @@ pub async fn remembered<'a>(
         return Ok(HashMap::new());
     }
     let prefix = key(user_id, "");
-    let found = state.store.records(KIND, &keys).await?;
+    let found = store.records(KIND, &keys).await?;
     Ok(found
         .into_iter()
         .filter_map(|(k, v)| Some((k.strip_prefix(&prefix)?.to_owned(), serde_json::from_str(&v).ok()?)))
@@ -55,10 +54,15 @@ pub async fn remembered<'a>(
 }
 
 /// Remembers `decision` for `user_id`'s line `track_key`.
-pub async fn remember(state: &AppState, user_id: &str, track_key: &str, decision: &Decision) -> Result<(), ApiError> {
+pub async fn remember(
+    store: &dyn RecordStore,
+    user_id: &str,
+    track_key: &str,
+    decision: &Decision,
+) -> Result<(), ApiError> {
     let value = serde_json::to_string(decision).map_err(|e| ApiError::internal(e.to_string()))?;
     let k = key(user_id, track_key);
-    state.store.put_record(RecordKey { kind: KIND, owner: user_id, key: &k }, &value, None).await?;
+    store.put_record(RecordKey { kind: KIND, owner: user_id, key: &k }, &value, None).await?;
     Ok(())
 }
 

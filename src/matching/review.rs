@@ -152,6 +152,6 @@ pub async fn decide(
         Ok((ItemDto::from(&**item), item.track_key.clone()))
     })
     .await?;
-    decisions::remember(state, &caller.id, &key, &decision).await?;
+    decisions::remember(state.store.as_ref(), &caller.id, &key, &decision).await?;
     Ok((playlist.meta.revision(), dto))
 }

@@ -16,7 +16,7 @@ use crate::{
     config::Config,
     error::ApiError,
     formats::import::{ParsedFile, Rejected},
-    playlists::add::TrackInput,
+    playlists::track_input::TrackInput,
     quotas::store::CounterStore,
 };
 
@@ -144,7 +144,7 @@ pub fn parsed(remote: RemotePlaylist) -> ParsedFile {
             input.album = t.album;
             input.duration_ms = t.duration_ms;
             input.isrc = t.isrc.filter(|i| i.len() == 12 && i.chars().all(|c| c.is_ascii_alphanumeric()));
-            input.links = t.url.into_iter().filter(|u| crate::playlists::add::is_link(u)).collect();
+            input.links = t.url.into_iter().filter(|u| crate::playlists::track_input::is_link(u)).collect();
             input.featured_artists = t.featured_artists;
             input.image = t.image;
             (position, input)

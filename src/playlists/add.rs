@@ -173,7 +173,8 @@ pub async fn look_up(state: &AppState, caller: &User, tracks: &[CleanTrack]) -> 
         .iter()
         .map(|t| TrackQuery { key: t.key.clone(), artist: t.artist.clone(), title: t.title.clone() })
         .collect();
-    let decisions = decisions::remembered(state, &caller.id, tracks.iter().map(|t| t.key.as_str())).await?;
+    let decisions =
+        decisions::remembered(state.store.as_ref(), &caller.id, tracks.iter().map(|t| t.key.as_str())).await?;
     let outcomes = enrich::lookup_within_budget(state, &queries).await;
     Ok(LookedUp { outcomes, decisions, enabled: state.tracks.enabled(), thresholds: state.config.matching.clone() })
 }

@@ -36,12 +36,12 @@ pub struct PlaylistPatch {
     /// New visibility.
     pub visibility: Option<Visibility>,
     /// New cover: an `https://` image address (null: none).
-    #[serde(default, deserialize_with = "crate::library::folders::present_or_null")]
+    #[serde(default, deserialize_with = "crate::http::extract::present_or_null")]
     #[schema(value_type = Option<String>, nullable)]
     pub image: Option<Option<String>>,
     /// Your folder for it (null: out of any folder). Yours alone: a collaborator files a
     /// shared playlist in their own folders. Needs only read access.
-    #[serde(default, deserialize_with = "crate::library::folders::present_or_null")]
+    #[serde(default, deserialize_with = "crate::http::extract::present_or_null")]
     #[schema(value_type = Option<String>, nullable)]
     pub folder: Option<Option<String>>,
     /// Your tags on it (replacing your previous ones; at most 20, normalised: case folded, a

@@ -46,7 +46,12 @@ fn page_from(items: &[Arc<Item>], start: usize, limit: usize) -> Page {
 
 /// Validates `items_limit` of a playlist read (1–1,000, default 100).
 pub fn embedded_limit(limit: Option<u32>) -> Result<usize, ApiError> {
-    super::service::bounded_limit("items_limit", limit, limits::EMBEDDED_ITEMS_DEFAULT, limits::EMBEDDED_ITEMS_MAX)
+    crate::http::extract::bounded_limit(
+        "items_limit",
+        limit,
+        limits::EMBEDDED_ITEMS_DEFAULT,
+        limits::EMBEDDED_ITEMS_MAX,
+    )
 }
 
 /// Where a page continues.

@@ -249,10 +249,4 @@ pub fn page_limit(limit: Option<u32>) -> Result<usize, ApiError> {
     bounded_limit("limit", limit, limits::PAGE_LIMIT_DEFAULT, limits::PAGE_LIMIT_MAX)
 }
 
-/// A count parameter `name` between 1 and `max` (`default` when absent); 400 otherwise.
-pub fn bounded_limit(name: &str, value: Option<u32>, default: u32, max: u32) -> Result<usize, ApiError> {
-    match value.unwrap_or(default) {
-        n if (1..=max).contains(&n) => Ok(n as usize),
-        _ => Err(ApiError::bad_request("invalid_query", format!("{name} must be between 1 and {max}"))),
-    }
-}
+pub use crate::http::extract::bounded_limit;

@@ -2,7 +2,6 @@
 //! Holders read the playlist without an account, or join it with the link's role. Expired,
 //! revoked and used-up links all answer the same 404.
 
-use async_trait::async_trait;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use chrono::{DateTime, Duration, Utc};
 use rand::{rngs::OsRng, RngCore};
@@ -10,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::collaborators::grant_within;
+pub use super::link_store::{ShareLink, ShareLinkStore};
 use crate::{
     app::AppState,
     auth::tokens::hash_token,
@@ -20,75 +20,11 @@ use crate::{
         model::{Access, Playlist, Role},
         write::{self, load},
     },
-    store_error::StoreResult,
     users::model::User,
 };
 
 /// Longest link lifetime, in seconds (one year).
 const MAX_EXPIRES_IN: u64 = 366 * 24 * 3600;
-
-/// A stored share link (never the token itself).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ShareLink {
-    /// Id used to list and revoke it.
-    pub link_id: String,
-    /// The playlist it opens.
-    pub playlist_id: String,
-    /// Hex SHA-256 of the token.
-    pub token_hash: String,
-    /// `viewer` or `contributor`.
-    pub role: Role,
-    /// Who made it.
-    pub created_by: String,
-    /// When.
-    pub created_at: DateTime<Utc>,
-    /// When it stops working, if ever.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// How many joins it allows, if limited.
-    pub max_uses: Option<u32>,
-    /// Joins so far.
-    pub uses: u32,
-    /// Reads so far.
-    pub visits: u64,
-    /// Revoked by the owner.
-    pub revoked: bool,
-}
-
-impl ShareLink {
-    /// `active`, `expired`, `used_up` or `revoked`.
-    pub fn state(&self, now: DateTime<Utc>) -> &'static str {
-        if self.revoked {
-            "revoked"
-        } else if self.expires_at.is_some_and(|e| now >= e) {
-            "expired"
-        } else if self.max_uses.is_some_and(|m| self.uses >= m) {
-            "used_up"
-        } else {
-            "active"
-        }
-    }
-}
-
-/// Stores share links (one document each; counters updated atomically).
-#[async_trait]
-pub trait ShareLinkStore: Send + Sync {
-    /// Saves a new link.
-    async fn insert_link(&self, link: &ShareLink) -> StoreResult<()>;
-    /// A playlist's links, oldest first.
-    async fn links_for(&self, playlist_id: &str) -> StoreResult<Vec<ShareLink>>;
-    /// The link with this token hash.
-    async fn link_by_token(&self, token_hash: &str) -> StoreResult<Option<ShareLink>>;
-    /// Revokes a link of this playlist; false when there is none.
-    async fn revoke_link(&self, playlist_id: &str, link_id: &str) -> StoreResult<bool>;
-    /// Adds `visits` reads to a link's count (batched: see `sharing::visits`).
-    async fn count_visits(&self, link_id: &str, visits: u64) -> StoreResult<()>;
-    /// Counts a join if the link is not revoked and has uses left (atomic); false otherwise.
-    async fn use_link(&self, link_id: &str, max_uses: Option<u32>) -> StoreResult<bool>;
-    /// Gives one use back (a join that granted nothing).
-    async fn return_link_use(&self, link_id: &str) -> StoreResult<()>;
-    /// Deletes a playlist's links.
-    async fn delete_links_for(&self, playlist_id: &str) -> StoreResult<()>;
-}
 
 /// Request to create a link.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -6,6 +6,7 @@ pub mod collaborators;
 pub mod collaborators_routes;
 pub mod fork;
 pub mod history_routes;
+pub mod link_store;
 pub mod links;
 pub mod links_routes;
 pub mod page;

@@ -4,7 +4,7 @@
 
 use std::{collections::HashMap, sync::Mutex, time::Duration};
 
-use crate::sharing::links::ShareLinkStore;
+use crate::sharing::link_store::ShareLinkStore;
 
 /// How often counts go to the store.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(5);

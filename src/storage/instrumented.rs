@@ -21,7 +21,7 @@ use crate::{
         model::{Run, Schedule},
         store::Claim,
     },
-    sharing::links::{ShareLink, ShareLinkStore},
+    sharing::link_store::{ShareLink, ShareLinkStore},
     tracks::{model::CachedTrack, store::TrackCacheStore},
     users::{model::User, store::UserStore},
 };

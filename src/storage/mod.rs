@@ -11,7 +11,7 @@ use async_trait::async_trait;
 
 use crate::{
     auth::store::TokenStore, config::Config, playlists::history::HistoryStore, playlists::store::PlaylistStore,
-    quotas::store::CounterStore, sharing::links::ShareLinkStore, tracks::store::TrackCacheStore,
+    quotas::store::CounterStore, sharing::link_store::ShareLinkStore, tracks::store::TrackCacheStore,
     users::store::UserStore,
 };
 

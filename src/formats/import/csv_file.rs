@@ -8,7 +8,7 @@ use super::{keep_link, ParsedFile};
 use crate::{
     error::ApiError,
     formats::{artists, csv_format::unguard},
-    playlists::add::TrackInput,
+    playlists::track_input::TrackInput,
 };
 
 /// A column we read.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{value::RawValue, Value};
 
 use super::{keep_link, read_identifier, LineCounter, ParsedFile};
-use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::add::TrackInput};
+use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::track_input::TrackInput};
 
 #[derive(Deserialize)]
 struct Document<'a> {

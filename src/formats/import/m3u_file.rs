@@ -5,7 +5,7 @@
 use percent_encoding::percent_decode_str;
 
 use super::{keep_link, split_artist_title, ParsedFile};
-use crate::{error::ApiError, playlists::add::TrackInput};
+use crate::{error::ApiError, playlists::track_input::TrackInput};
 
 /// "Artist - Title" from the last segment of a path or URL, its extension and any leading track
 /// number ("01 - ", "01. ") dropped.

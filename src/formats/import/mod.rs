@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::export::ExportFormat;
-use crate::{error::ApiError, playlists::add::TrackInput};
+use crate::{error::ApiError, playlists::track_input::TrackInput};
 
 /// A line of the file that did not become a track, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -191,7 +191,7 @@ pub(crate) fn split_artist_title(s: &str) -> Option<(String, String)> {
 /// A link worth keeping on a track: a platform or web page for it, not a Last.fm page or search
 /// (those come back from enrichment).
 pub(crate) fn keep_link(url: &str) -> bool {
-    crate::playlists::add::is_link(url) && !url.contains("://www.last.fm/") && !url.contains("://last.fm/")
+    crate::playlists::track_input::is_link(url) && !url.contains("://www.last.fm/") && !url.contains("://last.fm/")
 }
 
 /// Reads one `identifier` of an XSPF or JSPF track into `track`: a MusicBrainz recording

@@ -5,7 +5,7 @@
 use quick_xml::{events::Event, Reader};
 
 use super::{keep_link, read_identifier, LineCounter, ParsedFile};
-use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::add::TrackInput};
+use crate::{error::ApiError, formats::jspf::EXTENSION, playlists::track_input::TrackInput};
 
 /// Line and column (1-based) of a byte offset (for the one error that ends a parse).
 fn line_column(text: &str, offset: usize) -> (usize, usize) {

@@ -5,7 +5,7 @@ use deadpool_sqlite::rusqlite::{params, OptionalExtension, Row};
 
 use super::{json_err, sql_err, EmbeddedStore};
 use crate::{
-    sharing::links::{ShareLink, ShareLinkStore},
+    sharing::link_store::{ShareLink, ShareLinkStore},
     storage::{StoreError, StoreResult},
 };
 

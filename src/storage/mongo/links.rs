@@ -6,7 +6,7 @@ use mongodb::bson::{self, doc, Document};
 
 use super::{bson_err, is_duplicate_key, mongo_err, MongoStore};
 use crate::{
-    sharing::links::{ShareLink, ShareLinkStore},
+    sharing::link_store::{ShareLink, ShareLinkStore},
     storage::{StoreError, StoreResult},
 };
 
