@@ -206,7 +206,8 @@ async fn refresh_now(state: &AppState, user_id: &str, mut connection: Connection
             });
             save(state, user_id, &connection).await?;
             let message = connection.message.as_deref().unwrap_or_default();
-            crate::notifications::connection_broken(state, user_id, platform_name(platform), message).await;
+            crate::notifications::connection_broken(state.store.as_ref(), user_id, platform_name(platform), message)
+                .await;
             Err(broken(platform, connection.message.as_deref()))
         }
         Err(GrantError::Other(e)) => Err(e),

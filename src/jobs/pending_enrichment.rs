@@ -107,8 +107,9 @@ async fn tell_if_waiting_too_long(
     let patience = chrono::TimeDelta::try_seconds(secs).unwrap_or(chrono::TimeDelta::MAX);
     if crate::ids::now() - oldest >= patience {
         let meta = &playlist.meta;
-        crate::notifications::enrichment_delayed(state, &meta.owner_id, (&meta.id, &meta.name), waiting.len(), oldest)
-            .await;
+        let (store, outage) = (state.store.as_ref(), state.tracks.outage_since());
+        let waited = (waiting.len(), oldest);
+        crate::notifications::enrichment_delayed(store, &meta.owner_id, (&meta.id, &meta.name), waited, outage).await;
     }
 }
 

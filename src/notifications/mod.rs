@@ -7,7 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{app::AppState, error::ApiError, schedules::model::Schedule, storage::records::RecordKey};
+use crate::{
+    error::ApiError,
+    schedules::model::Schedule,
+    storage::records::{RecordKey, RecordStore},
+};
 
 /// Records kind of notifications.
 const KIND: &str = "notification";
@@ -42,16 +46,16 @@ fn key(user: &str, id: &str) -> String {
 
 /// Stores `n` for `user`; logged, never the caller's error. One notification per subject: a
 /// newer one replaces it.
-async fn notify(state: &AppState, user: &str, n: Notification) {
+async fn notify(store: &dyn RecordStore, user: &str, n: Notification) {
     let value = serde_json::to_string(&n).unwrap_or_default();
     let key = key(user, &n.id);
-    if let Err(e) = state.store.put_record(RecordKey { kind: KIND, owner: user, key: &key }, &value, None).await {
+    if let Err(e) = store.put_record(RecordKey { kind: KIND, owner: user, key: &key }, &value, None).await {
         tracing::warn!(error = %e, "notification not stored");
     }
 }
 
 /// Tells the owner their schedule paused itself.
-pub async fn schedule_paused(state: &AppState, s: &Schedule) {
+pub async fn schedule_paused(store: &dyn RecordStore, s: &Schedule) {
     let n = Notification {
         id: format!("schedule-{}", s.id),
         kind: "schedule_paused".into(),
@@ -66,11 +70,11 @@ pub async fn schedule_paused(state: &AppState, s: &Schedule) {
         platform: None,
         playlist_id: None,
     };
-    notify(state, &s.owner_id, n).await;
+    notify(store, &s.owner_id, n).await;
 }
 
 /// Tells a user their linked `platform` account stopped working.
-pub async fn connection_broken(state: &AppState, user: &str, platform: &str, message: &str) {
+pub async fn connection_broken(store: &dyn RecordStore, user: &str, platform: &str, message: &str) {
     let n = Notification {
         id: format!("connection-{platform}"),
         kind: "connection_broken".into(),
@@ -80,30 +84,30 @@ pub async fn connection_broken(state: &AppState, user: &str, platform: &str, mes
         platform: Some(platform.to_owned()),
         playlist_id: None,
     };
-    notify(state, user, n).await;
+    notify(store, user, n).await;
 }
 
 /// Records kind of the marks that say a playlist's delay was already told (one a day at most).
 const DELAY_TOLD: &str = "enrichment_delay_told";
 
 /// Tells `owner` that `waiting` items of their playlist have waited for Last.fm since `since`
-/// (longer than `lastfm.pending_notify_after_secs`): once a day at most per playlist, whichever
-/// replica notices first.
+/// (longer than `lastfm.pending_notify_after_secs`; `outage` is when Last.fm stopped answering,
+/// if it has): once a day at most per playlist, whichever replica notices first.
 pub async fn enrichment_delayed(
-    state: &AppState,
+    store: &dyn RecordStore,
     owner: &str,
     playlist: (&str, &str),
-    waiting: usize,
-    since: DateTime<Utc>,
+    (waiting, since): (usize, DateTime<Utc>),
+    outage: Option<DateTime<Utc>>,
 ) {
     let (id, name) = playlist;
     let at = RecordKey { kind: DELAY_TOLD, owner, key: id };
-    match state.store.claim_record(at, "told", Utc::now() + chrono::Duration::days(1)).await {
+    match store.claim_record(at, "told", Utc::now() + chrono::Duration::days(1)).await {
         Ok(None) => {}
         Ok(Some(_)) => return,
         Err(e) => return tracing::warn!(error = %e, "enrichment delay mark not stored"),
     }
-    let why = match state.tracks.outage_since() {
+    let why = match outage {
         Some(down) => {
             format!("Last.fm has not answered since {}", down.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         }
@@ -122,35 +126,29 @@ pub async fn enrichment_delayed(
         platform: None,
         playlist_id: Some(id.to_owned()),
     };
-    notify(state, owner, n).await;
+    notify(store, owner, n).await;
 }
 
 /// A user's notifications, newest first.
-pub async fn list(state: &AppState, user: &str) -> Result<Vec<Notification>, ApiError> {
+pub async fn list(store: &dyn RecordStore, user: &str) -> Result<Vec<Notification>, ApiError> {
     let prefix = key(user, "");
-    let keys: Vec<String> = state
-        .store
+    let keys: Vec<String> = store
         .record_keys(KIND, Some(&prefix), MAX_LISTED)
         .await?
         .into_iter()
         .take_while(|k| k.starts_with(&prefix))
         .collect();
-    let mut out: Vec<Notification> = state
-        .store
-        .records(KIND, &keys)
-        .await?
-        .into_iter()
-        .filter_map(|(_, v)| serde_json::from_str(&v).ok())
-        .collect();
+    let mut out: Vec<Notification> =
+        store.records(KIND, &keys).await?.into_iter().filter_map(|(_, v)| serde_json::from_str(&v).ok()).collect();
     out.sort_by_key(|n| std::cmp::Reverse(n.created_at));
     Ok(out)
 }
 
 /// Dismisses one; 404 when there is none.
-pub async fn dismiss(state: &AppState, user: &str, id: &str) -> Result<(), ApiError> {
+pub async fn dismiss(store: &dyn RecordStore, user: &str, id: &str) -> Result<(), ApiError> {
     let key = key(user, id);
-    if state.store.records(KIND, std::slice::from_ref(&key)).await?.is_empty() {
+    if store.records(KIND, std::slice::from_ref(&key)).await?.is_empty() {
         return Err(ApiError::not_found("notification_not_found", "no such notification"));
     }
-    Ok(state.store.delete_record(KIND, &key).await?)
+    Ok(store.delete_record(KIND, &key).await?)
 }

@@ -33,7 +33,7 @@ async fn list_notifications(
     State(state): State<AppState>,
     caller: AuthUser,
 ) -> Result<Json<NotificationList>, ApiError> {
-    Ok(Json(NotificationList { notifications: super::list(&state, &caller.user.id).await? }))
+    Ok(Json(NotificationList { notifications: super::list(state.store.as_ref(), &caller.user.id).await? }))
 }
 
 /// Dismisses a notification.
@@ -46,6 +46,6 @@ async fn dismiss_notification(
     caller: AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    super::dismiss(&state, &caller.user.id, &id).await?;
+    super::dismiss(state.store.as_ref(), &caller.user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

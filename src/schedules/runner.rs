@@ -178,7 +178,7 @@ async fn move_on(state: &AppState, id: &str, summary: RunSummary) -> Result<(), 
         s.rev += 1;
         if state.store.replace_schedule(&s, expected).await? {
             if pause {
-                notifications::schedule_paused(state, &s).await;
+                notifications::schedule_paused(state.store.as_ref(), &s).await;
             }
             return Ok(());
         }
