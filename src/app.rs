@@ -245,7 +245,7 @@ impl Server {
                 platforms.set_replicas(n);
             })),
             tokio::spawn(jobs::housekeeping::visit_flusher(state.clone())),
-            tokio::spawn(crate::library::maintenance::index_compactor(state.clone())),
+            tokio::spawn(crate::library::maintenance::index_compactor(state.store.clone())),
             tokio::spawn(crate::memory::trim_periodically(state.store.clone())),
         ];
         // Background work and due schedules, unless a CronJob runs `sharify jobs run-due`.

@@ -212,7 +212,7 @@ async fn gather(
         }
         interleave(by_artist(hits.items.into_iter().map(|t| (t.artist, t.name)).collect()))
     } else if let Some(q) = &req.shows {
-        let shows = seatgeek::upcoming(state, q).await?;
+        let shows = seatgeek::upcoming(&state.config.seatgeek, q).await?;
         let mut performers: Vec<String> = Vec::new();
         for show in &shows {
             let acts = show.headliners.iter().chain(if q.headliners_only { [].iter() } else { show.support.iter() });
@@ -234,7 +234,7 @@ async fn gather(
         let names: Vec<String> = report.artists.iter().filter_map(|r| r.resolved.clone()).collect();
         interleave(artist_tracks(&lastfm, &names, per_artist, similar).await?)
     } else if let Some(top) = &req.top_tracks {
-        let s = stats::compute(state, user, top.period).await?;
+        let s = stats::compute(state.store.as_ref(), user, top.period).await?;
         if s.top_tracks.is_empty() {
             report.note = Some("no listens in that period: import them with a listens schedule first".into());
         }

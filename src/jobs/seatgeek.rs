@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{app::AppState, error::ApiError};
+use crate::{config::SeatgeekConfig, error::ApiError};
 
 /// Pages of 100 events read at most.
 const MAX_PAGES: u32 = 3;
@@ -113,8 +113,7 @@ fn unavailable(message: &str) -> ApiError {
 }
 
 /// The concerts the query names, every page (at most 300).
-pub async fn upcoming(state: &AppState, q: &ShowsQuery) -> Result<Vec<Show>, ApiError> {
-    let config = &state.config.seatgeek;
+pub async fn upcoming(config: &SeatgeekConfig, q: &ShowsQuery) -> Result<Vec<Show>, ApiError> {
     let client_id = config.client_id.as_ref().ok_or_else(|| {
         ApiError::new(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

@@ -37,5 +37,5 @@ async fn my_stats(
     caller: AuthUser,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<Json<Stats>, ApiError> {
-    Ok(Json(stats::compute(&state, &caller.user, q.period.unwrap_or(Period::Month)).await?))
+    Ok(Json(stats::compute(state.store.as_ref(), &caller.user, q.period.unwrap_or(Period::Month)).await?))
 }

@@ -7,7 +7,7 @@ use chrono::{Duration, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{app::AppState, error::ApiError, matching::names, users::model::User};
+use crate::{error::ApiError, matching::names, storage::Store, users::model::User};
 
 /// Entries in each top list.
 const TOP: usize = 20;
@@ -110,9 +110,9 @@ struct Played<'a> {
 }
 
 /// `user`'s stats for `period`.
-pub async fn compute(state: &AppState, user: &User, period: Period) -> Result<Stats, ApiError> {
+pub async fn compute(store: &dyn Store, user: &User, period: Period) -> Result<Stats, ApiError> {
     let from = period.days().map(|d| Utc::now() - Duration::days(d));
-    let listens = state.store.listens_since(&user.id, from).await?;
+    let listens = store.listens_since(&user.id, from).await?;
     let zone: chrono_tz::Tz = user.timezone.parse().unwrap_or(chrono_tz::UTC);
     let mut by_hour = vec![0u64; 24];
     let mut tracks: HashMap<&str, Played<'_>> = HashMap::new();
@@ -133,7 +133,7 @@ pub async fn compute(state: &AppState, user: &User, period: Period) -> Result<St
     let top_artists =
         top(artists, TOP).into_iter().map(|(n, a)| TopArtist { artist: a.to_owned(), listens: n }).collect();
     let keys: Vec<String> = keyed_tracks.iter().map(|t| t.0.clone()).collect();
-    let cached = state.store.cached_tracks(&keys).await?;
+    let cached = store.cached_tracks(&keys).await?;
     let mut tags: HashMap<String, u64> = HashMap::new();
     for entry in &cached {
         let plays = keyed_tracks.iter().find(|t| t.0 == entry.key).map_or(0, |t| t.1);
