@@ -3,7 +3,7 @@
 //! every schema with its fields). No script, nothing from another host: its stylesheet is
 //! `/static/docs.css`, and the page carries the share page's strict Content-Security-Policy.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use askama::Template;
 use axum::{
@@ -18,15 +18,25 @@ use crate::app::AppState;
 
 const STYLESHEET: &str = include_str!("../../static/docs.css");
 
-/// The rendered page, built once with the router.
+/// The page for the served document, rendered on its first request (not at start-up: most
+/// processes never serve it) and kept.
 #[derive(Clone)]
-pub struct ApiDocsHtml(pub Arc<String>);
+pub struct ApiDocsHtml {
+    openapi: Arc<String>,
+    page: Arc<OnceLock<String>>,
+}
 
 impl ApiDocsHtml {
-    /// Renders the page for `openapi` (the document as JSON).
-    pub fn new(openapi: &str) -> Self {
-        let doc: Value = serde_json::from_str(openapi).unwrap_or_default();
-        Self(Arc::new(super::api_docs_model::page(&doc).render().unwrap_or_default()))
+    /// The page for `openapi` (the document as JSON), not rendered yet.
+    pub fn new(openapi: Arc<String>) -> Self {
+        Self { openapi, page: Arc::default() }
+    }
+
+    fn html(&self) -> &str {
+        self.page.get_or_init(|| {
+            let doc: Value = serde_json::from_str(&self.openapi).unwrap_or_default();
+            super::api_docs_model::page(&doc).render().unwrap_or_default()
+        })
     }
 }
 
@@ -39,7 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/docs", tag = "meta",
     responses((status = 200, description = "The API reference page", content_type = "text/html")))]
 async fn docs_page(Extension(page): Extension<ApiDocsHtml>) -> Response {
-    let mut response = Html(page.0.as_ref().clone()).into_response();
+    let mut response = Html(page.html().to_owned()).into_response();
     crate::sharing::page::secure(&mut response);
     response
 }

@@ -97,7 +97,7 @@ pub fn build_router(state: AppState) -> Router {
             .layer(middleware::from_fn_with_state(state_for_limits, rate_limit::limit_and_report))
             .layer(CatchPanicLayer::custom(errors::panic_response))
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
-            .layer(Extension(super::api_docs::ApiDocsHtml::new(&openapi_json.0)))
+            .layer(Extension(super::api_docs::ApiDocsHtml::new(openapi_json.0.clone())))
             .layer(Extension(openapi_json))
             .layer(DefaultBodyLimit::max(body_limit)),
     )

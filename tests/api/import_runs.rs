@@ -9,6 +9,7 @@ use crate::{
     helpers::{assert_error, Backend, TestApp, TestUser},
     platform_fakes::FakePlatforms,
     platforms::use_fake_platforms,
+    push_runs::finished,
 };
 
 /// Starts an import by link, which must answer 202; returns the run's address.
@@ -20,18 +21,6 @@ async fn started(app: &TestApp, user: &TestUser, path: &str, url: &str) -> Strin
     assert_eq!(run["status"], "running", "{run}");
     assert_eq!(location, format!("/v1/import-runs/{}", run["id"].as_str().unwrap()));
     location
-}
-
-async fn finished(app: &TestApp, user: &TestUser, location: &str) -> Value {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let run = app.get_json(user, location).await;
-        if run["status"] != "running" {
-            return run;
-        }
-        assert!(std::time::Instant::now() < deadline, "the run did not finish: {run}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
 }
 
 async fn an_import_by_link_past_the_wait_is_a_run_that_ends_with_its_report(backend: Backend) {

@@ -47,8 +47,9 @@ async fn push_started(app: &TestApp, user: &TestUser, id: &str) -> String {
     location
 }
 
-/// Follows the run until it ends (polling within the per-user rate limit).
-async fn finished(app: &TestApp, user: &TestUser, location: &str) -> Value {
+/// Follows the run at `location` (a push's or an import's) until it ends, polling within the
+/// per-user rate limit.
+pub(crate) async fn finished(app: &TestApp, user: &TestUser, location: &str) -> Value {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         let run = app.get_json(user, location).await;

@@ -138,17 +138,20 @@ async fn share_tokens_are_never_stored_or_logged_in_plain_form(backend: Backend)
     assert!(!logs.contains(&token), "no plain token in the logs");
 }
 
+/// A viewer link to a new playlist "Pasted" of `owner`: the creation answer.
+async fn viewer_link_to_a_new_playlist(app: &TestApp, owner: &TestUser) -> Value {
+    let id = app.playlist(owner, json!({"name": "Pasted"})).await;
+    let path = format!("/v1/playlists/{id}/share-links");
+    let r = app.as_user(owner, Method::POST, &path).json(&json!({"role": "viewer"})).send();
+    r.await.unwrap().json().await.unwrap()
+}
+
 /// A link's `url` is what people paste: absolute, under `http.public_url`, else where the
 /// request came; and it opens the share page.
 async fn a_links_url_is_absolute_and_opens_the_page(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.user("owner").await;
-    let id = app.playlist(&owner, json!({"name": "Pasted"})).await;
-    let r = app
-        .as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links"))
-        .json(&json!({"role": "viewer"}))
-        .send();
-    let created: Value = r.await.unwrap().json().await.unwrap();
+    let created = viewer_link_to_a_new_playlist(&app, &owner).await;
     let token = created["token"].as_str().unwrap();
     assert_eq!(created["url"], app.url(&format!("/s/{token}")), "{created}");
     assert_eq!(created["api_url"], app.url(&format!("/v1/shared/{token}")));
@@ -158,12 +161,7 @@ async fn a_links_url_is_absolute_and_opens_the_page(backend: Backend) {
 
     let app = TestApp::spawn_with(backend, |c| c.http.public_url = "https://sharify.example.com/".into()).await;
     let owner = app.user("owner").await;
-    let id = app.playlist(&owner, json!({"name": "Pasted"})).await;
-    let r = app
-        .as_user(&owner, Method::POST, &format!("/v1/playlists/{id}/share-links"))
-        .json(&json!({"role": "viewer"}))
-        .send();
-    let created: Value = r.await.unwrap().json().await.unwrap();
+    let created = viewer_link_to_a_new_playlist(&app, &owner).await;
     let token = created["token"].as_str().unwrap();
     assert_eq!(created["url"], format!("https://sharify.example.com/s/{token}"));
 }
