@@ -15,6 +15,8 @@
 
 #[path = "../tests/api/apple_fake.rs"]
 mod apple_fake;
+#[path = "../tests/api/deezer_fake.rs"]
+mod deezer_fake;
 #[path = "../tests/api/platform_fakes.rs"]
 mod platform_fakes;
 #[path = "../tests/api/search_fakes.rs"]

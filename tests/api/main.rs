@@ -11,6 +11,7 @@ mod binary;
 mod changes;
 mod concurrency;
 mod conditional;
+mod deezer_fake;
 mod docs_links;
 mod engine_faults;
 mod enrichment;

@@ -25,7 +25,7 @@ use axum::{
 use serde_json::{json, Value};
 
 pub use crate::apple_fake::{apple_private_key, APPLE_KEY_ID, APPLE_TEAM};
-use crate::{apple_fake, search_fakes, spotify_accounts_fake, spotify_write_fake, youtube_account_fake};
+use crate::{apple_fake, deezer_fake, search_fakes, spotify_accounts_fake, spotify_write_fake, youtube_account_fake};
 
 /// The YouTube API key the fake accepts.
 pub const YOUTUBE_KEY: &str = "yt-key";
@@ -36,9 +36,9 @@ pub const YOUTUBE_PLAYLIST: &str = "PLOU2XLYxmsIKpaV8h0AGE05so0fAwwfTw";
 pub(crate) struct Shared {
     base: String,
     calls: Mutex<Vec<(String, Instant)>>,
-    deezer_quota_errors: AtomicU32,
-    deezer_page_cap: AtomicU32,
-    deezer_uncounted: AtomicU32,
+    pub(crate) deezer_quota_errors: AtomicU32,
+    pub(crate) deezer_page_cap: AtomicU32,
+    pub(crate) deezer_uncounted: AtomicU32,
     youtube_uncounted: AtomicU32,
     youtube_quota_errors: AtomicU32,
     spotify_429s: AtomicU32,
@@ -79,8 +79,8 @@ impl FakePlatforms {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let shared = Arc::new(Shared { base: base.clone(), ..Shared::default() });
         let app = Router::new()
-            .route("/deezer/playlist/{id}", get(deezer_playlist))
-            .route("/deezer/playlist/{id}/tracks", get(deezer_tracks))
+            .route("/deezer/playlist/{id}", get(deezer_fake::deezer_playlist))
+            .route("/deezer/playlist/{id}/tracks", get(deezer_fake::deezer_tracks))
             .route(
                 "/youtube/v3/playlistItems",
                 get(youtube_items).post(youtube_account_fake::write_item).delete(youtube_account_fake::write_item),
@@ -183,84 +183,8 @@ pub(crate) fn record(shared: &Shared, path: String) {
     shared.calls.lock().unwrap().push((path, Instant::now()));
 }
 
-fn take(counter: &AtomicU32) -> bool {
+pub(crate) fn take(counter: &AtomicU32) -> bool {
     counter.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
-}
-
-// ---- Deezer ----
-
-const DEEZER_QUOTA: &str = r#"{"error":{"type":"Exception","message":"Quota limit exceeded","code":4}}"#;
-
-/// The tracks of a playlist the fake knows: the recorded ones, and generated ones in their shape
-/// for the 102-track playlist past its first recorded 25.
-fn deezer_all_tracks(id: &str) -> Option<Vec<Value>> {
-    match id {
-        "908622995" => {
-            let doc: Value = serde_json::from_str(&file("deezer__playlist.json")).unwrap();
-            Some(doc["tracks"]["data"].as_array().unwrap().clone())
-        }
-        "9200461" => {
-            let page: Value = serde_json::from_str(&file("deezer__playlist-tracks-page1-next.json")).unwrap();
-            let mut tracks = page["data"].as_array().unwrap().clone();
-            let template = tracks[0].clone();
-            for n in tracks.len()..102 {
-                let mut t = template.clone();
-                t["id"] = json!(900_000_000 + n);
-                t["title"] = json!(format!("Generated Track {n}"));
-                t["title_short"] = json!(format!("Generated Track {n}"));
-                t["link"] = json!(format!("https://www.deezer.com/track/{}", 900_000_000 + n));
-                t["artist"]["name"] = json!(format!("Generated Artist {}", n % 7));
-                tracks.push(t);
-            }
-            Some(tracks)
-        }
-        _ => None,
-    }
-}
-
-async fn deezer_playlist(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    record(&s, format!("/deezer/playlist/{id}"));
-    if take(&s.deezer_quota_errors) {
-        return json_body(StatusCode::OK, DEEZER_QUOTA.into());
-    }
-    match id.as_str() {
-        "908622995" => json_body(StatusCode::OK, file("deezer__playlist.json")),
-        "9200461" => json_body(
-            StatusCode::OK,
-            json!({"id": 9200461, "title": "A hundred and two", "description": "", "nb_tracks": 102, "public": true,
-                   "link": "https://www.deezer.com/playlist/9200461", "type": "playlist",
-                   "tracks": {"data": deezer_all_tracks(&id).unwrap()[..25].to_vec()}})
-            .to_string(),
-        ),
-        _ => json_body(StatusCode::OK, file("deezer__error-800-no-data.json")),
-    }
-}
-
-async fn deezer_tracks(
-    State(s): State<Arc<Shared>>,
-    Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    record(&s, format!("/deezer/playlist/{id}/tracks"));
-    if take(&s.deezer_quota_errors) {
-        return json_body(StatusCode::OK, DEEZER_QUOTA.into());
-    }
-    let Some(all) = deezer_all_tracks(&id) else {
-        return json_body(StatusCode::OK, file("deezer__error-800-no-data.json"));
-    };
-    let index: usize = q.get("index").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let cap = match s.deezer_page_cap.load(Ordering::SeqCst) {
-        0 => 100,
-        n => n as usize,
-    };
-    let limit: usize = q.get("limit").and_then(|v| v.parse().ok()).unwrap_or(25).min(cap);
-    let end = (index + limit).min(all.len());
-    let total = all.len() + s.deezer_uncounted.load(Ordering::SeqCst) as usize;
-    let mut body = json!({"data": all[index.min(end)..end], "checksum": "c0ffee", "total": total});
-    if end < all.len() {
-        body["next"] = json!(format!("https://api.deezer.com/playlist/{id}/tracks?index={end}"));
-    }
-    json_body(StatusCode::OK, body.to_string())
 }
 
 // ---- YouTube ----
