@@ -1,5 +1,11 @@
 //! `AppState` and the server lifecycle: open the store, migrate, bind, serve, drain.
 
+mod background;
+mod deps;
+mod signals;
+
+pub use signals::shutdown_signal;
+
 use std::{
     future::Future,
     net::SocketAddr,
@@ -20,10 +26,9 @@ use crate::{
         build_router,
         rate_limit::{AnonymousRateLimiter, UserRateLimiter},
     },
-    jobs,
     lastfm::LastfmClient,
     metrics::Metrics,
-    playlists::{bodies::PlaylistBodies, live::LivePlaylists, write::WriteLocks},
+    playlists::{bodies::PlaylistBodies, live::LivePlaylists, locks::WriteLocks},
     quotas::replicas::Quotas,
     sharing::{page_cache::SharePages, visits::VisitCounts},
     storage::{instrumented::InstrumentedStore, open_store, Store},
@@ -170,23 +175,6 @@ impl AppState {
     }
 }
 
-impl axum::extract::FromRef<AppState> for crate::http::health::Readiness {
-    fn from_ref(state: &AppState) -> Self {
-        Self {
-            shutting_down: state.shutting_down.clone(),
-            store: state.store.clone(),
-            upstreams: crate::upstreams::report(state.tracks.clone()),
-        }
-    }
-}
-
-impl axum::extract::FromRef<AppState> for crate::runs::Runs {
-    fn from_ref(state: &AppState) -> Self {
-        let (wait_ms, timeout_secs) = (state.config.jobs.request_wait_ms, state.config.http.request_timeout_secs);
-        Self::new(state.store.clone(), wait_ms, timeout_secs)
-    }
-}
-
 /// A bound, not yet serving, server.
 pub struct Server {
     listener: TcpListener,
@@ -236,26 +224,8 @@ impl Server {
         if !state.tracks.enabled() {
             tracing::warn!("no Last.fm API key (SHARIFY_LASTFM__API_KEY): items are saved unenriched");
         }
-        let (tracks, platforms) = (state.tracks.clone(), state.platforms.clone());
         let state_after = state.clone();
-        let counters: Arc<dyn crate::quotas::store::CounterStore> = state.store.clone();
-        let mut jobs = vec![
-            tokio::spawn(state.quotas.clone().run(counters, move |n| {
-                tracks.set_replicas(n);
-                platforms.set_replicas(n);
-            })),
-            tokio::spawn(jobs::housekeeping::visit_flusher(state.clone())),
-            tokio::spawn(crate::library::maintenance::index_compactor(state.store.clone())),
-            tokio::spawn(crate::memory::trim_periodically(state.store.clone())),
-        ];
-        // Background work and due schedules, unless a CronJob runs `sharify jobs run-due`.
-        if state.config.jobs.in_process {
-            jobs.push(tokio::spawn(jobs::housekeeping::expired_token_sweeper(state.clone())));
-            jobs.push(tokio::spawn(jobs::pending_enrichment::run(state.clone())));
-            jobs.push(tokio::spawn(jobs::platform_links::run(state.clone())));
-            jobs.push(tokio::spawn(crate::schedules::runner::run(state.clone())));
-            jobs.push(tokio::spawn(crate::webhooks::dispatch::run(state.clone())));
-        }
+        let jobs = background::spawn(&state);
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let delay = Duration::from_secs(state.config.shutdown.delay_secs);
         let drain = Duration::from_secs(state.config.shutdown.drain_secs);
@@ -315,23 +285,4 @@ fn admin_router(state: AppState) -> axum::Router {
         )
         .merge(crate::http::health::probe_routes())
         .with_state(state)
-}
-
-/// Resolves on SIGTERM or Ctrl-C.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
 }

@@ -11,6 +11,7 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod connections;
+pub mod deps;
 pub mod error;
 pub mod formats;
 pub mod http;

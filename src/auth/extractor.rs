@@ -8,8 +8,8 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 
-use super::service;
-use crate::{app::AppState, error::ApiError, http::rate_limit::RateSlot, users::model::User};
+use super::{deps::AuthDeps, service};
+use crate::{error::ApiError, http::rate_limit::RateSlot, users::model::User};
 
 /// The signed-in caller.
 #[derive(Clone, Debug)]
@@ -51,21 +51,21 @@ pub fn client_address<'a>(
     Some(peer)
 }
 
-impl FromRequestParts<AppState> for ClientAddr {
+impl<S: AuthDeps> FromRequestParts<S> for ClientAddr {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
         let forwarded: Vec<&str> = forwarded.collect();
-        Ok(Self(client_address(peer, forwarded.into_iter(), &state.trusted_proxies).map(|ip| ip.to_string())))
+        Ok(Self(client_address(peer, forwarded.into_iter(), state.trusted_proxies()).map(|ip| ip.to_string())))
     }
 }
 
-impl FromRequestParts<AppState> for MaybeAuthUser {
+impl<S: AuthDeps> FromRequestParts<S> for MaybeAuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         if let Some(cached) = parts.extensions.get::<MaybeAuthUser>() {
             return Ok(cached.clone());
         }
@@ -88,7 +88,7 @@ impl FromRequestParts<AppState> for MaybeAuthUser {
             return Err(ApiError::unauthorized("unsupported authorization scheme; use Bearer or Basic"));
         };
         let slot = parts.extensions.get::<RateSlot>().cloned();
-        match state.user_limiter.check(&user.user.id) {
+        match state.user_limiter().check(&user.user.id) {
             Ok(info) => slot.iter().for_each(|s| s.set(info)),
             Err((error, info)) => {
                 slot.iter().for_each(|s| s.set(info));
@@ -101,10 +101,10 @@ impl FromRequestParts<AppState> for MaybeAuthUser {
     }
 }
 
-impl FromRequestParts<AppState> for AuthUser {
+impl<S: AuthDeps> FromRequestParts<S> for AuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         MaybeAuthUser::from_request_parts(parts, state)
             .await?
             .0

@@ -1,6 +1,7 @@
 //! Authentication: argon2id passwords, hashed bearer tokens, Basic auth, login throttling.
 
 pub mod cache;
+pub mod deps;
 pub mod extractor;
 pub mod password;
 pub mod routes;

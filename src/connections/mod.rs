@@ -3,6 +3,7 @@
 //! A connection is a record per user and platform in the records store, removed with the account.
 
 pub mod cipher;
+pub mod deps;
 pub mod keys;
 pub mod oauth;
 pub mod oauth_link;
@@ -18,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{app::AppState, error::ApiError, platforms::Platform, storage::records::RecordKey};
+use crate::{connections::deps::ConnectionDeps, error::ApiError, platforms::Platform, storage::records::RecordKey};
 use cipher::Sealed;
 
 /// Records kind of connections.
@@ -118,24 +119,28 @@ pub fn platform_name(platform: Platform) -> &'static str {
 }
 
 /// `user`'s connection on `platform`, if linked.
-pub async fn load(state: &AppState, user_id: &str, platform: Platform) -> Result<Option<Connection>, ApiError> {
-    let found = state.store.records(KIND, &[key(user_id, platform)]).await?;
+pub async fn load(
+    state: &dyn ConnectionDeps,
+    user_id: &str,
+    platform: Platform,
+) -> Result<Option<Connection>, ApiError> {
+    let found = state.store().records(KIND, &[key(user_id, platform)]).await?;
     Ok(found.into_iter().next().and_then(|(_, v)| serde_json::from_str(&v).ok()))
 }
 
 /// Stores `user`'s connection (replacing any).
-pub async fn save(state: &AppState, user_id: &str, connection: &Connection) -> Result<(), ApiError> {
+pub async fn save(state: &dyn ConnectionDeps, user_id: &str, connection: &Connection) -> Result<(), ApiError> {
     let value = serde_json::to_string(connection).map_err(|e| ApiError::internal(e.to_string()))?;
     let at = RecordKey { kind: KIND, owner: user_id, key: &key(user_id, connection.platform) };
-    state.store.put_record(at, &value, None).await?;
+    state.store().put_record(at, &value, None).await?;
     Ok(())
 }
 
 /// All of `user`'s connections.
-pub async fn list(state: &AppState, user_id: &str) -> Result<Vec<Connection>, ApiError> {
+pub async fn list(state: &dyn ConnectionDeps, user_id: &str) -> Result<Vec<Connection>, ApiError> {
     let keys: Vec<String> = LINKABLE.iter().map(|p| key(user_id, *p)).collect();
     let mut found: Vec<Connection> = state
-        .store
+        .store()
         .records(KIND, &keys)
         .await?
         .into_iter()

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde::Deserialize;
 
 use crate::{
-    app::AppState,
+    connections::deps::ConnectionDeps,
     error::ApiError,
     platforms::{http::PlatformHttp, Platform, PlatformError},
 };
@@ -77,12 +77,12 @@ fn not_configured(what: &str) -> ApiError {
 }
 
 /// The provider of `platform`, or 503 naming what is missing (422 when it cannot be linked).
-pub fn provider(state: &AppState, platform: Platform) -> Result<Provider<'_>, ApiError> {
-    let config = &state.config;
+pub fn provider(state: &dyn ConnectionDeps, platform: Platform) -> Result<Provider<'_>, ApiError> {
+    let config = &state.config();
     match platform {
         Platform::Spotify => {
             let s = &config.spotify;
-            let spotify = state.platforms.spotify.as_ref().ok_or(PlatformError::NotConfigured(Platform::Spotify))?;
+            let spotify = state.platforms().spotify.as_ref().ok_or(PlatformError::NotConfigured(Platform::Spotify))?;
             Ok(Provider {
                 platform,
                 authorize_url: format!("{}/authorize", s.accounts_url.trim_end_matches('/')),
@@ -121,7 +121,7 @@ pub fn provider(state: &AppState, platform: Platform) -> Result<Provider<'_>, Ap
                     .ok_or_else(|| not_configured("SHARIFY_YOUTUBE__REDIRECT_URI"))?,
                 scopes: YOUTUBE_SCOPES,
                 extra: &[("access_type", "offline"), ("prompt", "consent")],
-                http: &state.platforms.youtube_http,
+                http: &state.platforms().youtube_http,
             })
         }
         other => Err(ApiError::invalid(

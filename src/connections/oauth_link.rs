@@ -19,7 +19,10 @@ use super::{
     tokens::{self, Tokens},
     youtube_api, Connection, ConnectionDto, ConnectionStatus,
 };
-use crate::{app::AppState, error::ApiError, platforms::Platform, storage::records::RecordKey, users::model::User};
+use crate::{
+    connections::deps::ConnectionDeps, error::ApiError, platforms::Platform, storage::records::RecordKey,
+    users::model::User,
+};
 
 /// How long a `state` is good for.
 const STATE_LIFE: Span = Span::minutes(10);
@@ -94,7 +97,7 @@ fn digest(secret: &str) -> String {
 }
 
 /// Starts linking `platform` for `user`: the address to open.
-pub async fn start(state: &AppState, user: &User, platform: Platform) -> Result<Started, ApiError> {
+pub async fn start(state: &dyn ConnectionDeps, user: &User, platform: Platform) -> Result<Started, ApiError> {
     let provider = provider(state, platform)?;
     tokens::cipher(state)?;
     let verifier: String = rand::thread_rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect();
@@ -107,7 +110,7 @@ pub async fn start(state: &AppState, user: &User, platform: Platform) -> Result<
     let pending = Pending { user_id: user.id.clone(), verifier, platform, browser: Some(digest(&browser_secret)) };
     let value = serde_json::to_string(&pending).map_err(ApiError::internal)?;
     let at = RecordKey { kind: STATE_KIND, owner: &user.id, key: &oauth_state };
-    state.store.put_record(at, &value, Some(expires_at)).await?;
+    state.store().put_record(at, &value, Some(expires_at)).await?;
     let mut url = url::Url::parse(&provider.authorize_url)
         .map_err(|e| ApiError::internal(format!("{} authorize address: {e}", platform.label())))?;
     url.query_pairs_mut()
@@ -135,13 +138,13 @@ fn bad_state() -> ApiError {
 /// Finishes linking `platform`: checks `state`, and when `proof` shows the caller started it (or
 /// the answer is a refusal) spends it, exchanges the code and stores the connection.
 pub async fn callback(
-    state: &AppState,
+    state: &dyn ConnectionDeps,
     platform: Platform,
     query: Callback,
     proof: Proof<'_>,
 ) -> Result<Outcome, ApiError> {
     let oauth_state = query.state.filter(|s| !s.is_empty() && s.len() <= 128).ok_or_else(bad_state)?;
-    let found = state.store.records(STATE_KIND, std::slice::from_ref(&oauth_state)).await?;
+    let found = state.store().records(STATE_KIND, std::slice::from_ref(&oauth_state)).await?;
     let pending: Pending = found
         .into_iter()
         .next()
@@ -156,15 +159,15 @@ pub async fn callback(
         _ => false,
     };
     if proof.user.is_none() && !same_browser && query.error.is_none() {
-        let starter = state.store.user_by_id(&pending.user_id).await?.ok_or_else(bad_state)?;
+        let starter = state.store().user_by_id(&pending.user_id).await?.ok_or_else(bad_state)?;
         return Ok(Outcome::NeedsSignIn { starter: starter.username });
     }
     // Single use, even when two requests race: the first to claim it wins.
     let used = RecordKey { kind: USED_KIND, owner: &pending.user_id, key: &oauth_state };
-    if state.store.claim_record(used, "", Utc::now() + STATE_LIFE).await?.is_some() {
+    if state.store().claim_record(used, "", Utc::now() + STATE_LIFE).await?.is_some() {
         return Err(bad_state());
     }
-    state.store.delete_record(STATE_KIND, &oauth_state).await?;
+    state.store().delete_record(STATE_KIND, &oauth_state).await?;
     let label = platform.label();
     if let Some(error) = query.error {
         let message = if error == "access_denied" {
@@ -213,7 +216,7 @@ pub async fn callback(
     save(state, &pending.user_id, &connection).await?;
     let username = match proof.user {
         Some(user) => user.username.clone(),
-        None => state.store.user_by_id(&pending.user_id).await?.map(|u| u.username).unwrap_or_default(),
+        None => state.store().user_by_id(&pending.user_id).await?.map(|u| u.username).unwrap_or_default(),
     };
     Ok(Outcome::Linked { connection: ConnectionDto::from(&connection), username })
 }

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde::Deserialize;
 
 use crate::{
-    app::AppState,
+    connections::deps::ConnectionDeps,
     error::ApiError,
     platforms::{
         spotify::{account_refusal, Spotify},
@@ -25,8 +25,8 @@ pub struct Profile {
 }
 
 /// Spotify's client, or 503 when not configured.
-pub fn spotify(state: &AppState) -> Result<&Spotify, ApiError> {
-    state.platforms.spotify.as_ref().ok_or_else(|| PlatformError::NotConfigured(Platform::Spotify).into())
+pub fn spotify(state: &dyn ConnectionDeps) -> Result<&Spotify, ApiError> {
+    state.platforms().spotify.as_ref().ok_or_else(|| PlatformError::NotConfigured(Platform::Spotify).into())
 }
 
 /// The answer to a refusal from Spotify's Web API, including its plain-text 403 bodies.
@@ -44,9 +44,9 @@ pub fn refusal(status: u16, body: &[u8]) -> ApiError {
 }
 
 /// The profile of the account `access_token` belongs to.
-pub async fn me(state: &AppState, access_token: &str) -> Result<Profile, ApiError> {
+pub async fn me(state: &dyn ConnectionDeps, access_token: &str) -> Result<Profile, ApiError> {
     let spotify = spotify(state)?;
-    let url = format!("{}/me", state.config.spotify.base_url.trim_end_matches('/'));
+    let url = format!("{}/me", state.config().spotify.base_url.trim_end_matches('/'));
     let http = spotify.http();
     let answer = http.send(&|| http.request(Method::GET, &url).bearer_auth(access_token)).await?;
     if answer.status.as_u16() != 200 {

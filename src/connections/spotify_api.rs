@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::{spotify_account, tokens::spotify_token};
 use crate::{
-    app::AppState,
+    connections::deps::ConnectionDeps,
     error::ApiError,
     platforms::{Platform, PlatformError},
 };
@@ -18,7 +18,7 @@ pub const BATCH: usize = 100;
 
 /// A linked user's Spotify session for one request.
 pub struct SpotifyUser<'a> {
-    state: &'a AppState,
+    state: &'a dyn ConnectionDeps,
     user_id: &'a str,
     base: String,
     /// API calls made (for reports and tests).
@@ -51,8 +51,8 @@ fn upstream(e: impl std::fmt::Display) -> ApiError {
 
 impl<'a> SpotifyUser<'a> {
     /// A session for `user_id` (whose account must be linked).
-    pub fn new(state: &'a AppState, user_id: &'a str) -> Self {
-        Self { state, user_id, base: state.config.spotify.base_url.trim_end_matches('/').to_owned(), calls: 0 }
+    pub fn new(state: &'a dyn ConnectionDeps, user_id: &'a str) -> Self {
+        Self { state, user_id, base: state.config().spotify.base_url.trim_end_matches('/').to_owned(), calls: 0 }
     }
 
     /// One call; `Ok` only for a 2xx answer, whose body is returned.

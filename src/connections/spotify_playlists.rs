@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{load, spotify_account, tokens::spotify_token};
 use crate::{
-    app::AppState,
+    connections::deps::ConnectionDeps,
     error::ApiError,
     formats::import::ParsedFile,
     platforms::{
@@ -55,7 +55,7 @@ struct Page {
 }
 
 /// GETs `url` with `user_id`'s token, refreshing once if Spotify refuses it.
-async fn get_as(state: &AppState, user_id: &str, url: &str) -> Result<Vec<u8>, ApiError> {
+async fn get_as(state: &dyn ConnectionDeps, user_id: &str, url: &str) -> Result<Vec<u8>, ApiError> {
     let spotify = spotify_account::spotify(state)?;
     let token = spotify_token(state, user_id, None).await?;
     match spotify.get(url, &token, "").await {
@@ -90,10 +90,10 @@ fn entry(v: &serde_json::Value, me: Option<&str>) -> Option<SpotifyPlaylist> {
 }
 
 /// Your Spotify playlists, every page.
-pub async fn list(state: &AppState, user_id: &str) -> Result<SpotifyPlaylists, ApiError> {
+pub async fn list(state: &dyn ConnectionDeps, user_id: &str) -> Result<SpotifyPlaylists, ApiError> {
     let connection = load(state, user_id, Platform::Spotify).await?.ok_or_else(super::tokens::not_linked)?;
     let me = connection.user_id.clone();
-    let base = state.config.spotify.base_url.trim_end_matches('/').to_owned();
+    let base = state.config().spotify.base_url.trim_end_matches('/').to_owned();
     let mut url = Some(format!("{base}/me/playlists?limit=50&offset=0"));
     let mut playlists = Vec::new();
     for _ in 0..MAX_PAGES {
@@ -107,11 +107,11 @@ pub async fn list(state: &AppState, user_id: &str) -> Result<SpotifyPlaylists, A
 }
 
 /// Reads a Spotify playlist (or the Liked Songs) with `user_id`'s token.
-async fn read(state: &AppState, user_id: &str, id: &str) -> Result<RemotePlaylist, ApiError> {
+async fn read(state: &dyn ConnectionDeps, user_id: &str, id: &str) -> Result<RemotePlaylist, ApiError> {
     let spotify = spotify_account::spotify(state)?;
     // Reading needs a linked account, and linking needs this server's Spotify app and token key:
     // without them, advice to link would only lead to another refusal.
-    if super::oauth::provider(state, Platform::Spotify).is_err() || state.token_cipher.is_none() {
+    if super::oauth::provider(state, Platform::Spotify).is_err() || state.token_cipher().is_none() {
         return Err(ApiError::new(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "platform_not_configured",
@@ -146,10 +146,10 @@ async fn read(state: &AppState, user_id: &str, id: &str) -> Result<RemotePlaylis
 
 /// The playlist a pasted link names, every page: Spotify links with the caller's linked
 /// account, other platforms through their connectors.
-pub async fn fetch_link(state: &AppState, user_id: &str, link: &str) -> Result<ParsedFile, ApiError> {
+pub async fn fetch_link(state: &dyn ConnectionDeps, user_id: &str, link: &str) -> Result<ParsedFile, ApiError> {
     let parsed_link = links::parse(link)?;
     if parsed_link.platform != Platform::Spotify {
-        return state.platforms.fetch(link, user_id).await;
+        return state.platforms().fetch(link, user_id).await;
     }
     let remote = read(state, user_id, &parsed_link.id).await?;
     let mut file = parsed(remote);

@@ -15,7 +15,7 @@ use super::{
     oauth::{provider, GrantError},
     platform_name, save, Connection, ConnectionStatus,
 };
-use crate::{app::AppState, error::ApiError, platforms::Platform, storage::records::RecordKey};
+use crate::{connections::deps::ConnectionDeps, error::ApiError, platforms::Platform, storage::records::RecordKey};
 
 /// The tokens of a connection, as sealed.
 #[derive(Serialize, Deserialize)]
@@ -34,8 +34,8 @@ const LEASE: Span = Span::seconds(60);
 const WAIT_FOR_OTHER: Duration = Duration::from_secs(20);
 
 /// The token cipher, or 503 with what to set.
-pub fn cipher(state: &AppState) -> Result<&TokenCipher, ApiError> {
-    state.token_cipher.as_deref().ok_or_else(|| {
+pub fn cipher(state: &dyn ConnectionDeps) -> Result<&TokenCipher, ApiError> {
+    state.token_cipher().as_deref().ok_or_else(|| {
         ApiError::new(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "linking_not_configured",
@@ -51,13 +51,23 @@ pub fn context(user_id: &str, platform: Platform) -> String {
 }
 
 /// Seals `tokens` for `user_id`'s `platform` link.
-pub fn seal(state: &AppState, user_id: &str, platform: Platform, tokens: &Tokens) -> Result<Sealed, ApiError> {
+pub fn seal(
+    state: &dyn ConnectionDeps,
+    user_id: &str,
+    platform: Platform,
+    tokens: &Tokens,
+) -> Result<Sealed, ApiError> {
     let plain = serde_json::to_vec(tokens).map_err(ApiError::internal)?;
     cipher(state)?.seal(&plain, &context(user_id, platform)).map_err(ApiError::internal)
 }
 
 /// Opens the tokens of `user_id`'s `platform` link.
-pub fn open(state: &AppState, user_id: &str, platform: Platform, sealed: &Sealed) -> Result<Tokens, ApiError> {
+pub fn open(
+    state: &dyn ConnectionDeps,
+    user_id: &str,
+    platform: Platform,
+    sealed: &Sealed,
+) -> Result<Tokens, ApiError> {
     let plain = cipher(state)?.open(sealed, &context(user_id, platform)).map_err(ApiError::internal)?;
     serde_json::from_slice(&plain).map_err(ApiError::internal)
 }
@@ -93,7 +103,7 @@ fn broken(platform: Platform, message: Option<&str>) -> ApiError {
 
 /// The access token of `connection` when it is good for a while yet and is not `refused`.
 fn usable(
-    state: &AppState,
+    state: &dyn ConnectionDeps,
     user_id: &str,
     connection: &Connection,
     refused: Option<&str>,
@@ -109,14 +119,18 @@ fn usable(
 
 /// A Spotify access token for `user_id` that Spotify should accept; pass the token Spotify just
 /// refused as `refused` to get a new one.
-pub async fn spotify_token(state: &AppState, user_id: &str, refused: Option<&str>) -> Result<String, ApiError> {
+pub async fn spotify_token(
+    state: &dyn ConnectionDeps,
+    user_id: &str,
+    refused: Option<&str>,
+) -> Result<String, ApiError> {
     access_token(state, user_id, Platform::Spotify, refused).await
 }
 
 /// An access token for `user_id` on `platform` that the platform should accept; pass the token
 /// it just refused as `refused` to get a new one.
 pub async fn access_token(
-    state: &AppState,
+    state: &dyn ConnectionDeps,
     user_id: &str,
     platform: Platform,
     refused: Option<&str>,
@@ -127,7 +141,7 @@ pub async fn access_token(
         return Ok(token);
     }
     let key = key(user_id, platform);
-    let _one_here = state.refresh_locks.lock(&key).await;
+    let _one_here = state.refresh_locks().lock(&key).await;
     // Someone may have refreshed while this task waited.
     let connection = linked().await?;
     if let Some(token) = usable(state, user_id, &connection, refused)? {
@@ -135,7 +149,7 @@ pub async fn access_token(
     }
     let lease = RecordKey { kind: "token_refresh", owner: user_id, key: &key };
     let holder = crate::ids::new_id();
-    if state.store.claim_record(lease, &holder, Utc::now() + LEASE).await?.is_some() {
+    if state.store().claim_record(lease, &holder, Utc::now() + LEASE).await?.is_some() {
         return wait_for_other_replica(state, user_id, platform, refused).await;
     }
     // Another replica may have refreshed and let go of the lease between the read above and the
@@ -143,12 +157,12 @@ pub async fn access_token(
     // again with the refresh token it rotated out would break the link.
     let connection = linked().await?;
     if let Some(token) = usable(state, user_id, &connection, refused)? {
-        let _ = state.store.delete_record_if("token_refresh", &key, &holder).await;
+        let _ = state.store().delete_record_if("token_refresh", &key, &holder).await;
         return Ok(token);
     }
     let result = refresh_now(state, user_id, connection).await;
     // Only this refresh's own lease: had it run past it, another replica's would stay.
-    if let Err(e) = state.store.delete_record_if("token_refresh", &key, &holder).await {
+    if let Err(e) = state.store().delete_record_if("token_refresh", &key, &holder).await {
         tracing::warn!(error = %e, "refresh lease not released; it expires by itself");
     }
     result
@@ -156,7 +170,7 @@ pub async fn access_token(
 
 /// Another replica is refreshing: wait (bounded) until the stored token changes.
 async fn wait_for_other_replica(
-    state: &AppState,
+    state: &dyn ConnectionDeps,
     user_id: &str,
     platform: Platform,
     refused: Option<&str>,
@@ -172,7 +186,11 @@ async fn wait_for_other_replica(
     Err(ApiError::unavailable(format!("refreshing your {} link took too long; try again", platform.label())))
 }
 
-async fn refresh_now(state: &AppState, user_id: &str, mut connection: Connection) -> Result<String, ApiError> {
+async fn refresh_now(
+    state: &dyn ConnectionDeps,
+    user_id: &str,
+    mut connection: Connection,
+) -> Result<String, ApiError> {
     let platform = connection.platform;
     let sealed = connection.tokens.as_ref().ok_or_else(|| not_linked_on(platform))?;
     let tokens = open(state, user_id, platform, sealed)?;
@@ -206,7 +224,7 @@ async fn refresh_now(state: &AppState, user_id: &str, mut connection: Connection
             });
             save(state, user_id, &connection).await?;
             let message = connection.message.as_deref().unwrap_or_default();
-            crate::notifications::connection_broken(state.store.as_ref(), user_id, platform_name(platform), message)
+            crate::notifications::connection_broken(state.store().as_ref(), user_id, platform_name(platform), message)
                 .await;
             Err(broken(platform, connection.message.as_deref()))
         }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::{load, tokens};
 use crate::{
-    app::AppState,
+    connections::deps::ConnectionDeps,
     error::ApiError,
     platforms::{youtube, Platform, PlatformError},
 };
@@ -25,15 +25,15 @@ pub struct Channel {
     pub title: Option<String>,
 }
 
-fn base(state: &AppState) -> String {
-    state.config.youtube.base_url.trim_end_matches('/').to_owned()
+fn base(state: &dyn ConnectionDeps) -> String {
+    state.config().youtube.base_url.trim_end_matches('/').to_owned()
 }
 
 /// Takes `n` of today's units, from `payer`'s share too.
-pub async fn spend(state: &AppState, payer: &str, n: i64) -> Result<(), ApiError> {
-    let budget = youtube::UnitBudget::of(&state.config.youtube);
+pub async fn spend(state: &dyn ConnectionDeps, payer: &str, n: i64) -> Result<(), ApiError> {
+    let budget = youtube::UnitBudget::of(&state.config().youtube);
     let daily = budget.daily;
-    youtube::take_units(&*state.store, budget, Some(payer), n).await.map_err(|e| match e {
+    youtube::take_units(&**state.store(), budget, Some(payer), n).await.map_err(|e| match e {
         PlatformError::Quota { retry_after_secs, .. } => ApiError::too_many_requests(
             retry_after_secs,
             format!(
@@ -46,8 +46,8 @@ pub async fn spend(state: &AppState, payer: &str, n: i64) -> Result<(), ApiError
 }
 
 /// Today's units `payer` may still spend (of the deployment's budget and their share).
-pub async fn units_left(state: &AppState, payer: &str) -> Result<i64, ApiError> {
-    Ok(youtube::units_left(&*state.store, youtube::UnitBudget::of(&state.config.youtube), payer).await?)
+pub async fn units_left(state: &dyn ConnectionDeps, payer: &str) -> Result<i64, ApiError> {
+    Ok(youtube::units_left(&**state.store(), youtube::UnitBudget::of(&state.config().youtube), payer).await?)
 }
 
 /// The answer to a refusal from the YouTube Data API.
@@ -76,13 +76,13 @@ fn refusal(status: u16, body: &[u8]) -> ApiError {
 
 /// One call with `token`; the body of a 2xx answer.
 async fn call_with(
-    state: &AppState,
+    state: &dyn ConnectionDeps,
     token: &str,
     method: Method,
     url: &str,
     body: Option<&Value>,
 ) -> Result<Result<Vec<u8>, (u16, Vec<u8>)>, ApiError> {
-    let http = &state.platforms.youtube_http;
+    let http = &state.platforms().youtube_http;
     let answer = http
         .send(&|| {
             let request = http.request(method.clone(), url).bearer_auth(token);
@@ -99,7 +99,7 @@ async fn call_with(
 }
 
 /// The channel `access_token` belongs to (1 unit).
-pub async fn channel(state: &AppState, payer: &str, access_token: &str) -> Result<Channel, ApiError> {
+pub async fn channel(state: &dyn ConnectionDeps, payer: &str, access_token: &str) -> Result<Channel, ApiError> {
     spend(state, payer, 1).await?;
     let url = format!("{}/channels?part=snippet&mine=true", base(state));
     let body = call_with(state, access_token, Method::GET, &url, None).await?.map_err(|(s, b)| refusal(s, &b))?;
@@ -118,15 +118,15 @@ pub async fn channel(state: &AppState, payer: &str, access_token: &str) -> Resul
 }
 
 /// Revokes the user's YouTube token at Google (best effort: the link is forgotten anyway).
-pub async fn revoke(state: &AppState, user_id: &str) {
+pub async fn revoke(state: &dyn ConnectionDeps, user_id: &str) {
     let Ok(Some(connection)) = load(state, user_id, Platform::Youtube).await else { return };
     let Some(tokens) = connection.tokens.as_ref().and_then(|s| tokens::open(state, user_id, Platform::Youtube, s).ok())
     else {
         return;
     };
     let token = tokens.refresh_token.unwrap_or(tokens.access_token);
-    let http = &state.platforms.youtube_http;
-    let url = state.config.youtube.revoke_url.clone();
+    let http = &state.platforms().youtube_http;
+    let url = state.config().youtube.revoke_url.clone();
     if let Err(e) = http.send(&|| http.request(Method::POST, &url).form(&[("token", token.as_str())])).await {
         tracing::warn!(error = %e, "YouTube token not revoked at Google; forgotten here anyway");
     }
@@ -134,7 +134,7 @@ pub async fn revoke(state: &AppState, user_id: &str) {
 
 /// A linked user's YouTube session for one request.
 pub struct YoutubeUser<'a> {
-    state: &'a AppState,
+    state: &'a dyn ConnectionDeps,
     user_id: &'a str,
     /// Quota units spent.
     pub units: i64,
@@ -144,7 +144,7 @@ pub struct YoutubeUser<'a> {
 
 impl<'a> YoutubeUser<'a> {
     /// A session for `user_id` (whose account must be linked).
-    pub fn new(state: &'a AppState, user_id: &'a str) -> Self {
+    pub fn new(state: &'a dyn ConnectionDeps, user_id: &'a str) -> Self {
         Self { state, user_id, units: 0, calls: 0 }
     }
 
@@ -221,7 +221,7 @@ pub const SEARCH_UNITS: i64 = 100;
 /// YouTube's catalog search with a linked user's token, for pushes only (100 units a search):
 /// videos whose "Artist - Title" the matcher can score.
 pub struct YoutubeSearch<'a> {
-    state: &'a AppState,
+    state: &'a dyn ConnectionDeps,
     user_id: &'a str,
     /// Units spent so far.
     pub spent: std::sync::atomic::AtomicI64,
@@ -229,7 +229,7 @@ pub struct YoutubeSearch<'a> {
 
 impl<'a> YoutubeSearch<'a> {
     /// A searcher spending `user_id`'s link and the day's units.
-    pub fn new(state: &'a AppState, user_id: &'a str) -> Self {
+    pub fn new(state: &'a dyn ConnectionDeps, user_id: &'a str) -> Self {
         Self { state, user_id, spent: std::sync::atomic::AtomicI64::new(0) }
     }
 }
@@ -245,8 +245,8 @@ impl crate::platforms::TrackSearch for YoutubeSearch<'_> {
         query: &crate::platforms::SearchQuery<'_>,
     ) -> Result<Vec<crate::platforms::RemoteTrack>, PlatformError> {
         let failed = |e: ApiError| PlatformError::upstream(Platform::Youtube, e.message);
-        let budget = youtube::UnitBudget::of(&self.state.config.youtube);
-        youtube::take_units(&*self.state.store, budget, Some(self.user_id), SEARCH_UNITS).await?;
+        let budget = youtube::UnitBudget::of(&self.state.config().youtube);
+        youtube::take_units(&**self.state.store(), budget, Some(self.user_id), SEARCH_UNITS).await?;
         self.spent.fetch_add(SEARCH_UNITS, std::sync::atomic::Ordering::Relaxed);
         let token = tokens::access_token(self.state, self.user_id, Platform::Youtube, None).await.map_err(failed)?;
         let q: String =

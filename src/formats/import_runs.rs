@@ -43,10 +43,16 @@ pub enum ImportTarget {
     Existing(String, Option<u64>),
 }
 
+/// What importing by link needs: adding tracks to playlists and reading the caller's linked
+/// accounts (a private Spotify playlist is read as them).
+pub trait ImportLinkDeps: crate::playlists::deps::AddDeps + crate::connections::deps::ConnectionDeps {}
+
+impl<T: crate::playlists::deps::AddDeps + crate::connections::deps::ConnectionDeps + ?Sized> ImportLinkDeps for T {}
+
 /// Imports the playlist `url` links to as a run; `answer` builds the response of one that
 /// finished within the wait.
-pub async fn start(
-    state: &AppState,
+pub async fn start<S: ImportLinkDeps + Clone + 'static>(
+    state: &S,
     caller: &User,
     url: String,
     into: ImportTarget,
@@ -70,7 +76,7 @@ pub async fn start(
     let kind = RunKind { records: RUNS, lease: None };
     let report_of: fn(&(Arc<Playlist>, ImportReport)) -> ImportReport = |(_, report)| report.clone();
     let run = ImportRun::new(target, false);
-    let runs = <crate::runs::Runs as axum::extract::FromRef<AppState>>::from_ref(state);
+    let runs = crate::runs::Runs::of(state);
     match crate::runs::start(&runs, &caller.id, kind, run, Arc::new(AtomicUsize::new(0)), work, report_of).await? {
         Started::Done((playlist, report)) => Ok(answer(&playlist, &report)),
         Started::Running(run) => {

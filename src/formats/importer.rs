@@ -11,10 +11,10 @@ use super::{
     import::{ParsedFile, Rejected},
 };
 use crate::{
-    app::AppState,
     error::ApiError,
     ids, limits,
     matching::{model::MatchStatus, reason::MatchReason},
+    playlists::deps::AddDeps,
     playlists::{
         access::Action,
         add::{look_up, plan_add, AddContext, CleanTrack, OnDuplicate, SameTrack},
@@ -187,7 +187,7 @@ fn too_many(n: usize) -> ApiError {
 
 /// Imports `file` into a new playlist owned by `caller`.
 pub async fn import_new(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     file: ParsedFile,
     query: &ImportQuery,
@@ -218,7 +218,7 @@ pub async fn import_new(
     }
     playlist.sync_derived();
     let entry = history::entry(None, &playlist.meta, &[], &playlist.items, Some(caller), "import");
-    state.store.insert_playlist(&playlist, &entry).await?;
+    state.store().insert_playlist(&playlist, &entry).await?;
     crate::jobs::items_added(state, &playlist.meta).await;
     let report = report(&playlist, &playlist.items, skipped.len(), rejected);
     Ok((Arc::new(playlist), report))
@@ -226,7 +226,7 @@ pub async fn import_new(
 
 /// Appends `file` to playlist `id` (contributor or better).
 pub async fn import_into(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,

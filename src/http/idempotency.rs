@@ -13,7 +13,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{app::AppState, error::ApiError, storage::records::RecordKey};
+use crate::{deps::Basics, error::ApiError, storage::records::RecordKey};
 
 /// The record kind of idempotency keys.
 const KIND: &str = "idempotency";
@@ -72,7 +72,7 @@ fn replay(stored: Stored) -> Result<Response, ApiError> {
 /// Runs `handler` once per `(user, key)`: without a key it just runs; with one, a repeat
 /// returns the stored answer of the first run.
 pub async fn once<F, Fut>(
-    state: &AppState,
+    state: &dyn Basics,
     user_id: &str,
     key: Option<String>,
     fingerprint: String,
@@ -88,7 +88,7 @@ where
     let claim = Stored { fingerprint: fingerprint.clone(), status: None, headers: vec![], body: String::new() };
     let claim = serde_json::to_string(&claim).map_err(ApiError::internal)?;
     let expires = crate::ids::now() + chrono::Duration::from_std(KEEP_FOR).unwrap_or_default();
-    if let Some(existing) = state.store.claim_record(at, &claim, expires).await? {
+    if let Some(existing) = state.store().claim_record(at, &claim, expires).await? {
         let stored: Stored = serde_json::from_str(&existing).map_err(ApiError::internal)?;
         if stored.fingerprint != fingerprint {
             return Err(ApiError::invalid(
@@ -109,7 +109,7 @@ where
         Ok(r) if r.status().is_success() => r,
         other => {
             // Nothing was done (or it failed): the key is free for the next attempt.
-            state.store.delete_record(KIND, &record_key).await?;
+            state.store().delete_record(KIND, &record_key).await?;
             return other;
         }
     };
@@ -126,6 +126,6 @@ where
         body: String::from_utf8_lossy(&bytes).into_owned(),
     };
     let value = serde_json::to_string(&stored).map_err(ApiError::internal)?;
-    state.store.put_record(at, &value, Some(expires)).await?;
+    state.store().put_record(at, &value, Some(expires)).await?;
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }

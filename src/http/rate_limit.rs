@@ -29,7 +29,6 @@ use governor::{
 };
 
 use crate::{
-    app::AppState,
     auth::extractor::client_address,
     error::ApiError,
     quotas::{replicas::Quotas, windows::SharedWindows},
@@ -159,10 +158,20 @@ fn never_authenticates(method: &axum::http::Method, path: &str) -> bool {
         || (method == axum::http::Method::POST && path == "/v1/users")
 }
 
+/// What the anonymous-request limit needs: its limiter and the proxies whose `X-Forwarded-For`
+/// is believed.
+#[derive(Clone)]
+pub struct AnonymousLimits {
+    /// Per-address request quota for requests without credentials.
+    pub limiter: Arc<AnonymousRateLimiter>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
+}
+
 /// Middleware: limits requests per client address unless they carry credentials to a route that
 /// checks them (there the per-user limit applies), gives every request a `RateSlot` and writes
 /// the `RateLimit-*` headers reported into it.
-pub async fn limit_and_report(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn limit_and_report(State(limits): State<AnonymousLimits>, mut request: Request, next: Next) -> Response {
     let slot = RateSlot::default();
     let (method, path) = (request.method(), request.uri().path());
     let anonymous =
@@ -171,9 +180,9 @@ pub async fn limit_and_report(State(state): State<AppState>, mut request: Reques
         let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
         let forwarded: Vec<&str> =
             request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
-        let address = client_address(peer, forwarded.into_iter(), &state.trusted_proxies)
+        let address = client_address(peer, forwarded.into_iter(), &limits.trusted_proxies)
             .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        match state.anonymous_limiter.check(&address) {
+        match limits.limiter.check(&address) {
             Ok(info) => slot.set(info),
             Err((error, info)) => {
                 let mut response = error.into_response();

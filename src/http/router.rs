@@ -57,7 +57,10 @@ pub fn api_routes(state: &AppState) -> OpenApiRouter<AppState> {
 pub fn build_router(state: AppState) -> Router {
     let (routes, doc) = api_routes(&state).split_for_parts();
     let metrics = state.metrics.clone();
-    let state_for_limits = state.clone();
+    let limits = rate_limit::AnonymousLimits {
+        limiter: state.anonymous_limiter.clone(),
+        trusted_proxies: state.trusted_proxies.clone(),
+    };
     let body_limit = state.config.http.body_limit_bytes;
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
     let trace = TraceLayer::new_for_http()
@@ -94,7 +97,7 @@ pub fn build_router(state: AppState) -> Router {
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(middleware::from_fn_with_state(metrics, crate::metrics::track_requests))
             .layer(middleware::from_fn(errors::render_errors))
-            .layer(middleware::from_fn_with_state(state_for_limits, rate_limit::limit_and_report))
+            .layer(middleware::from_fn_with_state(limits, rate_limit::limit_and_report))
             .layer(CatchPanicLayer::custom(errors::panic_response))
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
             .layer(Extension(super::api_docs::ApiDocsHtml::new(openapi_json.0.clone())))

@@ -8,9 +8,9 @@ use chrono::{Duration, Utc};
 
 use super::write_tracks::{self, Written};
 use crate::{
-    app::AppState,
     connections,
     error::ApiError,
+    jobs::job_deps::JobDeps,
     matching::names,
     platforms::Platform,
     playlists::normalize::track_key,
@@ -29,7 +29,7 @@ const TRACKS_PER_ARTIST: u32 = 5;
 
 /// Runs a `discover` schedule.
 pub async fn run(
-    state: &AppState,
+    state: &dyn JobDeps,
     user: &User,
     schedule: &Schedule,
     params: DiscoverParams,
@@ -42,9 +42,9 @@ pub async fn run(
                 "discover needs your Last.fm username: PUT /v1/connections/lastfm {\"username\": …}",
             )
         })?;
-    let lastfm = LastfmShare::new(&state.tracks, &state.upstream_budget, &user.id, patience)?;
+    let lastfm = LastfmShare::new(state.tracks(), state.upstream_budget(), &user.id, patience)?;
     let mut plays: Vec<(String, String)> = state
-        .store
+        .store()
         .listens_since(&user.id, Some(Utc::now() - Duration::days(91)))
         .await?
         .into_iter()
@@ -55,7 +55,7 @@ pub async fn run(
         plays = recent.items.into_iter().filter(|t| !t.now_playing).map(|t| (t.artist, t.name)).collect();
     }
     let heard: HashSet<String> = state
-        .store
+        .store()
         .listens_since(&user.id, None)
         .await?
         .iter()

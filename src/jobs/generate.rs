@@ -14,8 +14,8 @@ use super::{
     write_tracks::{self, Written},
 };
 use crate::{
-    app::AppState,
     error::ApiError,
+    jobs::job_deps::JobDeps,
     listens::stats::{self, Period},
     playlists::{dto::NewPlaylist, model::Visibility, normalize::track_key, service, track_input::CleanTrack},
     sharing::sync::SyncMode,
@@ -176,25 +176,25 @@ async fn artist_tracks(
 
 /// Resolves `inputs`, in order; unresolved ones are reported with null.
 async fn resolve_all(
-    state: &AppState,
+    state: &dyn JobDeps,
     lastfm: &LastfmShare<'_>,
     inputs: &[String],
 ) -> Result<Vec<Resolution>, ApiError> {
     let mut out = Vec::new();
     for input in inputs.iter().take(MAX_ARTISTS) {
-        out.push(artists::resolve(lastfm, input, state.config.jobs.artist_match_threshold).await?);
+        out.push(artists::resolve(lastfm, input, state.config().jobs.artist_match_threshold).await?);
     }
     Ok(out)
 }
 
 /// The tracks a request names, and its report so far.
 async fn gather(
-    state: &AppState,
+    state: &dyn JobDeps,
     user: &User,
     req: &GenerateRequest,
     patience: Patience,
 ) -> Result<(Vec<(String, String)>, GenerateReport), ApiError> {
-    let share = || LastfmShare::new(&state.tracks, &state.upstream_budget, &user.id, patience);
+    let share = || LastfmShare::new(state.tracks(), state.upstream_budget(), &user.id, patience);
     let per_artist = req.tracks_per_artist.unwrap_or(10);
     let similar = req.similar_artists.unwrap_or(0);
     let mut report =
@@ -212,7 +212,7 @@ async fn gather(
         }
         interleave(by_artist(hits.items.into_iter().map(|t| (t.artist, t.name)).collect()))
     } else if let Some(q) = &req.shows {
-        let shows = seatgeek::upcoming(&state.config.seatgeek, q).await?;
+        let shows = seatgeek::upcoming(&state.config().seatgeek, q).await?;
         let mut performers: Vec<String> = Vec::new();
         for show in &shows {
             let acts = show.headliners.iter().chain(if q.headliners_only { [].iter() } else { show.support.iter() });
@@ -234,7 +234,7 @@ async fn gather(
         let names: Vec<String> = report.artists.iter().filter_map(|r| r.resolved.clone()).collect();
         interleave(artist_tracks(&lastfm, &names, per_artist, similar).await?)
     } else if let Some(top) = &req.top_tracks {
-        let s = stats::compute(state.store.as_ref(), user, top.period).await?;
+        let s = stats::compute(state.store().as_ref(), user, top.period).await?;
         if s.top_tracks.is_empty() {
             report.note = Some("no listens in that period: import them with a listens schedule first".into());
         }
@@ -250,7 +250,7 @@ async fn gather(
 /// is refused when the share cannot pay, a schedule waits for it); returns the playlist id and
 /// the report.
 pub async fn generate(
-    state: &AppState,
+    state: &dyn JobDeps,
     user: &User,
     req: &GenerateRequest,
     into: Option<String>,

@@ -9,8 +9,8 @@ use std::{
 };
 
 use crate::{
-    app::AppState,
     error::ApiError,
+    playlists::deps::AddDeps,
     playlists::{background, write},
     tracks::{
         enrich,
@@ -38,12 +38,13 @@ fn is_skipped(id: &str) -> bool {
 }
 
 /// One pass; returns how many items were resolved.
-pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
-    if !state.tracks.enabled() {
+pub async fn run_once(state: &dyn AddDeps) -> Result<usize, ApiError> {
+    if !state.tracks().enabled() {
         return Ok(0);
     }
     let mut resolved = 0;
-    for id in state.store.playlists_with_pending(BATCH * 2).await?.into_iter().filter(|id| !is_skipped(id)).take(BATCH)
+    for id in
+        state.store().playlists_with_pending(BATCH * 2).await?.into_iter().filter(|id| !is_skipped(id)).take(BATCH)
     {
         let playlist = match write::current(state, &id).await {
             Ok(p) => p,
@@ -62,7 +63,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
             let mut item = item.clone();
             outcomes
                 .get(&item.track_key)
-                .is_some_and(|o| enrich::settle(&mut item, Some(o), true, &state.config.matching))
+                .is_some_and(|o| enrich::settle(&mut item, Some(o), true, &state.config().matching))
                 .then_some(item)
         })
         .await;
@@ -92,7 +93,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
 /// Notifies the owner when items of `playlist` still wait after this pass and the oldest has
 /// waited longer than `lastfm.pending_notify_after_secs`.
 async fn tell_if_waiting_too_long(
-    state: &AppState,
+    state: &dyn AddDeps,
     playlist: &crate::playlists::model::Playlist,
     outcomes: &HashMap<String, Outcome>,
 ) {
@@ -103,11 +104,11 @@ async fn tell_if_waiting_too_long(
         .filter(|i| !matches!(outcomes.get(&i.track_key), Some(Outcome::Done(_))))
         .collect();
     let Some(oldest) = waiting.iter().map(|i| i.added_at).min() else { return };
-    let secs = i64::try_from(state.config.lastfm.pending_notify_after_secs).unwrap_or(i64::MAX);
+    let secs = i64::try_from(state.config().lastfm.pending_notify_after_secs).unwrap_or(i64::MAX);
     let patience = chrono::TimeDelta::try_seconds(secs).unwrap_or(chrono::TimeDelta::MAX);
     if crate::ids::now() - oldest >= patience {
         let meta = &playlist.meta;
-        let (store, outage) = (state.store.as_ref(), state.tracks.outage_since());
+        let (store, outage) = (state.store().as_ref(), state.tracks().outage_since());
         let waited = (waiting.len(), oldest);
         crate::notifications::enrichment_delayed(store, &meta.owner_id, (&meta.id, &meta.name), waited, outage).await;
     }
@@ -116,19 +117,19 @@ async fn tell_if_waiting_too_long(
 /// Runs passes forever: every `pending_retry_ms`, or sooner when an add leaves items pending; with
 /// replicas, only the one holding the job's lease runs them (another takes over within the lease
 /// time if it stops).
-pub async fn run(state: AppState) {
-    let interval = Duration::from_millis(state.config.lastfm.pending_retry_ms.max(10));
+pub async fn run<S: AddDeps + 'static>(state: S) {
+    let interval = Duration::from_millis(state.config().lastfm.pending_retry_ms.max(10));
     loop {
         tokio::select! {
-            () = state.enrichment_wakeup.notified() => {}
+            () = state.enrichment_wakeup().notified() => {}
             () = tokio::time::sleep(interval) => {}
         }
         let lease = (interval * 3).max(Duration::from_secs(10));
-        if !state.quotas.holds_lease(&*state.store, "pending_enrichment", lease).await {
-            state.metrics.job_leader.with_label_values(&["pending_enrichment"]).set(0);
+        if !state.quotas().holds_lease(&**state.store(), "pending_enrichment", lease).await {
+            state.metrics().job_leader.with_label_values(&["pending_enrichment"]).set(0);
             continue;
         }
-        state.metrics.job_leader.with_label_values(&["pending_enrichment"]).set(1);
+        state.metrics().job_leader.with_label_values(&["pending_enrichment"]).set(1);
         match run_once(&state).await {
             Ok(n) if n > 0 => tracing::info!(changed = n, "pending items updated"),
             Ok(_) => {}

@@ -8,9 +8,9 @@ use std::time::Duration;
 use chrono::{Duration as Span, Utc};
 
 use crate::{
-    app::AppState,
     error::ApiError,
     platforms::track_links,
+    playlists::deps::AddDeps,
     playlists::{background, model::PlaylistMeta, write},
     storage::records::RecordKey,
 };
@@ -26,27 +26,27 @@ const QUEUED_FOR_HOURS: i64 = 48;
 
 /// Queues `playlist` for a links pass when any platform can search; call after items were added
 /// or matched. A failure is logged, never the caller's error.
-pub async fn queue(state: &AppState, playlist: &PlaylistMeta) {
-    if state.platforms.searchers().is_empty() {
+pub async fn queue(state: &dyn super::ItemsAddedDeps, playlist: &PlaylistMeta) {
+    if state.platforms().searchers().is_empty() {
         return;
     }
     let at = RecordKey { kind: DUE, owner: &playlist.owner_id, key: &playlist.id };
-    match state.store.put_record(at, "", Some(Utc::now() + Span::hours(QUEUED_FOR_HOURS))).await {
-        Ok(()) => state.links_wakeup.notify_one(),
+    match state.store().put_record(at, "", Some(Utc::now() + Span::hours(QUEUED_FOR_HOURS))).await {
+        Ok(()) => state.links_wakeup().notify_one(),
         Err(e) => tracing::warn!(error = %e, playlist = %playlist.id, "playlist not queued for platform links"),
     }
 }
 
 /// One pass; returns how many items got links.
-pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
-    if state.platforms.searchers().is_empty() {
+pub async fn run_once(state: &dyn AddDeps) -> Result<usize, ApiError> {
+    if state.platforms().searchers().is_empty() {
         return Ok(0);
     }
     let mut budget = SEARCHES_PER_PASS;
     let mut linked = 0;
-    for id in state.store.record_keys(DUE, None, BATCH).await? {
+    for id in state.store().record_keys(DUE, None, BATCH).await? {
         // Taken off the queue before the playlist is read: an add meanwhile queues it again.
-        state.store.delete_record(DUE, &id).await?;
+        state.store().delete_record(DUE, &id).await?;
         let playlist = match write::current(state, &id).await {
             Ok(p) => p,
             Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => continue,
@@ -79,19 +79,19 @@ pub async fn run_once(state: &AppState) -> Result<usize, ApiError> {
 
 /// Runs passes forever: every `lastfm.pending_retry_ms`, or sooner when a playlist is queued;
 /// with replicas, only the holder of the job's lease runs them.
-pub async fn run(state: AppState) {
-    let interval = Duration::from_millis(state.config.lastfm.pending_retry_ms.max(10));
+pub async fn run<S: AddDeps + 'static>(state: S) {
+    let interval = Duration::from_millis(state.config().lastfm.pending_retry_ms.max(10));
     loop {
         tokio::select! {
-            () = state.links_wakeup.notified() => {}
+            () = state.links_wakeup().notified() => {}
             () = tokio::time::sleep(interval) => {}
         }
         let lease = (interval * 3).max(Duration::from_secs(10));
-        if !state.quotas.holds_lease(&*state.store, "platform_links", lease).await {
-            state.metrics.job_leader.with_label_values(&["platform_links"]).set(0);
+        if !state.quotas().holds_lease(&**state.store(), "platform_links", lease).await {
+            state.metrics().job_leader.with_label_values(&["platform_links"]).set(0);
             continue;
         }
-        state.metrics.job_leader.with_label_values(&["platform_links"]).set(1);
+        state.metrics().job_leader.with_label_values(&["platform_links"]).set(1);
         match run_once(&state).await {
             Ok(n) if n > 0 => tracing::info!(linked = n, "platform links added"),
             Ok(_) => {}

@@ -7,17 +7,17 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
 
-use crate::{app::AppState, error::ApiError};
+use crate::{error::ApiError, playlists::deps::AddDeps};
 
 /// One re-index run of at most `budget` Last.fm lookups.
-pub async fn run(state: &AppState, budget: usize) -> Result<BTreeMap<String, u64>, ApiError> {
-    state.tracks.accesses.flush(&*state.store).await;
-    let cutoff = Utc::now() - Duration::days(i64::from(state.config.lastfm.found_ttl_days));
-    let stale = state.store.stale_cached_tracks(cutoff, budget).await?;
+pub async fn run(state: &dyn AddDeps, budget: usize) -> Result<BTreeMap<String, u64>, ApiError> {
+    state.tracks().accesses.flush(&**state.store()).await;
+    let cutoff = Utc::now() - Duration::days(i64::from(state.config().lastfm.found_ttl_days));
+    let stale = state.store().stale_cached_tracks(cutoff, budget).await?;
     let (mut refreshed, mut failed) = (0u64, 0u64);
-    if state.tracks.enabled() {
+    if state.tracks().enabled() {
         for entry in stale.iter().filter_map(|e| e.meta.as_ref()) {
-            match state.tracks.refresh(&entry.artist, &entry.title).await {
+            match state.tracks().refresh(&entry.artist, &entry.title).await {
                 Ok(_) => refreshed += 1,
                 Err(e) if e.is_upstream_failure() => return Err(e.into()),
                 Err(_) => failed += 1,

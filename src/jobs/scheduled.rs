@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::{
-    app::AppState,
     error::ApiError,
+    jobs::job_deps::JobDeps,
     schedules::{
         model::{JobKind, Run, Schedule},
         params::{self, ListensParams},
@@ -15,12 +15,12 @@ use crate::{
 
 /// Runs `schedule`'s job for `run`.
 pub async fn execute(
-    state: &AppState,
+    state: &dyn JobDeps,
     schedule: &Schedule,
     _run: &Run,
     patience: Patience,
 ) -> Result<BTreeMap<String, u64>, ApiError> {
-    let Some(owner) = state.store.user_by_id(&schedule.owner_id).await? else {
+    let Some(owner) = state.store().user_by_id(&schedule.owner_id).await? else {
         return Err(ApiError::not_found("user_not_found", "the schedule's owner no longer exists"));
     };
     let kind = schedule.kind;

@@ -8,9 +8,9 @@ use chrono::{Datelike, Utc};
 
 use super::write_tracks::{self, Written};
 use crate::{
-    app::AppState,
     error::ApiError,
     ids,
+    jobs::job_deps::JobDeps,
     platforms::{links, Platform},
     playlists::{
         access::Action,
@@ -76,12 +76,12 @@ pub fn snapshot_name(template: &str, zone: &str) -> String {
 
 /// The source's tracks, as `user` may read them.
 async fn source_tracks(
-    state: &AppState,
+    state: &dyn JobDeps,
     user: &User,
     source: &SyncSource,
     patience: Patience,
 ) -> Result<Vec<CleanTrack>, ApiError> {
-    let share = || LastfmShare::new(&state.tracks, &state.upstream_budget, &user.id, patience);
+    let share = || LastfmShare::new(state.tracks(), state.upstream_budget(), &user.id, patience);
     let pairs: Vec<TrackInput> = match source {
         SyncSource::Playlist(id) if ids::looks_like_id(id) => {
             let playlist = write::load(state, Some(user), id, Action::Read).await.map_err(|e| {
@@ -132,7 +132,7 @@ async fn source_tracks(
 
 /// Runs a `sync` schedule.
 pub async fn run(
-    state: &AppState,
+    state: &dyn JobDeps,
     user: &User,
     schedule: &Schedule,
     params: SyncParams,

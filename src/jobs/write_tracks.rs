@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use crate::{
-    app::AppState,
     error::ApiError,
+    jobs::job_deps::JobDeps,
     limits,
     playlists::{
         access::Action,
@@ -44,7 +44,7 @@ pub fn clean(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<CleanTrac
 /// Writes `tracks` into `playlist_id` as `owner` (who must be allowed to), recorded in history as
 /// `op`; at most the playlist limit of them.
 pub async fn into_playlist(
-    state: &AppState,
+    state: &dyn JobDeps,
     owner: &User,
     playlist_id: &str,
     tracks: &[CleanTrack],
@@ -89,11 +89,11 @@ const JOB_PLAYLIST: &str = "job_playlist";
 /// The playlist a job keeps under `key` (a schedule and a snapshot name, say), created the first
 /// time as a private playlist named `name`. Its id is claimed before it is created, so a run
 /// repeated after its process died finds the same playlist, and one the user deleted is made again.
-pub async fn job_playlist(state: &AppState, owner: &User, key: &str, name: &str) -> Result<String, ApiError> {
+pub async fn job_playlist(state: &dyn JobDeps, owner: &User, key: &str, name: &str) -> Result<String, ApiError> {
     let at = RecordKey { kind: JOB_PLAYLIST, owner: &owner.id, key };
     let fresh = crate::ids::new_id();
     let far = chrono::Utc::now() + chrono::Duration::days(3650);
-    let id = state.store.claim_record(at, &fresh, far).await?.unwrap_or(fresh);
+    let id = state.store().claim_record(at, &fresh, far).await?.unwrap_or(fresh);
     let new = NewPlaylist { name: name.to_owned(), description: String::new(), visibility: Visibility::Private };
     match service::create_with_id(state, owner, new, id.clone()).await {
         Ok(_) => Ok(id),

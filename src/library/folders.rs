@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 
 use super::model::{Folder, FolderTree, MAX_DEPTH, MAX_FOLDERS};
 use crate::{
-    app::AppState, error::ApiError, ids, playlists::normalize::normalize_field, store_error::StoreError,
-    users::model::User,
+    error::ApiError, ids, playlists::deps::PlaylistDeps, playlists::normalize::normalize_field,
+    store_error::StoreError, users::model::User,
 };
 
 pub use crate::http::extract::present_or_null;
@@ -119,17 +119,17 @@ fn too_deep() -> ApiError {
 /// Applies `change` to the user's tree with compare-and-swap, retrying when another change
 /// (from any replica) landed first. Returns the tree after and `change`'s result.
 pub async fn change_tree<R>(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     user: &User,
     mut change: impl FnMut(&mut FolderTree) -> Result<R, ApiError>,
 ) -> Result<(FolderTree, R), ApiError> {
-    let _guard = state.write_locks.lock(&format!("folders:{}", user.id)).await;
+    let _guard = state.write_locks().lock(&format!("folders:{}", user.id)).await;
     for _ in 0..16 {
-        let mut tree = state.store.folder_tree(&user.id).await?;
+        let mut tree = state.store().folder_tree(&user.id).await?;
         let expected = tree.rev;
         let result = change(&mut tree)?;
         tree.rev = expected + 1;
-        match state.store.save_folder_tree(&tree, expected).await {
+        match state.store().save_folder_tree(&tree, expected).await {
             Ok(()) => return Ok((tree, result)),
             Err(StoreError::VersionMismatch { .. }) => continue,
             Err(e) => return Err(e.into()),
@@ -139,7 +139,7 @@ pub async fn change_tree<R>(
 }
 
 /// Creates a folder.
-pub async fn create(state: &AppState, user: &User, input: NewFolder) -> Result<FolderDto, ApiError> {
+pub async fn create(state: &dyn PlaylistDeps, user: &User, input: NewFolder) -> Result<FolderDto, ApiError> {
     let name = parse_name(&input.name)?;
     let (tree, id) = change_tree(state, user, |tree| {
         existing_parent(tree, input.parent.as_deref())?;
@@ -166,22 +166,22 @@ pub async fn create(state: &AppState, user: &User, input: NewFolder) -> Result<F
 }
 
 /// All of the user's folders.
-pub async fn list(state: &AppState, user: &User) -> Result<FolderList, ApiError> {
-    let tree = state.store.folder_tree(&user.id).await?;
+pub async fn list(state: &dyn PlaylistDeps, user: &User) -> Result<FolderList, ApiError> {
+    let tree = state.store().folder_tree(&user.id).await?;
     let mut folders: Vec<FolderDto> = tree.folders.iter().map(|f| FolderDto::of(&tree, f)).collect();
     folders.sort_by_cached_key(|f| f.path.iter().map(|n| normalize_field(n)).collect::<Vec<_>>());
     Ok(FolderList { folders })
 }
 
 /// One folder.
-pub async fn get(state: &AppState, user: &User, id: &str) -> Result<FolderDto, ApiError> {
-    let tree = state.store.folder_tree(&user.id).await?;
+pub async fn get(state: &dyn PlaylistDeps, user: &User, id: &str) -> Result<FolderDto, ApiError> {
+    let tree = state.store().folder_tree(&user.id).await?;
     let folder = tree.get(id).ok_or_else(not_found)?;
     Ok(FolderDto::of(&tree, folder))
 }
 
 /// Renames and/or moves a folder.
-pub async fn patch(state: &AppState, user: &User, id: &str, patch: FolderPatch) -> Result<FolderDto, ApiError> {
+pub async fn patch(state: &dyn PlaylistDeps, user: &User, id: &str, patch: FolderPatch) -> Result<FolderDto, ApiError> {
     let name = patch.name.as_deref().map(parse_name).transpose()?;
     let (tree, ()) = change_tree(state, user, |tree| {
         let current = tree.get(id).ok_or_else(not_found)?.clone();
@@ -214,11 +214,11 @@ pub async fn patch(state: &AppState, user: &User, id: &str, patch: FolderPatch) 
 }
 
 /// Deletes a folder: its subfolders and its playlists move to its parent; no playlist is deleted.
-pub async fn delete(state: &AppState, user: &User, id: &str) -> Result<(), ApiError> {
-    let tree = state.store.folder_tree(&user.id).await?;
+pub async fn delete(state: &dyn PlaylistDeps, user: &User, id: &str) -> Result<(), ApiError> {
+    let tree = state.store().folder_tree(&user.id).await?;
     let parent = tree.get(id).ok_or_else(not_found)?.parent.clone();
     // Placements first: a placement written meanwhile still resolves through the removal record.
-    state.store.refile(&user.id, id, parent.as_deref()).await?;
+    state.store().refile(&user.id, id, parent.as_deref()).await?;
     change_tree(state, user, |tree| tree.remove(id).map(|_| ()).ok_or_else(not_found)).await?;
     Ok(())
 }

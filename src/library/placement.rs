@@ -8,8 +8,8 @@ use super::{
     tags::{normalize_tag, normalize_tags},
 };
 use crate::{
-    app::AppState,
     error::ApiError,
+    playlists::deps::PlaylistDeps,
     playlists::{
         access::{access, Action},
         model::{Access, ListScope, PlaylistMeta},
@@ -22,14 +22,14 @@ use crate::{
 /// Checks a placement change before anything is written: tags normalised, the folder one of
 /// the caller's.
 pub async fn prepare(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     user: &User,
     folder: Option<Option<String>>,
     tags: Option<Vec<String>>,
 ) -> Result<PlacementChange, ApiError> {
     let tags = tags.as_deref().map(normalize_tags).transpose()?;
     if let Some(Some(f)) = &folder {
-        if state.store.folder_tree(&user.id).await?.get(f).is_none() {
+        if state.store().folder_tree(&user.id).await?.get(f).is_none() {
             return Err(ApiError::not_found("folder_not_found", "no such folder of yours"));
         }
     }
@@ -39,7 +39,7 @@ pub async fn prepare(
 /// Applies a checked placement change to a playlist in the caller's library (owned or shared
 /// with them). Needs only read access: the placement is theirs, not the playlist's.
 pub async fn place(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     user: &User,
     playlist_id: &str,
     change: &PlacementChange,
@@ -50,24 +50,24 @@ pub async fn place(
             "only playlists you own or that are shared with you go in your folders and tags; fork it to keep a copy",
         ));
     }
-    let placement = state.store.update_placement(&user.id, playlist_id, change).await?;
-    let tree = state.store.folder_tree(&user.id).await?;
+    let placement = state.store().update_placement(&user.id, playlist_id, change).await?;
+    let tree = state.store().folder_tree(&user.id).await?;
     let folder = placement.folder.as_deref().and_then(|f| tree.resolve(f));
     Ok(PlacementDto { folder, tags: placement.tags })
 }
 
 /// The caller's placements of `ids` (resolved through deleted folders), by playlist id.
 pub async fn placements_of(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     user: &User,
     ids: &[String],
 ) -> Result<HashMap<String, PlacementDto>, ApiError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let placements = state.store.placements(&user.id, ids).await?;
+    let placements = state.store().placements(&user.id, ids).await?;
     let tree = if placements.iter().any(|p| p.folder.is_some()) {
-        state.store.folder_tree(&user.id).await?
+        state.store().folder_tree(&user.id).await?
     } else {
         super::model::FolderTree::empty(&user.id)
     };
@@ -82,7 +82,7 @@ pub async fn placements_of(
 
 /// One page of the caller's playlists in `scope` that they filed in `folder` and/or tagged `tag`.
 pub async fn list_filed(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     user: &User,
     scope: ListScope,
     folder: Option<&str>,
@@ -93,28 +93,28 @@ pub async fn list_filed(
     let after = cursor.map(decode_list_cursor).transpose()?;
     let mut ids: Option<Vec<String>> = None;
     if let Some(folder) = folder {
-        let tree = state.store.folder_tree(&user.id).await?;
+        let tree = state.store().folder_tree(&user.id).await?;
         if tree.get(folder).is_none() {
             return Err(ApiError::not_found("folder_not_found", "no such folder of yours"));
         }
-        ids = Some(state.store.filed_in(&user.id, &tree.resolving_to(folder)).await?);
+        ids = Some(state.store().filed_in(&user.id, &tree.resolving_to(folder)).await?);
     }
     if let Some(tag) = tag {
         let tag = normalize_tag(tag).map_err(|e| ApiError::bad_request("invalid_tag", e.message))?;
-        let tagged = state.store.tagged(&user.id, &tag).await?;
+        let tagged = state.store().tagged(&user.id, &tag).await?;
         ids = Some(match ids {
             Some(filed) => filed.into_iter().filter(|id| tagged.contains(id)).collect(),
             None => tagged,
         });
     }
     let ids = ids.unwrap_or_default();
-    let rows = state.store.member_playlists_among(&user.id, scope, &ids, after.as_ref(), limit + 1).await?;
+    let rows = state.store().member_playlists_among(&user.id, scope, &ids, after.as_ref(), limit + 1).await?;
     Ok(paginate(rows, limit))
 }
 
 /// Summaries of `rows` with the caller's placement of each.
 pub async fn with_placements(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     user: &User,
     rows: &[PlaylistMeta],
 ) -> Result<Vec<crate::playlists::dto::PlaylistSummaryDto>, ApiError> {

@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{placement::with_placements, terms::SearchTerms};
 use crate::{
-    app::AppState,
     error::ApiError,
+    playlists::deps::PlaylistDeps,
     playlists::{
         dto::{ItemDto, PlaylistSummaryDto},
         model::{ListCursor, ListScope},
@@ -105,7 +105,11 @@ fn encode(kind: &str, value: &str) -> String {
 }
 
 /// Runs a search.
-pub async fn search(state: &AppState, user: &User, query: SearchQuery) -> Result<LibrarySearchResults, ApiError> {
+pub async fn search(
+    state: &dyn PlaylistDeps,
+    user: &User,
+    query: SearchQuery,
+) -> Result<LibrarySearchResults, ApiError> {
     let terms = SearchTerms::parse(query.q.as_deref())?;
     let limit = bounded_limit("limit", query.limit, 20, 100)?;
     let cursor = query.cursor.as_deref().map(decode).transpose()?;
@@ -127,14 +131,14 @@ pub async fn search(state: &AppState, user: &User, query: SearchQuery) -> Result
             _ => None,
         };
         let tagged: Vec<String> = state
-            .store
+            .store()
             .all_placements(&user.id)
             .await?
             .into_iter()
             .filter(|p| !p.tags.is_empty() && terms.matches(&p.tags.iter().map(String::as_str).collect::<Vec<_>>()))
             .map(|p| p.playlist_id)
             .collect();
-        let mut rows = state.store.search_playlists(&user.id, &terms, &tagged, after, limit + 1).await?;
+        let mut rows = state.store().search_playlists(&user.id, &terms, &tagged, after, limit + 1).await?;
         if rows.len() > limit {
             rows.truncate(limit);
             results.playlists_next_cursor = rows.last().map(|m| {
@@ -151,11 +155,11 @@ pub async fn search(state: &AppState, user: &User, query: SearchQuery) -> Result
             Some(Cursor::Tracks(key)) => Some(key.as_str()),
             _ => None,
         };
-        let hits = state.store.search_tracks(&user.id, &terms, after, limit + 1).await?;
+        let hits = state.store().search_tracks(&user.id, &terms, after, limit + 1).await?;
         let ids: Vec<String> =
             hits.iter().map(|h| h.playlist_id.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         let names: HashMap<String, String> = state
-            .store
+            .store()
             .member_playlists_among(&user.id, ListScope::All, &ids, None, ids.len().max(1))
             .await?
             .into_iter()

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 
+pub use super::deps::ListenDeps;
 use super::model::Listen;
 use crate::{
-    app::AppState,
     connections::{self, spotify_api::SpotifyUser},
     error::ApiError,
     lastfm::LastfmError,
@@ -35,7 +35,7 @@ fn listen(at: chrono::DateTime<Utc>, artist: String, title: String, album: Optio
 }
 
 /// The Last.fm username linked to `user`, or what to do.
-async fn lastfm_username(state: &AppState, user: &User) -> Result<String, ApiError> {
+async fn lastfm_username(state: &dyn ListenDeps, user: &User) -> Result<String, ApiError> {
     connections::load(state, &user.id, Platform::Lastfm).await?.and_then(|c| c.account_id).ok_or_else(|| {
         ApiError::invalid(
             "lastfm_not_linked",
@@ -63,7 +63,7 @@ fn lastfm_refusal(username: &str, e: LastfmError) -> ApiError {
 
 /// Imports `user`'s plays from `source`; returns counts (`listens` read, `written` stored).
 pub async fn run(
-    state: &AppState,
+    state: &dyn ListenDeps,
     user: &User,
     source: ListenSource,
     patience: Patience,
@@ -75,10 +75,10 @@ pub async fn run(
     Ok(BTreeMap::from([("listens".to_owned(), read), ("written".to_owned(), written)]))
 }
 
-async fn from_lastfm(state: &AppState, user: &User, patience: Patience) -> Result<(u64, u64), ApiError> {
+async fn from_lastfm(state: &dyn ListenDeps, user: &User, patience: Patience) -> Result<(u64, u64), ApiError> {
     let username = lastfm_username(state, user).await?;
-    let lastfm = LastfmShare::new(&state.tracks, &state.upstream_budget, &user.id, patience)?;
-    let from = state.store.latest_listen(&user.id, "lastfm").await?.map(|t| t.timestamp() + 1);
+    let lastfm = LastfmShare::new(state.tracks(), state.upstream_budget(), &user.id, patience)?;
+    let from = state.store().latest_listen(&user.id, "lastfm").await?.map(|t| t.timestamp() + 1);
     // The plays up to now, fixed: newer scrobbles during the run cannot shift the pages.
     let to = Utc::now().timestamp();
     let first = lastfm
@@ -110,7 +110,7 @@ async fn from_lastfm(state: &AppState, user: &User, patience: Patience) -> Resul
             .filter_map(|t| Some(listen(t.played_at?, t.artist, t.name, t.album, "lastfm")))
             .collect();
         read += listens.len() as u64;
-        written += state.store.add_listens(&user.id, &listens, SAME_PLAY_WINDOW_SECS).await?;
+        written += state.store().add_listens(&user.id, &listens, SAME_PLAY_WINDOW_SECS).await?;
         for l in &listens {
             if fresh_keys.len() < LOOKUPS_PER_RUN && !fresh_keys.iter().any(|q| q.key == l.track_key) {
                 fresh_keys.push(TrackQuery {
@@ -126,11 +126,11 @@ async fn from_lastfm(state: &AppState, user: &User, patience: Patience) -> Resul
     Ok((read, written))
 }
 
-async fn from_spotify(state: &AppState, user: &User) -> Result<(u64, u64), ApiError> {
-    let after = state.store.latest_listen(&user.id, "spotify").await?.map(|t| t.timestamp_millis());
+async fn from_spotify(state: &dyn ListenDeps, user: &User) -> Result<(u64, u64), ApiError> {
+    let after = state.store().latest_listen(&user.id, "spotify").await?.map(|t| t.timestamp_millis());
     let plays = SpotifyUser::new(state, &user.id).recently_played(after).await?;
     let listens: Vec<Listen> =
         plays.into_iter().map(|p| listen(p.played_at, p.artist, p.title, p.album, "spotify")).collect();
-    let written = state.store.add_listens(&user.id, &listens, SAME_PLAY_WINDOW_SECS).await?;
+    let written = state.store().add_listens(&user.id, &listens, SAME_PLAY_WINDOW_SECS).await?;
     Ok((listens.len() as u64, written))
 }

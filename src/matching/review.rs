@@ -9,8 +9,8 @@ use super::{
     model::{Candidate, MatchStatus},
 };
 use crate::{
-    app::AppState,
     error::ApiError,
+    playlists::deps::AddDeps,
     playlists::{
         access::{access, allows, Action},
         dto::ItemDto,
@@ -57,7 +57,7 @@ fn needs_review(p: &Playlist) -> impl Iterator<Item = &std::sync::Arc<crate::pla
 
 /// The review queue of a playlist you may read, `limit` items after `cursor` (an item id).
 pub async fn queue(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: Option<&User>,
     id: &str,
     cursor: Option<&str>,
@@ -85,7 +85,11 @@ pub async fn queue(
 }
 
 /// Turns a request into a decision (looking a hand-named track up on Last.fm within the budget).
-async fn decision_of(state: &AppState, request: &MatchRequest, candidates: &[Candidate]) -> Result<Decision, ApiError> {
+async fn decision_of(
+    state: &dyn AddDeps,
+    request: &MatchRequest,
+    candidates: &[Candidate],
+) -> Result<Decision, ApiError> {
     let form = |msg: &str| ApiError::invalid("invalid_decision", msg.to_owned());
     match (request.candidate, request.artist.as_deref(), request.title.as_deref(), request.reject) {
         (Some(n), None, None, None | Some(false)) => {
@@ -125,7 +129,7 @@ async fn decision_of(state: &AppState, request: &MatchRequest, candidates: &[Can
 
 /// Decides an item's match (contributors: the items they added; editors and the owner: any).
 pub async fn decide(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     item_id: &str,
@@ -152,6 +156,6 @@ pub async fn decide(
         Ok((ItemDto::from(&**item), item.track_key.clone()))
     })
     .await?;
-    decisions::remember(state.store.as_ref(), &caller.id, &key, &decision).await?;
+    decisions::remember(state.store().as_ref(), &caller.id, &key, &decision).await?;
     Ok((playlist.meta.revision(), dto))
 }

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    app::AppState,
     error::ApiError,
     limits,
+    playlists::deps::AddDeps,
     playlists::{
         access::{access, allows, Action},
         model::Playlist,
@@ -69,7 +69,7 @@ fn unknown_items(missing: &[&str]) -> ApiError {
 
 /// Applies a bulk change.
 pub async fn apply(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,

@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use crate::{
-    app::AppState,
     error::ApiError,
     ids, limits,
+    playlists::deps::AddDeps,
     playlists::{
         history,
         live::item_bytes,
@@ -63,11 +63,11 @@ pub fn build(caller: &User, name: String, description: String, items: &[Arc<Item
 }
 
 /// Stores a new playlist with its first history entry, recorded as `op` by the caller.
-pub async fn insert(state: &AppState, caller: &User, playlist: &Playlist, op: &str) -> Result<(), ApiError> {
+pub async fn insert(state: &dyn AddDeps, caller: &User, playlist: &Playlist, op: &str) -> Result<(), ApiError> {
     let entry = history::entry(None, &playlist.meta, &[], &playlist.items, Some(caller), op);
-    state.store.insert_playlist(playlist, &entry).await?;
+    state.store().insert_playlist(playlist, &entry).await?;
     if playlist.meta.pending_items > 0 {
-        state.enrichment_wakeup.notify_one();
+        state.enrichment_wakeup().notify_one();
     }
     Ok(())
 }

@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 
 use super::identity::repeats;
 use crate::{
-    app::AppState,
     error::ApiError,
+    playlists::deps::AddDeps,
     playlists::{
         access::Action,
         model::{Item, Playlist},
@@ -113,7 +113,7 @@ pub fn duplicates(items: &[Arc<Item>], by: DedupeBy, keep: Keep) -> Vec<RemovedD
 
 /// Runs a de-duplication.
 pub async fn dedupe(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,

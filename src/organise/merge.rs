@@ -11,8 +11,8 @@ use super::{
     dedupe::{duplicates, DedupeBy, Keep},
 };
 use crate::{
-    app::AppState,
     error::ApiError,
+    playlists::deps::AddDeps,
     playlists::{
         access::Action,
         model::{Item, Playlist},
@@ -51,7 +51,7 @@ pub struct MergeRequest {
 }
 
 /// Merges playlists into a new private one owned by the caller.
-pub async fn merge(state: &AppState, caller: &User, request: MergeRequest) -> Result<Playlist, ApiError> {
+pub async fn merge(state: &dyn AddDeps, caller: &User, request: MergeRequest) -> Result<Playlist, ApiError> {
     if !(2..=MAX_SOURCES).contains(&request.sources.len()) {
         return Err(ApiError::invalid("invalid_sources", format!("sources takes 2-{MAX_SOURCES} playlist ids")));
     }

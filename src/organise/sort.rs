@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    app::AppState,
     error::ApiError,
     matching::names,
+    playlists::deps::AddDeps,
     playlists::{
         access::Action,
         model::{Item, Playlist},
@@ -121,7 +121,7 @@ pub fn sorted(items: &[Arc<Item>], by: SortKey, order: SortOrder, seed: u64) -> 
 
 /// Sorts a playlist (editors and owners).
 pub async fn sort(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,

@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 
 use super::create;
 use crate::{
-    app::AppState,
     error::ApiError,
     matching::names,
+    playlists::deps::AddDeps,
     playlists::{
         access::Action,
         model::{Item, Playlist},
@@ -81,7 +81,7 @@ fn parts(items: &[Arc<Item>], by: SplitBy, size: Option<usize>) -> Result<Vec<Pa
 
 /// Splits a playlist the caller may read into new private playlists of theirs.
 pub async fn split(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     request: SplitRequest,

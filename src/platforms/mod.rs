@@ -5,6 +5,7 @@
 
 pub mod applemusic;
 pub mod deezer;
+pub mod deps;
 pub mod error;
 pub mod http;
 pub mod import;

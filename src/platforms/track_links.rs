@@ -16,12 +16,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{item_links::ItemLinks, Platform, SearchQuery, TrackSearch};
 use crate::{
-    app::AppState,
     error::ApiError,
     matching::{
         model::MatchStatus,
         score::{confidence, TrackFacts},
     },
+    platforms::deps::PlatformDeps,
     playlists::{
         model::{Item, Playlist},
         store::LinkUpdate,
@@ -129,10 +129,10 @@ fn best_hit(want: &Wanted, hits: &[super::RemoteTrack], accept: f64) -> Option<S
 
 /// Searches (cache first) for the links `playlist`'s matched items lack, at most `budget` calls
 /// to the platforms.
-pub async fn find(state: &AppState, playlist: &Playlist, budget: usize) -> Result<Found, ApiError> {
-    let platforms: Vec<Platform> = state.platforms.searchers().iter().map(|s| s.platform()).collect();
+pub async fn find(state: &dyn PlatformDeps, playlist: &Playlist, budget: usize) -> Result<Found, ApiError> {
+    let platforms: Vec<Platform> = state.platforms().searchers().iter().map(|s| s.platform()).collect();
     let wanted = wanted(playlist, &platforms);
-    let searchers = state.platforms.searchers();
+    let searchers = state.platforms().searchers();
     let (answers, complete, searched) = answers(state, &searchers, wanted.iter().map(|(_, w)| w), budget).await?;
     let mut by_item: HashMap<usize, Vec<String>> = HashMap::new();
     for (at, w) in &wanted {
@@ -155,7 +155,7 @@ pub async fn find(state: &AppState, playlist: &Playlist, budget: usize) -> Resul
 /// first, at most `budget` searches): `Some(Some(url))` found, `Some(None)` no sure hit there (or
 /// the platform cannot search here), `None` not searched yet (over the budget, or it failed).
 pub async fn pages_on(
-    state: &AppState,
+    state: &dyn PlatformDeps,
     platform: Platform,
     playlist: &Playlist,
     budget: usize,
@@ -172,7 +172,7 @@ pub async fn pages_on(
         .into_iter()
         .filter(|(at, _)| !pages.contains_key(&playlist.items[*at].item_id))
         .collect();
-    let mut searchers = state.platforms.searchers();
+    let mut searchers = state.platforms().searchers();
     searchers.extend(searcher);
     let can_search = searchers.iter().any(|s| s.platform() == platform);
     let budget = if can_search { budget } else { 0 };
@@ -187,7 +187,7 @@ pub async fn pages_on(
 /// The answers to `wanted` by cache key: cached ones, then at most `budget` searches (cached in
 /// turn). Also says whether every one was answered, and how many searches were made.
 async fn answers<'w>(
-    state: &AppState,
+    state: &dyn PlatformDeps,
     searchers: &[&dyn TrackSearch],
     wanted: impl Iterator<Item = &'w Wanted>,
     budget: usize,
@@ -196,7 +196,7 @@ async fn answers<'w>(
     let keys: Vec<String> = wanted.iter().map(|w| w.key()).collect::<HashSet<_>>().into_iter().collect();
     let mut answers: HashMap<String, Option<String>> = HashMap::new();
     for chunk in keys.chunks(500) {
-        for (key, value) in state.store.records(CACHE_KIND, chunk).await? {
+        for (key, value) in state.store().records(CACHE_KIND, chunk).await? {
             if let Ok(c) = serde_json::from_str::<Cached>(&value) {
                 answers.insert(key, c.url);
             }
@@ -213,7 +213,7 @@ async fn answers<'w>(
     let mut complete = to_search.len() <= budget;
     to_search.truncate(budget);
     let searched_count = to_search.len();
-    let accept = state.config.matching.accept_threshold;
+    let accept = state.config().matching.accept_threshold;
     let searched: Vec<(String, Option<Option<String>>)> = stream::iter(to_search)
         .map(|w| {
             let searcher: Option<&dyn TrackSearch> = searchers.iter().copied().find(|s| s.platform() == w.platform);
@@ -232,7 +232,7 @@ async fn answers<'w>(
                         let value = serde_json::to_string(&Cached { url: url.clone() }).unwrap_or_default();
                         let key = w.key();
                         let at = RecordKey { kind: CACHE_KIND, owner: "", key: &key };
-                        state.store.put_record(at, &value, Some(Utc::now() + Days::days(days))).await?;
+                        state.store().put_record(at, &value, Some(Utc::now() + Days::days(days))).await?;
                         Ok((key, Some(url)))
                     }
                     Err(e) => {

@@ -12,12 +12,12 @@ use utoipa::ToSchema;
 pub use super::track_input::{is_link, CleanTrack, TrackInput, MAX_LINKS};
 use super::{
     access::Action,
+    deps::AddDeps,
     dto::ItemDto,
     model::{Item, Playlist},
     write::{self, load},
 };
 use crate::{
-    app::AppState,
     config::MatchingConfig,
     error::ApiError,
     limits,
@@ -112,7 +112,7 @@ impl SameTrack {
 
 /// Adds a batch of tracks atomically.
 pub async fn add(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,
@@ -123,7 +123,7 @@ pub async fn add(
 
 /// Adds a batch of tracks atomically, judging duplicates by `same`.
 pub async fn add_with(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,
@@ -168,15 +168,15 @@ pub struct LookedUp {
 
 /// Looks `tracks` up (within the enrichment budget) and reads `caller`'s remembered decisions
 /// for them, before the write, so cached answers cost one write.
-pub async fn look_up(state: &AppState, caller: &User, tracks: &[CleanTrack]) -> Result<LookedUp, ApiError> {
+pub async fn look_up(state: &dyn AddDeps, caller: &User, tracks: &[CleanTrack]) -> Result<LookedUp, ApiError> {
     let queries: Vec<TrackQuery> = tracks
         .iter()
         .map(|t| TrackQuery { key: t.key.clone(), artist: t.artist.clone(), title: t.title.clone() })
         .collect();
     let decisions =
-        decisions::remembered(state.store.as_ref(), &caller.id, tracks.iter().map(|t| t.key.as_str())).await?;
+        decisions::remembered(state.store().as_ref(), &caller.id, tracks.iter().map(|t| t.key.as_str())).await?;
     let outcomes = enrich::lookup_within_budget(state, &queries).await;
-    Ok(LookedUp { outcomes, decisions, enabled: state.tracks.enabled(), thresholds: state.config.matching.clone() })
+    Ok(LookedUp { outcomes, decisions, enabled: state.tracks().enabled(), thresholds: state.config().matching.clone() })
 }
 
 impl LookedUp {

@@ -10,16 +10,16 @@ use super::{
     store::LinkUpdate,
     write::{current, within_size},
 };
-use crate::{app::AppState, error::ApiError, tracks::model::Enrichment};
+use crate::{error::ApiError, playlists::deps::PlaylistDeps, tracks::model::Enrichment};
 
 /// Saves enrichment results: `resolve` gives the new content of a pending item (or `None` to
 /// leave it pending). Returns how many items changed.
 pub async fn save_enrichment(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     id: &str,
     resolve: impl Fn(&Item) -> Option<Item>,
 ) -> Result<usize, ApiError> {
-    let _guard = state.write_locks.lock(id).await;
+    let _guard = state.write_locks().lock(id).await;
     let before = current(state, id).await?;
     let updates: Vec<Arc<Item>> = before
         .items
@@ -32,15 +32,15 @@ pub async fn save_enrichment(
         return Ok(0);
     }
     let after_bytes = size_after(state, &before, &updates)?;
-    let (revision, changed) = state.store.apply_enrichment(id, &updates).await?;
+    let (revision, changed) = state.store().apply_enrichment(id, &updates).await?;
     keep_live(state, &before, &updates, revision, changed, after_bytes);
     Ok(changed)
 }
 
 /// Adds platform links found for items that still name the track searched for; links an item
 /// already has are left out. Returns how many items changed.
-pub async fn save_links(state: &AppState, id: &str, found: &[LinkUpdate]) -> Result<usize, ApiError> {
-    let _guard = state.write_locks.lock(id).await;
+pub async fn save_links(state: &dyn PlaylistDeps, id: &str, found: &[LinkUpdate]) -> Result<usize, ApiError> {
+    let _guard = state.write_locks().lock(id).await;
     let before = current(state, id).await?;
     let by_id: HashMap<&str, &Arc<Item>> = before.items.iter().map(|i| (i.item_id.as_str(), i)).collect();
     let mut updates = Vec::new();
@@ -60,25 +60,25 @@ pub async fn save_links(state: &AppState, id: &str, found: &[LinkUpdate]) -> Res
         return Ok(0);
     }
     let after_bytes = size_after(state, &before, &items)?;
-    let (revision, changed) = state.store.add_item_links(id, &updates).await?;
+    let (revision, changed) = state.store().add_item_links(id, &updates).await?;
     keep_live(state, &before, &items, revision, changed, after_bytes);
     Ok(changed)
 }
 
 /// The playlist's size once `updates` replace their items (422 when over the limit).
-fn size_after(state: &AppState, before: &Playlist, updates: &[Arc<Item>]) -> Result<usize, ApiError> {
+fn size_after(state: &dyn PlaylistDeps, before: &Playlist, updates: &[Arc<Item>]) -> Result<usize, ApiError> {
     let old: HashMap<&str, &Arc<Item>> = before.items.iter().map(|i| (i.item_id.as_str(), i)).collect();
     let grown: i64 = updates
         .iter()
         .filter_map(|new| old.get(new.item_id.as_str()).map(|old| (new, old)))
         .map(|(new, old)| item_bytes(new) as i64 - item_bytes(old) as i64)
         .sum();
-    within_size(state.live.size_of(before), grown)
+    within_size(state.live().size_of(before), grown)
 }
 
 /// Keeps the live copy current when the store changed exactly what we sent (else forgets it).
 fn keep_live(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     before: &Playlist,
     updates: &[Arc<Item>],
     revision: Revision,
@@ -89,7 +89,7 @@ fn keep_live(
         && revision.enrichment_gen == before.meta.enrichment_gen + changed as u64
         && changed == updates.len();
     if !only_ours {
-        state.live.forget(&before.meta.id);
+        state.live().forget(&before.meta.id);
         return;
     }
     let mut after = before.clone();
@@ -102,14 +102,18 @@ fn keep_live(
     after.meta.enrichment_gen = revision.enrichment_gen;
     after.sync_derived();
     let after = Arc::new(after);
-    state.live.set_size(&after, after_bytes);
-    state.live.put(after);
+    state.live().set_size(&after, after_bytes);
+    state.live().put(after);
 }
 
 /// Sets the owner's platform copies shown on the playlist (not a user change: the version stays).
-pub async fn save_copies(state: &AppState, id: &str, copies: &[super::model::CopyLink]) -> Result<(), ApiError> {
-    let _guard = state.write_locks.lock(id).await;
-    let result = state.store.set_copies(id, copies).await;
-    state.live.forget(id);
+pub async fn save_copies(
+    state: &dyn PlaylistDeps,
+    id: &str,
+    copies: &[super::model::CopyLink],
+) -> Result<(), ApiError> {
+    let _guard = state.write_locks().lock(id).await;
+    let result = state.store().set_copies(id, copies).await;
+    state.live().forget(id);
     result.map(|_| ()).map_err(Into::into)
 }

@@ -13,7 +13,7 @@ use super::{
     model::{Playlist, Revision},
     write::{self, load},
 };
-use crate::{app::AppState, error::ApiError, tracks::model::Enrichment, users::model::User};
+use crate::{error::ApiError, playlists::deps::AddDeps, tracks::model::Enrichment, users::model::User};
 
 /// Move request: the item's index after the move.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -39,7 +39,7 @@ pub struct ItemPage {
 
 /// One page of a playlist's items.
 pub async fn list(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: Option<&User>,
     id: &str,
     cursor: Option<&str>,
@@ -61,7 +61,7 @@ fn position_of(p: &Edit, item_id: &str) -> Result<usize, ApiError> {
 
 /// Removes one item by id (contributors only the items they added).
 pub async fn remove(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     item_id: &str,
@@ -81,7 +81,7 @@ pub async fn remove(
 
 /// Moves one item (by id) to `position` in the resulting order.
 pub async fn move_to(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     item_id: &str,
@@ -114,14 +114,14 @@ pub struct RefreshResponse {
 
 /// Queues every item for re-enrichment; the background job resolves them (cache or Last.fm).
 pub async fn refresh(
-    state: &AppState,
+    state: &dyn AddDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,
 ) -> Result<RefreshResponse, ApiError> {
     // Authorize first, so a caller who may not read the playlist learns nothing else.
     load(state, Some(caller), id, Action::Edit).await?;
-    if !state.tracks.enabled() {
+    if !state.tracks().enabled() {
         return Err(crate::lastfm::LastfmError::NotConfigured.into());
     }
     let (playlist, ()) = write::modify(state, caller, id, if_match, Action::Edit, "refresh", |p| {
@@ -131,7 +131,7 @@ pub async fn refresh(
         Ok(())
     })
     .await?;
-    state.enrichment_wakeup.notify_one();
+    state.enrichment_wakeup().notify_one();
     Ok(RefreshResponse {
         pending: playlist.meta.pending_items,
         version: playlist.meta.version,

@@ -14,11 +14,11 @@ use super::{
     write::{self, load},
 };
 use crate::{
-    app::AppState,
     error::ApiError,
     ids,
     library::{model::PlacementDto, placement},
     limits,
+    playlists::deps::PlaylistDeps,
     store_error::StoreError,
     users::model::User,
 };
@@ -41,14 +41,14 @@ pub fn parse_description(raw: &str) -> Result<String, ApiError> {
 }
 
 /// Creates a playlist owned by `owner`.
-pub async fn create(state: &AppState, owner: &User, input: NewPlaylist) -> Result<Playlist, ApiError> {
+pub async fn create(state: &dyn PlaylistDeps, owner: &User, input: NewPlaylist) -> Result<Playlist, ApiError> {
     create_with_id(state, owner, input, ids::new_id()).await
 }
 
 /// Creates a playlist owned by `owner` under an id chosen beforehand (a job that must create it
 /// once even when run twice); 409 when that id exists.
 pub async fn create_with_id(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     owner: &User,
     input: NewPlaylist,
     id: String,
@@ -57,12 +57,12 @@ pub async fn create_with_id(
     let description = parse_description(&input.description)?;
     let playlist = Playlist::new(id, owner, name, description, input.visibility);
     let entry = history::entry(None, &playlist.meta, &[], &playlist.items, Some(owner), "create");
-    state.store.insert_playlist(&playlist, &entry).await?;
+    state.store().insert_playlist(&playlist, &entry).await?;
     Ok(playlist)
 }
 
 /// Reads a playlist the caller may see.
-pub async fn get(state: &AppState, caller: Option<&User>, id: &str) -> Result<Arc<Playlist>, ApiError> {
+pub async fn get(state: &dyn PlaylistDeps, caller: Option<&User>, id: &str) -> Result<Arc<Playlist>, ApiError> {
     load(state, caller, id, Action::Read).await
 }
 
@@ -70,7 +70,7 @@ pub async fn get(state: &AppState, caller: Option<&User>, id: &str) -> Result<Ar
 /// version read: the body prebuilt for the current version is reused, and only a new version is
 /// read in full and serialised (once, for every later reader).
 pub async fn get_body(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: Option<&User>,
     id: &str,
     items: usize,
@@ -78,13 +78,13 @@ pub async fn get_body(
     if !ids::looks_like_id(id) {
         return Err(ApiError::playlist_not_found());
     }
-    let revision = state.store.playlist_revision(id).await?.ok_or_else(ApiError::playlist_not_found)?;
-    if let Some(body) = state.playlist_bodies.get(id, items, revision) {
+    let revision = state.store().playlist_revision(id).await?.ok_or_else(ApiError::playlist_not_found)?;
+    if let Some(body) = state.playlist_bodies().get(id, items, revision) {
         authorize(&body.meta, caller, Action::Read)?;
         return Ok(body);
     }
     let playlist = load(state, caller, id, Action::Read).await?;
-    state.playlist_bodies.build(&playlist, items).map_err(ApiError::internal)
+    state.playlist_bodies().build(&playlist, items).map_err(ApiError::internal)
 }
 
 /// Applies a patch; visibility changes need the manage permission, name and description the
@@ -92,7 +92,7 @@ pub async fn get_body(
 /// checked before anything is written. Returns the playlist and, when it changed, the caller's
 /// placement.
 pub async fn patch(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,
@@ -153,24 +153,24 @@ fn parse_image(raw: &str) -> Result<String, ApiError> {
 }
 
 /// Deletes a playlist (owner only), honouring `If-Match`.
-pub async fn delete(state: &AppState, caller: &User, id: &str, if_match: Option<u64>) -> Result<(), ApiError> {
-    let _guard = state.write_locks.lock(id).await;
+pub async fn delete(state: &dyn PlaylistDeps, caller: &User, id: &str, if_match: Option<u64>) -> Result<(), ApiError> {
+    let _guard = state.write_locks().lock(id).await;
     let playlist = load(state, Some(caller), id, Action::Manage).await?;
     if let Some(expected) = if_match {
         if playlist.meta.version != expected {
             return Err(ApiError::version_mismatch(playlist.meta.version));
         }
     }
-    let deleted = state.store.delete_playlist(id, if_match).await;
-    state.live.forget(id);
+    let deleted = state.store().delete_playlist(id, if_match).await;
+    state.live().forget(id);
     match deleted {
         Ok(()) | Err(StoreError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    if let Err(e) = state.store.delete_placements_of_playlist(id).await {
+    if let Err(e) = state.store().delete_placements_of_playlist(id).await {
         tracing::warn!(error = %e, playlist = id, "folders and tags of a deleted playlist not removed");
     }
-    if let Err(e) = state.store.delete_links_for(id).await {
+    if let Err(e) = state.store().delete_links_for(id).await {
         tracing::warn!(error = %e, playlist = id, "share links of a deleted playlist not removed");
     }
     match crate::webhooks::of_playlist(state, id).await {
@@ -186,20 +186,20 @@ pub async fn delete(state: &AppState, caller: &User, id: &str, if_match: Option<
 
 /// One page of the caller's playlists in `scope`, most recently updated first.
 pub async fn list_for(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     user: &User,
     scope: ListScope,
     cursor: Option<&str>,
     limit: usize,
 ) -> Result<(Vec<PlaylistMeta>, Option<String>), ApiError> {
     let after = cursor.map(decode_list_cursor).transpose()?;
-    let rows = state.store.playlists_for_member(&user.id, scope, after.as_ref(), limit + 1).await?;
+    let rows = state.store().playlists_for_member(&user.id, scope, after.as_ref(), limit + 1).await?;
     Ok(paginate(rows, limit))
 }
 
 /// One page of public playlists whose name or description contains `query` (any case).
 pub async fn list_public(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     query: Option<&str>,
     cursor: Option<&str>,
     limit: usize,
@@ -213,7 +213,7 @@ pub async fn list_public(
     if query.as_ref().is_some_and(|q| q.chars().any(char::is_control)) {
         return Err(ApiError::bad_request("invalid_query", "q must not contain control characters"));
     }
-    let rows = state.store.public_playlists(query.as_deref(), after.as_ref(), limit + 1).await?;
+    let rows = state.store().public_playlists(query.as_deref(), after.as_ref(), limit + 1).await?;
     Ok(paginate(rows, limit))
 }
 

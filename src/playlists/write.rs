@@ -6,14 +6,9 @@
 //! lost race is retried when the caller did not pin a version with `If-Match`. A race lost only
 //! to enrichment results is always retried: they never cause a 412.
 
-use std::{
-    hash::{DefaultHasher, Hash, Hasher},
-    sync::Arc,
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use rand::Rng;
-use tokio::sync::{Mutex, MutexGuard};
 
 use super::{
     access::{authorize, Action},
@@ -22,49 +17,29 @@ use super::{
     model::Playlist,
     store::Commit,
 };
-use crate::{app::AppState, error::ApiError, ids, limits, store_error::StoreError, users::model::User};
+pub use super::{deps::PlaylistDeps, locks::WriteLocks};
+use crate::{error::ApiError, ids, limits, store_error::StoreError, users::model::User};
 
-const STRIPES: usize = 256;
 const MAX_ATTEMPTS: u32 = 64;
-
-/// Striped per-playlist locks serialising this process's writers.
-pub struct WriteLocks {
-    stripes: Vec<Mutex<()>>,
-}
-
-impl Default for WriteLocks {
-    fn default() -> Self {
-        Self { stripes: (0..STRIPES).map(|_| Mutex::new(())).collect() }
-    }
-}
-
-impl WriteLocks {
-    /// Waits for the lock guarding `id`.
-    pub async fn lock(&self, id: &str) -> MutexGuard<'_, ()> {
-        let mut h = DefaultHasher::new();
-        id.hash(&mut h);
-        self.stripes[(h.finish() as usize) % STRIPES].lock().await
-    }
-}
 
 /// The current state of a playlist: the live copy when it is at the stored revision (one cheap
 /// revision read), else read in full and kept for the next caller.
-pub async fn current(state: &AppState, id: &str) -> Result<Arc<Playlist>, ApiError> {
+pub async fn current(state: &dyn PlaylistDeps, id: &str) -> Result<Arc<Playlist>, ApiError> {
     if !ids::looks_like_id(id) {
         return Err(ApiError::playlist_not_found());
     }
-    let revision = state.store.playlist_revision(id).await?.ok_or_else(ApiError::playlist_not_found)?;
-    if let Some(playlist) = state.live.get(id, revision) {
+    let revision = state.store().playlist_revision(id).await?.ok_or_else(ApiError::playlist_not_found)?;
+    if let Some(playlist) = state.live().get(id, revision) {
         return Ok(playlist);
     }
-    let playlist = Arc::new(state.store.playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?);
-    state.live.put(playlist.clone());
+    let playlist = Arc::new(state.store().playlist(id).await?.ok_or_else(ApiError::playlist_not_found)?);
+    state.live().put(playlist.clone());
     Ok(playlist)
 }
 
 /// Loads a playlist the caller may act on (404 / 403 otherwise).
 pub async fn load(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: Option<&User>,
     id: &str,
     action: Action,
@@ -78,7 +53,7 @@ pub async fn load(
 /// change that records no operation and leaves the metadata as it was is not written and keeps
 /// the version.
 pub async fn modify<R, F>(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: &User,
     id: &str,
     if_match: Option<u64>,
@@ -95,7 +70,7 @@ where
 /// Like [`modify`] for a change the service has already authorized (e.g. joining through a
 /// share link): no permission check, recorded as done by `actor`.
 pub async fn modify_as<R, F>(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     actor: &User,
     id: &str,
     op: &'static str,
@@ -108,7 +83,7 @@ where
 }
 
 async fn modify_inner<R, F>(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     actor: Option<&User>,
     action: Option<Action>,
     id: &str,
@@ -119,7 +94,7 @@ async fn modify_inner<R, F>(
 where
     F: FnMut(&mut Edit) -> Result<R, ApiError>,
 {
-    let _guard = state.write_locks.lock(id).await;
+    let _guard = state.write_locks().lock(id).await;
     let mut attempt = 0;
     loop {
         let before = match (actor, action) {
@@ -136,7 +111,7 @@ where
         if edit.ops().is_empty() && edit.meta == before.meta {
             return Ok((before, result));
         }
-        let bytes = within_size(state.live.size_of(&before), edit.grown_bytes())?;
+        let bytes = within_size(state.live().size_of(&before), edit.grown_bytes())?;
         let (mut meta, items, ops) = edit.finish();
         meta.version = before.meta.version + 1;
         meta.enrichment_gen = before.meta.enrichment_gen;
@@ -149,33 +124,33 @@ where
             ops: &ops,
             expected: before.meta.revision(),
             history: &entry,
-            history_budget: state.config.history.max_bytes_per_playlist,
+            history_budget: state.config().history.max_bytes_per_playlist,
         };
-        match state.store.commit(commit).await {
+        match state.store().commit(commit).await {
             Ok(()) => {
                 let after = Arc::new(Playlist { meta, items });
-                state.live.put(after.clone());
-                state.live.set_size(&after, bytes);
-                state.webhooks_wakeup.notify_one();
+                state.live().put(after.clone());
+                state.live().set_size(&after, bytes);
+                state.webhooks_wakeup().notify_one();
                 return Ok((after, result));
             }
             Err(StoreError::VersionMismatch { current }) if if_match.is_some() || attempt + 1 >= MAX_ATTEMPTS => {
-                state.live.forget(id);
+                state.live().forget(id);
                 return Err(ApiError::version_mismatch(current));
             }
             Err(StoreError::VersionMismatch { .. } | StoreError::Stale) if attempt + 1 < MAX_ATTEMPTS => {
-                state.live.forget(id);
+                state.live().forget(id);
                 attempt += 1;
                 let cap_ms = 2u64.saturating_pow(attempt.min(6));
                 let jitter = Duration::from_millis(rand::thread_rng().gen_range(0..=cap_ms));
                 tokio::time::sleep(jitter).await;
             }
             Err(StoreError::NotFound) => {
-                state.live.forget(id);
+                state.live().forget(id);
                 return Err(ApiError::playlist_not_found());
             }
             Err(e) => {
-                state.live.forget(id);
+                state.live().forget(id);
                 return Err(e.into());
             }
         }

@@ -13,7 +13,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{app::AppState, error::ApiError, platforms::Platform, storage::records::RecordKey};
+use crate::{
+    connections::deps::ConnectionDeps, error::ApiError, platforms::Platform, playlists::deps::PlaylistDeps,
+    storage::records::RecordKey,
+};
+
+/// What pushing needs: the playlist services (to read the playlist and remember its copies) and
+/// the caller's linked accounts.
+pub trait PushDeps: PlaylistDeps + ConnectionDeps {}
+
+impl<T: PlaylistDeps + ConnectionDeps + ?Sized> PushDeps for T {}
 
 /// Records kind of remembered copies.
 const KIND: &str = "platform_copy";
@@ -158,19 +167,19 @@ fn key(playlist_id: &str, user_id: &str, platform: Platform) -> String {
 
 /// `user`'s remembered copy of `playlist` on `platform`.
 pub async fn copy_of(
-    state: &AppState,
+    state: &dyn PushDeps,
     playlist_id: &str,
     user_id: &str,
     platform: Platform,
 ) -> Result<Option<StoredCopy>, ApiError> {
-    let found = state.store.records(KIND, &[key(playlist_id, user_id, platform)]).await?;
+    let found = state.store().records(KIND, &[key(playlist_id, user_id, platform)]).await?;
     Ok(found.into_iter().next().and_then(|(_, v)| serde_json::from_str(&v).ok()))
 }
 
 /// Records a push that changed the copy: remembers it (with the URIs it now holds) for `user_id`
 /// and, for the owner, shows it on the playlist.
 pub async fn record_push(
-    state: &AppState,
+    state: &dyn PushDeps,
     playlist: &crate::playlists::model::Playlist,
     user_id: &str,
     copy: &PlatformCopy,
@@ -181,25 +190,25 @@ pub async fn record_push(
 }
 
 /// Remembers `copy`.
-async fn remember(state: &AppState, playlist_id: &str, user_id: &str, copy: &StoredCopy) -> Result<(), ApiError> {
+async fn remember(state: &dyn PushDeps, playlist_id: &str, user_id: &str, copy: &StoredCopy) -> Result<(), ApiError> {
     let value = serde_json::to_string(copy).map_err(ApiError::internal)?;
     let key = key(playlist_id, user_id, copy.copy.platform);
-    state.store.put_record(RecordKey { kind: KIND, owner: user_id, key: &key }, &value, None).await?;
+    state.store().put_record(RecordKey { kind: KIND, owner: user_id, key: &key }, &value, None).await?;
     Ok(())
 }
 
 /// All of `user`'s copies of `playlist`.
-pub async fn copies(state: &AppState, playlist_id: &str, user_id: &str) -> Result<Vec<PlatformCopy>, ApiError> {
+pub async fn copies(state: &dyn PushDeps, playlist_id: &str, user_id: &str) -> Result<Vec<PlatformCopy>, ApiError> {
     let keys: Vec<String> =
         [Platform::Spotify, Platform::Youtube].iter().map(|p| key(playlist_id, user_id, *p)).collect();
-    let found = state.store.records(KIND, &keys).await?;
+    let found = state.store().records(KIND, &keys).await?;
     Ok(found.into_iter().filter_map(|(_, v)| serde_json::from_str::<StoredCopy>(&v).ok()).map(|s| s.copy).collect())
 }
 
 /// Shows the owner's copy on the playlist itself (and so on its share page); others' copies are
 /// theirs alone (`GET /v1/playlists/{id}/copies`).
 async fn show_on_playlist(
-    state: &AppState,
+    state: &dyn PushDeps,
     playlist: &crate::playlists::model::Playlist,
     user_id: &str,
     copy: &PlatformCopy,
@@ -219,7 +228,7 @@ async fn show_on_playlist(
 /// copy on `platform` (a new private one the first time), keeping tracks added on the platform;
 /// returns how many tracks were added there.
 pub async fn push_for_job(
-    state: &AppState,
+    state: &dyn PushDeps,
     user: &crate::users::model::User,
     playlist_id: &str,
     platform: Platform,

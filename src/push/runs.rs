@@ -6,9 +6,8 @@ use std::sync::{atomic::AtomicUsize, Arc};
 
 use chrono::Utc;
 
-use super::{PushReport, PushRequest};
+use super::{PushDeps, PushReport, PushRequest};
 use crate::{
-    app::AppState,
     error::ApiError,
     platforms::track_links::SEARCHES_MADE,
     playlists::model::Playlist,
@@ -27,8 +26,8 @@ const LEASE_FOR: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 pub type PushRun = Run<PushReport>;
 
 /// Starts `request` as a run for `user_id` and waits for it up to the configured time.
-pub async fn start(
-    state: &AppState,
+pub async fn start<S: PushDeps + Clone + 'static>(
+    state: &S,
     user_id: &str,
     playlist: Arc<Playlist>,
     request: PushRequest,
@@ -37,7 +36,7 @@ pub async fn start(
     let platform = crate::connections::platform_name(request.platform);
     let lease_key = format!("{}\u{1e}{user_id}\u{1e}{platform}", playlist.meta.id);
     let lease = RecordKey { kind: LEASES, owner: user_id, key: &lease_key };
-    if let Some(running) = state.store.claim_record(lease, &run.id, Utc::now() + LEASE_FOR).await? {
+    if let Some(running) = state.store().claim_record(lease, &run.id, Utc::now() + LEASE_FOR).await? {
         return Err(ApiError::conflict(
             "push_running",
             format!("a push of this playlist to this platform is running: follow it at GET /v1/push-runs/{running}"),
@@ -48,12 +47,12 @@ pub async fn start(
     let work = SEARCHES_MADE
         .scope(searches.clone(), async move { push(&owned_state, &owned_user, &playlist, &request).await });
     let kind = RunKind { records: RUNS, lease: Some((LEASES, lease_key)) };
-    let runs = <crate::runs::Runs as axum::extract::FromRef<AppState>>::from_ref(state);
+    let runs = crate::runs::Runs::of(state);
     crate::runs::start(&runs, user_id, kind, run, searches, work, PushReport::clone).await
 }
 
 async fn push(
-    state: &AppState,
+    state: &dyn PushDeps,
     user_id: &str,
     playlist: &Playlist,
     request: &PushRequest,

@@ -4,13 +4,13 @@
 
 use chrono::Utc;
 
+use super::PushDeps;
 use super::{
     copy_of,
     plan::{changes_since, classify, difference, mirror_of, missing_from, target_id, Reasons},
     NotPushed, PlatformCopy, PushMode, PushReport, PushRequest, Pushed,
 };
 use crate::{
-    app::AppState,
     connections::{
         spotify_api::{RemoteCopy, SpotifyUser},
         tokens::spotify_token,
@@ -39,7 +39,7 @@ fn uri_of(link: &str) -> Option<String> {
 }
 
 /// The playlist as URIs in order, with the items that have none and why.
-async fn wanted(state: &AppState, playlist: &Playlist) -> Result<(Vec<Pushed>, Vec<NotPushed>), ApiError> {
+async fn wanted(state: &dyn PushDeps, playlist: &Playlist) -> Result<(Vec<Pushed>, Vec<NotPushed>), ApiError> {
     let pages = pages_on(state, Platform::Spotify, playlist, SEARCHES_PER_PUSH, None).await?;
     let reasons = Reasons {
         bad_link: "its Spotify link is not a track link",
@@ -51,7 +51,7 @@ async fn wanted(state: &AppState, playlist: &Playlist) -> Result<(Vec<Pushed>, V
 
 /// Pushes `playlist` to the caller's Spotify account as `request` says.
 pub async fn push(
-    state: &AppState,
+    state: &dyn PushDeps,
     user_id: &str,
     playlist: &Playlist,
     request: &PushRequest,

@@ -7,13 +7,13 @@
 
 use chrono::Utc;
 
+use super::PushDeps;
 use super::{
     copy_of,
     plan::{changes_since, classify, difference, mirror_of, missing_from, target_id, Reasons},
     NotPushed, PlatformCopy, PushMode, PushReport, PushRequest, Pushed,
 };
 use crate::{
-    app::AppState,
     connections::{
         tokens::access_token,
         youtube_api::{units_left, YoutubeSearch, YoutubeUser, SEARCH_UNITS, WRITE_UNITS},
@@ -39,7 +39,7 @@ const MAX_SEARCHES: i64 = 20;
 /// The playlist as videos in order (the item's YouTube link, else a search within `left` units),
 /// with the items that have none and why.
 async fn wanted(
-    state: &AppState,
+    state: &dyn PushDeps,
     user_id: &str,
     playlist: &Playlist,
     left: i64,
@@ -59,7 +59,7 @@ async fn wanted(
 
 /// Pushes `playlist` to the caller's YouTube channel as `request` says, within today's quota.
 pub async fn push(
-    state: &AppState,
+    state: &dyn PushDeps,
     user_id: &str,
     playlist: &Playlist,
     request: &PushRequest,

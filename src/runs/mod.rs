@@ -39,6 +39,12 @@ impl Runs {
         let wait = Duration::from_millis(request_wait_ms).min(Duration::from_secs(request_timeout_secs) * 2 / 3);
         Self { store, wait }
     }
+
+    /// Runs kept in the store, waited for as configured (`jobs.request_wait_ms`).
+    pub fn of(deps: &dyn crate::deps::Basics) -> Self {
+        let config = deps.config();
+        Self::new(deps.store().clone(), config.jobs.request_wait_ms, config.http.request_timeout_secs)
+    }
 }
 
 /// How long a run's record is kept once started.

@@ -3,6 +3,7 @@
 //! `sharify jobs run-due` from a Kubernetes CronJob.
 
 pub mod cli;
+pub mod deps;
 pub mod model;
 pub mod params;
 pub mod routes;

@@ -8,7 +8,7 @@ use super::{
     model::{JobKind, RunSummary, Schedule, Timing},
     params, runner, timing,
 };
-use crate::{app::AppState, error::ApiError, ids, users::model::User};
+use crate::{deps::Basics, error::ApiError, ids, users::model::User};
 
 /// Most schedules a user may have.
 pub const SCHEDULES_PER_USER_MAX: usize = 50;
@@ -113,7 +113,7 @@ impl From<&Schedule> for ScheduleDto {
 }
 
 fn timing_of(
-    state: &AppState,
+    state: &dyn Basics,
     cron: Option<String>,
     timezone: Option<String>,
     interval_secs: Option<u64>,
@@ -134,12 +134,12 @@ fn timing_of(
             return Err(ApiError::invalid("invalid_schedule", "give cron (with timezone) or interval_secs"))
         }
     };
-    timing::check(&timing, state.config.jobs.min_interval_secs.max(1))?;
+    timing::check(&timing, state.config().jobs.min_interval_secs.max(1))?;
     Ok(timing)
 }
 
 /// Creates a schedule for `owner`.
-pub async fn create(state: &AppState, owner: &User, input: NewSchedule) -> Result<Schedule, ApiError> {
+pub async fn create(state: &dyn Basics, owner: &User, input: NewSchedule) -> Result<Schedule, ApiError> {
     params::check(input.kind, &input.params)?;
     // Listening history is polled: hourly unless told otherwise (Spotify keeps only 50 plays).
     let interval = match (input.kind, &input.cron, input.interval_secs) {
@@ -147,7 +147,7 @@ pub async fn create(state: &AppState, owner: &User, input: NewSchedule) -> Resul
         (_, _, given) => given,
     };
     let timing = timing_of(state, input.cron, input.timezone, interval, &owner.timezone)?;
-    if state.store.schedules_of(&owner.id).await?.len() >= SCHEDULES_PER_USER_MAX {
+    if state.store().schedules_of(&owner.id).await?.len() >= SCHEDULES_PER_USER_MAX {
         return Err(ApiError::conflict(
             "too_many_schedules",
             format!("you have {SCHEDULES_PER_USER_MAX} schedules, the most allowed; delete one first"),
@@ -168,20 +168,20 @@ pub async fn create(state: &AppState, owner: &User, input: NewSchedule) -> Resul
         rev: 1,
     };
     schedule.next_run_at = runner::next_run(&schedule, Utc::now());
-    state.store.insert_schedule(&schedule).await?;
+    state.store().insert_schedule(&schedule).await?;
     Ok(schedule)
 }
 
 /// One of `owner`'s schedules (404 for anyone else's).
-pub async fn get(state: &AppState, owner: &User, id: &str) -> Result<Schedule, ApiError> {
-    match state.store.schedule(id).await? {
+pub async fn get(state: &dyn Basics, owner: &User, id: &str) -> Result<Schedule, ApiError> {
+    match state.store().schedule(id).await? {
         Some(s) if s.owner_id == owner.id => Ok(s),
         _ => Err(ApiError::not_found("schedule_not_found", "no such schedule")),
     }
 }
 
 /// Applies `patch` to one of `owner`'s schedules.
-pub async fn patch(state: &AppState, owner: &User, id: &str, patch: SchedulePatch) -> Result<Schedule, ApiError> {
+pub async fn patch(state: &dyn Basics, owner: &User, id: &str, patch: SchedulePatch) -> Result<Schedule, ApiError> {
     for _ in 0..5 {
         let mut s = get(state, owner, id).await?;
         let expected = s.rev;
@@ -211,7 +211,7 @@ pub async fn patch(state: &AppState, owner: &User, id: &str, patch: SchedulePatc
         }
         s.next_run_at = runner::next_run(&s, Utc::now());
         s.rev += 1;
-        if state.store.replace_schedule(&s, expected).await? {
+        if state.store().replace_schedule(&s, expected).await? {
             return Ok(s);
         }
     }
@@ -219,8 +219,8 @@ pub async fn patch(state: &AppState, owner: &User, id: &str, patch: SchedulePatc
 }
 
 /// Deletes one of `owner`'s schedules and its runs.
-pub async fn delete(state: &AppState, owner: &User, id: &str) -> Result<(), ApiError> {
+pub async fn delete(state: &dyn Basics, owner: &User, id: &str) -> Result<(), ApiError> {
     get(state, owner, id).await?;
-    state.store.delete_schedule(id).await?;
+    state.store().delete_schedule(id).await?;
     Ok(())
 }

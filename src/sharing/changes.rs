@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    app::AppState,
     error::ApiError,
+    playlists::deps::PlaylistDeps,
     playlists::{
         access::{self, Action},
         edit::ItemOp,
@@ -144,7 +144,7 @@ pub fn events_of(entry: &HistoryEntry) -> Vec<ChangeEvent> {
 
 /// The changes of playlist `id` after version `since`, as `caller` may see them.
 pub async fn after(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: Option<&User>,
     id: &str,
     since: u64,
@@ -156,8 +156,8 @@ pub async fn after(
     if since >= version {
         return Ok(ChangesPage { changes: Vec::new(), version, next_since: None });
     }
-    let entries = state.store.changes_after(id, since, limit).await?;
-    let oldest = state.store.oldest_change(id).await?;
+    let entries = state.store().changes_after(id, since, limit).await?;
+    let oldest = state.store().oldest_change(id).await?;
     let complete = entries.first().is_some_and(|e| e.version == since + 1) && since + 1 >= oldest;
     if !complete {
         return Err(ApiError {

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    app::AppState,
     error::ApiError,
     ids,
+    playlists::deps::PlaylistDeps,
     playlists::{
         access::{access, Action},
         model::{Access, Collaborator, Playlist, PlaylistMeta, Role},
@@ -64,20 +64,20 @@ fn members(p: &Playlist) -> Members {
     }
 }
 
-async fn user_named(state: &AppState, username: &str) -> Result<User, ApiError> {
-    let user = if username.len() <= 64 { state.store.user_by_username(username).await? } else { None };
+async fn user_named(state: &dyn PlaylistDeps, username: &str) -> Result<User, ApiError> {
+    let user = if username.len() <= 64 { state.store().user_by_username(username).await? } else { None };
     let user = user.filter(|u| !u.is_deleted());
     user.ok_or_else(|| ApiError::not_found("user_not_found", "no such user"))
 }
 
 /// Lists the owner and collaborators (any reader).
-pub async fn list(state: &AppState, caller: Option<&User>, id: &str) -> Result<Members, ApiError> {
+pub async fn list(state: &dyn PlaylistDeps, caller: Option<&User>, id: &str) -> Result<Members, ApiError> {
     Ok(members(&*load(state, caller, id, Action::Read).await?))
 }
 
 /// Grants `username` a role (owner only); changes the role of an existing collaborator.
 pub async fn set_role(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: &User,
     id: &str,
     username: &str,
@@ -90,7 +90,7 @@ pub async fn set_role(
         if user.id == p.meta.owner_id {
             return Err(ApiError::conflict("owner_is_not_a_collaborator", "the owner already has every permission"));
         }
-        grant_within(&mut p.meta, &user, role, state.config.sharing.max_collaborators)?;
+        grant_within(&mut p.meta, &user, role, state.config().sharing.max_collaborators)?;
         Ok(())
     })
     .await?;
@@ -133,7 +133,7 @@ pub fn grant(p: &mut PlaylistMeta, user: &User, role: Role) -> bool {
 
 /// Removes a collaborator: the owner removes anyone; a collaborator may remove themselves.
 pub async fn remove(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: &User,
     id: &str,
     username: &str,
@@ -157,7 +157,7 @@ pub async fn remove(
 
 /// Makes `username` the owner (owner only); the previous owner becomes an editor.
 pub async fn transfer(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: &User,
     id: &str,
     username: &str,

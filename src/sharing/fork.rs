@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use crate::{
-    app::AppState,
     error::ApiError,
     ids,
+    playlists::deps::AddDeps,
     playlists::{
         access::Action,
         history,
@@ -17,7 +17,7 @@ use crate::{
 
 /// Copies the playlist (name, description, items with their enrichment) into a new private
 /// playlist owned by the caller.
-pub async fn fork(state: &AppState, caller: &User, id: &str) -> Result<Playlist, ApiError> {
+pub async fn fork(state: &dyn AddDeps, caller: &User, id: &str) -> Result<Playlist, ApiError> {
     let source = load(state, Some(caller), id, Action::Read).await?;
     let mut copy = Playlist::new(
         ids::new_id(),
@@ -34,6 +34,6 @@ pub async fn fork(state: &AppState, caller: &User, id: &str) -> Result<Playlist,
     copy.items = source.items.iter().map(|i| Arc::new(Item { item_id: ids::new_id(), ..Item::clone(i) })).collect();
     copy.sync_derived();
     let entry = history::entry(None, &copy.meta, &[], &copy.items, Some(caller), "fork");
-    state.store.insert_playlist(&copy, &entry).await?;
+    state.store().insert_playlist(&copy, &entry).await?;
     Ok(copy)
 }

@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use super::collaborators::grant_within;
 pub use super::link_store::{ShareLink, ShareLinkStore};
 use crate::{
-    app::AppState,
     auth::tokens::hash_token,
     error::ApiError,
     ids,
+    playlists::deps::PlaylistDeps,
     playlists::{
         access::{access, Action},
         model::{Access, Playlist, Role},
@@ -22,6 +22,12 @@ use crate::{
     },
     users::model::User,
 };
+
+/// What share links need: the playlist services and the share-link visits not yet stored.
+pub trait SharingDeps: PlaylistDeps {
+    /// Share-link visits not yet added to the store.
+    fn visits(&self) -> &super::visits::VisitCounts;
+}
 
 /// Longest link lifetime, in seconds (one year).
 const MAX_EXPIRES_IN: u64 = 366 * 24 * 3600;
@@ -99,7 +105,7 @@ fn not_found() -> ApiError {
 
 /// Creates a link (owner only).
 pub async fn create(
-    state: &AppState,
+    state: &dyn SharingDeps,
     caller: &User,
     id: &str,
     req: NewShareLink,
@@ -132,7 +138,7 @@ pub async fn create(
         visits: 0,
         revoked: false,
     };
-    state.store.insert_link(&link).await?;
+    state.store().insert_link(&link).await?;
     Ok(CreatedShareLink {
         link_id: link.link_id,
         url: format!("{base}/s/{token}"),
@@ -145,54 +151,54 @@ pub async fn create(
 }
 
 /// Lists a playlist's links (owner only).
-pub async fn list(state: &AppState, caller: &User, id: &str) -> Result<Vec<ShareLinkDto>, ApiError> {
+pub async fn list(state: &dyn SharingDeps, caller: &User, id: &str) -> Result<Vec<ShareLinkDto>, ApiError> {
     load(state, Some(caller), id, Action::Manage).await?;
-    let mut links: Vec<ShareLinkDto> = state.store.links_for(id).await?.iter().map(ShareLinkDto::from).collect();
+    let mut links: Vec<ShareLinkDto> = state.store().links_for(id).await?.iter().map(ShareLinkDto::from).collect();
     for link in &mut links {
         // Visits this replica has not written yet count too.
-        link.visits += state.visits.pending(&link.link_id);
+        link.visits += state.visits().pending(&link.link_id);
     }
     Ok(links)
 }
 
 /// Revokes a link at once (owner only).
-pub async fn revoke(state: &AppState, caller: &User, id: &str, link_id: &str) -> Result<(), ApiError> {
+pub async fn revoke(state: &dyn SharingDeps, caller: &User, id: &str, link_id: &str) -> Result<(), ApiError> {
     load(state, Some(caller), id, Action::Manage).await?;
-    if !state.store.revoke_link(id, link_id).await? {
+    if !state.store().revoke_link(id, link_id).await? {
         return Err(ApiError::not_found("link_not_found", "no such share link"));
     }
     Ok(())
 }
 
 /// Finds an active link and its playlist; every failure is the same 404.
-async fn active(state: &AppState, token: &str) -> Result<(ShareLink, Playlist), ApiError> {
+async fn active(state: &dyn SharingDeps, token: &str) -> Result<(ShareLink, Playlist), ApiError> {
     if token.is_empty() || token.len() > 128 {
         return Err(not_found());
     }
-    let link = state.store.link_by_token(&hash_token(token)).await?.ok_or_else(not_found)?;
+    let link = state.store().link_by_token(&hash_token(token)).await?.ok_or_else(not_found)?;
     if link.state(Utc::now()) != "active" {
         return Err(not_found());
     }
-    let playlist = state.store.playlist(&link.playlist_id).await?.ok_or_else(not_found)?;
+    let playlist = state.store().playlist(&link.playlist_id).await?.ok_or_else(not_found)?;
     Ok((link, playlist))
 }
 
 /// Reads the playlist a link opens (no account needed); counts the visit.
-pub async fn open(state: &AppState, token: &str) -> Result<(ShareLink, Playlist), ApiError> {
+pub async fn open(state: &dyn SharingDeps, token: &str) -> Result<(ShareLink, Playlist), ApiError> {
     let (link, playlist) = active(state, token).await?;
-    state.visits.count(&link.link_id);
+    state.visits().count(&link.link_id);
     Ok((link, playlist))
 }
 
 /// A join that granted nothing does not use the link up.
-async fn give_back_use(state: &AppState, link: &ShareLink) {
-    if let Err(e) = state.store.return_link_use(&link.link_id).await {
+async fn give_back_use(state: &dyn SharingDeps, link: &ShareLink) {
+    if let Err(e) = state.store().return_link_use(&link.link_id).await {
         tracing::warn!(error = %e, "a share-link use was not given back");
     }
 }
 
 /// Makes the caller a collaborator with the link's role (never lowering a role they have).
-pub async fn join(state: &AppState, caller: &User, token: &str) -> Result<(String, Access), ApiError> {
+pub async fn join(state: &dyn SharingDeps, caller: &User, token: &str) -> Result<(String, Access), ApiError> {
     let (link, playlist) = active(state, token).await?;
     let current = access(&playlist.meta, Some(caller));
     let already = match current {
@@ -203,10 +209,10 @@ pub async fn join(state: &AppState, caller: &User, token: &str) -> Result<(Strin
     if already {
         return Ok((playlist.meta.id, current));
     }
-    if !state.store.use_link(&link.link_id, link.max_uses).await? {
+    if !state.store().use_link(&link.link_id, link.max_uses).await? {
         return Err(not_found());
     }
-    let max = state.config.sharing.max_collaborators;
+    let max = state.config().sharing.max_collaborators;
     let joined = write::modify_as(state, caller, &link.playlist_id, "join", |p| {
         // Decided on the state being changed: a role is never lowered, even by a race.
         match access(&p.meta, Some(caller)) {

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    app::AppState,
     error::ApiError,
     ids, limits,
+    playlists::deps::PlaylistDeps,
     playlists::{
         access::Action,
         model::Item,
@@ -112,7 +112,7 @@ pub fn plan(
 
 /// Syncs `dest` from the request's source.
 pub async fn sync(
-    state: &AppState,
+    state: &dyn PlaylistDeps,
     caller: &User,
     dest: &str,
     req: SyncRequest,

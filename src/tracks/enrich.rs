@@ -5,11 +5,11 @@
 use std::{collections::HashMap, time::Duration};
 
 use super::{
+    deps::EnrichDeps,
     model::{Enrichment, TrackMeta},
     service::{Delay, Lookup, Outcome, TrackQuery},
 };
 use crate::{
-    app::AppState,
     config::MatchingConfig,
     matching::{
         decide::decide,
@@ -21,15 +21,15 @@ use crate::{
 };
 
 /// Looks tracks up within the configured budget; empty when enrichment is off.
-pub async fn lookup_within_budget(state: &AppState, queries: &[TrackQuery]) -> HashMap<String, Outcome> {
-    if !state.tracks.enabled() || queries.is_empty() {
+pub async fn lookup_within_budget(state: &dyn EnrichDeps, queries: &[TrackQuery]) -> HashMap<String, Outcome> {
+    if !state.tracks().enabled() || queries.is_empty() {
         return HashMap::new();
     }
     let started = std::time::Instant::now();
     let outcomes =
-        state.tracks.lookup_within(queries, Duration::from_millis(state.config.lastfm.enrich_budget_ms)).await;
+        state.tracks().lookup_within(queries, Duration::from_millis(state.config().lastfm.enrich_budget_ms)).await;
     let label = if outcomes.values().any(|o| matches!(o, Outcome::Pending(_))) { "partial" } else { "complete" };
-    state.metrics.enrichment_duration.with_label_values(&[label]).observe(started.elapsed().as_secs_f64());
+    state.metrics().enrichment_duration.with_label_values(&[label]).observe(started.elapsed().as_secs_f64());
     outcomes
 }
 

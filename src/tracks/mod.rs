@@ -3,6 +3,7 @@
 pub mod access;
 pub mod budget;
 pub mod charged;
+pub mod deps;
 pub mod enrich;
 pub mod model;
 pub mod routes;

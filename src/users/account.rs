@@ -5,12 +5,20 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    app::AppState,
+    auth::deps::AuthDeps,
     auth::{password::check_password_policy, AuthUser},
+    connections::deps::ConnectionDeps,
     error::ApiError,
+    playlists::deps::PlaylistDeps,
     playlists::{model::ListScope, write},
     users::model::User,
 };
+
+/// What managing an account needs: authentication (passwords, tokens), the playlists it owns or
+/// shares (deleted or left with it) and its linked accounts (revoked with it).
+pub trait AccountDeps: AuthDeps + PlaylistDeps + ConnectionDeps {}
+
+impl<T: AuthDeps + PlaylistDeps + ConnectionDeps + ?Sized> AccountDeps for T {}
 
 /// How long a deleted account's username stays reserved (so links and mentions of it cannot be
 /// taken over by someone who signs up with it).
@@ -36,36 +44,44 @@ pub struct AccountDeletion {
 
 /// Checks `password` against the caller's stored hash (through the login throttle and the
 /// bounded hashing slots); 401 when wrong.
-async fn confirm_password(state: &AppState, caller: &User, password: &str) -> Result<(), ApiError> {
-    let attempt = state.throttle.begin(&caller.username, None).await?;
-    match state.passwords.verify(password.to_owned(), Some(caller.password_hash.clone())).await {
+async fn confirm_password(state: &dyn AccountDeps, caller: &User, password: &str) -> Result<(), ApiError> {
+    let attempt = state.throttle().begin(&caller.username, None).await?;
+    match state.passwords().verify(password.to_owned(), Some(caller.password_hash.clone())).await {
         Ok(true) => {
-            state.throttle.succeeded(attempt).await;
+            state.throttle().succeeded(attempt).await;
             Ok(())
         }
         Ok(false) => Err(ApiError::unauthorized("the current password is not right")),
         Err(busy) => {
-            state.throttle.abandon(attempt).await;
+            state.throttle().abandon(attempt).await;
             Err(busy)
         }
     }
 }
 
 /// Changes the caller's password and revokes every other token of theirs (this one stays).
-pub async fn change_password(state: &AppState, caller: &AuthUser, change: PasswordChange) -> Result<u64, ApiError> {
+pub async fn change_password(
+    state: &dyn AccountDeps,
+    caller: &AuthUser,
+    change: PasswordChange,
+) -> Result<u64, ApiError> {
     check_password_policy(&change.new_password, &caller.user.username)?;
     confirm_password(state, &caller.user, &change.current_password).await?;
-    let user = User { password_hash: state.passwords.hash(change.new_password).await?, ..caller.user.clone() };
-    state.store.update_user(&user).await?;
-    let revoked = state.store.delete_tokens_of(&user.id, caller.token_hash.as_deref()).await?;
-    state.credentials.forget_user(&user.id);
+    let user = User { password_hash: state.passwords().hash(change.new_password).await?, ..caller.user.clone() };
+    state.store().update_user(&user).await?;
+    let revoked = state.store().delete_tokens_of(&user.id, caller.token_hash.as_deref()).await?;
+    state.credentials().forget_user(&user.id);
     Ok(revoked)
 }
 
 /// Deletes the caller's account: its tokens go, its playlists (with their share links and
 /// history) are deleted, it leaves every playlist shared with it, and its username stays
 /// reserved for [`USERNAME_HOLD_DAYS`]. Forks others made of its playlists stay theirs.
-pub async fn delete_account(state: &AppState, caller: &AuthUser, confirm: AccountDeletion) -> Result<(), ApiError> {
+pub async fn delete_account(
+    state: &dyn AccountDeps,
+    caller: &AuthUser,
+    confirm: AccountDeletion,
+) -> Result<(), ApiError> {
     confirm_password(state, &caller.user, &confirm.password).await?;
     let user = &caller.user;
     // First the placeholder: from here on nobody can sign in as this account.
@@ -75,18 +91,18 @@ pub async fn delete_account(state: &AppState, caller: &AuthUser, confirm: Accoun
         deleted_at: Some(Utc::now()),
         ..user.clone()
     };
-    state.store.update_user(&placeholder).await?;
-    state.store.delete_tokens_of(&user.id, None).await?;
-    state.credentials.forget_user(&user.id);
+    state.store().update_user(&placeholder).await?;
+    state.store().delete_tokens_of(&user.id, None).await?;
+    state.credentials().forget_user(&user.id);
     // Linked accounts (YouTube's token revoked at Google first), remembered match decisions,
     // platform copies and idempotency keys.
     crate::connections::youtube_api::revoke(state, &user.id).await;
-    state.store.delete_records_of(&user.id).await?;
-    state.store.delete_library_of(&user.id).await?;
-    state.store.delete_schedules_of(&user.id).await?;
-    state.store.delete_listens_of(&user.id).await?;
+    state.store().delete_records_of(&user.id).await?;
+    state.store().delete_library_of(&user.id).await?;
+    state.store().delete_schedules_of(&user.id).await?;
+    state.store().delete_listens_of(&user.id).await?;
     loop {
-        let page = state.store.playlists_for_member(&user.id, ListScope::All, None, 100).await?;
+        let page = state.store().playlists_for_member(&user.id, ListScope::All, None, 100).await?;
         if page.is_empty() {
             break;
         }
@@ -118,12 +134,12 @@ fn gone(e: ApiError) -> Result<(), ApiError> {
 /// Applies `patch` to the caller's account (read afresh, so nothing changed meanwhile is lost
 /// from a cached copy) and returns it.
 pub async fn update_account(
-    state: &AppState,
+    state: &dyn AccountDeps,
     caller: &AuthUser,
     patch: super::dto::AccountPatch,
 ) -> Result<User, ApiError> {
     let mut user = state
-        .store
+        .store()
         .user_by_id(&caller.user.id)
         .await?
         .filter(|u| !u.is_deleted())
@@ -141,7 +157,7 @@ pub async fn update_account(
         })?;
         user.timezone = parsed.name().to_owned();
     }
-    state.store.update_user(&user).await?;
-    state.credentials.forget_user(&user.id);
+    state.store().update_user(&user).await?;
+    state.credentials().forget_user(&user.id);
     Ok(user)
 }

@@ -2,7 +2,7 @@
 
 use super::model::User;
 use crate::{
-    app::AppState, auth::password::check_password_policy, error::ApiError, ids, limits, store_error::StoreError,
+    auth::deps::AuthDeps, auth::password::check_password_policy, error::ApiError, ids, limits, store_error::StoreError,
 };
 
 /// A username that passed validation: 3–32 of `[A-Za-z0-9_.-]`.
@@ -37,23 +37,23 @@ pub fn parse_display_name(raw: &str) -> Result<String, ApiError> {
 
 /// Creates an account whose inputs are already validated; 409 when the username is taken.
 pub async fn create_account(
-    state: &AppState,
+    state: &dyn AuthDeps,
     username: Username,
     password: String,
     display_name: String,
     addr: Option<&str>,
 ) -> Result<User, ApiError> {
-    state.signups.take(addr).await?;
+    state.signups().take(addr).await?;
     let user = User {
         id: ids::new_id(),
         username: username.0,
         display_name,
-        password_hash: state.passwords.hash(password).await?,
+        password_hash: state.passwords().hash(password).await?,
         created_at: ids::now(),
         deleted_at: None,
         timezone: "UTC".into(),
     };
-    match state.store.insert_user(&user).await {
+    match state.store().insert_user(&user).await {
         Ok(()) => Ok(user),
         Err(StoreError::Conflict(_)) => Err(ApiError::conflict("username_taken", "that username is taken")),
         Err(e) => Err(e.into()),
@@ -62,7 +62,7 @@ pub async fn create_account(
 
 /// Signs a new user up under the current rules (username format, password policy).
 pub async fn sign_up(
-    state: &AppState,
+    state: &dyn AuthDeps,
     username: &str,
     password: String,
     display_name: &str,

@@ -9,23 +9,23 @@ use serde_json::json;
 use zip::{write::SimpleFileOptions, CompressionMethod, ZipWriter};
 
 use crate::{
-    app::AppState,
     error::ApiError,
     formats::{
         csv_format,
         export::{file_name, ExportFormat, TrackOut},
         jspf,
     },
+    playlists::deps::PlaylistDeps,
     playlists::model::{ListCursor, ListScope, Playlist, PlaylistMeta},
     users::model::User,
 };
 
 /// Every playlist `user` is a member of in `scope`, a page at a time.
-async fn all_playlists(state: &AppState, user: &User, scope: ListScope) -> Result<Vec<PlaylistMeta>, ApiError> {
+async fn all_playlists(state: &dyn PlaylistDeps, user: &User, scope: ListScope) -> Result<Vec<PlaylistMeta>, ApiError> {
     let mut all = Vec::new();
     let mut after: Option<ListCursor> = None;
     loop {
-        let page = state.store.playlists_for_member(&user.id, scope, after.as_ref(), 100).await?;
+        let page = state.store().playlists_for_member(&user.id, scope, after.as_ref(), 100).await?;
         let Some(last) = page.last() else { break };
         after = Some(ListCursor { updated_us: last.updated_at.timestamp_micros(), id: last.id.clone() });
         let full = page.len() == 100;
@@ -87,7 +87,7 @@ async fn on_archive(
 }
 
 /// The zip of `user`'s data, in a temp file read from its start, and its length.
-pub async fn archive(state: &AppState, user: &User) -> Result<(std::fs::File, u64), ApiError> {
+pub async fn archive(state: &dyn PlaylistDeps, user: &User) -> Result<(std::fs::File, u64), ApiError> {
     let owned = all_playlists(state, user, ListScope::Owned).await?;
     let shared = all_playlists(state, user, ListScope::Shared).await?;
     let collaborations: Vec<_> = shared
@@ -112,7 +112,7 @@ pub async fn archive(state: &AppState, user: &User) -> Result<(std::fs::File, u6
     let file = tempfile::tempfile().map_err(ApiError::internal)?;
     let mut zip = on_archive(ZipWriter::new(file), move |zip| add(zip, "account.json", &account)).await?;
     for meta in owned {
-        let Some(playlist) = state.store.playlist(&meta.id).await? else { continue }; // deleted meanwhile
+        let Some(playlist) = state.store().playlist(&meta.id).await? else { continue }; // deleted meanwhile
         let owner_name = user.display_name.clone();
         zip = on_archive(zip, move |zip| add_playlist(zip, &playlist, &owner_name)).await?;
     }

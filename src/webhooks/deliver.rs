@@ -13,11 +13,18 @@ use serde_json::{json, Value};
 
 use super::{record, save_state, signing, state_of, target, Delivery, DeliveryState, Webhook};
 use crate::{
-    app::AppState,
     error::ApiError,
+    playlists::deps::PlaylistDeps,
     playlists::history::HistoryEntry,
     sharing::changes::{events_of, ChangeEvent},
 };
+
+/// What delivering webhooks needs: the playlist services (to read the change feed and check the
+/// creator's access) and the HTTP client of deliveries, built on first use.
+pub trait DeliveryDeps: PlaylistDeps {
+    /// The HTTP client of webhook deliveries, built on first use.
+    fn webhook_client(&self) -> &std::sync::OnceLock<reqwest::Client>;
+}
 
 /// Versions read per hook per pass.
 const VERSIONS_PER_PASS: usize = 50;
@@ -25,8 +32,8 @@ const VERSIONS_PER_PASS: usize = 50;
 const MAX_BACKOFF_SECS: i64 = 3600;
 /// How long a hook's lease lasts: longer than one attempt (it is renewed before each), so one
 /// replica delivers a hook at a time and another takes over soon after one dies.
-fn lease(state: &AppState) -> Duration {
-    Duration::from_secs(state.config.webhooks.timeout_secs + 5)
+fn lease(state: &dyn DeliveryDeps) -> Duration {
+    Duration::from_secs(state.config().webhooks.timeout_secs + 5)
 }
 
 /// The `webhook-id` of event `index` of `version` of `playlist`: the same on every attempt.
@@ -64,7 +71,7 @@ pub(super) const HOOKS_AT_ONCE: usize = 16;
 
 /// Delivers what every hook is owed (the hooks this process holds the lease of), up to
 /// [`HOOKS_AT_ONCE`] hooks at a time.
-pub async fn run_once(state: &AppState) -> Result<Pass, ApiError> {
+pub async fn run_once(state: &dyn DeliveryDeps) -> Result<Pass, ApiError> {
     use futures::StreamExt;
     let mut pass = Pass::default();
     let mut oldest: Option<chrono::DateTime<Utc>> = None;
@@ -90,25 +97,25 @@ pub async fn run_once(state: &AppState) -> Result<Pass, ApiError> {
             None => break,
         }
     }
-    state.metrics.webhook_queue_depth.set(pass.pending as i64);
+    state.metrics().webhook_queue_depth.set(pass.pending as i64);
     let age = oldest.map_or(0.0, |t| (Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0);
-    state.metrics.webhook_oldest_pending_seconds.set(age);
+    state.metrics().webhook_oldest_pending_seconds.set(age);
     Ok(pass)
 }
 
 /// One hook's share of a pass: what it did, and when its oldest undelivered event happened.
-pub(super) async fn one_hook(state: &AppState, hook: Webhook) -> (Pass, Option<chrono::DateTime<Utc>>) {
+pub(super) async fn one_hook(state: &dyn DeliveryDeps, hook: Webhook) -> (Pass, Option<chrono::DateTime<Utc>>) {
     let (mut pass, mut oldest) = (Pass::default(), None);
     // Reads only, for the many hooks with nothing to send: no lease is taken for them.
     if !has_work(state, &hook).await {
         return (pass, oldest);
     }
     let name = format!("webhook:{}", hook.id);
-    if !state.quotas.holds_lease(&*state.store, &name, lease(state)).await {
+    if !state.quotas().holds_lease(&**state.store(), &name, lease(state)).await {
         return (pass, oldest);
     }
     let result = deliver_hook(state, &hook, &mut pass, &mut oldest).await;
-    state.quotas.release_lease(&*state.store, &name).await;
+    state.quotas().release_lease(&**state.store(), &name).await;
     if let Err(e) = result {
         tracing::warn!(error = %e, hook = %hook.id, "webhook pass failed for a hook");
     }
@@ -116,13 +123,13 @@ pub(super) async fn one_hook(state: &AppState, hook: Webhook) -> (Pass, Option<c
 }
 
 /// Whether `hook` has events to send now: enabled, not waiting to retry, behind its playlist.
-async fn has_work(state: &AppState, hook: &Webhook) -> bool {
+async fn has_work(state: &dyn DeliveryDeps, hook: &Webhook) -> bool {
     let Ok(st) = state_of(state, &hook.id).await else { return true };
     if st.disabled.is_some() || st.next_attempt_at.is_some_and(|t| t > Utc::now()) {
         return false;
     }
     // The revision alone (one small read), not the playlist.
-    match state.store.playlist_revision(&hook.playlist_id).await {
+    match state.store().playlist_revision(&hook.playlist_id).await {
         Ok(Some(revision)) => revision.version > st.version,
         Ok(None) => false,
         Err(_) => true,
@@ -130,7 +137,7 @@ async fn has_work(state: &AppState, hook: &Webhook) -> bool {
 }
 
 async fn deliver_hook(
-    state: &AppState,
+    state: &dyn DeliveryDeps,
     hook: &Webhook,
     pass: &mut Pass,
     oldest: &mut Option<chrono::DateTime<Utc>>,
@@ -142,23 +149,23 @@ async fn deliver_hook(
     if let Some(reason) = creator_lost_access(state, hook).await? {
         // Suspended for good, and everything since skipped: the events of a playlist someone
         // may no longer manage are not theirs, now or if they come back.
-        let revision = state.store.playlist_revision(&hook.playlist_id).await?;
+        let revision = state.store().playlist_revision(&hook.playlist_id).await?;
         st.version = revision.map_or(st.version, |r| r.version);
         (st.index, st.next_attempt_at) = (0, None);
         st.disabled = Some(reason);
         tracing::info!(hook = %hook.id, playlist = %hook.playlist_id, "webhook suspended: its creator lost access");
         return save_state(state, hook, &st).await;
     }
-    let entries = state.store.changes_after(&hook.playlist_id, st.version, VERSIONS_PER_PASS).await?;
+    let entries = state.store().changes_after(&hook.playlist_id, st.version, VERSIONS_PER_PASS).await?;
     if let Some(first) = entries.first().filter(|e| e.version > st.version + 1) {
         // History no longer reaches the cursor (the hook was down past what is kept).
         tracing::warn!(hook = %hook.id, from = st.version, to = first.version - 1, "webhook events lost to history limits");
         (st.version, st.index) = (first.version - 1, 0);
     }
-    let client = state.webhook_client.get_or_init(|| {
+    let client = state.webhook_client().get_or_init(|| {
         target::client(
-            state.config.webhooks.allow_insecure_targets,
-            Duration::from_secs(state.config.webhooks.timeout_secs),
+            state.config().webhooks.allow_insecure_targets,
+            Duration::from_secs(state.config().webhooks.timeout_secs),
         )
     });
     // The cursor is saved once a pass (and on a failure): a process that dies mid-pass sends the
@@ -172,7 +179,7 @@ async fn deliver_hook(
                 continue;
             }
             // Renewed before each attempt; lost (this process stalled past it): stop here.
-            if !state.quotas.holds_lease(&*state.store, &format!("webhook:{}", hook.id), lease(state)).await {
+            if !state.quotas().holds_lease(&**state.store(), &format!("webhook:{}", hook.id), lease(state)).await {
                 break;
             }
             let delivery = attempt(state, client, hook, entry, index, event, st.attempts + 1).await;
@@ -203,7 +210,7 @@ async fn deliver_hook(
 
 /// Why `hook` may no longer deliver, checked at send time: its creator must still be the
 /// playlist's owner or an editor (who may create hooks), as when they made it.
-async fn creator_lost_access(state: &AppState, hook: &Webhook) -> Result<Option<String>, ApiError> {
+async fn creator_lost_access(state: &dyn DeliveryDeps, hook: &Webhook) -> Result<Option<String>, ApiError> {
     let playlist = match crate::playlists::write::current(state, &hook.playlist_id).await {
         Ok(p) => p,
         Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => return Ok(None),
@@ -217,15 +224,15 @@ async fn creator_lost_access(state: &AppState, hook: &Webhook) -> Result<Option<
     }))
 }
 
-async fn fail(state: &AppState, hook: &Webhook, st: &mut DeliveryState, error: String) -> Result<(), ApiError> {
+async fn fail(state: &dyn DeliveryDeps, hook: &Webhook, st: &mut DeliveryState, error: String) -> Result<(), ApiError> {
     let now = Utc::now();
     st.attempts += 1;
     let since = *st.failing_since.get_or_insert(now);
-    let base = state.config.webhooks.retry_base_secs.max(1) as i64;
+    let base = state.config().webhooks.retry_base_secs.max(1) as i64;
     let backoff = base.saturating_mul(1 << (st.attempts - 1).min(20)).min(MAX_BACKOFF_SECS);
     let wait = rand::thread_rng().gen_range(backoff / 2..=backoff.max(1));
     st.next_attempt_at = Some(now + chrono::Duration::seconds(wait));
-    if now - since > chrono::Duration::hours(state.config.webhooks.give_up_hours as i64) {
+    if now - since > chrono::Duration::hours(state.config().webhooks.give_up_hours as i64) {
         st.disabled = Some(format!(
             "disabled after failing since {} ({} attempts); the last error: {error}. Fix the receiver, then delete \
              and create the hook again",
@@ -238,7 +245,7 @@ async fn fail(state: &AppState, hook: &Webhook, st: &mut DeliveryState, error: S
 }
 
 async fn attempt(
-    state: &AppState,
+    state: &dyn DeliveryDeps,
     client: &reqwest::Client,
     hook: &Webhook,
     entry: &HistoryEntry,
@@ -251,7 +258,7 @@ async fn attempt(
     let now = Utc::now();
     let timestamp = now.timestamp();
     let started = Instant::now();
-    let allow_insecure = state.config.webhooks.allow_insecure_targets;
+    let allow_insecure = state.config().webhooks.allow_insecure_targets;
     let result = match url::Url::parse(&hook.url) {
         Ok(url) if target::literal_allowed(&url, allow_insecure) => client
             .post(url)
@@ -272,7 +279,7 @@ async fn attempt(
         Ok(r) => ("failed", Some(r.status().as_u16()), Some(format!("the receiver answered {}", r.status()))),
         Err(e) => ("failed", None, Some(e.clone())),
     };
-    state.metrics.webhook_deliveries.with_label_values(&[outcome]).inc();
+    state.metrics().webhook_deliveries.with_label_values(&[outcome]).inc();
     Delivery {
         webhook_id: id,
         event: event.kind.clone(),

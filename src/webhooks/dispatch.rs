@@ -8,8 +8,8 @@ use std::{
 
 use chrono::Utc;
 
-use super::deliver::{one_hook, HOOKS_AT_ONCE};
-use crate::{app::AppState, error::ApiError};
+use super::deliver::{one_hook, DeliveryDeps, HOOKS_AT_ONCE};
+use crate::error::ApiError;
 
 /// Gathering time after a write before a pass: a burst of writes is delivered by a few passes,
 /// each saving its cursor once, not one pass per write.
@@ -26,12 +26,12 @@ struct InFlight {
 /// Runs passes forever: shortly after a write here, else every second (other replicas' writes).
 /// Each hook with work is delivered by a task of its own (at most `HOOKS_AT_ONCE` at once); a
 /// pass starts the hooks not already being delivered and does not wait for them.
-pub async fn run(state: AppState) {
+pub async fn run<S: DeliveryDeps + Clone + 'static>(state: S) {
     let in_flight: Arc<Mutex<InFlight>> = Arc::default();
     let slots = Arc::new(tokio::sync::Semaphore::new(HOOKS_AT_ONCE));
     loop {
         tokio::select! {
-            () = state.webhooks_wakeup.notified() => tokio::time::sleep(GATHER).await,
+            () = state.webhooks_wakeup().notified() => tokio::time::sleep(GATHER).await,
             () = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
         if let Err(e) = start_pass(&state, &in_flight, &slots).await {
@@ -40,14 +40,14 @@ pub async fn run(state: AppState) {
         let known = in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let pending: u64 = known.backlog.values().map(|(n, _)| n).sum();
         let oldest = known.backlog.values().filter_map(|(_, t)| *t).min();
-        state.metrics.webhook_queue_depth.set(pending as i64);
+        state.metrics().webhook_queue_depth.set(pending as i64);
         let age = oldest.map_or(0.0, |t| (Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0);
-        state.metrics.webhook_oldest_pending_seconds.set(age);
+        state.metrics().webhook_oldest_pending_seconds.set(age);
     }
 }
 
-async fn start_pass(
-    state: &AppState,
+async fn start_pass<S: DeliveryDeps + Clone + 'static>(
+    state: &S,
     in_flight: &Arc<Mutex<InFlight>>,
     slots: &Arc<tokio::sync::Semaphore>,
 ) -> Result<(), ApiError> {

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{app::AppState, error::ApiError, storage::records::RecordKey};
+use crate::{deps::Basics, error::ApiError, storage::records::RecordKey};
 
 /// The record kind hooks are kept under.
 pub const HOOK: &str = "webhook";
@@ -130,19 +130,19 @@ pub fn hook_key(playlist_id: &str, hook_id: &str) -> String {
 }
 
 /// Stores a hook (replacing it).
-pub async fn save(state: &AppState, hook: &Webhook) -> Result<(), ApiError> {
+pub async fn save(state: &dyn Basics, hook: &Webhook) -> Result<(), ApiError> {
     let key = hook_key(&hook.playlist_id, &hook.id);
-    let stored = sealing::sealed(state.token_cipher.as_deref(), &key, hook).map_err(ApiError::internal)?;
+    let stored = sealing::sealed(state.token_cipher().as_deref(), &key, hook).map_err(ApiError::internal)?;
     let value = serde_json::to_string(&stored).map_err(ApiError::internal)?;
-    state.store.put_record(RecordKey { kind: HOOK, owner: &hook.created_by, key: &key }, &value, None).await?;
+    state.store().put_record(RecordKey { kind: HOOK, owner: &hook.created_by, key: &key }, &value, None).await?;
     Ok(())
 }
 
 /// A playlist's hooks.
-pub async fn of_playlist(state: &AppState, playlist_id: &str) -> Result<Vec<Webhook>, ApiError> {
+pub async fn of_playlist(state: &dyn Basics, playlist_id: &str) -> Result<Vec<Webhook>, ApiError> {
     let prefix = hook_key(playlist_id, "");
     let keys: Vec<String> = state
-        .store
+        .store()
         .record_keys(HOOK, Some(&prefix), 1000)
         .await?
         .into_iter()
@@ -151,10 +151,10 @@ pub async fn of_playlist(state: &AppState, playlist_id: &str) -> Result<Vec<Webh
     read(state, &keys).await
 }
 
-async fn read(state: &AppState, keys: &[String]) -> Result<Vec<Webhook>, ApiError> {
-    let cipher = state.token_cipher.as_deref();
+async fn read(state: &dyn Basics, keys: &[String]) -> Result<Vec<Webhook>, ApiError> {
+    let cipher = state.token_cipher().as_deref();
     let mut hooks: Vec<Webhook> = state
-        .store
+        .store()
         .records(HOOK, keys)
         .await?
         .into_iter()
@@ -165,7 +165,7 @@ async fn read(state: &AppState, keys: &[String]) -> Result<Vec<Webhook>, ApiErro
 }
 
 /// One hook of a playlist (404 otherwise).
-pub async fn get(state: &AppState, playlist_id: &str, hook_id: &str) -> Result<Webhook, ApiError> {
+pub async fn get(state: &dyn Basics, playlist_id: &str, hook_id: &str) -> Result<Webhook, ApiError> {
     read(state, &[hook_key(playlist_id, hook_id)])
         .await?
         .into_iter()
@@ -175,60 +175,60 @@ pub async fn get(state: &AppState, playlist_id: &str, hook_id: &str) -> Result<W
 
 /// Every hook, a page at a time (`after` is the last key of the previous page).
 pub async fn page(
-    state: &AppState,
+    state: &dyn Basics,
     after: Option<&str>,
     limit: usize,
 ) -> Result<(Vec<Webhook>, Option<String>), ApiError> {
-    let keys = state.store.record_keys(HOOK, after, limit).await?;
+    let keys = state.store().record_keys(HOOK, after, limit).await?;
     let last = keys.last().cloned();
     Ok((read(state, &keys).await?, last))
 }
 
 /// Deletes a hook, its state and (as they expire) its deliveries.
-pub async fn delete(state: &AppState, hook: &Webhook) -> Result<(), ApiError> {
-    state.store.delete_record(HOOK, &hook_key(&hook.playlist_id, &hook.id)).await?;
-    state.store.delete_record(STATE, &hook.id).await?;
+pub async fn delete(state: &dyn Basics, hook: &Webhook) -> Result<(), ApiError> {
+    state.store().delete_record(HOOK, &hook_key(&hook.playlist_id, &hook.id)).await?;
+    state.store().delete_record(STATE, &hook.id).await?;
     Ok(())
 }
 
 /// A hook's delivery state.
-pub async fn state_of(state: &AppState, hook_id: &str) -> Result<DeliveryState, ApiError> {
-    let found = state.store.records(STATE, &[hook_id.to_owned()]).await?;
+pub async fn state_of(state: &dyn Basics, hook_id: &str) -> Result<DeliveryState, ApiError> {
+    let found = state.store().records(STATE, &[hook_id.to_owned()]).await?;
     Ok(found.into_iter().next().and_then(|(_, v)| serde_json::from_str(&v).ok()).unwrap_or_default())
 }
 
 /// Stores a hook's delivery state.
-pub async fn save_state(state: &AppState, hook: &Webhook, st: &DeliveryState) -> Result<(), ApiError> {
+pub async fn save_state(state: &dyn Basics, hook: &Webhook, st: &DeliveryState) -> Result<(), ApiError> {
     let value = serde_json::to_string(st).map_err(ApiError::internal)?;
-    state.store.put_record(RecordKey { kind: STATE, owner: &hook.created_by, key: &hook.id }, &value, None).await?;
+    state.store().put_record(RecordKey { kind: STATE, owner: &hook.created_by, key: &hook.id }, &value, None).await?;
     Ok(())
 }
 
 /// Records a delivery attempt (kept a week; listed newest first).
-pub async fn record(state: &AppState, hook: &Webhook, d: &Delivery) {
+pub async fn record(state: &dyn Basics, hook: &Webhook, d: &Delivery) {
     let newest_first = i64::MAX - d.at.timestamp_micros();
     let key = format!("{}\u{1e}{newest_first:020}{}", hook.id, crate::ids::new_id());
     let value = serde_json::to_string(d).unwrap_or_default();
     let until = Some(Utc::now() + chrono::Duration::days(DELIVERIES_KEPT_DAYS));
     if let Err(e) =
-        state.store.put_record(RecordKey { kind: DELIVERY, owner: &hook.created_by, key: &key }, &value, until).await
+        state.store().put_record(RecordKey { kind: DELIVERY, owner: &hook.created_by, key: &key }, &value, until).await
     {
         tracing::warn!(error = %e, hook = %hook.id, "delivery not recorded");
     }
 }
 
 /// A hook's latest deliveries, newest first.
-pub async fn deliveries(state: &AppState, hook_id: &str, limit: usize) -> Result<Vec<Delivery>, ApiError> {
+pub async fn deliveries(state: &dyn Basics, hook_id: &str, limit: usize) -> Result<Vec<Delivery>, ApiError> {
     let prefix = format!("{hook_id}\u{1e}");
     let keys: Vec<String> = state
-        .store
+        .store()
         .record_keys(DELIVERY, Some(&prefix), limit)
         .await?
         .into_iter()
         .take_while(|k| k.starts_with(&prefix))
         .collect();
     let mut found: Vec<(String, Delivery)> = state
-        .store
+        .store()
         .records(DELIVERY, &keys)
         .await?
         .into_iter()
