@@ -42,4 +42,5 @@ pub mod tls;
 pub mod tracks;
 pub mod upstreams;
 pub mod users;
+pub mod web;
 pub mod webhooks;

@@ -11,8 +11,9 @@
 #      its virtual environment on first use) on SHARIFY_TEST_MONGO_PORT (default 37017).
 #   SHARIFY_TEST_MONGO_ENGINE=double skips 2; =documentdb makes 2 required. The last line names
 #   the engine the MongoDB half ran on.
-# - Browser test: runs when Chromium and Node 20+ are installed (SHARIFY_TEST_BROWSER may name the
-#   Chromium binary).
+# - Browser tests: run when Chromium and Node 20+ (with npm) are installed (SHARIFY_TEST_BROWSER may
+#   name the Chromium binary); the web app's journey installs Playwright and axe-core from the npm
+#   registry into tools/browser/node_modules first (npm ci).
 # - API fuzzing: when the whole suite is asked for (no extra arguments), Schemathesis then runs
 #   against the real binary on both stores (tools/fuzz/schemathesis.sh, 40 s each); any 5xx or
 #   answer that breaks the OpenAPI document fails the run. SHARIFY_TEST_FUZZ_SECS changes the time.
@@ -103,7 +104,17 @@ if [ -z "${SHARIFY_TEST_BROWSER:-}" ]; then
     export SHARIFY_TEST_BROWSER="$chromium_bin"
   fi
 fi
-[ -n "${SHARIFY_TEST_BROWSER:-}" ] && ran+=("browser ($SHARIFY_TEST_BROWSER)")
+if [ -n "${SHARIFY_TEST_BROWSER:-}" ]; then
+  # The web app's browser test drives Chromium with Playwright and checks pages with axe-core:
+  # test-only tools from the npm registry (pinned in tools/browser/package-lock.json; Playwright
+  # downloads no browser, it drives this Chromium).
+  if [ ! -d tools/browser/node_modules/playwright-core ] || [ tools/browser/package-lock.json -nt tools/browser/node_modules ]; then
+    if ! npm ci --prefix tools/browser --no-audit --no-fund >&2; then
+      echo "tools/test.sh: npm ci in tools/browser failed: the web app's browser test will fail" >&2
+    fi
+  fi
+  ran+=("browser ($SHARIFY_TEST_BROWSER, Playwright + axe-core)")
+fi
 
 # The XSPF exports are checked against the XSPF schema with xmllint; without it those checks (not
 # the rest of those tests) are skipped and reported.

@@ -138,9 +138,10 @@ impl AnonymousRateLimiter {
     }
 }
 
-/// Requests that are never limited: probes and the share page's stylesheet.
+/// Requests that are never limited: probes, the share page's stylesheet and the web app's
+/// compiled-in assets (cached for a year by the browser, so asked for once).
 fn exempt(path: &str) -> bool {
-    matches!(path, "/healthz" | "/readyz" | "/static/share.css")
+    matches!(path, "/healthz" | "/readyz" | "/static/share.css" | "/favicon.ico") || path.starts_with("/assets/")
 }
 
 /// Requests whose routes never look at credentials (share links and pages, public listings, the

@@ -90,7 +90,7 @@ pub fn build_router(state: AppState) -> Router {
             );
         });
     let openapi_json = openapi::OpenApiJson::new(&doc);
-    routes.fallback(errors::route_not_found).with_state(state).layer(
+    routes.merge(crate::web::router()).fallback(errors::route_not_found).with_state(state).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(trace)

@@ -99,7 +99,7 @@ async fn create_link(
 
 /// Where people reach the service: `http.public_url`, else the request's own `Host` over http
 /// (a `Host` that is not a plain host name and port gives relative addresses).
-fn public_base(configured: &str, headers: &axum::http::HeaderMap) -> String {
+pub fn public_base(configured: &str, headers: &axum::http::HeaderMap) -> String {
     if !configured.trim().is_empty() {
         return configured.trim().trim_end_matches('/').to_owned();
     }

@@ -76,12 +76,14 @@ fn encode(s: &str) -> String {
     byte_serialize(s.as_bytes()).collect()
 }
 
-fn clock(ms: u64) -> String {
+/// A duration as `m:ss`.
+pub fn clock(ms: u64) -> String {
     let secs = ms / 1000;
     format!("{}:{:02}", secs / 60, secs % 60)
 }
 
-fn total(ms: u64) -> String {
+/// A total duration in minutes (and hours past 60).
+pub fn total(ms: u64) -> String {
     let minutes = ms / 60_000;
     if minutes >= 60 {
         format!("{} h {} min", minutes / 60, minutes % 60)

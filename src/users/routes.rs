@@ -114,8 +114,13 @@ async fn delete_me(
     responses((status = 200, description = "The zip (`Content-Disposition: attachment`)", content_type = "application/zip"),
         NeedsAuth))]
 async fn export_everything(State(state): State<AppState>, caller: AuthUser) -> Result<Response, ApiError> {
-    let (zip, length) = super::takeout::archive(&state, &caller.user).await?;
-    let disposition = format!("attachment; filename=\"sharify-{}.zip\"", caller.user.username);
+    takeout_download(&state, &caller.user).await
+}
+
+/// The take-out zip of `user` as a download (the API's and the web app's).
+pub async fn takeout_download(state: &AppState, user: &crate::users::model::User) -> Result<Response, ApiError> {
+    let (zip, length) = super::takeout::archive(state, user).await?;
+    let disposition = format!("attachment; filename=\"sharify-{}.zip\"", user.username);
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(zip)));
     let headers = [
         (header::CONTENT_TYPE, "application/zip".to_owned()),

@@ -1,0 +1,3 @@
+//! The account page: display name, time zone, password.
+
+pub mod routes;

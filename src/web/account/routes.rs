@@ -1,0 +1,111 @@
+//! `GET /app/account`, `POST /app/account` (name and time zone), `POST /app/account/password`
+//! (which ends every other session of the account).
+
+use askama::Template;
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::Response,
+    routing::{get, post},
+    Form, Router,
+};
+use serde::Deserialize;
+
+use crate::{
+    app::AppState,
+    users::{
+        account::{self, PasswordChange},
+        dto::AccountPatch,
+    },
+    web::{
+        page::{html, see_other, Chrome, PageError},
+        session::WebUser,
+    },
+};
+
+/// The account routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app/account", get(show).post(update))
+        .route("/app/account/password", post(change_password))
+        .route("/app/account/export", get(export))
+}
+
+/// The account page.
+#[derive(Template)]
+#[template(path = "web/account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    username: String,
+    display_name: String,
+    timezone: String,
+}
+
+fn account_page(user: &WebUser, status: StatusCode, notice: Option<(&'static str, String)>) -> Response {
+    let mut chrome = Chrome::new("Your account", user.chrome_user());
+    if let Some((kind, text)) = notice {
+        chrome = chrome.with_notice(kind, text);
+    }
+    let u = &user.auth.user;
+    let page = AccountPage {
+        chrome,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        timezone: u.timezone.clone(),
+    };
+    html(status, &page)
+}
+
+async fn show(user: WebUser) -> Response {
+    account_page(&user, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+struct UpdateForm {
+    csrf: String,
+    display_name: String,
+    timezone: String,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: WebUser,
+    Form(form): Form<UpdateForm>,
+) -> Result<Response, PageError> {
+    user.check_form(&form.csrf)?;
+    let patch = AccountPatch { display_name: Some(form.display_name), timezone: Some(form.timezone) };
+    match account::update_account(&state, &user.auth, patch).await {
+        Ok(_) => Ok(see_other("/app/account")),
+        Err(e) if e.status.is_client_error() => Ok(account_page(&user, e.status, Some(("error", e.message)))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    user: WebUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    user.check_form(&form.csrf)?;
+    let change = PasswordChange { current_password: form.current_password, new_password: form.new_password };
+    match account::change_password(&state, &user.auth, change).await {
+        Ok(ended) => {
+            let text = format!("your password is changed; {ended} other sessions and tokens were ended");
+            Ok(account_page(&user, StatusCode::OK, Some(("ok", text))))
+        }
+        Err(e) if e.status.is_client_error() => Ok(account_page(&user, e.status, Some(("error", e.message)))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Everything the person keeps here, as the API's take-out zip.
+async fn export(State(state): State<AppState>, user: WebUser) -> Result<Response, PageError> {
+    Ok(crate::users::routes::takeout_download(&state, &user.auth.user).await?)
+}

@@ -1,0 +1,3 @@
+//! Signing up, in and out.
+
+pub mod routes;

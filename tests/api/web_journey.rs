@@ -1,0 +1,85 @@
+//! The web app's main journey in a real browser (Playwright driving Debian's Chromium, axe-core
+//! checking every page), on both stores: sign up, import a CSV, reorder by keyboard, share a link
+//! a second browser opens, the account page; phone and desktop, light and dark. With
+//! `SHARIFY_UPDATE_SCREENSHOTS=1` the screenshots it takes replace those in docs/guide/img/web/.
+
+use serde_json::Value;
+
+use crate::helpers::{Backend, TestApp};
+
+const CSV: &str = "artist,title,album\nRadiohead,Karma Police,OK Computer\nBjörk,Jóga,Homogenic\n\
+                   Massive Attack,Teardrop,Mezzanine\nPortishead,Roads,Dummy\n";
+
+async fn journey(app: &TestApp, shots: &std::path::Path) -> Value {
+    let chromium = std::env::var("SHARIFY_TEST_BROWSER").expect("SHARIFY_TEST_BROWSER names Chromium");
+    let tools = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/browser");
+    assert!(
+        std::path::Path::new(tools).join("node_modules/playwright-core").exists(),
+        "the browser test's tools are not installed: run `npm ci --prefix tools/browser` (tools/test.sh does)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("Road trip.csv");
+    std::fs::write(&csv, CSV).unwrap();
+    let out = tokio::process::Command::new("node")
+        .arg(format!("{tools}/web-journey.mjs"))
+        .args([app.url("").as_str(), &chromium, csv.to_str().unwrap(), shots.to_str().unwrap()])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "the browser journey failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let update = std::env::var_os("SHARIFY_UPDATE_SCREENSHOTS").is_some() && backend == Backend::Embedded;
+    let temp = tempfile::tempdir().unwrap();
+    let shots = if update {
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/guide/img/web"))
+    } else {
+        temp.path().to_owned()
+    };
+    std::fs::create_dir_all(&shots).unwrap();
+    let report = journey(&app, &shots).await;
+    let steps = &report["steps"];
+    assert_eq!(steps["landing"], "/app/sign-in", "a person who opens the service is asked to sign in: {report}");
+    assert_eq!(steps["importHeading"], "Imported Road trip", "{report}");
+    let before: Vec<&str> = steps["before"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(before, ["Karma Police", "Jóga", "Teardrop", "Roads"]);
+    assert_eq!(steps["reachedByTab"], true, "the Up button is reachable by keyboard alone");
+    let after: Vec<&str> = steps["after"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(after, ["Karma Police", "Teardrop", "Jóga", "Roads"], "Enter on Up moved it");
+    assert_eq!(steps["shareLink"], true);
+    assert_eq!(steps["viewerSees"].as_array().unwrap().len(), 4, "the second browser opens the link: {report}");
+    let pages = report["axe"].as_object().unwrap();
+    assert!(pages.len() >= 10, "every page was checked: {pages:?}");
+    for (page, violations) in pages {
+        assert_eq!(violations, &serde_json::json!([]), "axe-core: serious or critical violations on {page}");
+    }
+    for (page, overflows) in report["overflow"].as_object().unwrap() {
+        assert_eq!(overflows, false, "{page} is wider than its screen");
+    }
+    assert_eq!(report["external"], serde_json::json!([]), "no page loads anything from another host");
+    assert_eq!(report["consoleErrors"], serde_json::json!([]), "no script or CSP error");
+    let taken = std::fs::read_dir(&shots).unwrap().count();
+    assert!(taken >= 10, "screenshots of each page, desktop and phone: {taken}");
+}
+
+mod embedded {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[cfg_attr(not(browser_tests), ignore = "SHARIFY_TEST_BROWSER is not set: browser test skipped")]
+    async fn the_main_journey_works_in_chromium_and_every_page_passes_axe() {
+        super::the_main_journey_works_in_chromium_and_every_page_passes_axe(crate::helpers::Backend::Embedded).await
+    }
+}
+
+mod mongo {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[cfg_attr(
+        not(all(browser_tests, mongo_tests)),
+        ignore = "SHARIFY_TEST_BROWSER or SHARIFY_TEST_MONGO_URI is not set"
+    )]
+    async fn the_main_journey_works_in_chromium_and_every_page_passes_axe() {
+        super::the_main_journey_works_in_chromium_and_every_page_passes_axe(crate::helpers::Backend::Mongo).await
+    }
+}

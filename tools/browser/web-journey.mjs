@@ -1,0 +1,119 @@
+// The web app's journey in a real browser: Playwright drives Debian's Chromium (no browser
+// download), axe-core checks every page. Prints one JSON report for the Rust test to judge.
+//
+// usage: node web-journey.mjs BASE_URL CHROMIUM CSV_FILE [SCREENSHOT_DIR]
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const [base, executablePath, csvFile, shots] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const report = { axe: {}, external: [], consoleErrors: [], steps: {}, overflow: {} };
+
+const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+const desktop = { viewport: { width: 1280, height: 900 } };
+const phone = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true };
+
+function watch(page) {
+  page.on("request", (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith("data:")) report.external.push(r.url());
+  });
+  page.on("console", (m) => m.type() === "error" && report.consoleErrors.push(`${m.text()} ${m.location().url}`));
+}
+
+// axe-core is evaluated through the DevTools protocol, so the pages' CSP stays as it is.
+async function check(page, name, { shoot = true } = {}) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  report.axe[name] = result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  report.overflow[name] = await page.evaluate(() => document.scrollingElement.scrollWidth > window.innerWidth);
+  if (shots && shoot) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+const ctx = await browser.newContext(desktop);
+const page = await ctx.newPage();
+watch(page);
+await page.goto(`${base}/`);
+report.steps.landing = new URL(page.url()).pathname;
+await check(page, "sign-in-desktop");
+await page.getByRole("link", { name: "Create an account" }).first().click();
+await page.getByLabel("Username").fill("journey");
+await page.getByLabel("Display name").fill("Jo Urney");
+await page.getByLabel("Password").fill("a-long-enough-passphrase");
+await page.getByRole("button", { name: "Create the account" }).click();
+await page.waitForURL(`${base}/app`);
+await check(page, "library-empty-desktop", { shoot: false });
+
+// Import a CSV through the file field.
+await page.getByLabel(/A playlist file/).setInputFiles(csvFile);
+await page.getByRole("button", { name: "Import" }).click();
+await page.waitForSelector("h1");
+report.steps.importHeading = await page.locator("h1").innerText();
+await check(page, "import-report-desktop");
+await page.getByRole("link", { name: "Open the playlist" }).click();
+await page.waitForSelector("[data-items]");
+const titles = () => page.locator("[data-item] .title bdi").allInnerTexts();
+report.steps.before = await titles();
+await check(page, "playlist-desktop");
+
+// Reorder with the keyboard only: Tab to the third track's "Up" button, press Enter.
+const third = report.steps.before[2];
+const up = page.getByRole("button", { name: `Move ${third} up` });
+await page.locator("body").focus();
+let reached = false;
+for (let i = 0; i < 80 && !reached; i++) {
+  await page.keyboard.press("Tab");
+  reached = await up.evaluate((el) => el === document.activeElement);
+}
+report.steps.reachedByTab = reached;
+const navigated = page.waitForEvent("framenavigated");
+await page.keyboard.press("Enter");
+await navigated;
+await page.waitForLoadState("load");
+report.steps.after = await titles();
+
+// Share a link for a viewer and open it in a second browser context (no account).
+await page.getByLabel(/A share link for a/).selectOption("viewer");
+await page.getByRole("button", { name: "Create the link" }).click();
+const notice = await page.locator(".notice").innerText();
+const link = notice.match(/https?:\/\/\S+\/s\/[A-Za-z0-9_-]+/)?.[0];
+report.steps.shareLink = Boolean(link);
+const viewer = await browser.newContext(phone);
+const viewerPage = await viewer.newPage();
+watch(viewerPage);
+await viewerPage.goto(link);
+report.steps.viewerSees = await viewerPage.locator("[data-track-row] .title bdi").allInnerTexts();
+await check(viewerPage, "shared-page-phone");
+
+await page.goto(`${base}/app/account`);
+await check(page, "account-desktop");
+await page.goto(`${base}/app`);
+await check(page, "library-desktop");
+
+// The same pages on a phone, and in dark mode.
+const small = await browser.newContext({ ...phone, storageState: await ctx.storageState() });
+const smallPage = await small.newPage();
+watch(smallPage);
+for (const [name, path] of [["library-phone", "/app"], ["account-phone", "/app/account"]]) {
+  await smallPage.goto(`${base}${path}`);
+  await check(smallPage, name);
+}
+await smallPage.goto(page.url().replace(/\/app$/, "/app"));
+const dark = await browser.newContext({ ...desktop, colorScheme: "dark", storageState: await ctx.storageState() });
+const darkPage = await dark.newPage();
+watch(darkPage);
+await darkPage.goto(`${base}/app`);
+await darkPage.getByRole("link").filter({ hasText: "Road trip" }).first().click();
+await check(darkPage, "playlist-dark-desktop");
+await smallPage.goto(darkPage.url());
+await check(smallPage, "playlist-phone");
+const signedOut = await browser.newContext(phone);
+const outPage = await signedOut.newPage();
+await outPage.goto(`${base}/app/sign-up`);
+await check(outPage, "sign-up-phone");
+
+await browser.close();
+console.log(JSON.stringify(report));
