@@ -11,6 +11,7 @@ pub mod entry;
 pub mod library;
 pub mod page;
 pub mod playlist;
+pub mod review;
 pub mod session;
 
 use axum::{middleware, Router};
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(entry::routes::router())
         .merge(library::routes::router())
         .merge(playlist::routes::router())
+        .merge(review::routes::router())
         .merge(account::routes::router())
         .layer(middleware::from_fn(csrf::refuse_cross_site_posts))
         .merge(assets::router())

@@ -1,5 +1,6 @@
 //! The web app's main journey in a real browser (Playwright driving Debian's Chromium, axe-core
-//! checking every page), on both stores: sign up, import a CSV, reorder by keyboard, share a link
+//! checking every page), on both stores: sign up, import a CSV, reorder by keyboard, review two
+//! doubtful matches, share a link
 //! a second browser opens, the account page; phone and desktop, light and dark. With
 //! `SHARIFY_UPDATE_SCREENSHOTS=1` the screenshots it takes replace those in docs/guide/img/web/.
 
@@ -8,7 +9,7 @@ use serde_json::Value;
 use crate::helpers::{Backend, TestApp};
 
 const CSV: &str = "artist,title,album\nRadiohead,Karma Police,OK Computer\nBjörk,Jóga,Homogenic\n\
-                   Massive Attack,Teardrop,Mezzanine\nPortishead,Roads,Dummy\n";
+                   Queen,Bohemian Rhapsody (Live Aid 1985),\nNirvana,Come As You Are (Live),\n";
 
 async fn journey(app: &TestApp, shots: &std::path::Path) -> Value {
     let chromium = std::env::var("SHARIFY_TEST_BROWSER").expect("SHARIFY_TEST_BROWSER names Chromium");
@@ -31,7 +32,9 @@ async fn journey(app: &TestApp, shots: &std::path::Path) -> Value {
 }
 
 async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let fake = crate::lastfm_fake::FakeLastfm::start().await;
+    fake.set_catalog(crate::web_review::catalog());
+    let app = TestApp::spawn_with(backend, |c| crate::helpers::use_fake_lastfm(c, &fake)).await;
     let update = std::env::var_os("SHARIFY_UPDATE_SCREENSHOTS").is_some() && backend == Backend::Embedded;
     let temp = tempfile::tempdir().unwrap();
     let shots = if update {
@@ -45,10 +48,16 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
     assert_eq!(steps["landing"], "/app/sign-in", "a person who opens the service is asked to sign in: {report}");
     assert_eq!(steps["importHeading"], "Imported Road trip", "{report}");
     let before: Vec<&str> = steps["before"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-    assert_eq!(before, ["Karma Police", "Jóga", "Teardrop", "Roads"]);
+    assert_eq!(before, ["Karma Police", "Jóga", "Bohemian Rhapsody (Live Aid 1985)", "Come As You Are (Live)"]);
     assert_eq!(steps["reachedByTab"], true, "the Up button is reachable by keyboard alone");
     let after: Vec<&str> = steps["after"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-    assert_eq!(after, ["Karma Police", "Teardrop", "Jóga", "Roads"], "Enter on Up moved it");
+    assert_eq!(
+        after,
+        ["Karma Police", "Bohemian Rhapsody (Live Aid 1985)", "Jóga", "Come As You Are (Live)"],
+        "Enter on Up moved it"
+    );
+    assert_eq!(steps["toReview"], "Review 2 doubtful matches", "{report}");
+    assert_eq!(steps["reviewed"], true, "two doubtful matches decided in the review page: {report}");
     assert_eq!(steps["shareLink"], true);
     assert_eq!(steps["viewerSees"].as_array().unwrap().len(), 4, "the second browser opens the link: {report}");
     let pages = report["axe"].as_object().unwrap();
@@ -59,7 +68,12 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
     for (page, overflows) in report["overflow"].as_object().unwrap() {
         assert_eq!(overflows, false, "{page} is wider than its screen");
     }
-    assert_eq!(report["external"], serde_json::json!([]), "no page loads anything from another host");
+    assert_eq!(report["external"], serde_json::json!([]), "no script, style, font or call to another host");
+    let covers = report["coverArt"].as_array().unwrap();
+    assert!(
+        covers.iter().all(|u| u.as_str().unwrap().starts_with("https://lastfm.freetls.fastly.net/")),
+        "the only other host is where the tracks' cover art is: {covers:?}"
+    );
     assert_eq!(report["consoleErrors"], serde_json::json!([]), "no script or CSP error");
     let taken = std::fs::read_dir(&shots).unwrap().count();
     assert!(taken >= 10, "screenshots of each page, desktop and phone: {taken}");

@@ -86,6 +86,8 @@ pub struct PlaylistView {
     pub later: Option<usize>,
     /// The number of the last track in the playlist (the last row's Down button hides there).
     pub last_number: usize,
+    /// How many tracks wait in the review queue.
+    pub to_review: usize,
 }
 
 fn state_words(item: &Item) -> (&'static str, String) {
@@ -168,6 +170,11 @@ impl PlaylistView {
             earlier: (from > 0).then(|| from.saturating_sub(ROWS_PER_PAGE)),
             later: (from + ROWS_PER_PAGE < count).then_some(from + ROWS_PER_PAGE),
             last_number: count,
+            to_review: playlist
+                .items
+                .iter()
+                .filter(|i| i.matching.as_ref().is_some_and(|m| m.status == MatchStatus::Review))
+                .count(),
         }
     }
 }
