@@ -8,6 +8,7 @@ pub mod account;
 pub mod assets;
 pub mod csrf;
 pub mod entry;
+pub mod folders;
 pub mod library;
 pub mod page;
 pub mod playlist;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(library::routes::router())
         .merge(playlist::routes::router())
         .merge(review::routes::router())
+        .merge(folders::routes::router())
         .merge(account::routes::router())
         .layer(middleware::from_fn(csrf::refuse_cross_site_posts))
         .merge(assets::router())

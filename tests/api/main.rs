@@ -77,6 +77,7 @@ mod track_links;
 mod users_found;
 mod web_app;
 mod web_browser;
+mod web_folders;
 mod web_journey;
 mod web_review;
 mod webhook_receiver;

@@ -1,6 +1,6 @@
 //! The web app's main journey in a real browser (Playwright driving Debian's Chromium, axe-core
 //! checking every page), on both stores: sign up, import a CSV, reorder by keyboard, review two
-//! doubtful matches, share a link
+//! doubtful matches, file into a folder with a tag, share a link
 //! a second browser opens, the account page; phone and desktop, light and dark. With
 //! `SHARIFY_UPDATE_SCREENSHOTS=1` the screenshots it takes replace those in docs/guide/img/web/.
 
@@ -58,6 +58,13 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
     );
     assert_eq!(steps["toReview"], "Review 2 doubtful matches", "{report}");
     assert_eq!(steps["reviewed"], true, "two doubtful matches decided in the review page: {report}");
+    let filed = steps["filedAndTagged"].as_array().unwrap();
+    assert!(
+        filed.len() == 1
+            && filed[0].as_str().unwrap().contains("in Trips")
+            && filed[0].as_str().unwrap().contains("#road"),
+        "filed into a folder with a tag, found by the tag: {report}"
+    );
     assert_eq!(steps["shareLink"], true);
     assert_eq!(steps["viewerSees"].as_array().unwrap().len(), 4, "the second browser opens the link: {report}");
     let pages = report["axe"].as_object().unwrap();

@@ -94,6 +94,19 @@ await page.getByLabel(/None of these/).first().check();
 await page.getByRole("button", { name: "Decide" }).first().click();
 await page.waitForLoadState("load");
 report.steps.reviewed = (await page.locator("main").innerText()).includes("Nothing waits");
+// File the playlist into a new folder with a tag, and find it by the tag.
+await page.goto(`${base}/app`);
+await page.getByLabel("New folder").fill("Trips");
+await page.getByRole("button", { name: "Create the folder" }).click();
+await page.waitForLoadState("load");
+await page.goto(playlistUrl);
+await page.getByLabel("Folder", { exact: true }).selectOption({ label: "Trips" });
+await page.getByLabel(/^Tags/).fill("road, summer");
+await page.getByRole("button", { name: "File it" }).click();
+await page.waitForLoadState("load");
+await page.goto(`${base}/app?tag=road`);
+report.steps.filedAndTagged = await page.locator(".playlists li").allInnerTexts();
+await check(page, "library-tag-desktop", { shoot: false });
 await page.goto(playlistUrl);
 
 // Share a link for a viewer and open it in a second browser context (no account).

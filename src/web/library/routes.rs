@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::{
-    extract::{DefaultBodyLimit, Multipart, State},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -11,11 +11,15 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::import::{parse_upload, read_form};
+use super::{
+    import::{parse_upload, read_form},
+    view::{folder_rows, tags_in, FolderRow, PlaylistRow},
+};
 use crate::{
     app::AppState,
     error::ApiError,
     formats::importer::{import_new, ImportQuery, ImportReport},
+    library::placement,
     playlists::{
         dto::NewPlaylist,
         model::{ListScope, PlaylistMeta},
@@ -35,32 +39,6 @@ pub fn router() -> Router<AppState> {
         .route("/app/import", post(import).layer(DefaultBodyLimit::disable()))
 }
 
-/// One playlist in a list.
-pub struct PlaylistRow {
-    /// Its page.
-    pub href: String,
-    /// Its name.
-    pub name: String,
-    /// How many tracks.
-    pub count: usize,
-    /// `private`, `unlisted` or `public`.
-    pub visibility: String,
-    /// Its owner, for shared ones.
-    pub owner: String,
-}
-
-impl PlaylistRow {
-    fn of(meta: &PlaylistMeta) -> Self {
-        Self {
-            href: format!("/app/playlists/{}", meta.id),
-            name: meta.name.clone(),
-            count: meta.item_count,
-            visibility: format!("{:?}", meta.visibility).to_lowercase(),
-            owner: meta.owner_username.clone(),
-        }
-    }
-}
-
 /// The library page.
 #[derive(Template)]
 #[template(path = "web/library.html")]
@@ -69,17 +47,55 @@ struct LibraryPage {
     owned: Vec<PlaylistRow>,
     shared: Vec<PlaylistRow>,
     more_owned: bool,
+    folders: Vec<FolderRow>,
+    tags: Vec<String>,
+    /// The folder shown (its id, path and parent), when one is.
+    folder: Option<(String, String, String)>,
+    /// The tag shown, when one is.
+    tag: Option<String>,
 }
 
-async fn library(State(state): State<AppState>, user: WebUser) -> Result<Response, PageError> {
+/// Which playlists the library shows: all, those filed in a folder, or those with a tag.
+#[derive(Deserialize)]
+struct Filter {
+    folder: Option<String>,
+    tag: Option<String>,
+}
+
+async fn library(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(filter): Query<Filter>,
+) -> Result<Response, PageError> {
     let caller = &user.auth.user;
-    let (owned, next) = service::list_for(&state, caller, ListScope::Owned, None, 200).await?;
-    let (shared, _) = service::list_for(&state, caller, ListScope::Shared, None, 200).await?;
+    let folders = crate::library::folders::list(&state, caller).await?.folders;
+    let (folder, tag) = (filter.folder.filter(|f| !f.is_empty()), filter.tag.filter(|t| !t.is_empty()));
+    let (owned, shared, next) = if folder.is_some() || tag.is_some() {
+        let (rows, next) =
+            placement::list_filed(&state, caller, ListScope::All, folder.as_deref(), tag.as_deref(), None, 200).await?;
+        (rows, Vec::new(), next)
+    } else {
+        let (owned, next) = service::list_for(&state, caller, ListScope::Owned, None, 200).await?;
+        (owned, service::list_for(&state, caller, ListScope::Shared, None, 200).await?.0, next)
+    };
+    let ids: Vec<String> = owned.iter().chain(&shared).map(|m| m.id.clone()).collect();
+    let places = placement::placements_of(&state, caller, &ids).await?;
+    let row = |m: &PlaylistMeta| PlaylistRow::of(m, &caller.id, places.get(&m.id), &folders);
+    let shown = folder.as_deref().and_then(|id| folders.iter().find(|f| f.id == id));
+    let title = match (shown, &tag) {
+        (Some(f), _) => format!("Folder {}", f.path.join(" / ")),
+        (None, Some(t)) => format!("Tagged {t}"),
+        (None, None) => "Your library".to_owned(),
+    };
     let page = LibraryPage {
-        chrome: Chrome::new("Your library", user.chrome_user()),
-        owned: owned.iter().map(PlaylistRow::of).collect(),
-        shared: shared.iter().map(PlaylistRow::of).collect(),
+        chrome: Chrome::new(title, user.chrome_user()),
+        owned: owned.iter().map(row).collect(),
+        shared: shared.iter().map(row).collect(),
         more_owned: next.is_some(),
+        folders: folder_rows(&folders, folder.as_deref()),
+        tags: tags_in(&places),
+        folder: shown.map(|f| (f.id.clone(), f.name.clone(), f.parent.clone().unwrap_or_default())),
+        tag,
     };
     Ok(html(StatusCode::OK, &page))
 }

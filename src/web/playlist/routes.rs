@@ -60,8 +60,11 @@ async fn page(
     notice: Option<(&'static str, String)>,
     draft: Draft,
 ) -> Result<Response, PageError> {
-    let playlist = service::get(state, Some(&user.auth.user), id).await?;
-    let view = PlaylistView::of(&playlist, &user.auth.user, from, draft);
+    let caller = &user.auth.user;
+    let playlist = service::get(state, Some(caller), id).await?;
+    let folders = crate::library::folders::list(state, caller).await?.folders;
+    let places = crate::library::placement::placements_of(state, caller, &[id.to_owned()]).await?;
+    let view = PlaylistView::of(&playlist, caller, from, draft).with_filing(&folders, places.get(id));
     let mut chrome = Chrome::new(playlist.meta.name.clone(), user.chrome_user());
     if let Some((kind, text)) = notice {
         chrome = chrome.with_notice(kind, text);

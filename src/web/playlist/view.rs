@@ -88,6 +88,10 @@ pub struct PlaylistView {
     pub last_number: usize,
     /// How many tracks wait in the review queue.
     pub to_review: usize,
+    /// The person's folders, the one they filed this playlist in selected.
+    pub folders: Vec<crate::web::library::view::FolderRow>,
+    /// The person's tags on it, as they type them.
+    pub tags: String,
 }
 
 fn state_words(item: &Item) -> (&'static str, String) {
@@ -175,6 +179,19 @@ impl PlaylistView {
                 .iter()
                 .filter(|i| i.matching.as_ref().is_some_and(|m| m.status == MatchStatus::Review))
                 .count(),
+            folders: Vec::new(),
+            tags: String::new(),
         }
+    }
+
+    /// The same view with where the person filed the playlist: `folders` and their `place` of it.
+    pub fn with_filing(
+        mut self,
+        folders: &[crate::library::folders::FolderDto],
+        place: Option<&crate::library::model::PlacementDto>,
+    ) -> Self {
+        self.folders = crate::web::library::view::folder_rows(folders, place.and_then(|p| p.folder.as_deref()));
+        self.tags = place.map(|p| p.tags.join(", ")).unwrap_or_default();
+        self
     }
 }
