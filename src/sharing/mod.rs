@@ -5,6 +5,7 @@ pub mod changes_routes;
 pub mod collaborators;
 pub mod collaborators_routes;
 pub mod fork;
+pub mod history;
 pub mod history_routes;
 pub mod link_store;
 pub mod links;

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod csrf;
 pub mod entry;
 pub mod folders;
+pub mod history;
 pub mod library;
 pub mod page;
 pub mod playlist;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(playlist::routes::router())
         .merge(review::routes::router())
         .merge(folders::routes::router())
+        .merge(history::routes::router())
         .merge(account::routes::router())
         .layer(middleware::from_fn(csrf::refuse_cross_site_posts))
         .merge(assets::router())

@@ -78,6 +78,7 @@ mod users_found;
 mod web_app;
 mod web_browser;
 mod web_folders;
+mod web_history;
 mod web_journey;
 mod web_review;
 mod webhook_receiver;

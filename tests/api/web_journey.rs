@@ -66,6 +66,7 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
         "filed into a folder with a tag, found by the tag: {report}"
     );
     assert_eq!(steps["shareLink"], true);
+    assert!(steps["historyRows"].as_u64().unwrap() >= 4, "the history lists the changes made: {report}");
     assert_eq!(steps["viewerSees"].as_array().unwrap().len(), 4, "the second browser opens the link: {report}");
     let pages = report["axe"].as_object().unwrap();
     assert!(pages.len() >= 10, "every page was checked: {pages:?}");

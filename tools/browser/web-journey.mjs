@@ -122,6 +122,9 @@ await viewerPage.goto(link);
 report.steps.viewerSees = await viewerPage.locator("[data-track-row] .title bdi").allInnerTexts();
 await check(viewerPage, "shared-page-phone");
 
+await page.goto(`${playlistUrl}/history`);
+report.steps.historyRows = await page.locator(".history tbody tr").count();
+await check(page, "history-desktop");
 await page.goto(`${base}/app/account`);
 await check(page, "account-desktop");
 await page.goto(`${base}/app`);

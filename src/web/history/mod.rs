@@ -1,0 +1,3 @@
+//! A playlist's history, and bringing an earlier version back.
+
+pub mod routes;
