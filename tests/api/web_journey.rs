@@ -1,5 +1,5 @@
 //! The web app's main journey in a real browser (Playwright driving Debian's Chromium, axe-core
-//! checking every page), on both stores: sign up, import a CSV, reorder by keyboard, review two
+//! checking every page), on both stores: sign up, import a CSV and a Deezer link (fake), reorder by keyboard, review two
 //! doubtful matches, file into a folder with a tag, share a link
 //! a second browser opens, the account page; phone and desktop, light and dark. With
 //! `SHARIFY_UPDATE_SCREENSHOTS=1` the screenshots it takes replace those in docs/guide/img/web/.
@@ -22,6 +22,7 @@ async fn journey(app: &TestApp, shots: &std::path::Path) -> Value {
     let csv = dir.path().join("Road trip.csv");
     std::fs::write(&csv, CSV).unwrap();
     let out = tokio::process::Command::new("node")
+        .env("SHARIFY_JOURNEY_LINK", "https://www.deezer.com/playlist/908622995")
         .arg(format!("{tools}/web-journey.mjs"))
         .args([app.url("").as_str(), &chromium, csv.to_str().unwrap(), shots.to_str().unwrap()])
         .output()
@@ -34,7 +35,12 @@ async fn journey(app: &TestApp, shots: &std::path::Path) -> Value {
 async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: Backend) {
     let fake = crate::lastfm_fake::FakeLastfm::start().await;
     fake.set_catalog(crate::web_review::catalog());
-    let app = TestApp::spawn_with(backend, |c| crate::helpers::use_fake_lastfm(c, &fake)).await;
+    let platforms = crate::platform_fakes::FakePlatforms::start().await;
+    let app = TestApp::spawn_with(backend, |c| {
+        crate::helpers::use_fake_lastfm(c, &fake);
+        crate::platforms::use_fake_platforms(c, &platforms);
+    })
+    .await;
     let update = std::env::var_os("SHARIFY_UPDATE_SCREENSHOTS").is_some() && backend == Backend::Embedded;
     let temp = tempfile::tempdir().unwrap();
     let shots = if update {
@@ -47,6 +53,8 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
     let steps = &report["steps"];
     assert_eq!(steps["landing"], "/app/sign-in", "a person who opens the service is asked to sign in: {report}");
     assert_eq!(steps["importHeading"], "Imported Road trip", "{report}");
+    let by_link = steps["linkImport"].as_str().unwrap();
+    assert!(by_link.starts_with("Imported ") && by_link != "Imported Imported playlist", "a Deezer link: {report}");
     let before: Vec<&str> = steps["before"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     assert_eq!(before, ["Karma Police", "Jóga", "Bohemian Rhapsody (Live Aid 1985)", "Come As You Are (Live)"]);
     assert_eq!(steps["reachedByTab"], true, "the Up button is reachable by keyboard alone");

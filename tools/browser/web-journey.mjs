@@ -53,6 +53,13 @@ await page.getByRole("button", { name: "Create the account" }).click();
 await page.waitForURL(`${base}/app`);
 await check(page, "library-empty-desktop", { shoot: false });
 
+// Import a playlist by its link (the test serves the platform).
+await page.getByLabel(/A playlist link/).fill(process.env.SHARIFY_JOURNEY_LINK);
+await page.getByRole("button", { name: "Import" }).click();
+await page.waitForSelector("h1");
+report.steps.linkImport = await page.locator("h1").innerText();
+await page.goto(`${base}/app`);
+
 // Import a CSV through the file field.
 await page.getByLabel(/A playlist file/).setInputFiles(csvFile);
 await page.getByRole("button", { name: "Import" }).click();
