@@ -62,7 +62,14 @@ else
     SHARIFY_TEST_DOCUMENTDB="$(cd "$docdb_tools" && pwd)"
     documentdb_dir="$PWD/target/documentdb"
     "$SHARIFY_TEST_DOCUMENTDB/stop" "$documentdb_dir" >/dev/null 2>&1 || true # one left by a killed run
-    if uri="$("$SHARIFY_TEST_DOCUMENTDB/start" "$documentdb_dir" "${SHARIFY_TEST_DOCUMENTDB_PORT:-37018}")"; then
+    # An engine still shutting down (this run's leftover, or another checkout's on the same port)
+    # would take the port and then vanish mid-run: wait (10 s at most) until nothing listens.
+    docdb_port="${SHARIFY_TEST_DOCUMENTDB_PORT:-37018}"
+    for _ in $(seq 1 50); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$docdb_port") 2>/dev/null || break
+      sleep 0.2
+    done
+    if uri="$("$SHARIFY_TEST_DOCUMENTDB/start" "$documentdb_dir" "$docdb_port")"; then
       export SHARIFY_TEST_MONGO_URI="$uri"
       ran+=("MongoDB half on DocumentDB (a real MongoDB-compatible engine from $SHARIFY_TEST_DOCUMENTDB)")
     else
