@@ -63,6 +63,14 @@ impl Chrome {
         self.notice = Some(Notice { kind, text: text.into() });
         self
     }
+
+    /// The same layout with `notice` (`ok` or `error`, and its text) on top, if there is one.
+    pub fn with_any_notice(self, notice: Option<(&'static str, String)>) -> Self {
+        match notice {
+            Some((kind, text)) => self.with_notice(kind, text),
+            None => self,
+        }
+    }
 }
 
 /// Answers a rendered page with `status` and the pages' headers.

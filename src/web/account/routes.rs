@@ -42,10 +42,7 @@ struct AccountPage {
 }
 
 fn account_page(user: &WebUser, status: StatusCode, notice: Option<(&'static str, String)>) -> Response {
-    let mut chrome = Chrome::new("Your account", user.chrome_user());
-    if let Some((kind, text)) = notice {
-        chrome = chrome.with_notice(kind, text);
-    }
+    let chrome = Chrome::new("Your account", user.chrome_user()).with_any_notice(notice);
     let u = &user.auth.user;
     let page = AccountPage {
         chrome,

@@ -89,10 +89,7 @@ async fn render(
     let caller = &user.auth.user;
     let playlist = crate::playlists::service::get(state, Some(caller), id).await?;
     let found = history::page(state, Some(caller), id, before, ENTRIES_PER_PAGE).await?;
-    let mut chrome = Chrome::new(format!("History: {}", playlist.meta.name), user.chrome_user());
-    if let Some((kind, text)) = notice {
-        chrome = chrome.with_notice(kind, text);
-    }
+    let chrome = Chrome::new(format!("History: {}", playlist.meta.name), user.chrome_user()).with_any_notice(notice);
     let view = HistoryView {
         chrome,
         id: id.to_owned(),

@@ -65,10 +65,7 @@ async fn page(
     let folders = crate::library::folders::list(state, caller).await?.folders;
     let places = crate::library::placement::placements_of(state, caller, &[id.to_owned()]).await?;
     let view = PlaylistView::of(&playlist, caller, from, draft).with_filing(&folders, places.get(id));
-    let mut chrome = Chrome::new(playlist.meta.name.clone(), user.chrome_user());
-    if let Some((kind, text)) = notice {
-        chrome = chrome.with_notice(kind, text);
-    }
+    let chrome = Chrome::new(playlist.meta.name.clone(), user.chrome_user()).with_any_notice(notice);
     Ok(html(status, &PlaylistPage { chrome, p: view }))
 }
 

@@ -100,10 +100,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let playlist = crate::playlists::service::get(state, Some(&user.auth.user), id).await?;
     let waiting = queue(state, Some(&user.auth.user), id, None, ITEMS_PER_PAGE).await?;
-    let mut chrome = Chrome::new(format!("Review: {}", playlist.meta.name), user.chrome_user());
-    if let Some((kind, text)) = notice {
-        chrome = chrome.with_notice(kind, text);
-    }
+    let chrome = Chrome::new(format!("Review: {}", playlist.meta.name), user.chrome_user()).with_any_notice(notice);
     let view = ReviewPage {
         chrome,
         id: id.to_owned(),
