@@ -23,6 +23,8 @@ mod platform_fakes;
 mod search_fakes;
 #[path = "../tests/api/spotify_accounts_fake.rs"]
 mod spotify_accounts_fake;
+#[path = "../tests/api/spotify_consent_fake.rs"]
+mod spotify_consent_fake;
 #[path = "../tests/api/spotify_write_fake.rs"]
 mod spotify_write_fake;
 #[path = "../tests/api/youtube_account_fake.rs"]

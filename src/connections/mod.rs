@@ -5,6 +5,7 @@
 pub mod cipher;
 pub mod deps;
 pub mod keys;
+pub mod manage;
 pub mod oauth;
 pub mod oauth_link;
 pub mod oauth_routes;

@@ -2,15 +2,14 @@
 //! and list the linked Spotify account's playlists.
 
 use axum::{extract::State, http::StatusCode, Json};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    list, load, platform_name,
+    list,
     spotify_playlists::{self, SpotifyPlaylists},
-    Connection, ConnectionDto, ConnectionStatus, KIND,
+    ConnectionDto,
 };
 use crate::{
     app::AppState,
@@ -20,7 +19,6 @@ use crate::{
         api_errors::{JsonBodyErrors, NeedsAuth},
         extract::{ApiJson, ApiPath},
     },
-    lastfm::LastfmError,
     platforms::Platform,
 };
 
@@ -57,12 +55,6 @@ async fn list_connections(State(state): State<AppState>, caller: AuthUser) -> Re
     Ok(Json(ConnectionList { connections: connections.iter().map(ConnectionDto::from).collect() }))
 }
 
-fn valid_lastfm_name(name: &str) -> bool {
-    (2..=15).contains(&name.chars().count())
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
 /// Links your Last.fm account by username (public scrobbles need no sign-in); checked with
 /// Last.fm when it is configured here.
 #[utoipa::path(put, path = "/v1/connections/{platform}", tag = "connections", request_body = LastfmLink,
@@ -83,43 +75,7 @@ async fn link_lastfm(
             ),
         ));
     }
-    let username = body.username.trim().to_owned();
-    if !valid_lastfm_name(&username) {
-        return Err(ApiError::invalid(
-            "invalid_lastfm_username",
-            "a Last.fm username has 2-15 characters: a letter first, then letters, digits, _ or -",
-        ));
-    }
-    // Never shown as checked when it was not: the message says so, and why.
-    let message = match state.tracks.client() {
-        Ok(client) => match client.recent_tracks(&username, 1, 1).await {
-            Ok(_) => None,
-            Err(LastfmError::NotFound(_)) => {
-                return Err(ApiError::invalid("lastfm_user_not_found", format!("Last.fm has no user {username}")))
-            }
-            Err(LastfmError::Api { code: 17, .. }) => {
-                Some("your Last.fm listening history is private: make it public on Last.fm for stats".to_owned())
-            }
-            Err(e) => {
-                tracing::info!(error = %e, "Last.fm user not checked");
-                Some("not checked: Last.fm did not answer; link it again later to have it checked".to_owned())
-            }
-        },
-        Err(_) => Some("not checked: this server has no Last.fm key, so the username is taken as given".to_owned()),
-    };
-    let connection = Connection {
-        platform: Platform::Lastfm,
-        status: ConnectionStatus::Active,
-        account_id: Some(username.clone()),
-        user_id: Some(username.clone()),
-        display_name: Some(username),
-        scopes: Vec::new(),
-        access_expires_at: None,
-        linked_at: Utc::now(),
-        message,
-        tokens: None,
-    };
-    super::save(&state, &caller.user.id, &connection).await?;
+    let connection = super::manage::link_lastfm(&state, &caller.user.id, &body.username).await?;
     Ok(Json(ConnectionDto::from(&connection)))
 }
 
@@ -136,14 +92,7 @@ async fn unlink(
     caller: AuthUser,
     ApiPath(platform): ApiPath<Platform>,
 ) -> Result<StatusCode, ApiError> {
-    if load(&state, &caller.user.id, platform).await?.is_none() {
-        return Err(ApiError::not_found("not_linked", format!("no {} account is linked", platform.label())));
-    }
-    if platform == Platform::Youtube {
-        super::youtube_api::revoke(&state, &caller.user.id).await;
-    }
-    state.store.delete_record(KIND, &super::key(&caller.user.id, platform)).await?;
-    tracing::info!(platform = platform_name(platform), "account unlinked");
+    super::manage::unlink(&state, &caller.user.id, platform).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,4 +4,5 @@ pub mod deps;
 pub mod import;
 pub mod model;
 pub mod routes;
+pub mod shape;
 pub mod stats;

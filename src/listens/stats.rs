@@ -7,6 +7,7 @@ use chrono::{Duration, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::model::Listen;
 use crate::{error::ApiError, matching::names, storage::Store, users::model::User};
 
 /// Entries in each top list.
@@ -32,8 +33,14 @@ pub enum Period {
     All,
 }
 
+/// `user`'s time zone (UTC when it does not parse).
+pub fn zone_of(user: &User) -> chrono_tz::Tz {
+    user.timezone.parse().unwrap_or(chrono_tz::UTC)
+}
+
 impl Period {
-    fn days(self) -> Option<i64> {
+    /// Days back from now (`None`: everything).
+    pub fn days(self) -> Option<i64> {
         match self {
             Self::Week => Some(7),
             Self::Month => Some(30),
@@ -111,13 +118,23 @@ struct Played<'a> {
 
 /// `user`'s stats for `period`.
 pub async fn compute(store: &dyn Store, user: &User, period: Period) -> Result<Stats, ApiError> {
+    let listens = listens_in(store, user, period).await?;
+    summarise(store, user, period, &listens).await
+}
+
+/// `user`'s listens in `period`, oldest first.
+pub async fn listens_in(store: &dyn Store, user: &User, period: Period) -> Result<Vec<Listen>, ApiError> {
     let from = period.days().map(|d| Utc::now() - Duration::days(d));
-    let listens = store.listens_since(&user.id, from).await?;
-    let zone: chrono_tz::Tz = user.timezone.parse().unwrap_or(chrono_tz::UTC);
+    Ok(store.listens_since(&user.id, from).await?)
+}
+
+/// The stats of `listens` (`user`'s in `period`); tags come from the track cache.
+pub async fn summarise(store: &dyn Store, user: &User, period: Period, listens: &[Listen]) -> Result<Stats, ApiError> {
+    let zone = zone_of(user);
     let mut by_hour = vec![0u64; 24];
     let mut tracks: HashMap<&str, Played<'_>> = HashMap::new();
     let mut artist_keys: HashMap<String, (u64, &str)> = HashMap::new();
-    for l in &listens {
+    for l in listens {
         by_hour[l.at.with_timezone(&zone).hour() as usize] += 1;
         tracks.entry(&l.track_key).or_insert(Played { plays: 0, artist: &l.artist, title: &l.title }).plays += 1;
         artist_keys.entry(names::artist(&l.artist)).or_insert((0, &l.artist)).0 += 1;

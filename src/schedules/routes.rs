@@ -71,7 +71,7 @@ async fn create_schedule(
 #[utoipa::path(get, path = "/v1/schedules", tag = "schedules", security(("bearer" = []), ("basic" = [])),
     responses((status = 200, description = "Your schedules", body = ScheduleList), NeedsAuth))]
 async fn list_schedules(State(state): State<AppState>, caller: AuthUser) -> Result<Json<ScheduleList>, ApiError> {
-    let schedules = state.store.schedules_of(&caller.user.id).await?;
+    let schedules = service::list(&state, &caller.user).await?;
     Ok(Json(ScheduleList { schedules: schedules.iter().map(ScheduleDto::from).collect() }))
 }
 
@@ -176,6 +176,5 @@ async fn list_runs(
     ApiQuery(q): ApiQuery<RunsQuery>,
 ) -> Result<Json<RunList>, ApiError> {
     let limit = crate::playlists::service::bounded_limit("limit", q.limit, 20, 100)?;
-    service::get(&state, &caller.user, &id).await?;
-    Ok(Json(RunList { runs: state.store.runs(&id, limit).await? }))
+    Ok(Json(RunList { runs: service::runs(&state, &caller.user, &id, limit).await? }))
 }

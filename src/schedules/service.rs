@@ -172,6 +172,22 @@ pub async fn create(state: &dyn Basics, owner: &User, input: NewSchedule) -> Res
     Ok(schedule)
 }
 
+/// `owner`'s schedules, oldest first.
+pub async fn list(state: &dyn Basics, owner: &User) -> Result<Vec<Schedule>, ApiError> {
+    Ok(state.store().schedules_of(&owner.id).await?)
+}
+
+/// The latest `limit` runs of `owner`'s schedule `id`, newest first.
+pub async fn runs(
+    state: &dyn Basics,
+    owner: &User,
+    id: &str,
+    limit: usize,
+) -> Result<Vec<super::model::Run>, ApiError> {
+    get(state, owner, id).await?;
+    Ok(state.store().runs(id, limit).await?)
+}
+
 /// One of `owner`'s schedules (404 for anyone else's).
 pub async fn get(state: &dyn Basics, owner: &User, id: &str) -> Result<Schedule, ApiError> {
     match state.store().schedule(id).await? {

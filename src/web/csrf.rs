@@ -30,8 +30,10 @@ pub async fn refuse_cross_site_posts(request: Request, next: Next) -> Response {
 /// from tools rather than browsers, pass here and meet the form token).
 fn same_site(request: &Request) -> bool {
     let headers = request.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return matches!(site, "same-origin" | "none");
+    // Every value must say so: a request carrying the header twice is judged by the worst.
+    let sites = headers.get_all("sec-fetch-site");
+    if sites.iter().next().is_some() {
+        return sites.iter().all(|v| matches!(v.to_str(), Ok("same-origin" | "none")));
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");

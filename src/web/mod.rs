@@ -12,9 +12,13 @@ pub mod folders;
 pub mod history;
 pub mod library;
 pub mod page;
+pub mod platforms;
 pub mod playlist;
+pub mod push;
 pub mod review;
+pub mod schedules;
 pub mod session;
+pub mod stats;
 
 use axum::{middleware, Router};
 
@@ -30,6 +34,10 @@ pub fn router() -> Router<AppState> {
         .merge(folders::routes::router())
         .merge(history::routes::router())
         .merge(account::routes::router())
+        .merge(platforms::routes::router())
+        .merge(push::routes::router())
+        .merge(stats::routes::router())
+        .merge(schedules::routes::router())
         .layer(middleware::from_fn(csrf::refuse_cross_site_posts))
         .merge(assets::router())
 }

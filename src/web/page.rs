@@ -92,6 +92,19 @@ pub fn html(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
+/// Lets the page's forms also lead to `origins` (a form whose answer redirects the browser to a
+/// platform's consent page: browsers hold redirects of a form to `form-action` too).
+pub fn allow_form_action(response: &mut Response, origins: &[String]) {
+    if origins.is_empty() {
+        return;
+    }
+    let policy =
+        CONTENT_SECURITY_POLICY.replace("form-action 'self'", &format!("form-action 'self' {}", origins.join(" ")));
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// An error page: what went wrong, in words, and a way back.
 #[derive(Template)]
 #[template(path = "web/error.html")]

@@ -104,6 +104,7 @@ impl FakePlatforms {
             .route("/spotify/accounts/api/token", post(search_fakes::spotify_token))
             .route("/spotify/v1/search", get(search_fakes::spotify_search))
             .route("/spotify/v1/me", get(spotify_accounts_fake::me))
+            .route("/spotify/accounts/authorize", get(crate::spotify_consent_fake::authorize))
             .route(
                 "/spotify/v1/me/playlists",
                 get(spotify_accounts_fake::my_playlists).post(spotify_write_fake::create),

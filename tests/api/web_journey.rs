@@ -1,15 +1,20 @@
 //! The web app's main journey in a real browser (Playwright driving Debian's Chromium, axe-core
-//! checking every page), on both stores: sign up, import a CSV and a Deezer link (fake), reorder by keyboard, review two
-//! doubtful matches, file into a folder with a tag, share a link
-//! a second browser opens, the account page; phone and desktop, light and dark. With
+//! checking every page), on both stores: sign up, import a CSV and a Deezer link (fake), reorder
+//! by keyboard, review two doubtful matches, file into a folder with a tag, share a link a
+//! second browser opens, the account page, link Spotify through its consent page (fake), push
+//! with a dry run first, import plays and see the stats page, the schedules page; phone and
+//! desktop, light and dark. With
 //! `SHARIFY_UPDATE_SCREENSHOTS=1` the screenshots it takes replace those in docs/guide/img/web/.
 
 use serde_json::Value;
 
 use crate::helpers::{Backend, TestApp};
 
-const CSV: &str = "artist,title,album\nRadiohead,Karma Police,OK Computer\nBjörk,Jóga,Homogenic\n\
-                   Queen,Bohemian Rhapsody (Live Aid 1985),\nNirvana,Come As You Are (Live),\n";
+/// Two tracks with their Spotify links (so a push has them at once), two doubtful ones.
+const CSV: &str = "artist,title,album,spotify url\n\
+                   Radiohead,Karma Police,OK Computer,https://open.spotify.com/track/00000000000000000000J1\n\
+                   Björk,Jóga,Homogenic,https://open.spotify.com/track/00000000000000000000J2\n\
+                   Queen,Bohemian Rhapsody (Live Aid 1985),,\nNirvana,Come As You Are (Live),,\n";
 
 async fn journey(app: &TestApp, shots: &std::path::Path) -> Value {
     let chromium = std::env::var("SHARIFY_TEST_BROWSER").expect("SHARIFY_TEST_BROWSER names Chromium");
@@ -36,9 +41,13 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
     let fake = crate::lastfm_fake::FakeLastfm::start().await;
     fake.set_catalog(crate::web_review::catalog());
     let platforms = crate::platform_fakes::FakePlatforms::start().await;
+    // Spotify sends the browser back to this app: its address is known before it starts.
+    let port = crate::helpers::free_port();
     let app = TestApp::spawn_with(backend, |c| {
         crate::helpers::use_fake_lastfm(c, &fake);
-        crate::platforms::use_fake_platforms(c, &platforms);
+        crate::spotify_link::configure(c, &platforms);
+        c.http.bind = format!("127.0.0.1:{port}").parse().unwrap();
+        c.spotify.redirect_uri = Some(format!("http://127.0.0.1:{port}/v1/connections/spotify/callback"));
     })
     .await;
     let update = std::env::var_os("SHARIFY_UPDATE_SCREENSHOTS").is_some() && backend == Backend::Embedded;
@@ -76,6 +85,26 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
     assert_eq!(steps["shareLink"], true);
     assert!(steps["historyRows"].as_u64().unwrap() >= 4, "the history lists the changes made: {report}");
     assert_eq!(steps["viewerSees"].as_array().unwrap().len(), 4, "the second browser opens the link: {report}");
+    let linked = steps["linked"].as_str().unwrap();
+    assert!(
+        linked.contains("is now linked to sharify account journey"),
+        "Spotify linked through its consent page: {report}"
+    );
+    let consent = format!("{}/spotify/accounts/authorize?", platforms.base);
+    let navigations = report["navigations"].as_array().unwrap();
+    assert!(
+        navigations.len() == 1 && navigations[0].as_str().unwrap().starts_with(&consent),
+        "the only other site visited is Spotify's consent page: {navigations:?}"
+    );
+    assert_eq!(steps["dryRunAdded"], "2", "the preview: the two tracks Spotify has: {report}");
+    assert_eq!(steps["dryRunNotFound"], "2", "and the two it has no link for: {report}");
+    assert_eq!(steps["pushed"], "Pushed to Spotify");
+    assert_eq!(steps["pushedAdded"], "2");
+    assert_eq!(platforms.item_writes(), 1, "only the real push wrote to Spotify, once");
+    assert!(steps["statsImported"].as_str().unwrap().contains("read 20 plays"), "{report}");
+    assert_eq!(steps["statsListens"], "20");
+    assert_eq!(steps["charts"], 4, "top artists, top tracks, the listening clock, plays over time");
+    assert_eq!(steps["schedules"], serde_json::json!(["Import plays from Spotify"]), "{report}");
     let pages = report["axe"].as_object().unwrap();
     assert!(pages.len() >= 10, "every page was checked: {pages:?}");
     for (page, violations) in pages {

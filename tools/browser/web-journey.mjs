@@ -9,7 +9,7 @@ import { chromium } from "playwright-core";
 const [base, executablePath, csvFile, shots] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const report = { axe: {}, external: [], coverArt: [], consoleErrors: [], steps: {}, overflow: {} };
+const report = { axe: {}, external: [], coverArt: [], consoleErrors: [], steps: {}, overflow: {}, navigations: [] };
 
 const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
 const desktop = { viewport: { width: 1280, height: 900 } };
@@ -20,11 +20,15 @@ function watch(page) {
   // from another host (a script, a style, a font, a call) would be a leak.
   page.on("request", (r) => {
     if (r.url().startsWith(base) || r.url().startsWith("data:")) return;
+    // Going to a platform's own consent page (linking an account) is the person's navigation.
+    if (r.isNavigationRequest() && r.resourceType() === "document") return report.navigations.push(r.url());
     (r.resourceType() === "image" ? report.coverArt : report.external).push(r.url());
   });
   page.on("console", (m) => {
     const url = m.location().url || "";
-    if (m.type() === "error" && !report.coverArt.includes(url)) report.consoleErrors.push(`${m.text()} ${url}`);
+    // Cover art that failed to load and the platform's consent page are other sites' to judge.
+    if (url && !url.startsWith(base)) return;
+    if (m.type() === "error") report.consoleErrors.push(`${m.text()} ${url}`);
   });
 }
 
@@ -134,6 +138,49 @@ report.steps.historyRows = await page.locator(".history tbody tr").count();
 await check(page, "history-desktop");
 await page.goto(`${base}/app/account`);
 await check(page, "account-desktop");
+
+// Link Spotify: its consent page (the test's fake), Agree, back through the API's callback.
+await page.goto(`${base}/app/platforms`);
+await check(page, "platforms-unlinked-desktop", { shoot: false });
+await page.getByRole("button", { name: "Link Spotify" }).click();
+await page.waitForSelector("#agree");
+await page.click("#agree");
+await page.waitForSelector("[data-linked-as]");
+report.steps.linked = (await page.locator("[data-linked-as]").innerText()).replace(/\s+/g, " ");
+await page.getByRole("link", { name: "Back to your linked accounts" }).click();
+await page.waitForSelector("[data-platform=spotify] [data-linked]");
+await check(page, "platforms-desktop");
+await page.getByRole("link", { name: "Import one of your Spotify playlists" }).click();
+await page.waitForSelector("h1");
+await check(page, "spotify-playlists-desktop");
+
+// Push the playlist to Spotify: a dry run first, then for real.
+await page.goto(`${playlistUrl}/push`);
+await check(page, "push-desktop", { shoot: false });
+await page.getByLabel("Push to").selectOption({ label: "Spotify: a new private playlist" });
+await page.getByRole("button", { name: "Preview the push" }).click();
+await page.waitForSelector("[data-dry-run]");
+report.steps.dryRunAdded = await page.locator("[data-added]").innerText();
+report.steps.dryRunNotFound = await page.locator("[data-not-found]").innerText();
+await check(page, "push-preview-desktop");
+await page.getByRole("button", { name: "Push now" }).click();
+await page.waitForLoadState("load");
+report.steps.pushed = await page.locator("h1").innerText();
+report.steps.pushedAdded = await page.locator("[data-added]").innerText();
+
+// Listening stats: import plays from the linked account, then see them drawn.
+await page.goto(`${base}/app/stats`);
+await page.getByRole("button", { name: "Import plays from Spotify now" }).click();
+await page.waitForLoadState("load");
+report.steps.statsImported = await page.locator(".notice").innerText();
+await page.getByRole("link", { name: "All time" }).click();
+await page.waitForSelector("[data-chart=clock]");
+report.steps.statsListens = await page.locator("[data-listens]").innerText();
+report.steps.charts = await page.locator("svg[data-chart]").count();
+await check(page, "stats-desktop");
+await page.goto(`${base}/app/schedules`);
+report.steps.schedules = await page.locator("[data-schedule] .title").allInnerTexts();
+await check(page, "schedules-desktop");
 await page.goto(`${base}/app`);
 await check(page, "library-desktop");
 
@@ -141,7 +188,13 @@ await check(page, "library-desktop");
 const small = await browser.newContext({ ...phone, storageState: await ctx.storageState() });
 const smallPage = await small.newPage();
 watch(smallPage);
-for (const [name, path] of [["library-phone", "/app"], ["account-phone", "/app/account"]]) {
+for (const [name, path] of [
+  ["library-phone", "/app"],
+  ["account-phone", "/app/account"],
+  ["stats-phone", "/app/stats?period=all"],
+  ["platforms-phone", "/app/platforms"],
+  ["schedules-phone", "/app/schedules"],
+]) {
   await smallPage.goto(`${base}${path}`);
   await check(smallPage, name);
 }
@@ -149,6 +202,8 @@ await smallPage.goto(page.url().replace(/\/app$/, "/app"));
 const dark = await browser.newContext({ ...desktop, colorScheme: "dark", storageState: await ctx.storageState() });
 const darkPage = await dark.newPage();
 watch(darkPage);
+await darkPage.goto(`${base}/app/stats?period=all`);
+await check(darkPage, "stats-dark-desktop");
 await darkPage.goto(`${base}/app`);
 await darkPage.getByRole("link").filter({ hasText: "Road trip" }).first().click();
 await check(darkPage, "playlist-dark-desktop");
