@@ -11,13 +11,16 @@ pub mod entry;
 pub mod folders;
 pub mod history;
 pub mod library;
+pub mod organise;
 pub mod page;
 pub mod platforms;
 pub mod playlist;
 pub mod push;
 pub mod review;
 pub mod schedules;
+pub mod search;
 pub mod session;
+pub mod sharing;
 pub mod stats;
 
 use axum::{middleware, Router};
@@ -38,6 +41,9 @@ pub fn router() -> Router<AppState> {
         .merge(push::routes::router())
         .merge(stats::routes::router())
         .merge(schedules::routes::router())
+        .merge(sharing::routes::router())
+        .merge(organise::routes::router())
+        .merge(search::routes::router())
         .layer(middleware::from_fn(csrf::refuse_cross_site_posts))
         .merge(assets::router())
 }

@@ -78,6 +78,19 @@ impl Browser {
         assert!(self.cookie.is_some(), "signing up starts a session");
     }
 
+    /// Imports `csv` through the library's import form as the file `file_name`; returns the new
+    /// playlist's page path.
+    pub async fn import_csv(&mut self, file_name: &str, csv: &str) -> String {
+        self.page("/app").await;
+        let part = reqwest::multipart::Part::text(csv.to_owned()).file_name(file_name.to_owned());
+        let form = reqwest::multipart::Form::new().text("csrf", self.csrf.clone()).part("file", part);
+        let r = self.request(Method::POST, "/app/import").multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+        let html = r.text().await.unwrap();
+        let at = html.find("href=\"/app/playlists/").unwrap() + 6;
+        html[at..at + html[at..].find('"').unwrap()].to_owned()
+    }
+
     /// Signs in as `username`.
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Response {
         self.post("/app/sign-in", &[("username", username), ("password", password)]).await

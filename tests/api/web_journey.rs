@@ -105,6 +105,7 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
     assert_eq!(steps["statsListens"], "20");
     assert_eq!(steps["charts"], 4, "top artists, top tracks, the listening clock, plays over time");
     assert_eq!(steps["schedules"], serde_json::json!(["Import plays from Spotify"]), "{report}");
+    assert_eq!(steps["searchFound"], 1, "search finds Karma Police: {report}");
     let pages = report["axe"].as_object().unwrap();
     assert!(pages.len() >= 10, "every page was checked: {pages:?}");
     for (page, violations) in pages {

@@ -136,6 +136,13 @@ await check(viewerPage, "shared-page-phone");
 await page.goto(`${playlistUrl}/history`);
 report.steps.historyRows = await page.locator(".history tbody tr").count();
 await check(page, "history-desktop");
+await page.goto(`${playlistUrl}/sharing`);
+await check(page, "sharing-desktop");
+await page.goto(`${playlistUrl}/organise`);
+await check(page, "organise-desktop");
+await page.goto(`${base}/app/search?q=karma`);
+report.steps.searchFound = await page.locator("[data-found-tracks] li").count();
+await check(page, "search-desktop");
 await page.goto(`${base}/app/account`);
 await check(page, "account-desktop");
 
@@ -181,6 +188,9 @@ await check(page, "stats-desktop");
 await page.goto(`${base}/app/schedules`);
 report.steps.schedules = await page.locator("[data-schedule] .title").allInnerTexts();
 await check(page, "schedules-desktop");
+await page.locator("[data-schedule] .title a").first().click();
+await page.waitForSelector("table.runs");
+await check(page, "schedule-runs-desktop", { shoot: false });
 await page.goto(`${base}/app`);
 await check(page, "library-desktop");
 
@@ -194,6 +204,7 @@ for (const [name, path] of [
   ["stats-phone", "/app/stats?period=all"],
   ["platforms-phone", "/app/platforms"],
   ["schedules-phone", "/app/schedules"],
+  ["search-phone", "/app/search?q=karma"],
 ]) {
   await smallPage.goto(`${base}${path}`);
   await check(smallPage, name);

@@ -14,12 +14,12 @@ use serde::Deserialize;
 use crate::{
     app::AppState,
     users::{
-        account::{self, PasswordChange},
+        account::{self, AccountDeletion, PasswordChange},
         dto::AccountPatch,
     },
     web::{
         page::{html, see_other, Chrome, PageError},
-        session::WebUser,
+        session::{self, WebUser},
     },
 };
 
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/account", get(show).post(update))
         .route("/app/account/password", post(change_password))
         .route("/app/account/export", get(export))
+        .route("/app/account/delete", post(delete_account))
 }
 
 /// The account page.
@@ -105,4 +106,39 @@ async fn change_password(
 /// Everything the person keeps here, as the API's take-out zip.
 async fn export(State(state): State<AppState>, user: WebUser) -> Result<Response, PageError> {
     Ok(crate::users::routes::takeout_download(&state, &user.auth.user).await?)
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    csrf: String,
+    password: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// Deletes the account and everything it owns (the API's `DELETE /v1/me`), then ends the session.
+async fn delete_account(
+    State(state): State<AppState>,
+    user: WebUser,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, PageError> {
+    user.check_form(&form.csrf)?;
+    if form.confirm.is_none() {
+        let text = "tick \"Yes, delete my account\" to delete it".to_owned();
+        return Ok(account_page(&user, StatusCode::UNPROCESSABLE_ENTITY, Some(("error", text))));
+    }
+    match account::delete_account(&state, &user.auth, AccountDeletion { password: form.password }).await {
+        Ok(()) => {
+            let mut response = see_other("/app/sign-in");
+            let cookie = session::end(session::secure_cookies(&state));
+            response.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+            Ok(response)
+        }
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            let text = "that is not your password, so nothing was deleted".to_owned();
+            Ok(account_page(&user, StatusCode::UNPROCESSABLE_ENTITY, Some(("error", text))))
+        }
+        Err(e) if e.status.is_client_error() => Ok(account_page(&user, e.status, Some(("error", e.message)))),
+        Err(e) => Err(e.into()),
+    }
 }
