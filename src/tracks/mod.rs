@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod budget;
+pub mod catalog_search;
 pub mod charged;
 pub mod deps;
 pub mod enrich;

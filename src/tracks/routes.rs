@@ -1,9 +1,8 @@
 //! `GET /v1/tracks/lookup`, `GET /v1/tracks/search`.
 
 use axum::{extract::State, Json};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{model::TrackMeta, service::Lookup};
@@ -35,31 +34,7 @@ pub struct SearchQuery {
     pub limit: Option<u32>,
 }
 
-/// A search hit.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TrackHitDto {
-    /// Title.
-    pub title: String,
-    /// Artist.
-    pub artist: String,
-    /// MusicBrainz id.
-    pub mbid: Option<String>,
-    /// Last.fm page.
-    pub url: Option<String>,
-    /// Listener count.
-    pub listeners: Option<u64>,
-    /// Largest image.
-    pub image: Option<String>,
-}
-
-/// Search results.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct SearchResults {
-    /// Best matches first.
-    pub tracks: Vec<TrackHitDto>,
-    /// How many matches Last.fm has in all.
-    pub total: u64,
-}
+pub use super::catalog_search::{SearchResults, TrackHitDto};
 
 /// Routes of this feature.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -116,30 +91,6 @@ async fn search(
         n @ 1..=50 => n,
         _ => return Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 50")),
     };
-    let question = format!("search\u{1f}{}\u{1f}{limit}", crate::playlists::normalize::normalize_field(&q));
-    if let Some(answer) = state.upstream_budget.cached(&question) {
-        if let Ok(results) = serde_json::from_value::<SearchResults>(Value::clone(&answer)) {
-            return Ok(Json(results));
-        }
-    }
-    let client = state.tracks.client()?;
-    state.upstream_budget.take(&caller.user.id)?;
-    let page = client.track_search(&q, limit).await?;
-    let tracks = page
-        .items
-        .into_iter()
-        .map(|t| TrackHitDto {
-            title: t.name,
-            artist: t.artist,
-            mbid: t.mbid,
-            url: t.url,
-            listeners: t.listeners,
-            image: t.image,
-        })
-        .collect();
-    let results = SearchResults { tracks, total: page.total };
-    if let Ok(answer) = serde_json::to_value(&results) {
-        state.upstream_budget.remember(question, answer);
-    }
+    let results = super::catalog_search::search(&state, &caller.user.id, &q, limit).await?;
     Ok(Json(results))
 }

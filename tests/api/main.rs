@@ -86,6 +86,7 @@ mod web_platforms;
 mod web_review;
 mod web_schedules;
 mod web_sharing;
+mod web_tracks;
 mod webhook_receiver;
 mod webhooks;
 mod youtube_account_fake;

@@ -34,6 +34,8 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/app/playlists/{id}", get(show))
+        .route("/app/playlists/{id}/find", get(super::find::find))
+        .route("/app/playlists/{id}/items/bulk", post(super::bulk::bulk_items))
         .route("/app/playlists/{id}/rename", post(rename))
         .route("/app/playlists/{id}/visibility", post(visibility))
         .route("/app/playlists/{id}/tracks", post(add_track))
@@ -70,7 +72,7 @@ async fn page(
 }
 
 /// After an edit: back to the page, or the page as it is now when the edit was refused.
-async fn after_edit<T>(
+pub(super) async fn after_edit<T>(
     state: &AppState,
     user: &WebUser,
     id: &str,

@@ -33,6 +33,12 @@ pub struct ScheduleForm {
     /// discover: how many tracks.
     #[serde(default)]
     pub tracks: Option<u32>,
+    /// generate: artist names, separated by commas.
+    #[serde(default)]
+    pub artists: Option<String>,
+    /// generate: a Last.fm tag.
+    #[serde(default)]
+    pub tag: Option<String>,
     /// sync: the playlist link (or sharify id) to copy.
     #[serde(default)]
     pub link: Option<String>,
@@ -68,6 +74,25 @@ impl ScheduleForm {
                     p.insert("tracks".into(), json!(n));
                 }
                 (JobKind::Discover, serde_json::Value::Object(p))
+            }
+            "generate" => {
+                let name = filled(&self.name).ok_or("give the playlist a name")?;
+                let mut p = serde_json::Map::new();
+                p.insert("name".into(), json!(name));
+                match (filled(&self.artists), filled(&self.tag)) {
+                    (Some(artists), None) => {
+                        let names: Vec<&str> = artists.split(',').map(str::trim).filter(|a| !a.is_empty()).collect();
+                        p.insert("artists".into(), json!(names));
+                    }
+                    (None, Some(tag)) => {
+                        p.insert("tag".into(), json!(tag));
+                    }
+                    _ => return Err("give artists or a tag (one of the two)".into()),
+                }
+                if let Some(n) = self.tracks {
+                    p.insert("tracks_per_artist".into(), json!(n));
+                }
+                (JobKind::Generate, serde_json::Value::Object(p))
             }
             "sync" => {
                 let link = filled(&self.link).ok_or("paste the playlist link to back up")?;
@@ -132,7 +157,7 @@ pub fn job_words(s: &Schedule) -> String {
             serde_json::Value::String(link) => format!("Back up {link}"),
             other => format!("Back up Last.fm {} tracks of {}", other["tracks"], other["lastfm"]),
         },
-        JobKind::Generate => "Generate a playlist".into(),
+        JobKind::Generate => format!("Generate {}", p["name"].as_str().unwrap_or("a playlist")),
         JobKind::Reindex => "Refresh the track cache".into(),
     }
 }
@@ -151,6 +176,8 @@ mod tests {
             source: Some("lastfm".into()),
             name: None,
             tracks: Some(25),
+            artists: Some("Radiohead, , Portishead".into()),
+            tag: None,
             link: Some("https://www.deezer.com/playlist/908622995".into()),
             destination: Some("snapshot".into()),
             template: Some("Backup {date}".into()),
@@ -168,6 +195,13 @@ mod tests {
         assert_eq!((hourly.cron, hourly.timezone, hourly.interval_secs), (None, None, Some(3600)));
         assert_eq!(form("discover", "daily").new_schedule().unwrap().params["tracks"], 25);
         assert!(form("reindex", "daily").new_schedule().is_err());
+        let mut generate = form("generate", "weekly");
+        generate.name = Some("Trip hop".into());
+        let made = generate.new_schedule().unwrap();
+        assert_eq!(made.params["artists"], serde_json::json!(["Radiohead", "Portishead"]), "empty names left out");
+        assert_eq!(made.params["tracks_per_artist"], 25);
+        generate.tag = Some("trip-hop".into());
+        assert!(generate.new_schedule().is_err(), "artists or a tag, not both");
         assert!(form("listens", "yearly").new_schedule().is_err());
         let mut late = form("listens", "daily");
         late.hour = Some(24);

@@ -1,0 +1,92 @@
+//! Adding and changing many tracks from the web app: find a track on Last.fm (fake) and add it
+//! from the results; tick tracks and remove them or move them to the top or the end together,
+//! as one change; a stale bulk form refused with nothing changed; without Last.fm the find page
+//! says so.
+
+use crate::{
+    helpers::{use_fake_lastfm, Backend, TestApp},
+    lastfm_fake::FakeLastfm,
+    web_browser::{item_ids, version_of, Browser},
+};
+
+const PASSWORD: &str = "a long enough password";
+const FIVE: &str = "artist,title\nA1,One\nA2,Two\nA3,Three\nA4,Four\nA5,Five\n";
+
+fn bulk(version: &str, action: &'static str, items: &[&str]) -> Vec<(&'static str, String)> {
+    let mut form = vec![("version", version.to_owned()), ("action", action.to_owned())];
+    form.extend(items.iter().map(|i| ("item", (*i).to_owned())));
+    form
+}
+
+async fn post_bulk(b: &mut Browser, path: &str, form: &[(&'static str, String)]) -> reqwest::Response {
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post(&format!("{path}/items/bulk"), &fields).await
+}
+
+async fn find_add_and_bulk_changes(backend: Backend) {
+    let lastfm = FakeLastfm::start().await;
+    let app = TestApp::spawn_with(backend, |c| use_fake_lastfm(c, &lastfm)).await;
+    let mut b = Browser::new(&app);
+    b.sign_up("yara", PASSWORD).await;
+    let path = b.import_csv("Five.csv", FIVE).await;
+    // Find on Last.fm, add the second hit.
+    let (status, html) = b.page(&format!("{path}/find?q=kvelertak")).await;
+    assert_eq!(status, 200);
+    let hits = html.split("data-hits").nth(1).expect("hits listed");
+    let start = hits.find("aria-label=\"Add ").unwrap() + 16;
+    let label = &hits[start..start + hits[start..].find('"').unwrap()];
+    let (title, artist) = label.split_once(" by ").unwrap();
+    let r = b
+        .post(&format!("{path}/tracks"), &[("version", &version_of(&html)), ("artist", artist), ("title", title)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = b.page(&path).await;
+    let ids = item_ids(&html);
+    assert_eq!(ids.len(), 6, "the found track is added");
+    assert!(html.contains(&format!("<bdi>{title}</bdi>")), "{html}");
+
+    // Tick Four and Two: to the top, in playlist order.
+    let moved = bulk(&version_of(&html), "top", &[&ids[3], &ids[1]]);
+    assert_eq!(post_bulk(&mut b, &path, &moved).await.status(), 303);
+    let (_, html) = b.page(&path).await;
+    let now = item_ids(&html);
+    assert_eq!(&now[..2], &[ids[3].clone(), ids[1].clone()], "moved together, in the order ticked");
+    // To the end.
+    let to_end = bulk(&version_of(&html), "end", &[&ids[0]]);
+    assert_eq!(post_bulk(&mut b, &path, &to_end).await.status(), 303);
+    let (_, html) = b.page(&path).await;
+    assert_eq!(item_ids(&html).last(), Some(&ids[0]));
+    // A stale form (the version before the last change) changes nothing.
+    let before_last = (version_of(&html).parse::<u64>().unwrap() - 1).to_string();
+    let stale = post_bulk(&mut b, &path, &bulk(&before_last, "remove", &[&ids[2]])).await;
+    assert_eq!(stale.status(), 409);
+    assert_eq!(item_ids(&b.page(&path).await.1).len(), 6);
+    // Nothing ticked: said, nothing done.
+    let (_, html) = b.page(&path).await;
+    let r = post_bulk(&mut b, &path, &bulk(&version_of(&html), "remove", &[])).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("tick the tracks"));
+    // Remove three at once.
+    let r = post_bulk(&mut b, &path, &bulk(&version_of(&html), "remove", &[&ids[2], &ids[4], &ids[5]])).await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = b.page(&path).await;
+    assert_eq!(item_ids(&html), [ids[3].clone(), ids[1].clone(), ids[0].clone()]);
+    // Not items of this playlist: refused.
+    let r = post_bulk(&mut b, &path, &bulk(&version_of(&html), "remove", &["not-an-item"])).await;
+    assert_eq!(r.status(), 404);
+}
+
+async fn without_lastfm_the_find_page_says_so(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut b = Browser::new(&app);
+    b.sign_up("zeno", PASSWORD).await;
+    let path = b.import_csv("One.csv", "artist,title\nAir,Alone in Kyoto\n").await;
+    let (status, html) = b.page(&format!("{path}/find?q=air")).await;
+    assert_eq!(status, 503);
+    assert!(html.contains("Last.fm could not be searched"), "{html}");
+    let (status, html) = b.page(&format!("{path}/find")).await;
+    assert_eq!(status, 200, "the empty form");
+    assert!(!html.contains("data-hits"));
+}
+
+crate::on_both_backends!(find_add_and_bulk_changes, without_lastfm_the_find_page_says_so);
