@@ -144,6 +144,16 @@ fn exempt(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz" | "/static/share.css" | "/favicon.ico") || path.starts_with("/assets/")
 }
 
+/// Whether a request carries credentials its route checks (and so meets the per-user limit):
+/// an `Authorization` header, or the web app's session cookie on a page that reads it (the
+/// sign-in and sign-up forms take passwords, so they stay limited per address).
+fn carries_credentials(headers: &HeaderMap, path: &str) -> bool {
+    headers.contains_key(axum::http::header::AUTHORIZATION)
+        || (path.starts_with("/app")
+            && !matches!(path, "/app/sign-in" | "/app/sign-up")
+            && crate::web::session::token_of(headers).is_some())
+}
+
 /// Requests whose routes never look at credentials (share links and pages, public listings, the
 /// API document, sign-up): an `Authorization` header there authenticates nothing, so it cannot
 /// buy a way around the per-address limit.
@@ -175,8 +185,7 @@ pub struct AnonymousLimits {
 pub async fn limit_and_report(State(limits): State<AnonymousLimits>, mut request: Request, next: Next) -> Response {
     let slot = RateSlot::default();
     let (method, path) = (request.method(), request.uri().path());
-    let anonymous =
-        !request.headers().contains_key(axum::http::header::AUTHORIZATION) || never_authenticates(method, path);
+    let anonymous = !carries_credentials(request.headers(), path) || never_authenticates(method, path);
     if anonymous && !exempt(path) {
         let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
         let forwarded: Vec<&str> =

@@ -3,7 +3,8 @@
 //! by keyboard, review two doubtful matches, file into a folder with a tag, share a link a
 //! second browser opens, the account page, link Spotify through its consent page (fake), push
 //! with a dry run first, import plays and see the stats page, the schedules page; phone and
-//! desktop, light and dark. With
+//! desktop, light and dark; then a form from another site refused, a stale edit in a second tab
+//! refused and kept, and a password change ending a sign-in elsewhere. With
 //! `SHARIFY_UPDATE_SCREENSHOTS=1` the screenshots it takes replace those in docs/guide/img/web/.
 
 use serde_json::Value;
@@ -16,7 +17,7 @@ const CSV: &str = "artist,title,album,spotify url\n\
                    Björk,Jóga,Homogenic,https://open.spotify.com/track/00000000000000000000J2\n\
                    Queen,Bohemian Rhapsody (Live Aid 1985),,\nNirvana,Come As You Are (Live),,\n";
 
-async fn journey(app: &TestApp, shots: &std::path::Path) -> Value {
+async fn journey(app: &TestApp, shots: &std::path::Path, other_site: &str) -> Value {
     let chromium = std::env::var("SHARIFY_TEST_BROWSER").expect("SHARIFY_TEST_BROWSER names Chromium");
     let tools = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/browser");
     assert!(
@@ -28,6 +29,7 @@ async fn journey(app: &TestApp, shots: &std::path::Path) -> Value {
     std::fs::write(&csv, CSV).unwrap();
     let out = tokio::process::Command::new("node")
         .env("SHARIFY_JOURNEY_LINK", "https://www.deezer.com/playlist/908622995")
+        .env("SHARIFY_JOURNEY_OTHER_SITE", other_site)
         .arg(format!("{tools}/web-journey.mjs"))
         .args([app.url("").as_str(), &chromium, csv.to_str().unwrap(), shots.to_str().unwrap()])
         .output()
@@ -58,7 +60,7 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
         temp.path().to_owned()
     };
     std::fs::create_dir_all(&shots).unwrap();
-    let report = journey(&app, &shots).await;
+    let report = journey(&app, &shots, &platforms.base).await;
     let steps = &report["steps"];
     assert_eq!(steps["landing"], "/app/sign-in", "a person who opens the service is asked to sign in: {report}");
     assert_eq!(steps["importHeading"], "Imported Road trip", "{report}");
@@ -106,6 +108,18 @@ async fn the_main_journey_works_in_chromium_and_every_page_passes_axe(backend: B
     assert_eq!(steps["charts"], 4, "top artists, top tracks, the listening clock, plays over time");
     assert_eq!(steps["schedules"], serde_json::json!(["Import plays from Spotify"]), "{report}");
     assert_eq!(steps["searchFound"], 1, "search finds Karma Police: {report}");
+    assert_eq!(steps["crossSiteStatus"], 403, "a form from another site is refused, even with the token: {report}");
+    assert_eq!(steps["nameAfterCrossSite"], "Road trip", "and changes nothing");
+    assert_eq!(steps["staleStatus"], 409, "a stale rename is refused: {report}");
+    assert!(
+        steps["staleNotice"].as_str().unwrap().contains("changed this playlist while you were looking"),
+        "{report}"
+    );
+    assert_eq!(steps["staleKept"], "Road trip (B's idea)", "what the second tab typed is kept");
+    assert_eq!(steps["staleHeading"], "Road trip 2026", "next to the playlist as it is now");
+    assert!(steps["passwordNotice"].as_str().unwrap().contains("1 other sessions"), "{report}");
+    assert_eq!(steps["elsewhereAfter"], "/app/sign-in", "the other sign-in ended with the password change");
+    assert_eq!(steps["hereAfter"], "/app", "this one goes on");
     let pages = report["axe"].as_object().unwrap();
     assert!(pages.len() >= 10, "every page was checked: {pages:?}");
     for (page, violations) in pages {

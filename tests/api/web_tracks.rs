@@ -90,3 +90,40 @@ async fn without_lastfm_the_find_page_says_so(backend: Backend) {
 }
 
 crate::on_both_backends!(find_add_and_bulk_changes, without_lastfm_the_find_page_says_so);
+
+/// A household behind one address: signed-in pages count against each person's own quota, not
+/// the per-address one for requests without credentials (which the sign-in form still meets).
+async fn signed_in_pages_meet_the_per_user_limit_not_the_per_address_one(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.ratelimit.anonymous_per_minute = 1;
+        c.ratelimit.anonymous_burst = 4;
+    })
+    .await;
+    let mut b = Browser::new(&app);
+    b.sign_up("ines", PASSWORD).await; // the sign-up form: 1 of the 4
+    for n in 0..12 {
+        let (status, _) = b.page("/app").await;
+        assert_eq!(status, 200, "signed-in page {n}");
+    }
+    let r = b.request(reqwest::Method::GET, "/app").send().await.unwrap();
+    assert!(r.headers().contains_key("ratelimit-remaining"), "the per-user quota is reported");
+    let mut stranger = Browser::new(&app);
+    let statuses: Vec<u16> = {
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            out.push(stranger.page("/app/sign-in").await.0);
+        }
+        out
+    };
+    assert_eq!(statuses, [200, 200, 200, 429], "the sign-in page is limited per address");
+    // A made-up session cookie buys nothing on the sign-in form.
+    stranger.cookie = Some("sharify_session=made-up".into());
+    assert_eq!(stranger.page("/app/sign-in").await.0, 429);
+}
+
+mod rate {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn signed_in_pages_meet_the_per_user_limit_not_the_per_address_one() {
+        super::signed_in_pages_meet_the_per_user_limit_not_the_per_address_one(crate::helpers::Backend::Embedded).await
+    }
+}

@@ -225,5 +225,69 @@ const outPage = await signedOut.newPage();
 await outPage.goto(`${base}/app/sign-up`);
 await check(outPage, "sign-up-phone");
 
+// A form another site sends (here: a page of the platform's origin, same site, other origin),
+// even one carrying the session's form token, is refused; the playlist stays as it was.
+const other = await ctx.newPage();
+await other.goto(`${process.env.SHARIFY_JOURNEY_OTHER_SITE}/spotify/accounts/authorize`); // an error page of that site
+await page.goto(playlistUrl);
+const token = await page.locator("input[name=csrf]").first().inputValue();
+const version = await page.locator("input[name=version]").first().inputValue();
+const refused = other.waitForResponse((r) => r.url().endsWith("/rename"));
+await other.evaluate(
+  ([action, token, version]) => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = action;
+    for (const [name, value] of Object.entries({ csrf: token, version, name: "Hijacked" })) {
+      const input = document.createElement("input");
+      input.name = name;
+      input.value = value;
+      form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
+  },
+  [`${playlistUrl}/rename`, token, version],
+);
+report.steps.crossSiteStatus = (await refused).status();
+await page.reload();
+report.steps.nameAfterCrossSite = await page.locator("h1").innerText();
+
+// Two tabs on the same playlist: the second's stale rename is refused, shown, and kept.
+const tabA = await ctx.newPage();
+const tabB = await ctx.newPage();
+await tabA.goto(playlistUrl);
+await tabB.goto(playlistUrl);
+await tabA.getByLabel("Name", { exact: true }).fill("Road trip 2026");
+await tabA.getByRole("button", { name: "Rename" }).click();
+await tabA.waitForLoadState("load");
+await tabB.getByLabel("Name", { exact: true }).fill("Road trip (B's idea)");
+const stale = tabB.waitForResponse((r) => r.url().endsWith("/rename"));
+await tabB.getByRole("button", { name: "Rename" }).click();
+report.steps.staleStatus = (await stale).status();
+await tabB.waitForLoadState("load");
+report.steps.staleNotice = await tabB.locator(".notice").innerText();
+report.steps.staleKept = await tabB.getByLabel("Name", { exact: true }).inputValue();
+report.steps.staleHeading = await tabB.locator("h1").innerText();
+
+// A second sign-in elsewhere ends when the password changes here.
+const elsewhere = await browser.newContext(desktop);
+const elsewherePage = await elsewhere.newPage();
+await elsewherePage.goto(`${base}/app/sign-in`);
+await elsewherePage.getByLabel("Username").fill("journey");
+await elsewherePage.getByLabel("Password").fill("a-long-enough-passphrase");
+await elsewherePage.getByRole("button", { name: "Sign in" }).click();
+await elsewherePage.waitForURL(`${base}/app`);
+await page.goto(`${base}/app/account`);
+await page.getByLabel("Current password").fill("a-long-enough-passphrase");
+await page.getByLabel(/New password/).fill("another-long-passphrase");
+await page.getByRole("button", { name: "Change the password" }).click();
+await page.waitForLoadState("load");
+report.steps.passwordNotice = await page.locator(".notice").innerText();
+await elsewherePage.goto(`${base}/app`);
+report.steps.elsewhereAfter = new URL(elsewherePage.url()).pathname;
+await page.goto(`${base}/app`);
+report.steps.hereAfter = new URL(page.url()).pathname;
+
 await browser.close();
 console.log(JSON.stringify(report));
