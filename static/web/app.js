@@ -1,6 +1,8 @@
 // sharify web app: small improvements over pages that work without it.
 // - Drag and drop reorders tracks (the Up/Down buttons stay the keyboard way).
 // - A file dropped on the import form is put into its file field.
+// - While tracks are being looked up, the playlist page reloads itself every few seconds
+//   (never while a control has the focus or a form was changed) until none is left.
 "use strict";
 
 function postForm(action, fields) {
@@ -61,5 +63,19 @@ function enableFileDrop(form) {
   });
 }
 
+function refreshWhilePending(notice) {
+  let touched = false;
+  document.addEventListener("input", () => (touched = true));
+  const again = () => {
+    const focused = document.activeElement && document.activeElement !== document.body;
+    const busy = touched || focused || document.querySelector(".dragging");
+    if (!busy && !document.hidden) window.location.reload();
+    else setTimeout(again, 4000);
+  };
+  setTimeout(again, 4000);
+  notice.append(" (this page reloads itself meanwhile)");
+}
+
 document.querySelectorAll("[data-items]").forEach(enableDragAndDrop);
+document.querySelectorAll("[data-pending].notice").forEach(refreshWhilePending);
 document.querySelectorAll("[data-drop-zone]").forEach(enableFileDrop);

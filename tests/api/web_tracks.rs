@@ -89,7 +89,39 @@ async fn without_lastfm_the_find_page_says_so(backend: Backend) {
     assert!(!html.contains("data-hits"));
 }
 
-crate::on_both_backends!(find_add_and_bulk_changes, without_lastfm_the_find_page_says_so);
+/// While Last.fm is slow, the import report and the playlist page say how many tracks are still
+/// being looked up (the page's script reloads it meanwhile); once found, the notice is gone.
+async fn tracks_still_being_looked_up_are_counted_until_found(backend: Backend) {
+    let lastfm = FakeLastfm::start().await;
+    lastfm.set_fault(crate::lastfm_fake::Fault::Hang);
+    let app = TestApp::spawn_with(backend, |c| use_fake_lastfm(c, &lastfm)).await;
+    let mut b = Browser::new(&app);
+    b.sign_up("olga", PASSWORD).await;
+    b.page("/app").await;
+    let part = reqwest::multipart::Part::text(FIVE).file_name("Slow.csv");
+    let form = reqwest::multipart::Form::new().text("csrf", b.csrf.clone()).part("file", part);
+    let r = b.request(reqwest::Method::POST, "/app/import").multipart(form).send().await.unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Still being looked up</dt><dd data-pending>5<"), "{html}");
+    let at = html.find("href=\"/app/playlists/").unwrap() + 6;
+    let path = html[at..at + html[at..].find('"').unwrap()].to_owned();
+    let (_, html) = b.page(&path).await;
+    assert!(html.contains("data-pending=\"5\"") && html.contains("Still looking up 5 tracks"), "{html}");
+    lastfm.set_fault(crate::lastfm_fake::Fault::None);
+    crate::helpers::eventually(30, "every track looked up", || {
+        let mut again = Browser::new(&app);
+        again.cookie = b.cookie.clone();
+        let path = path.clone();
+        async move { (!again.page(&path).await.1.contains("data-pending")).then_some(()) }
+    })
+    .await;
+}
+
+crate::on_both_backends!(
+    find_add_and_bulk_changes,
+    without_lastfm_the_find_page_says_so,
+    tracks_still_being_looked_up_are_counted_until_found
+);
 
 /// A household behind one address: signed-in pages count against each person's own quota, not
 /// the per-address one for requests without credentials (which the sign-in form still meets).

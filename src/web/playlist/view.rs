@@ -88,6 +88,8 @@ pub struct PlaylistView {
     pub last_number: usize,
     /// How many tracks wait in the review queue.
     pub to_review: usize,
+    /// How many tracks are still being looked up on Last.fm.
+    pub pending: usize,
     /// The person's folders, the one they filed this playlist in selected.
     pub folders: Vec<crate::web::library::view::FolderRow>,
     /// The person's tags on it, as they type them.
@@ -178,6 +180,11 @@ impl PlaylistView {
                 .items
                 .iter()
                 .filter(|i| i.matching.as_ref().is_some_and(|m| m.status == MatchStatus::Review))
+                .count(),
+            pending: playlist
+                .items
+                .iter()
+                .filter(|i| i.matching.as_ref().is_some_and(|m| m.status == MatchStatus::Pending))
                 .count(),
             folders: Vec::new(),
             tags: String::new(),
