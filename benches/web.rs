@@ -144,7 +144,11 @@ fn main() {
             ("stats, 30 days of 100,000 plays", "/app/stats".to_owned(), true),
             ("stats, all 100,000 plays (3 years)", "/app/stats?period=all".to_owned(), true),
             ("(the API's stats of all 100,000 plays, for comparison)", "/v1/me/stats?period=all".to_owned(), true),
-            ("(the API's search for \"title\", for comparison)", "/v1/library/search?q=title&limit=50".to_owned(), true),
+            (
+                "(the API's search for \"title\", for comparison)",
+                "/v1/library/search?q=title&limit=50".to_owned(),
+                true,
+            ),
         ] {
             let (p50, p95, size) = measure(&served, &path, signed_in).await;
             println!("| {label} | {p50:.2} | {p95:.2} | {size} |");

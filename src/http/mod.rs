@@ -11,5 +11,6 @@ pub mod idempotency;
 pub mod openapi;
 pub mod rate_limit;
 pub mod router;
+pub mod session_cookie;
 
 pub use router::build_router;

@@ -151,7 +151,7 @@ fn carries_credentials(headers: &HeaderMap, path: &str) -> bool {
     headers.contains_key(axum::http::header::AUTHORIZATION)
         || (path.starts_with("/app")
             && !matches!(path, "/app/sign-in" | "/app/sign-up")
-            && crate::web::session::token_of(headers).is_some())
+            && super::session_cookie::token_of(headers).is_some())
 }
 
 /// Requests whose routes never look at credentials (share links and pages, public listings, the

@@ -5,7 +5,7 @@
 
 use axum::{
     extract::FromRequestParts,
-    http::{header, request::Parts, HeaderMap, HeaderValue},
+    http::{request::Parts, HeaderValue},
     response::{IntoResponse, Redirect, Response},
 };
 use cookie::{Cookie, SameSite};
@@ -19,8 +19,7 @@ use crate::{
     http::rate_limit::RateSlot,
 };
 
-/// The session cookie's name.
-pub const COOKIE: &str = "sharify_session";
+pub use crate::http::session_cookie::{token_of, COOKIE};
 
 /// The signed-in person of a page request, and their session's form token.
 pub struct WebUser {
@@ -52,18 +51,6 @@ impl WebUser {
 pub fn form_token(session_token: &str) -> String {
     let digest = Sha256::digest(format!("sharify web form\0{session_token}").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The session token the request's cookie holds, if any.
-pub fn token_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse_encoded)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE)
-        .map(|c| c.value().to_owned())
 }
 
 /// The `Set-Cookie` that starts a session holding `token` for `days`.

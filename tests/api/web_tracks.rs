@@ -153,9 +153,46 @@ async fn signed_in_pages_meet_the_per_user_limit_not_the_per_address_one(backend
     assert_eq!(stranger.page("/app/sign-in").await.0, 429);
 }
 
-mod rate {
+/// A library of 205 playlists: 200 on the first page, the rest one link away; a made-up cursor
+/// is refused on the page.
+async fn a_big_library_pages_through_every_playlist(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut b = Browser::new(&app);
+    b.sign_up("pavel", PASSWORD).await;
+    let token = b.cookie.clone().unwrap().trim_start_matches("sharify_session=").to_owned();
+    for n in 0..205 {
+        let r = app
+            .request(reqwest::Method::POST, "/v1/playlists")
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"name": format!("List {n:03}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    let (_, html) = b.page("/app").await;
+    let listed = |html: &str| html.matches("<li><a href=\"/app/playlists/").count();
+    assert_eq!(listed(&html), 200);
+    assert!(html.contains("<bdi>List 204</bdi>") && !html.contains("<bdi>List 004</bdi>"), "newest first");
+    let at =
+        html.find("data-more").map(|_| html.find("<a href=\"/app?after=").unwrap() + 9).expect("a link to the rest");
+    let more = html[at..at + html[at..].find('"').unwrap()].replace("&amp;", "&");
+    let (status, html) = b.page(&more).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed(&html), 5, "{more}");
+    assert!(html.contains("<bdi>List 000</bdi>") && !html.contains("data-more"));
+    assert_eq!(b.page("/app?after=not-a-cursor").await.0, 400);
+}
+
+/// Embedded store only: what they show does not depend on the store.
+mod embedded_only {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn signed_in_pages_meet_the_per_user_limit_not_the_per_address_one() {
         super::signed_in_pages_meet_the_per_user_limit_not_the_per_address_one(crate::helpers::Backend::Embedded).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_big_library_pages_through_every_playlist() {
+        super::a_big_library_pages_through_every_playlist(crate::helpers::Backend::Embedded).await
     }
 }

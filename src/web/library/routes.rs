@@ -39,6 +39,9 @@ pub fn router() -> Router<AppState> {
         .route("/app/import", post(import).layer(DefaultBodyLimit::disable()))
 }
 
+/// Playlists a library page lists.
+const PAGE: usize = 200;
+
 /// The library page.
 #[derive(Template)]
 #[template(path = "web/library.html")]
@@ -46,7 +49,8 @@ struct LibraryPage {
     chrome: Chrome,
     owned: Vec<PlaylistRow>,
     shared: Vec<PlaylistRow>,
-    more_owned: bool,
+    /// The address of the next page of playlists, when there are more.
+    more_owned: Option<String>,
     folders: Vec<FolderRow>,
     tags: Vec<String>,
     /// The folder shown (its id, path and parent), when one is.
@@ -60,6 +64,8 @@ struct LibraryPage {
 struct Filter {
     folder: Option<String>,
     tag: Option<String>,
+    /// Where the previous page ended (its cursor).
+    after: Option<String>,
 }
 
 async fn library(
@@ -70,13 +76,20 @@ async fn library(
     let caller = &user.auth.user;
     let folders = crate::library::folders::list(&state, caller).await?.folders;
     let (folder, tag) = (filter.folder.filter(|f| !f.is_empty()), filter.tag.filter(|t| !t.is_empty()));
+    let after = filter.after.as_deref().filter(|a| !a.is_empty());
     let (owned, shared, next) = if folder.is_some() || tag.is_some() {
         let (rows, next) =
-            placement::list_filed(&state, caller, ListScope::All, folder.as_deref(), tag.as_deref(), None, 200).await?;
+            placement::list_filed(&state, caller, ListScope::All, folder.as_deref(), tag.as_deref(), after, PAGE)
+                .await?;
         (rows, Vec::new(), next)
     } else {
-        let (owned, next) = service::list_for(&state, caller, ListScope::Owned, None, 200).await?;
-        (owned, service::list_for(&state, caller, ListScope::Shared, None, 200).await?.0, next)
+        let (owned, next) = service::list_for(&state, caller, ListScope::Owned, after, PAGE).await?;
+        let shared = if after.is_none() {
+            service::list_for(&state, caller, ListScope::Shared, None, PAGE).await?.0
+        } else {
+            Vec::new()
+        };
+        (owned, shared, next)
     };
     let ids: Vec<String> = owned.iter().chain(&shared).map(|m| m.id.clone()).collect();
     let places = placement::placements_of(&state, caller, &ids).await?;
@@ -91,7 +104,16 @@ async fn library(
         chrome: Chrome::new(title, user.chrome_user()),
         owned: owned.iter().map(row).collect(),
         shared: shared.iter().map(row).collect(),
-        more_owned: next.is_some(),
+        more_owned: next.map(|cursor| {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            if let Some(f) = folder.as_deref() {
+                query.append_pair("folder", f);
+            }
+            if let Some(t) = tag.as_deref() {
+                query.append_pair("tag", t);
+            }
+            format!("/app?{}", query.append_pair("after", &cursor).finish())
+        }),
         folders: folder_rows(&folders, folder.as_deref()),
         tags: tags_in(&places),
         folder: shown.map(|f| (f.id.clone(), f.name.clone(), f.parent.clone().unwrap_or_default())),

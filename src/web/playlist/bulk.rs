@@ -6,7 +6,7 @@ use axum::{
     response::Response,
 };
 
-use super::{routes::after_edit, view::Draft};
+use super::{edits::after_edit, view::Draft};
 use crate::{
     app::AppState,
     error::ApiError,
