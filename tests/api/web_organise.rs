@@ -73,7 +73,7 @@ async fn sort_repeats_split_merge_search_delete(backend: Backend) {
     let r = b.post(&format!("{path}/split"), &[("by", "size"), ("size", "zero")]).await;
     assert_eq!(r.status(), 422, "a size that is not a number is refused on the page");
     // Search finds tracks and the playlists holding them.
-    let (_, html) = b.page("/app/search?q=jog").await;
+    let (_, html) = b.page("/app/search?q=joga").await;
     let tracks = html.split("data-found-tracks").nth(1).unwrap();
     assert!(tracks.contains("Björk – Jóga") && tracks.contains("Mix") && tracks.contains("Both 2"), "{html}");
     let (_, html) = b.page("/app/search?q=chill").await;
