@@ -143,6 +143,15 @@ await check(page, "organise-desktop");
 await page.goto(`${base}/app/search?q=karma`);
 report.steps.searchFound = await page.locator("[data-found-tracks] li").count();
 await check(page, "search-desktop");
+await page.goto(`${playlistUrl}/find?q=karma`);
+report.steps.findHits = await page.locator("[data-hits] li").count();
+await check(page, "find-desktop");
+// A page that does not exist (not watched: the browser logs its 404 status as an error).
+const missing = await ctx.newPage();
+await missing.goto(`${base}/app/playlists/no-such-playlist`);
+report.steps.missingHeading = await missing.locator("h1").innerText();
+await check(missing, "error-desktop", { shoot: false });
+await missing.close();
 await page.goto(`${base}/app/account`);
 await check(page, "account-desktop");
 
@@ -154,6 +163,7 @@ await page.waitForSelector("#agree");
 await page.click("#agree");
 await page.waitForSelector("[data-linked-as]");
 report.steps.linked = (await page.locator("[data-linked-as]").innerText()).replace(/\s+/g, " ");
+await check(page, "linked-desktop");
 await page.getByRole("link", { name: "Back to your linked accounts" }).click();
 await page.waitForSelector("[data-platform=spotify] [data-linked]");
 await check(page, "platforms-desktop");
@@ -205,18 +215,29 @@ for (const [name, path] of [
   ["platforms-phone", "/app/platforms"],
   ["schedules-phone", "/app/schedules"],
   ["search-phone", "/app/search?q=karma"],
+  ["review-phone", `${new URL(playlistUrl).pathname}/review`],
+  ["history-phone", `${new URL(playlistUrl).pathname}/history`],
+  ["sharing-phone", `${new URL(playlistUrl).pathname}/sharing`],
+  ["organise-phone", `${new URL(playlistUrl).pathname}/organise`],
+  ["push-phone", `${new URL(playlistUrl).pathname}/push`],
+  ["find-phone", `${new URL(playlistUrl).pathname}/find?q=karma`],
+  ["spotify-playlists-phone", "/app/platforms/spotify/playlists"],
 ]) {
   await smallPage.goto(`${base}${path}`);
   await check(smallPage, name);
 }
-await smallPage.goto(page.url().replace(/\/app$/, "/app"));
+// The import report on a phone (a second copy of the file; the desktop steps use the first).
+await smallPage.goto(`${base}/app`);
+await smallPage.getByLabel(/A playlist file/).setInputFiles(csvFile);
+await smallPage.getByRole("button", { name: "Import" }).click();
+await smallPage.waitForSelector("h1");
+await check(smallPage, "import-report-phone");
 const dark = await browser.newContext({ ...desktop, colorScheme: "dark", storageState: await ctx.storageState() });
 const darkPage = await dark.newPage();
 watch(darkPage);
 await darkPage.goto(`${base}/app/stats?period=all`);
 await check(darkPage, "stats-dark-desktop");
-await darkPage.goto(`${base}/app`);
-await darkPage.getByRole("link").filter({ hasText: "Road trip" }).first().click();
+await darkPage.goto(playlistUrl);
 await check(darkPage, "playlist-dark-desktop");
 await smallPage.goto(darkPage.url());
 await check(smallPage, "playlist-phone");
@@ -224,6 +245,8 @@ const signedOut = await browser.newContext(phone);
 const outPage = await signedOut.newPage();
 await outPage.goto(`${base}/app/sign-up`);
 await check(outPage, "sign-up-phone");
+await outPage.goto(`${base}/app/sign-in`);
+await check(outPage, "sign-in-phone");
 
 // A form another site sends (here: a page of the platform's origin, same site, other origin),
 // even one carrying the session's form token, is refused; the playlist stays as it was.
