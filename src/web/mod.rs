@@ -9,6 +9,7 @@ pub mod assets;
 pub mod csrf;
 pub mod entry;
 pub mod folders;
+pub mod form;
 pub mod history;
 pub mod library;
 pub mod organise;

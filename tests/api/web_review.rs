@@ -38,6 +38,10 @@ async fn doubtful_matches_are_decided_in_the_review_page(backend: Backend) {
     let (_, playlist) = browser.page(&format!("/app/playlists/{id}")).await;
     assert!(playlist.contains(&format!("href=\"/app/playlists/{id}/review\"")), "the playlist page leads to the queue");
     assert!(playlist.contains("Review 2 doubtful matches"));
+    assert!(
+        playlist.contains("choose one or reject them on the review page") && !playlist.contains("GET /v1/"),
+        "a person is pointed to the page, not an API route"
+    );
     let (status, html) = browser.page(&format!("/app/playlists/{id}/review")).await;
     assert_eq!(status, 200);
     assert!(html.contains("2 tracks wait"), "{html}");

@@ -106,6 +106,7 @@ async fn a_failing_schedule_pauses_and_the_notification_can_be_dismissed(backend
     })
     .await;
     assert!(html.contains("Needs your attention") && html.contains("data-notification"), "{html}");
+    assert!(html.contains("(Resume it below)") && !html.contains("PATCH /v1/"), "the advice fits the page: {html}");
     let at = html.find("/app/notifications/").unwrap();
     let action = &html[at..at + html[at..].find('"').unwrap()];
     // From another site: refused, and still there.

@@ -184,11 +184,35 @@ async fn a_big_library_pages_through_every_playlist(backend: Backend) {
     assert_eq!(b.page("/app?after=not-a-cursor").await.0, 400);
 }
 
+/// A form that does not decode (a field missing or malformed, as a hand-edited or outdated page
+/// sends) gets a page saying so, not the API's JSON; nothing changes.
+async fn a_form_that_does_not_decode_gets_a_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut b = Browser::new(&app);
+    b.sign_up("quim", PASSWORD).await;
+    let path = b.import_csv("Two.csv", "artist,title\nAir,Kelly Watch the Stars\nAir,Talisman\n").await;
+    b.page(&path).await;
+    for fields in [vec![("name", "No version")], vec![("version", "seven"), ("name", "Bad version")]] {
+        let r = b.post(&format!("{path}/rename"), &fields).await;
+        assert_eq!(r.status(), 422, "{fields:?}");
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let html = r.text().await.unwrap();
+        assert!(html.contains("this form could not be read") && html.contains("version"), "{html}");
+    }
+    let (_, html) = b.page(&path).await;
+    assert!(html.contains("<bdi>Two</bdi>"), "the name did not change");
+}
+
 /// Embedded store only: what they show does not depend on the store.
 mod embedded_only {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn signed_in_pages_meet_the_per_user_limit_not_the_per_address_one() {
         super::signed_in_pages_meet_the_per_user_limit_not_the_per_address_one(crate::helpers::Backend::Embedded).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_form_that_does_not_decode_gets_a_page() {
+        super::a_form_that_does_not_decode_gets_a_page(crate::helpers::Backend::Embedded).await
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -18,6 +18,7 @@ use crate::{
         dto::AccountPatch,
     },
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::{self, WebUser},
     },
@@ -68,7 +69,7 @@ struct UpdateForm {
 async fn update(
     State(state): State<AppState>,
     user: WebUser,
-    Form(form): Form<UpdateForm>,
+    WebForm(form): WebForm<UpdateForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let patch = AccountPatch { display_name: Some(form.display_name), timezone: Some(form.timezone) };
@@ -89,7 +90,7 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     user: WebUser,
-    Form(form): Form<PasswordForm>,
+    WebForm(form): WebForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let change = PasswordChange { current_password: form.current_password, new_password: form.new_password };
@@ -120,7 +121,7 @@ struct DeleteForm {
 async fn delete_account(
     State(state): State<AppState>,
     user: WebUser,
-    Form(form): Form<DeleteForm>,
+    WebForm(form): WebForm<DeleteForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     if form.confirm.is_none() {

@@ -6,7 +6,7 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -16,6 +16,7 @@ use crate::{
     error::ApiError,
     users::service::sign_up,
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::{self, MaybeWebUser, WebUser},
     },
@@ -88,7 +89,7 @@ async fn start_session(state: &AppState, user: &crate::users::model::User) -> Re
     Ok(response)
 }
 
-async fn sign_in(State(state): State<AppState>, addr: ClientAddr, Form(form): Form<SignInForm>) -> Response {
+async fn sign_in(State(state): State<AppState>, addr: ClientAddr, WebForm(form): WebForm<SignInForm>) -> Response {
     let result = service::verify_login(&state, &form.username, &form.password, addr.0.as_deref()).await;
     match result {
         Ok(user) => start_session(&state, &user).await.unwrap_or_else(|e| PageError(e).into_response()),
@@ -103,7 +104,7 @@ async fn sign_in(State(state): State<AppState>, addr: ClientAddr, Form(form): Fo
     }
 }
 
-async fn sign_up_form(State(state): State<AppState>, addr: ClientAddr, Form(form): Form<SignUpForm>) -> Response {
+async fn sign_up_form(State(state): State<AppState>, addr: ClientAddr, WebForm(form): WebForm<SignUpForm>) -> Response {
     let created = sign_up(&state, &form.username, form.password, &form.display_name, addr.0.as_deref()).await;
     match created {
         Ok(user) => start_session(&state, &user).await.unwrap_or_else(|e| PageError(e).into_response()),
@@ -118,7 +119,7 @@ pub struct TokenOnly {
     pub csrf: String,
 }
 
-async fn sign_out(State(state): State<AppState>, user: WebUser, Form(form): Form<TokenOnly>) -> Response {
+async fn sign_out(State(state): State<AppState>, user: WebUser, WebForm(form): WebForm<TokenOnly>) -> Response {
     if let Err(e) = user.check_form(&form.csrf) {
         return e.into_response();
     }

@@ -5,7 +5,7 @@ use axum::{
     extract::{Path, State},
     response::Response,
     routing::post,
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -15,6 +15,7 @@ use crate::{
     playlists::{dto::PlaylistPatch, service},
     web::{
         entry::routes::TokenOnly,
+        form::WebForm,
         page::{see_other, PageError},
         session::WebUser,
     },
@@ -45,7 +46,7 @@ fn parent_of(raw: &str) -> Option<String> {
 async fn create(
     State(state): State<AppState>,
     user: WebUser,
-    Form(form): Form<FolderForm>,
+    WebForm(form): WebForm<FolderForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let input = NewFolder { name: form.name, parent: parent_of(&form.parent) };
@@ -57,7 +58,7 @@ async fn change(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<FolderForm>,
+    WebForm(form): WebForm<FolderForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let patch = FolderPatch { name: Some(form.name), parent: Some(parent_of(&form.parent)) };
@@ -69,7 +70,7 @@ async fn delete(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<TokenOnly>,
+    WebForm(form): WebForm<TokenOnly>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     folders::delete(&state, &user.auth.user, &id).await?;
@@ -90,7 +91,7 @@ async fn file(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<FileForm>,
+    WebForm(form): WebForm<FileForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let tags: Vec<String> = form.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();

@@ -6,7 +6,7 @@ use axum::{
     http::StatusCode,
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -15,6 +15,7 @@ use crate::{
     playlists::access::{access, allows, Action},
     sharing::history::{self, HistoryEntryDto},
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::WebUser,
     },
@@ -132,7 +133,7 @@ async fn restore(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<RestoreForm>,
+    WebForm(form): WebForm<RestoreForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     match history::restore(&state, &user.auth.user, &id, form.to, Some(form.version)).await {

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -26,6 +26,7 @@ use crate::{
         service,
     },
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::WebUser,
     },
@@ -132,7 +133,7 @@ struct CreateForm {
 async fn create(
     State(state): State<AppState>,
     user: WebUser,
-    Form(form): Form<CreateForm>,
+    WebForm(form): WebForm<CreateForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let input = NewPlaylist { name: form.name, description: String::new(), visibility: Default::default() };

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -26,6 +26,7 @@ use crate::{
         service,
     },
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::WebUser,
     },
@@ -130,7 +131,7 @@ async fn sort_playlist(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<SortForm>,
+    WebForm(form): WebForm<SortForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let request = SortRequest { by: form.by, order: form.order, seed: None };
@@ -161,7 +162,7 @@ async fn dedupe_playlist(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<DedupeForm>,
+    WebForm(form): WebForm<DedupeForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let dry_run = form.preview.is_some();
@@ -193,7 +194,7 @@ async fn split_playlist(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<SplitForm>,
+    WebForm(form): WebForm<SplitForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let done = async {
@@ -243,7 +244,7 @@ async fn delete_playlist(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<DeleteForm>,
+    WebForm(form): WebForm<DeleteForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     if form.confirm.is_none() {

@@ -8,7 +8,7 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -24,6 +24,7 @@ use crate::{
     error::ApiError,
     platforms::Platform,
     web::{
+        form::WebForm,
         page::{allow_form_action, html, see_other, Chrome, PageError},
         session::WebUser,
     },
@@ -150,7 +151,7 @@ async fn link_start(
     State(state): State<AppState>,
     user: WebUser,
     Path(name): Path<String>,
-    Form(form): Form<TokenForm>,
+    WebForm(form): WebForm<TokenForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let platform = oauth_platform(&name)?;
@@ -182,7 +183,7 @@ struct LastfmForm {
 async fn link_lastfm(
     State(state): State<AppState>,
     user: WebUser,
-    Form(form): Form<LastfmForm>,
+    WebForm(form): WebForm<LastfmForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     match manage::link_lastfm(&state, &user.auth.user.id, &form.username).await {
@@ -199,7 +200,7 @@ async fn unlink(
     State(state): State<AppState>,
     user: WebUser,
     Path(name): Path<String>,
-    Form(form): Form<TokenForm>,
+    WebForm(form): WebForm<TokenForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let platform = connections::LINKABLE

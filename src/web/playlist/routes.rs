@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -25,7 +25,7 @@ use crate::{
         service,
     },
     sharing::links::{self, NewShareLink},
-    web::{page::PageError, session::WebUser},
+    web::{form::WebForm, page::PageError, session::WebUser},
 };
 
 /// The playlist page's routes.
@@ -80,7 +80,7 @@ async fn rename(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<RenameForm>,
+    WebForm(form): WebForm<RenameForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let patch = patch_of(Some(form.name.clone()), None);
@@ -99,7 +99,7 @@ async fn visibility(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<VisibilityForm>,
+    WebForm(form): WebForm<VisibilityForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let patch = patch_of(None, Some(form.visibility));
@@ -119,7 +119,7 @@ async fn add_track(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<AddForm>,
+    WebForm(form): WebForm<AddForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let track = TrackInput::named(&form.artist, &form.title);
@@ -132,7 +132,7 @@ async fn remove(
     State(state): State<AppState>,
     user: WebUser,
     Path((id, item)): Path<(String, String)>,
-    Form(form): Form<Versioned>,
+    WebForm(form): WebForm<Versioned>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let result = items::remove(&state, &user.auth.user, &id, &item, Some(form.version)).await;
@@ -150,7 +150,7 @@ async fn move_item(
     State(state): State<AppState>,
     user: WebUser,
     Path((id, item)): Path<(String, String)>,
-    Form(form): Form<MoveForm>,
+    WebForm(form): WebForm<MoveForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let result = items::move_to(&state, &user.auth.user, &id, &item, form.to, Some(form.version)).await;
@@ -172,7 +172,7 @@ async fn share(
     user: WebUser,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
-    Form(form): Form<ShareForm>,
+    WebForm(form): WebForm<ShareForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let base = crate::sharing::links_routes::public_base(&state.config.http.public_url, &headers);

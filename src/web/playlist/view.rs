@@ -98,7 +98,12 @@ pub struct PlaylistView {
 
 fn state_words(item: &Item) -> (&'static str, String) {
     let Some(m) = &item.matching else { return ("Not checked", String::new()) };
-    let why = m.reason.as_ref().map(|r| r.message.clone()).unwrap_or_default();
+    // The reasons are the API's; on a page, the review queue is a page, not a route.
+    let why = m
+        .reason
+        .as_ref()
+        .map(|r| r.message.replace(" (GET /v1/playlists/{id}/review)", " on the review page"))
+        .unwrap_or_default();
     let words = match m.status {
         MatchStatus::Matched => "Matched",
         MatchStatus::Review => "Needs review",

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
     routing::get,
-    Form, Router,
+    Router,
 };
 
 use super::view::{Destination, PushForm, ReportView};
@@ -20,6 +20,7 @@ use crate::{
     push::{self, runs::PushRun},
     runs::{RunStatus, Started},
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::WebUser,
     },
@@ -132,7 +133,7 @@ async fn submit(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<PushForm>,
+    WebForm(form): WebForm<PushForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let playlist = load(&state, Some(&user.auth.user), &id, Action::Read).await?;

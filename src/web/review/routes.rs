@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -17,6 +17,7 @@ use crate::{
     playlists::dto::ItemDto,
     sharing::page_view::clock,
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::WebUser,
     },
@@ -128,7 +129,7 @@ async fn decide_one(
     State(state): State<AppState>,
     user: WebUser,
     Path((id, item)): Path<(String, String)>,
-    Form(form): Form<DecisionForm>,
+    WebForm(form): WebForm<DecisionForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let request = match form.choice.as_str() {
@@ -166,7 +167,7 @@ async fn accept_above(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<AcceptForm>,
+    WebForm(form): WebForm<AcceptForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let waiting = queue(&state, Some(&user.auth.user), &id, None, usize::MAX).await?;

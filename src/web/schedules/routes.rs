@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -24,6 +24,7 @@ use crate::{
         service::{self, SchedulePatch},
     },
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::WebUser,
     },
@@ -90,7 +91,14 @@ async fn page(
 ) -> Result<Response, PageError> {
     let caller = &user.auth.user;
     let schedules = service::list(state, caller).await?;
-    let notifications = notifications::list(state.store.as_ref(), &caller.id).await?;
+    let mut notifications = notifications::list(state.store.as_ref(), &caller.id).await?;
+    for n in &mut notifications {
+        // The API's advice names its route; here the Resume button is at hand.
+        if let Some(at) = n.message.find(" (PATCH /v1/schedules/") {
+            n.message.truncate(at);
+            n.message.push_str(" (Resume it below)");
+        }
+    }
     let (owned, _) = playlists::list_for(state, caller, ListScope::Owned, None, 200).await?;
     let page = SchedulesPage {
         chrome: Chrome::new("Schedules", user.chrome_user()).with_any_notice(notice),
@@ -118,7 +126,7 @@ async fn after(state: &AppState, user: &WebUser, done: Result<String, ApiError>)
 async fn create(
     State(state): State<AppState>,
     user: WebUser,
-    Form(form): Form<ScheduleForm>,
+    WebForm(form): WebForm<ScheduleForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let input = form.new_schedule().map_err(|why| ApiError::invalid("invalid_schedule", why));
@@ -175,7 +183,7 @@ async fn act(
     State(state): State<AppState>,
     user: WebUser,
     Path((id, action)): Path<(String, String)>,
-    Form(form): Form<TokenForm>,
+    WebForm(form): WebForm<TokenForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let caller = &user.auth.user;
@@ -227,7 +235,7 @@ async fn dismiss(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<TokenForm>,
+    WebForm(form): WebForm<TokenForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     notifications::dismiss(state.store.as_ref(), &user.auth.user.id, &id).await?;

@@ -8,7 +8,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -27,6 +27,7 @@ use crate::{
         links_routes::public_base,
     },
     web::{
+        form::WebForm,
         page::{html, see_other, Chrome, PageError},
         session::WebUser,
     },
@@ -141,7 +142,7 @@ async fn grant(
     user: WebUser,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<GrantForm>,
+    WebForm(form): WebForm<GrantForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let name = form.username.trim();
@@ -163,7 +164,7 @@ async fn remove(
     user: WebUser,
     Path((id, username)): Path<(String, String)>,
     headers: HeaderMap,
-    Form(form): Form<VersionForm>,
+    WebForm(form): WebForm<VersionForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let leaving = user.auth.user.username.eq_ignore_ascii_case(&username);
@@ -199,7 +200,7 @@ async fn new_link(
     user: WebUser,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<LinkForm>,
+    WebForm(form): WebForm<LinkForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let base = public_base(&state.config.http.public_url, &headers);
@@ -224,7 +225,7 @@ async fn revoke(
     user: WebUser,
     Path((id, link)): Path<(String, String)>,
     headers: HeaderMap,
-    Form(form): Form<TokenForm>,
+    WebForm(form): WebForm<TokenForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let done = links::revoke(&state, &user.auth.user, &id, &link)
@@ -237,7 +238,7 @@ async fn make_copy(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Form(form): Form<TokenForm>,
+    WebForm(form): WebForm<TokenForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     let copy = fork::fork(&state, &user.auth.user, &id).await?;

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::Response,
     routing::{get, post},
-    Form, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -27,6 +27,7 @@ use crate::{
         service::{self as schedules, NewSchedule},
     },
     web::{
+        form::WebForm,
         page::{html, Chrome, PageError},
         session::WebUser,
     },
@@ -189,7 +190,7 @@ async fn run_import(state: &AppState, user: &WebUser, source: &str) -> Result<(&
 async fn import(
     State(state): State<AppState>,
     user: WebUser,
-    Form(form): Form<ImportForm>,
+    WebForm(form): WebForm<ImportForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
     if !matches!(form.source.as_str(), "lastfm" | "spotify") {
