@@ -72,6 +72,22 @@ async fn collaborators_links_copies_and_leaving(backend: Backend) {
     assert!(html.contains("the link is revoked") && html.contains("<td>revoked</td>"), "{html}");
     assert_eq!(stranger.request(Method::GET, &format!("/s/{token}")).send().await.unwrap().status(), 404);
 
+    // Handing it over needs the tick; then the guest owns it and the owner is an editor.
+    let (_, html) = owner.page(&sharing).await;
+    let form = [("version", version_of(&html)), ("username", "xavi".to_owned())];
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(owner.post(&format!("{path}/transfer"), &fields).await.status(), 422, "not without the tick");
+    let mut ticked = fields.clone();
+    ticked.push(("confirm", "1"));
+    let html = owner.post(&format!("{path}/transfer"), &ticked).await.text().await.unwrap();
+    assert!(html.contains("xavi owns it now") && html.contains("Owner: <strong><bdi>xavi</bdi>"), "{html}");
+    assert!(html.contains("data-collaborator=\"wren\"") && !html.contains("Hand it over"), "{html}");
+    // And back, from the new owner's page.
+    let (_, html) = guest.page(&sharing).await;
+    let form = [("version", version_of(&html)), ("username", "wren".to_owned()), ("confirm", "1".to_owned())];
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert!(guest.post(&format!("{path}/transfer"), &fields).await.text().await.unwrap().contains("wren owns it now"));
+
     // A copy of one's own, then leaving.
     guest.page(&sharing).await;
     let r = guest.post(&format!("{path}/fork"), &[]).await;

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/app/playlists/{id}/links/new", post(new_link))
         .route("/app/playlists/{id}/links/{link}/revoke", post(revoke))
         .route("/app/playlists/{id}/fork", post(make_copy))
+        .route("/app/playlists/{id}/transfer", post(hand_over))
 }
 
 /// The sharing page.
@@ -243,4 +244,32 @@ async fn make_copy(
     user.check_form(&form.csrf)?;
     let copy = fork::fork(&state, &user.auth.user, &id).await?;
     Ok(see_other(&format!("/app/playlists/{}", copy.meta.id)))
+}
+
+#[derive(Deserialize)]
+struct HandOverForm {
+    csrf: String,
+    version: u64,
+    username: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// Makes someone else the owner; the owner stays on as an editor.
+async fn hand_over(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    WebForm(form): WebForm<HandOverForm>,
+) -> Result<Response, PageError> {
+    user.check_form(&form.csrf)?;
+    let name = form.username.trim();
+    let done = match form.confirm {
+        None => Err(ApiError::invalid("not_confirmed", "tick \"Yes, hand it over\" to make them the owner")),
+        Some(_) => collaborators::transfer(&state, &user.auth.user, &id, name, Some(form.version))
+            .await
+            .map(|_| format!("{name} owns it now; you stay on as an editor")),
+    };
+    after(&state, &user, &id, &headers, done).await
 }
