@@ -177,4 +177,48 @@ async fn a_server_without_a_spotify_app_says_so(backend: Backend) {
     assert!(html.contains("Last.fm user nightowl is linked") && html.contains("not checked"), "{html}");
 }
 
-crate::on_both_backends!(link_push_and_stats, a_server_without_a_spotify_app_says_so);
+/// A push that outlasts the request goes on in the background: the browser is sent to its run's
+/// page, which refreshes itself while it runs and shows the report once done; another person
+/// cannot open it.
+async fn a_long_push_is_followed_on_its_page(backend: Backend) {
+    let (fake, lastfm) = (FakePlatforms::start().await, FakeLastfm::start().await);
+    let app = TestApp::spawn_with(backend, |c| {
+        configure(c, &fake);
+        use_fake_lastfm(c, &lastfm);
+        c.jobs.request_wait_ms = 0; // every push answers at once, as a run
+    })
+    .await;
+    let mut browser = Browser::new(&app);
+    browser.sign_up("rhea", PASSWORD).await;
+    link_spotify(&app, &fake, &mut browser).await;
+    let path = browser.import_csv("Run.csv", &csv()).await;
+    browser.page(&format!("{path}/push")).await;
+    let r = browser.post(&format!("{path}/push"), &[("destination", "spotify|new"), ("mode", "add")]).await;
+    assert_eq!(r.status(), 303);
+    let run = r.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(run.starts_with("/app/push-runs/"), "{run}");
+    let html = eventually(20, "the push finishes", || {
+        let mut b = Browser::new(&app);
+        b.cookie = browser.cookie.clone();
+        let run = run.clone();
+        async move {
+            let (_, html) = b.page(&run).await;
+            if html.contains("Pushing") {
+                assert!(html.contains("<meta http-equiv=\"refresh\""), "a running push's page refreshes itself");
+            }
+            html.contains("<h1>Pushed</h1>").then_some(html)
+        }
+    })
+    .await;
+    assert_eq!(between(&html, "data-added>", "<"), "2", "{html}");
+    assert!(!html.contains("http-equiv=\"refresh\""), "a finished run's page stays put");
+    let mut other = Browser::new(&app);
+    other.sign_up("sven", PASSWORD).await;
+    assert_eq!(other.page(&run).await.0, 404, "someone else's run is not theirs to see");
+}
+
+crate::on_both_backends!(
+    link_push_and_stats,
+    a_server_without_a_spotify_app_says_so,
+    a_long_push_is_followed_on_its_page
+);
