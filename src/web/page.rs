@@ -144,6 +144,28 @@ impl IntoResponse for PageError {
     }
 }
 
+/// What a form came to, for its page: done, or refused with a status and the reason to show.
+pub enum Outcome<T> {
+    /// Done; what it did.
+    Done(T),
+    /// Not done: the status to answer and why, in words.
+    Refused(StatusCode, String),
+}
+
+/// Sorts a service's answer to a form: done, refused (any 4xx, shown on the page; a stale
+/// version said in words), or an error page for the rest.
+pub fn outcome<T>(done: Result<T, ApiError>) -> Result<Outcome<T>, PageError> {
+    match done {
+        Ok(value) => Ok(Outcome::Done(value)),
+        Err(e) if e.code == "version_mismatch" => Ok(Outcome::Refused(
+            StatusCode::CONFLICT,
+            "the playlist changed while you were looking at it, so nothing was done; this is how it is now".into(),
+        )),
+        Err(e) if e.status.is_client_error() => Ok(Outcome::Refused(e.status, e.message)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A redirect after a form (303: the browser follows it with a GET).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

@@ -27,7 +27,7 @@ use crate::{
     },
     web::{
         form::WebForm,
-        page::{html, see_other, Chrome, PageError},
+        page::{html, outcome, see_other, Chrome, Outcome, PageError},
         session::WebUser,
     },
 };
@@ -105,16 +105,9 @@ async fn after(
     id: &str,
     done: Result<(String, Extra), ApiError>,
 ) -> Result<Response, PageError> {
-    match done {
-        Ok((text, extra)) => page(state, user, id, StatusCode::OK, Some(("ok", text)), extra).await,
-        Err(e) if e.code == "version_mismatch" => {
-            let text = "the playlist changed since this page was shown, so nothing was done; look again and retry";
-            page(state, user, id, StatusCode::CONFLICT, Some(("error", text.into())), Extra::default()).await
-        }
-        Err(e) if e.status.is_client_error() => {
-            page(state, user, id, e.status, Some(("error", e.message)), Extra::default()).await
-        }
-        Err(e) => Err(e.into()),
+    match outcome(done)? {
+        Outcome::Done((text, extra)) => page(state, user, id, StatusCode::OK, Some(("ok", text)), extra).await,
+        Outcome::Refused(status, why) => page(state, user, id, status, Some(("error", why)), Extra::default()).await,
     }
 }
 

@@ -25,7 +25,7 @@ use crate::{
     platforms::Platform,
     web::{
         form::WebForm,
-        page::{allow_form_action, html, see_other, Chrome, PageError},
+        page::{allow_form_action, html, outcome, see_other, Chrome, Outcome, PageError},
         session::WebUser,
     },
 };
@@ -186,13 +186,17 @@ async fn link_lastfm(
     WebForm(form): WebForm<LastfmForm>,
 ) -> Result<Response, PageError> {
     user.check_form(&form.csrf)?;
-    match manage::link_lastfm(&state, &user.auth.user.id, &form.username).await {
-        Ok(c) => {
-            let name = c.display_name.unwrap_or_default();
-            page(&state, &user, StatusCode::OK, Some(("ok", format!("Last.fm user {name} is linked")))).await
-        }
-        Err(e) if e.status.is_client_error() => page(&state, &user, e.status, Some(("error", e.message))).await,
-        Err(e) => Err(e.into()),
+    let done = manage::link_lastfm(&state, &user.auth.user.id, &form.username)
+        .await
+        .map(|c| format!("Last.fm user {} is linked", c.display_name.unwrap_or_default()));
+    after(&state, &user, done).await
+}
+
+/// The page after a form: done, or why not.
+async fn after(state: &AppState, user: &WebUser, done: Result<String, ApiError>) -> Result<Response, PageError> {
+    match outcome(done)? {
+        Outcome::Done(text) => page(state, user, StatusCode::OK, Some(("ok", text))).await,
+        Outcome::Refused(status, why) => page(state, user, status, Some(("error", why))).await,
     }
 }
 
@@ -207,19 +211,13 @@ async fn unlink(
         .into_iter()
         .find(|p| connections::platform_name(*p) == name)
         .ok_or_else(|| ApiError::not_found("not_linkable", "no such platform to unlink"))?;
-    match manage::unlink(&state, &user.auth.user.id, platform).await {
-        Ok(()) => {
-            let text = match platform {
-                Platform::Spotify => "Spotify is unlinked and its tokens forgotten; to withdraw sharify's access \
-                                      there too, remove it at spotify.com/account/apps"
-                    .to_owned(),
-                other => format!("{} is unlinked and its tokens forgotten", other.label()),
-            };
-            page(&state, &user, StatusCode::OK, Some(("ok", text))).await
-        }
-        Err(e) if e.status.is_client_error() => page(&state, &user, e.status, Some(("error", e.message))).await,
-        Err(e) => Err(e.into()),
-    }
+    let done = manage::unlink(&state, &user.auth.user.id, platform).await.map(|()| match platform {
+        Platform::Spotify => "Spotify is unlinked and its tokens forgotten; to withdraw sharify's access there too, \
+                              remove it at spotify.com/account/apps"
+            .to_owned(),
+        other => format!("{} is unlinked and its tokens forgotten", other.label()),
+    });
+    after(&state, &user, done).await
 }
 
 /// Your Spotify playlists, each with an import button (or why Spotify will not let us read it).

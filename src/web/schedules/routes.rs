@@ -25,7 +25,7 @@ use crate::{
     },
     web::{
         form::WebForm,
-        page::{html, see_other, Chrome, PageError},
+        page::{html, outcome, see_other, Chrome, Outcome, PageError},
         session::WebUser,
     },
 };
@@ -116,10 +116,9 @@ async fn show(State(state): State<AppState>, user: WebUser) -> Result<Response, 
 
 /// A service's answer as the page: done, or the 4xx message on the page.
 async fn after(state: &AppState, user: &WebUser, done: Result<String, ApiError>) -> Result<Response, PageError> {
-    match done {
-        Ok(text) => page(state, user, StatusCode::OK, Some(("ok", text))).await,
-        Err(e) if e.status.is_client_error() => page(state, user, e.status, Some(("error", e.message))).await,
-        Err(e) => Err(e.into()),
+    match outcome(done)? {
+        Outcome::Done(text) => page(state, user, StatusCode::OK, Some(("ok", text))).await,
+        Outcome::Refused(status, why) => page(state, user, status, Some(("error", why))).await,
     }
 }
 

@@ -28,7 +28,7 @@ use crate::{
     },
     web::{
         form::WebForm,
-        page::{html, see_other, Chrome, PageError},
+        page::{html, outcome, see_other, Chrome, Outcome, PageError},
         session::WebUser,
     },
 };
@@ -117,16 +117,9 @@ async fn after(
     headers: &HeaderMap,
     done: Result<String, ApiError>,
 ) -> Result<Response, PageError> {
-    match done {
-        Ok(text) => page(state, user, id, headers, StatusCode::OK, Some(("ok", text))).await,
-        Err(e) if e.code == "version_mismatch" => {
-            let text = "the playlist changed while you were looking at it, so nothing was done; this is how it is now";
-            page(state, user, id, headers, StatusCode::CONFLICT, Some(("error", text.into()))).await
-        }
-        Err(e) if e.status.is_client_error() => {
-            page(state, user, id, headers, e.status, Some(("error", e.message))).await
-        }
-        Err(e) => Err(e.into()),
+    match outcome(done)? {
+        Outcome::Done(text) => page(state, user, id, headers, StatusCode::OK, Some(("ok", text))).await,
+        Outcome::Refused(status, why) => page(state, user, id, headers, status, Some(("error", why))).await,
     }
 }
 
